@@ -1,0 +1,9 @@
+"""Published constants, one module per paper. Nothing outside this package types a published number."""
+
+from scalinglaws.constants.kaplan2020 import KAPLAN, Kaplan2020
+
+__all__ = ["KAPLAN", "Kaplan2020"]
+from scalinglaws.constants.besiroglu2024 import BESIROGLU, Besiroglu2024  # noqa: E402
+from scalinglaws.constants.hoffmann2022 import HOFFMANN, Hoffmann2022, ParametricFit  # noqa: E402
+
+__all__ += ["BESIROGLU", "Besiroglu2024", "HOFFMANN", "Hoffmann2022", "ParametricFit"]
