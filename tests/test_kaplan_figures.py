@@ -1,0 +1,133 @@
+"""Kaplan 2020 Figures 2 and 11 families: parameters, the numbers they annotate, and drawing."""
+
+import matplotlib
+import numpy as np
+import pytest
+
+from scalinglaws.constants import KAPLAN
+from scalinglaws.figures import kaplan_budget, kaplan_common, kaplan_steps
+from scalinglaws.params import ParameterError
+
+matplotlib.use("Agg")
+
+BUDGET_OK = {
+    "budget_min_pf": 1e-5, "budget_max_pf": 1.0, "n_budgets": 4, "fig11_params_min": 1e4,
+    "fig11_params_max": 1e9, "sizes_min": 1e3, "sizes_max": 1e9, "n_sizes": 4,
+    "compute_min_pf": 1e-9, "compute_max_pf": 1.0, "n_points": 30, "formats": ["png"],
+    "output_dir": "",
+}  # fmt: skip
+STEPS_OK = {
+    "steps_min": 1e4, "steps_max": 1e5, "n_steps": 3, "fig11_params_min": 1e6,
+    "fig11_params_max": 1e9, "sizes_min": 1e3, "sizes_max": 1e9, "n_sizes": 4,
+    "tokens_min": 1e7, "tokens_max": 1e11, "target_loss": 5.0, "ratio_small": 1e5,
+    "ratio_large": 1e9, "n_points": 30, "formats": ["png"], "output_dir": "",
+}  # fmt: skip
+
+
+def test_families_are_discovered():
+    from scalinglaws.figures import families
+
+    found = families()
+    assert found["01_compute_budget"] is kaplan_budget
+    assert found["02_steps"] is kaplan_steps
+
+
+@pytest.mark.parametrize(
+    ("module", "good", "name", "value", "pattern"),
+    [
+        (kaplan_budget, BUDGET_OK, "n_budgets", -3, r"'n_budgets' must be an integer in \[2, 50\]"),
+        (kaplan_budget, BUDGET_OK, "budget_min_pf", 0.0, r"'budget_min_pf' must be a number in"),
+        (kaplan_budget, BUDGET_OK, "budget_max_pf", 1e-6, r"'budget_min_pf' must be less than"),
+        (kaplan_budget, BUDGET_OK, "formats", ["gif"], r"'formats' must be a non-empty list"),
+        (kaplan_steps, STEPS_OK, "steps_max", "1e5", r"'steps_max' must be a number in"),
+        (
+            kaplan_steps,
+            STEPS_OK,
+            "target_loss",
+            1.0,
+            r"'target_loss' must be a number in \(1, 20\]",
+        ),
+        (kaplan_steps, STEPS_OK, "ratio_small", 1e10, r"'ratio_small' must be less than"),
+        (kaplan_steps, STEPS_OK, "n_points", 10, r"'n_points' must be an integer in \[20, 5000\]"),
+    ],
+)
+def test_bad_notebook_parameters_name_the_parameter_and_range(module, good, name, value, pattern):
+    module.PARAMETERS.validate(good)
+    with pytest.raises(ParameterError, match=pattern):
+        module.PARAMETERS.validate({**good, name: value})
+
+
+def test_budget_optima_lie_on_their_curves_and_scale_with_compute():
+    # Fig 11 caption: "Each value of compute budget has an associated optimal model size"
+    opt = kaplan_budget.budget_optima(1e-5, 1.0, 6)
+    from scalinglaws.laws import kaplan as law
+
+    for f in (0.9, 1.1):  # the minimum: neighbours on the same curve are higher
+        assert np.all(law.loss_at_compute(opt.N_opt * f, opt.budgets_pf) > opt.L_opt)
+    assert np.all(np.diff(opt.N_opt) > 0) and np.all(np.diff(opt.L_opt) < 0)
+    assert 0.7 < opt.exponent < 0.9  # fixed batch; compare eq 6.1's 0.73 at C_min
+
+
+def test_convergence_mark_is_10_percent_above_converged():
+    # Kaplan 2020 eq B.5, Figure 2 right's "stops far short of convergence"
+    m = kaplan_budget.convergence_mark(1e8)
+    t3 = KAPLAN.joint_NS
+    assert m.L_eff / m.L_converged == pytest.approx(1 + t3.alpha_N / t3.alpha_S, rel=1e-10)
+    with pytest.raises(ValueError, match=r"compute_max_pf"):
+        kaplan_budget.convergence_mark(1e12, compute_max_pf=1.0)
+
+
+def test_sample_efficiency_ratio_is_computed_from_the_law():
+    # Figure 2 left: "Larger models require fewer samples to reach the same performance"
+    eff = kaplan_steps.sample_efficiency(5.0, 1e3, 1e9, 7, 1e5, 1e9)
+    assert np.all(np.diff(eff.tokens) < 0)
+    from scalinglaws.laws import kaplan as law
+
+    expected = law.tokens_to_reach(1e5, 5.0) / law.tokens_to_reach(1e9, 5.0)
+    assert eff.ratio == pytest.approx(float(expected))
+    assert eff.sizes.min() >= 1e5  # smaller models' converged loss is above 5 nats
+    with pytest.raises(ValueError, match=r"above the converged loss"):
+        kaplan_steps.sample_efficiency(4.0, 1e3, 1e9, 7, 1e5, 1e9)
+
+
+def test_frontier_table_has_paper_and_equation_columns():
+    rows = kaplan_budget.frontier_table()
+    assert all(len(r) == 3 for r in rows)
+    assert any("eq 6.8" in r[0] for r in rows)
+
+
+def test_measured_runs_loader(tmp_path):
+    assert kaplan_common.load_measured_runs(tmp_path / "absent") is None
+    assert kaplan_common.load_measured_runs(tmp_path) is None
+    (tmp_path / "other.csv").write_text("a,b\n1,2\n")
+    assert kaplan_common.load_measured_runs(tmp_path) is None
+    (tmp_path / "curves.csv").write_text("params,tokens,loss_nats\n1e6,1e8,4.5\n1e6,2e8,4.2\n")
+    df = kaplan_common.load_measured_runs(tmp_path)
+    assert len(df) == 2 and set(df["run_file"]) == {"curves.csv"}
+
+
+def test_figures_draw_with_small_settings(tmp_path):
+    import pandas as pd
+
+    measured = pd.DataFrame({"params": [1e6, 1e6], "tokens": [1e8, 1e9], "loss_nats": [5.0, 4.4]})
+    figs = [
+        kaplan_budget.figure11_left(1e-5, 1.0, 3, 1e4, 1e9, 30),
+        kaplan_budget.figure2_right(1e3, 1e9, 4, 1e-9, 1.0, 30, measured=measured),
+        kaplan_steps.figure11_right(1e4, 1e5, 3, 1e6, 1e9, 30),
+        kaplan_steps.figure2_left(1e3, 1e9, 4, 1e7, 1e11, 5.0, 1e5, 1e9, 30, measured=measured),
+    ]
+    for fig in figs:
+        ax = fig.axes[0]
+        assert ax.get_xscale() == "log"
+        assert len(fig.axes) == 2  # the axes and its colour bar
+        labels = " ".join(t.get_text() for t in ax.get_legend().get_texts())
+        assert "published law (Kaplan 2020 eq" in labels
+    assert "measured here" in " ".join(
+        t.get_text() for t in figs[1].axes[0].get_legend().get_texts()
+    )
+    assert figs[0].axes[1].get_ylabel() == "PF-days"
+    assert figs[2].axes[1].get_ylabel() == "Steps"
+    import matplotlib.pyplot as plt
+
+    for fig in figs:
+        plt.close(fig)
