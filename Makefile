@@ -1,0 +1,85 @@
+# scaling-laws companion: the Makefile verbs are the user interface (see README.md).
+#
+#   make figures   run every notebook headlessly (papermill, in parallel) and update figures/
+#   make test      ruff + pytest
+#   make lab       JupyterLab on notebooks/ with the project's kernel
+#   make bench     print the benchmarks' numbers
+#   make lock      regenerate requirements.lock and environment.yml from requirements.in
+#
+# Each verb first creates .venv from the exact pins in requirements.lock (Python 3.11) when it is
+# missing or older than the lock or pyproject.toml.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.SECONDEXPANSION:
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+STEMS := $(notdir $(basename $(NOTEBOOKS)))
+DONE := $(STEMS:%=build/stamps/%.done)
+# A notebook reruns when it, the package, its make parameters or the project's own data change.
+SRC := pyproject.toml $(shell find src -name '*.py' 2>/dev/null)
+OWN_DATA := $(shell find data -type f 2>/dev/null)
+
+.PHONY: help venv figures test lab bench lock clean
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo "Setting up $(VENV) (Python 3.11, pins from requirements.lock)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 11), "need Python 3.11, got " + sys.version' \
+		|| { echo "$(VENV) is not Python 3.11: remove it and set PYTHON=python3.11"; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+figures: $(STAMP)
+	@$(MAKE) --no-print-directory -j$(NPROC) $(DONE)
+
+# Run one notebook into build/executed/ with its figures staged in build/staging/<stem>/; only when
+# papermill succeeds are they moved (renamed) into figures/. A failing notebook keeps its executed
+# copy with papermill's error banner, makes `make figures` fail and changes no figure.
+build/stamps/%.done: notebooks/%.ipynb $(SRC) $(OWN_DATA) $(STAMP) $$(wildcard notebooks/params/$$*.yaml)
+	@mkdir -p build/executed build/stamps && rm -rf build/staging/$* && mkdir -p build/staging/$*
+	@echo "papermill notebooks/$*.ipynb"
+	@$(BIN)/papermill --no-progress-bar --log-level WARNING --cwd notebooks \
+		notebooks/$*.ipynb build/executed/$*.ipynb \
+		$(if $(wildcard notebooks/params/$*.yaml),-f notebooks/params/$*.yaml) \
+		-p output_dir $(CURDIR)/build/staging/$* \
+		|| { echo "notebooks/$*.ipynb failed: see build/executed/$*.ipynb; figures/ unchanged"; exit 1; }
+	@mkdir -p figures && for f in build/staging/$*/*; do [ -e "$$f" ] && mv -f "$$f" figures/; done
+	@touch $@
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests tools benchmarks notebooks
+	$(BIN)/ruff format --check src tests tools benchmarks
+	$(BIN)/python -m pytest -n $(NPROC) -q
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+lock:
+	rm -rf build/lockvenv && $(PYTHON) -m venv build/lockvenv
+	build/lockvenv/bin/python -m pip install --quiet -r <(grep -v '^cffconvert' requirements.in)
+	build/lockvenv/bin/python -m pip install --quiet --no-deps $$(grep '^cffconvert' requirements.in)
+	{ echo '# Exact pins of every package in the project'"'"'s venv (Python 3.11). Regenerate with `make lock`.'; \
+	  build/lockvenv/bin/python -m pip freeze --all | grep -v -E '^(-e|pip==)' | sed -E 's/^(torch==[^+]*)\+cpu/\1/' | sort -f; \
+	} > requirements.lock
+	$(PYTHON) tools/lockfiles.py write-env
+	rm -rf build/lockvenv
+
+clean:
+	rm -rf build

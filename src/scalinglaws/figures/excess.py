@@ -1,0 +1,150 @@
+"""Kaplan et al. 2020, Figure 12: excess compute and excess steps away from the efficient size.
+
+Both panels are published laws: eqs B.16 and B.17 (App. B.4) with alpha_N = 0.076 and
+alpha_S = 0.76 (Table 5). The annotated numbers are solved from the equations, not typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from scalinglaws.constants import KAPLAN
+from scalinglaws.laws.kaplan import (
+    excess_compute_interval,
+    excess_compute_ratio,
+    excess_domain_min,
+    excess_steps_ratio,
+)
+from scalinglaws.params import Integer, Less, ParameterSpec, Real
+from scalinglaws.plotting import PUBLISHED_LAW, provenance, use_style
+
+NOTEBOOK = "05_excess_compute_steps"
+
+PARAMETERS = ParameterSpec(
+    notebook=NOTEBOOK,
+    params=[
+        Real("ratio_min", lo=0.01, hi=1.0, hi_open=True, doc="left end of the N/N_eff axis"),
+        Real("ratio_max", lo=1.0, hi=1000.0, lo_open=True, doc="right end of the N/N_eff axis"),
+        Integer("n_points", lo=10, hi=100_000, doc="points per curve"),
+    ],
+    constraints=[Less("ratio_min", "ratio_max")],
+)
+
+_C_EQ = "Kaplan 2020 eq B.16"
+_S_EQ = "Kaplan 2020 eq B.17"
+
+
+@dataclass(frozen=True)
+class Figure12Numbers:
+    """The numbers Figure 12's text prints, beside the values the equations give."""
+
+    penalty: float  # compute budget relative to the efficient one (paper: 1.2)
+    lower_ratio: float  # smallest N/N_eff within the penalty (paper: "0.6x")
+    upper_ratio: float  # largest N/N_eff within the penalty (paper: "2.2x")
+    step_ratio_at_paper_upper: float  # eq B.17 at the paper's 2.2x
+    step_saving_at_paper_upper: float  # 1 - the above (paper: "45% fewer steps")
+    pole: float  # N/N_eff where eqs B.16/B.17 diverge
+
+    def table(self) -> list[tuple[str, str, str]]:
+        """(quantity, as printed in the paper, from the equations) rows for the notebook."""
+        c = KAPLAN.figure12
+        return [
+            ("lower end of the +20% interval (N/N_eff)", f"{c.lower_ratio}x", f"{self.lower_ratio:.3f}x"),
+            ("upper end of the +20% interval (N/N_eff)", f"{c.upper_ratio}x", f"{self.upper_ratio:.3f}x"),
+            (
+                f"steps saved by a {c.upper_ratio}x model",
+                f"{c.step_saving_at_upper:.0%}",
+                f"{self.step_saving_at_paper_upper:.1%}",
+            ),
+            ("pole of eqs B.16/B.17 (N/N_eff)", "not printed", f"{self.pole:.4f}"),
+        ]
+
+
+def figure12_numbers() -> Figure12Numbers:
+    """Solve eqs B.16/B.17 for the quantities the paper quotes around Figure 12."""
+    c = KAPLAN.figure12
+    lo, hi = excess_compute_interval(c.compute_penalty)
+    s = float(excess_steps_ratio(c.upper_ratio))
+    return Figure12Numbers(c.compute_penalty, lo, hi, s, 1.0 - s, excess_domain_min())
+
+
+def figure12(ratio_min: float = 0.1, ratio_max: float = 10.0, n_points: int = 400):
+    """Kaplan 2020 Figure 12, both panels, from eqs B.16 (left) and B.17 (right).
+
+    ratio_min, ratio_max: the N/N_eff axis range (the paper shows 0.1 to 10); the curves start just
+    above the equations' pole at 0.285. n_points: points per curve, log-spaced.
+    """
+    use_style()
+    nums = figure12_numbers()
+    start = max(ratio_min, nums.pole * (1.0 + 1e-6))
+    x = np.geomspace(start, ratio_max, n_points)
+    c_ratio = excess_compute_ratio(x)
+    s_ratio = excess_steps_ratio(x)
+
+    fig, (ax_c, ax_s) = plt.subplots(1, 2, figsize=(9.6, 3.9), layout="constrained")
+    law_colour = "#1f77b4"
+
+    # Left: excess compute (eq B.16), linear y from 1 to 4 as in the paper.
+    ax_c.plot(x, c_ratio, color=law_colour, label=provenance(PUBLISHED_LAW, _C_EQ))
+    ax_c.axvspan(nums.lower_ratio, nums.upper_ratio, color=law_colour, alpha=0.12, lw=0)
+    ax_c.axhline(nums.penalty, color="0.35", lw=0.8, ls="--")
+    for r in (nums.lower_ratio, nums.upper_ratio):
+        ax_c.plot([r], [nums.penalty], "o", ms=4, color="0.15")
+        ax_c.annotate(
+            f"{r:.2f}x", (r, nums.penalty), xytext=(0, -14), textcoords="offset points",
+            ha="center", fontsize=8,
+        )
+    ax_c.text(
+        0.5, 0.97,
+        f"Models between {nums.lower_ratio:.2f}x and {nums.upper_ratio:.2f}x the optimal size\n"
+        f"can be trained with a {nums.penalty - 1:.0%} larger compute budget\n"
+        f"(paper: {KAPLAN.figure12.lower_ratio}x and {KAPLAN.figure12.upper_ratio}x)",
+        transform=ax_c.transAxes, ha="center", va="top", fontsize=8,
+    )
+    ax_c.axvline(nums.pole, color="0.5", lw=0.8, ls=":")
+    ax_c.annotate(
+        f"pole of eq B.16 at {nums.pole:.3f}", (nums.pole, 2.5), xytext=(-3, 0),
+        textcoords="offset points", fontsize=7.5, color="0.3", va="center", ha="right",
+        rotation=90,
+    )
+    ax_c.set(
+        xscale="log", xlim=(ratio_min, ratio_max), ylim=(1.0, 4.0),
+        xlabel=r"Deviation from Optimal Model ($N/N_\mathrm{efficient}$)",
+        ylabel=r"Excess Compute ($C/C_\mathrm{efficient}$)",
+    )
+    ax_c.legend(loc="upper right", bbox_to_anchor=(1.0, 0.8))
+
+    # Right: excess steps (eq B.17), log y from 10^-0.5 to 10^1 as in the paper.
+    up = KAPLAN.figure12.upper_ratio
+    ax_s.plot(x, s_ratio, color=law_colour, label=provenance(PUBLISHED_LAW, _S_EQ))
+    ax_s.axhline(1.0, color="0.35", lw=0.8, ls="--")
+    ax_s.plot([up], [nums.step_ratio_at_paper_upper], "o", ms=4, color="0.15")
+    ax_s.annotate(
+        f"{up}x the optimal size:\n{nums.step_saving_at_paper_upper:.0%} fewer steps "
+        f"($S/S_\\mathrm{{eff}}$ = {nums.step_ratio_at_paper_upper:.3f})",
+        (up, nums.step_ratio_at_paper_upper), xytext=(-8, -6), textcoords="offset points",
+        fontsize=8, ha="right", va="top",
+    )
+    ax_s.text(
+        0.97, 0.97,
+        "Smaller models require more steps to train,\nwhile larger models require fewer",
+        transform=ax_s.transAxes, ha="right", va="top", fontsize=8,
+    )
+    x_far = ratio_max / 1.6
+    ax_s.annotate(
+        "Our framework does not capture\nearly training dynamics",
+        (x_far, float(excess_steps_ratio(x_far))), xytext=(0.97, 0.62), textcoords="axes fraction",
+        fontsize=8, ha="right", va="center",
+        arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 0.8},
+    )
+    ax_s.axvline(nums.pole, color="0.5", lw=0.8, ls=":")
+    ax_s.set(
+        xscale="log", yscale="log", xlim=(ratio_min, ratio_max), ylim=(10**-0.5, 10**1),
+        xlabel=r"Deviation from Optimal Model ($N/N_\mathrm{efficient}$)",
+        ylabel=r"Excess Steps ($S/S_\mathrm{efficient}$)",
+    )
+    ax_s.legend(loc="upper right", bbox_to_anchor=(1.0, 0.86))
+    return fig

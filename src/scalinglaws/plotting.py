@@ -1,0 +1,131 @@
+"""One figure style, the provenance labels, and deterministic, atomic figure saving.
+
+Every curve in the companion says what it is, with one of the labels below:
+
+* ``PUBLISHED_LAW``: a paper's fitted equation evaluated with its published constants;
+* ``PUBLISHED_DATA``: points a paper or a replication released (e.g. Epoch AI's extraction);
+* ``REFIT_HERE``: a law this project fitted to published data;
+* ``MEASURED_HERE``: runs this project trained itself.
+
+:func:`save_figure` writes PNG, PDF and SVG files that are byte-identical for identical inputs
+(metadata with dates and versions stripped, a fixed SVG hash salt, fixed dpi and fonts), each through
+a temporary file in the target folder renamed into place only when every format has been written.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.colors import LogNorm  # noqa: E402
+
+from scalinglaws.params import Formats  # noqa: E402
+
+PUBLISHED_LAW = "published law"
+PUBLISHED_DATA = "published data"
+REFIT_HERE = "refit here"
+MEASURED_HERE = "measured here"
+KINDS = (PUBLISHED_LAW, PUBLISHED_DATA, REFIT_HERE, MEASURED_HERE)
+
+DPI = 150
+STYLE = {
+    "font.family": "DejaVu Sans",  # bundled with matplotlib: the same glyphs on every machine
+    "font.size": 9.0,
+    "axes.titlesize": 10.0,
+    "axes.labelsize": 9.5,
+    "legend.fontsize": 8.0,
+    "legend.frameon": False,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "axes.grid": True,
+    "grid.alpha": 0.25,
+    "grid.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.6,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.05,
+    "pdf.fonttype": 42,  # embed TrueType, editable text
+    "svg.fonttype": "path",
+    "svg.hashsalt": "scalinglaws-companion",  # fixed ids in SVG output
+    "image.cmap": "viridis",
+    "axes.prop_cycle": matplotlib.cycler(
+        color=["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"]
+    ),
+}
+
+# Metadata that would otherwise carry a date or a version string into the file.
+_METADATA = {
+    "png": {"Software": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None},
+    "svg": {"Creator": None, "Date": None},
+}
+
+
+def use_style() -> None:
+    """Apply the companion's one figure style (idempotent; call at the top of a figure function)."""
+    matplotlib.rcParams.update(STYLE)
+
+
+def provenance(kind: str, source: str) -> str:
+    """A legend label that says what a curve is, e.g. 'published law (Kaplan 2020 eq B.16)'."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}, got {kind!r}")
+    return f"{kind} ({source})"
+
+
+def log_colorbar(fig, ax, cmap, vmin: float, vmax: float, label: str):
+    """Add a colour bar with a log scale from vmin to vmax; returns (colorbar, norm, cmap)."""
+    norm = LogNorm(vmin=vmin, vmax=vmax)
+    cmap = plt.get_cmap(cmap) if isinstance(cmap, str) else cmap
+    mappable = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
+    cbar = fig.colorbar(mappable, ax=ax, pad=0.02)
+    cbar.set_label(label)
+    return cbar, norm, cmap
+
+
+def save_figure(
+    fig, name: str, formats: Iterable[str] = ("png", "pdf"), outdir: str | Path | None = None
+) -> list[Path]:
+    """Write ``fig`` as ``<outdir>/<name>.<fmt>`` for each format, deterministically and atomically.
+
+    name: file stem such as ``kaplan2020_fig12`` (letters, digits, ``_`` and ``-``).
+    formats: any of png, pdf, svg. outdir: folder (created if needed); None means ``figures/``.
+    Every format is first written to a hidden temporary file in ``outdir``; only when all are written
+    are they renamed into place, so a failure leaves the previous figures untouched.
+    """
+    from scalinglaws import paths
+
+    if not name or not all(c.isalnum() or c in "_-" for c in name):
+        raise ValueError(f"figure name must be letters, digits, '_' or '-', got {name!r}")
+    fmts = Formats().check(list(formats))
+    out = Path(outdir) if outdir is not None and str(outdir) else paths.FIGURES
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[str, Path]] = []
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
+            for fmt in fmts:
+                fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=f".{fmt}.tmp")
+                os.close(fd)
+                written.append((fmt, Path(tmp)))
+                fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
+    except BaseException:
+        for _, tmp in written:
+            tmp.unlink(missing_ok=True)
+        raise
+    final = []
+    for fmt, tmp in written:
+        target = out / f"{name}.{fmt}"
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+        final.append(target)
+    return final
