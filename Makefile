@@ -4,6 +4,8 @@
 #   make test      ruff + pytest
 #   make lab       JupyterLab on notebooks/ with the project's kernel
 #   make bench     print the benchmarks' numbers
+#   make runs      the measured-here training study (hours; resumable), results in data/runs/
+#   make runs-smoke  2-3 tiny runs of the study (under 2 minutes), results in build/runs-smoke/
 #   make lock      regenerate requirements.lock and environment.yml from requirements.in
 #
 # Each verb first creates .venv from the exact pins in requirements.lock (Python 3.11) when it is
@@ -27,10 +29,10 @@ DONE := $(STEMS:%=build/stamps/%.done)
 SRC := pyproject.toml $(shell find src -name '*.py' 2>/dev/null)
 OWN_DATA := $(shell find data -type f 2>/dev/null)
 
-.PHONY: help venv figures test lab bench lock clean
+.PHONY: help venv figures test lab bench lock clean runs runs-smoke
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 
 venv: $(STAMP)
 
@@ -70,6 +72,14 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+RUN_PLANS := $(filter-out data/runs/plans/smoke.json,$(sort $(wildcard data/runs/plans/*.json)))
+
+runs: $(STAMP)
+	@for plan in $(RUN_PLANS); do $(BIN)/python -m scalinglaws.runs sweep --plan $$plan $(RUNS_ARGS); done
+
+runs-smoke: $(STAMP)
+	$(BIN)/python -m scalinglaws.runs sweep --plan data/runs/plans/smoke.json --results build/runs-smoke $(RUNS_ARGS)
 
 lock:
 	rm -rf build/lockvenv && $(PYTHON) -m venv build/lockvenv
