@@ -1,0 +1,208 @@
+"""Approach 1/2/3 estimators: Epoch's refit of Chinchilla Figure 4, synthetic recovery, errors."""
+
+import numpy as np
+import pytest
+
+from scalinglaws import data, fitting
+from scalinglaws.constants import BESIROGLU, HOFFMANN
+from scalinglaws.laws import chinchilla as ch
+from scalinglaws.params import ParameterError
+
+
+def sig3(x: float) -> str:
+    return f"{x:.3g}"
+
+
+@pytest.fixture(scope="module")
+def epoch240():
+    # Besiroglu 2024: 245 points extracted from Hoffmann 2022 Fig 4, the 5 highest losses dropped
+    df = data.drop_highest_losses(data.load("epoch-chinchilla-fig4"), 5)
+    assert len(df) == BESIROGLU.selection.n_points_fitted
+    return df["params"].to_numpy(), df["tokens"].to_numpy(), df["loss_nats"].to_numpy()
+
+
+@pytest.fixture(scope="module")
+def huber_fit(epoch240):
+    return fitting.approach3(*epoch240)
+
+
+def test_grid_refit_matches_epoch_summed_huber(huber_fit):
+    # Besiroglu 2024 notebook, "Replicate exactly" over Hoffmann's grid (summed Huber):
+    # A 477.8, B 2143.9, E 1.8172, alpha 0.3473, beta 0.3672
+    ref = BESIROGLU.grid_exact
+    r = huber_fit
+    assert r.A == pytest.approx(ref.A, rel=0.01)
+    assert r.B == pytest.approx(ref.B, rel=0.01)
+    for k in ("E", "alpha", "beta"):
+        assert sig3(getattr(r, k)) == sig3(getattr(ref, k)), k
+        assert getattr(r, k) == pytest.approx(getattr(ref, k), abs=6e-5), k
+    assert r.n_points == 240 and r.n_starts == 4500
+    assert r.decrement < 1e-12
+
+
+def test_likelihood_refit_matches_epoch(epoch240):
+    # Besiroglu 2024 (notebook cell 25): A 482.01, B 2085.43, E 1.8169, alpha 0.3478, beta 0.3659
+    ref = BESIROGLU.refit
+    r = fitting.approach3(*epoch240, objective="huber_likelihood")
+    assert r.A == pytest.approx(ref.A, rel=1e-4)
+    assert r.B == pytest.approx(ref.B, rel=1e-4)
+    for k in ("E", "alpha", "beta"):
+        assert sig3(getattr(r, k)) == sig3(getattr(ref, k)), k
+        assert getattr(r, k) == pytest.approx(getattr(ref, k), rel=1e-5), k
+    assert r.sigma is not None and r.value < 0
+
+
+def test_bootstrap_on_epochs_resamples_reproduces_their_standard_errors(epoch240, huber_fit):
+    # Besiroglu 2024 notebook cell 25 SEs (4,000 resamples after np.random.seed(42)):
+    # A 124.52, B 1293.28, E 0.02566, alpha 0.01540, beta 0.02060
+    n = len(epoch240[0])
+    counts = fitting.legacy_resample_counts(n, 4000, BESIROGLU.uncertainty.seed)
+    b = fitting.bootstrap_approach3(*epoch240, n_bootstrap=4000, counts=counts, full_fit=huber_fit)
+    assert b.n_failed == 0
+    for k, ref in BESIROGLU.uncertainty.se().items():
+        assert b.se[k] == pytest.approx(ref, rel=0.01), k
+    lo, hi = b.interval()["alpha"]
+    assert lo == pytest.approx(BESIROGLU.uncertainty.ci95_alpha[0], abs=0.002)
+    assert hi == pytest.approx(BESIROGLU.uncertainty.ci95_alpha[1], abs=0.002)
+
+
+def test_bootstrap_with_our_generator_is_within_10_percent(epoch240, huber_fit):
+    # Same bar with independent resamples. B's SE (B = exp(b), heavy-tailed) moves by about
+    # +-7% between seeds at 4,000 replicates, so it gets a wider band.
+    b = fitting.bootstrap_approach3(
+        *epoch240, n_bootstrap=4000, rng=np.random.default_rng(2024), full_fit=huber_fit
+    )
+    for k, ref in BESIROGLU.uncertainty.se().items():
+        assert b.se[k] == pytest.approx(ref, rel=0.10 if k != "B" else 0.20), k
+    again = fitting.bootstrap_approach3(
+        *epoch240, n_bootstrap=50, rng=np.random.default_rng(7), full_fit=huber_fit
+    )
+    same = fitting.bootstrap_approach3(
+        *epoch240, n_bootstrap=50, rng=np.random.default_rng(7), full_fit=huber_fit
+    )
+    np.testing.assert_array_equal(again.replicates, same.replicates)
+
+
+def _synthetic(fit, rng, noise):
+    N = np.repeat(np.geomspace(5e7, 2e10, 12), 12)
+    D = np.tile(np.geomspace(1e9, 5e11, 12), 12)
+    L = ch.loss(N, D, fit) * np.exp(noise * rng.standard_normal(N.size))
+    return N, D, L
+
+
+@pytest.mark.parametrize("fit", [HOFFMANN.approach3_tex, BESIROGLU.refit], ids=["tex", "refit"])
+def test_recovers_known_parameters_from_synthetic_data(fit):
+    rng = np.random.default_rng(0)
+    r = fitting.approach3(*_synthetic(fit, rng, 0.0))
+    for k in ("A", "B", "E", "alpha", "beta"):
+        assert getattr(r, k) == pytest.approx(getattr(fit, k), rel=1e-6), k
+    noisy = fitting.approach3(*_synthetic(fit, rng, 0.003))
+    assert noisy.E == pytest.approx(fit.E, rel=0.02)
+    assert noisy.alpha == pytest.approx(fit.alpha, abs=0.02)
+    assert noisy.beta == pytest.approx(fit.beta, abs=0.02)
+
+
+def test_approach3_errors(epoch240):
+    N, D, L = epoch240
+    with pytest.raises(fitting.FitError, match="at least 6 runs"):
+        fitting.approach3(N[:5], D[:5], L[:5])
+    with pytest.raises(fitting.FitError, match="did not converge"):
+        fitting.approach3(N, D, L, gtol=0.0, schedule=((1, 10),))
+    with pytest.raises(ValueError, match="objective must be one of"):
+        fitting.approach3(N, D, L, objective="mse")
+    with pytest.raises(ValueError, match="D \\(tokens\\) must have 240 values"):
+        fitting.approach3(N, D[:10], L)
+    with pytest.raises(ValueError, match="L \\(loss\\) must be > 0"):
+        fitting.approach3(N, D, -L)
+    with pytest.raises(ParameterError, match=r"'n_bootstrap' must be an integer in \[1, 100000\]"):
+        fitting.bootstrap_approach3(N, D, L, n_bootstrap=0, seed=1)
+
+
+def test_objective_value_at_epochs_grid_exact_is_not_below_ours(epoch240, huber_fit):
+    ref = BESIROGLU.grid_exact
+    theta = np.log([ref.A, ref.B, ref.E]).tolist() + [ref.alpha, ref.beta]
+    assert fitting.huber_objective(theta, *epoch240) >= huber_fit.value
+
+
+# --- power laws, Approach 2 and Approach 1 -------------------------------------------------------
+
+
+def test_fit_power_law_exact_and_fixed_exponent():
+    x = np.geomspace(1e18, 1e22, 7)
+    law = fitting.fit_power_law(x, 3.0 * x**0.49)
+    assert law.exponent == pytest.approx(0.49) and law.k == pytest.approx(3.0)
+    assert law.inverse(law(1e20)) == pytest.approx(1e20)
+    fixed = fitting.fit_power_law(x, 2.0 * x**0.5, exponent=0.5)
+    assert fixed.k == pytest.approx(2.0)
+    with pytest.raises(fitting.FitError):
+        fitting.fit_power_law([1e20], [1e9])
+
+
+def _isoflop_data(fit, budgets, per_budget=9):
+    N, C, L = [], [], []
+    for c in budgets:
+        n0 = float(ch.optimal_N(c, fit))
+        n = n0 * np.geomspace(0.25, 4, per_budget)
+        N.append(n)
+        C.append(np.full(per_budget, c))
+        L.append(ch.loss(n, ch.tokens_for_flops(c, n), fit))
+    return np.concatenate(N), np.concatenate(C), np.concatenate(L)
+
+
+def test_approach2_recovers_the_frontier_exponent_from_isoflop_profiles():
+    fit = HOFFMANN.approach3_tex
+    budgets = HOFFMANN.budgets.isoflop
+    N, C, L = _isoflop_data(fit, budgets)
+    # one extra budget with too few runs: reported as skipped
+    N = np.append(N, [1e9, 2e9])
+    C = np.append(C, [1e22, 1e22])
+    L = np.append(L, [2.5, 2.4])
+    r = fitting.approach2(N, C, L, budgets=list(budgets) + [1e22], tol_log10=0.05)
+    assert r.a == pytest.approx(fit.a, abs=0.01)
+    assert r.b == pytest.approx(fit.b, abs=0.01)
+    assert r.used_budgets == tuple(budgets)
+    assert 1e22 in r.skipped and "2 runs" in r.skipped[1e22]
+    for p in r.profiles:
+        assert p.N_opt == pytest.approx(float(ch.optimal_N(p.budget, fit)), rel=0.05)
+
+
+def test_approach2_on_epochs_points(epoch240):
+    N, D, L = epoch240
+    C = ch.flops_6nd(N, D)
+    r = fitting.approach2(N, C, L, budgets=HOFFMANN.budgets.isoflop, n_bootstrap=30,
+                          rng=np.random.default_rng(0))  # fmt: skip
+    assert len(r.used_budgets) >= 5
+    assert 0.4 < r.a < 0.65 and r.a + r.b == pytest.approx(1.0, abs=1e-9)
+    lo, hi = r.N_opt.exponent_interval
+    assert lo <= r.a <= hi
+    with pytest.raises(ValueError, match="needs rng"):
+        fitting.approach2(N, C, L, budgets=HOFFMANN.budgets.isoflop, n_bootstrap=5)
+    with pytest.raises(fitting.FitError, match="at least 2 budgets"):
+        fitting.approach2(N[:4], C[:4], L[:4])
+
+
+def test_isoflop_groups_by_nominal_budget_and_by_clusters():
+    flops = np.array([0.97e19, 1.02e19, 1.0e20, 1.05e20, 5e20])
+    labels, b = fitting.isoflop_groups(flops, budgets=[1e19, 1e20], tol_log10=0.05)
+    assert labels.tolist() == [0, 0, 1, 1, -1]
+    labels, b = fitting.isoflop_groups(flops, tol_log10=0.05)
+    assert labels.tolist() == [0, 0, 1, 1, 2] and len(b) == 3
+
+
+def test_approach1_envelope_recovers_frontier_exponent():
+    # Synthetic training curves from eq 2 (TeX fit): each model size sweeps tokens; the envelope
+    # of minimal loss per FLOP follows eq 4, N_opt ~ C^(beta/(alpha+beta)).
+    fit = HOFFMANN.approach3_tex
+    sizes = np.geomspace(7e7, 1.6e10, 40)
+    curves = []
+    for n in sizes:
+        D = np.geomspace(1e8, 1e13, 300)
+        curves.append((n, ch.flops_6nd(n, D), ch.loss(n, D, fit)))
+    r = fitting.approach1(curves, flops_range=(1e19, 1e22))
+    assert r.N_opt.exponent == pytest.approx(fit.a, abs=0.02)
+    assert r.D_opt.exponent == pytest.approx(fit.b, abs=0.02)
+    assert len(r.flops) == HOFFMANN.budgets.approach1_n_flop_points
+    with pytest.raises(fitting.FitError):
+        fitting.approach1(curves[:1])
+    with pytest.raises(ValueError, match="increasing"):
+        fitting.approach1([(1e9, [2.0, 1.0], [3.0, 2.9]), curves[0]])
