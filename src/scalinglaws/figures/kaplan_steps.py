@@ -115,7 +115,7 @@ class SampleEfficiency:
     def table(self) -> list[tuple[str, str, str, str]]:
         """(N, tokens, steps, within eq 5.6's fitted range) rows for the notebook."""
         return [
-            (f"{n:.0e}", f"{d:.3g}", f"{s:.3g}", "yes" if ok else "no (extrapolated)")
+            (f"{n:.2g}", f"{d:.3g}", f"{s:.3g}", "yes" if ok else "no (extrapolated)")
             for n, d, s, ok in zip(
                 self.sizes, self.tokens, self.steps, self.in_fitted_range, strict=True
             )
