@@ -1,0 +1,121 @@
+"""Parameter validation: every bad value names the parameter, the value and the accepted range."""
+
+import math
+
+import pytest
+
+from scalinglaws.figures import families
+from scalinglaws.params import (
+    Choice,
+    Formats,
+    Integer,
+    Less,
+    ParameterError,
+    ParameterSpec,
+    Real,
+    RealList,
+    Text,
+    check_int,
+    check_real,
+)
+
+SPEC = ParameterSpec(
+    notebook="demo",
+    params=[
+        Real("ratio", lo=0.0, hi=1.0, lo_open=True),
+        Integer("n_points", lo=10, hi=1000),
+        Choice("law", options=("kaplan", "chinchilla")),
+        RealList("budgets", lo=1e-5, hi=1.0),
+        Text("label"),
+    ],
+    constraints=[],
+)
+GOOD = dict(
+    ratio=0.5, n_points=20, law="kaplan", budgets=[1e-3, 1e-2], label="x", formats=["png"],
+    output_dir="",
+)
+
+
+def test_good_values_pass():
+    p = SPEC.validate(GOOD)
+    assert p.ratio == 0.5 and p.n_points == 20 and p.budgets == (1e-3, 1e-2)
+    assert p.formats == ("png",)
+
+
+@pytest.mark.parametrize(
+    "name, value, pattern",
+    [
+        ("ratio", 0.0, r"parameter 'ratio' must be a number in \(0, 1\], got 0.0"),
+        ("ratio", "0.5", r"parameter 'ratio' must be a number in \(0, 1\], got '0.5' \(str\)"),
+        ("ratio", math.nan, r"parameter 'ratio' must be a number in \(0, 1\], got nan"),
+        ("ratio", True, r"parameter 'ratio' must be a number"),
+        ("n_points", -3, r"parameter 'n_points' must be an integer in \[10, 1000\], got -3"),
+        ("n_points", 20.0, r"parameter 'n_points' must be an integer in \[10, 1000\], got 20.0"),
+        ("law", "gpt", r"parameter 'law' must be one of 'kaplan', 'chinchilla', got 'gpt'"),
+        ("budgets", [], r"parameter 'budgets' must be a list of 1 to 50 numbers"),
+        ("budgets", [1e-3, 5.0], r"parameter 'budgets\[1\]' must be a number in \[1e-05, 1\]"),
+        ("budgets", "1e-3", r"parameter 'budgets' must be a list"),
+        ("label", 3, r"parameter 'label' must be a string"),
+        ("formats", ["png", "jpg"], r"parameter 'formats' must be a non-empty list drawn from png, pdf, svg"),
+        ("formats", [], r"parameter 'formats' must be a non-empty list"),
+        ("output_dir", 5, r"parameter 'output_dir' must be a folder path"),
+    ],
+)
+def test_bad_values_name_parameter_and_range(name, value, pattern):
+    with pytest.raises(ParameterError, match=pattern):
+        SPEC.validate({**GOOD, name: value})
+
+
+@pytest.mark.parametrize("name", list(GOOD))
+def test_missing_and_none_are_named(name):
+    with pytest.raises(ParameterError, match=rf"parameter '{name}' of notebook demo is missing"):
+        SPEC.validate({k: v for k, v in GOOD.items() if k != name})
+    with pytest.raises(ParameterError, match=rf"parameter '{name}' of notebook demo is None"):
+        SPEC.validate({**GOOD, name: None})
+
+
+def test_cross_parameter_constraint():
+    spec = ParameterSpec("demo", [Real("a"), Real("b")], constraints=[Less("a", "b")])
+    with pytest.raises(ParameterError, match=r"parameter 'a' must be less than 'b', got a=2.0 and b=1.0"):
+        spec.validate({"a": 2.0, "b": 1.0, "formats": ["png"], "output_dir": ""})
+
+
+def test_formats_accepts_comma_string_and_dedups():
+    assert Formats().check("png, pdf,png") == ("png", "pdf")
+
+
+def test_plain_checks():
+    assert check_real("x", 2, 1, 3) == 2.0
+    assert check_int("k", 5, 0, 9) == 5
+    with pytest.raises(ParameterError, match=r"parameter 'k' must be an integer in \[0, 9\], got 10"):
+        check_int("k", 10, 0, 9)
+
+
+def _bad_values(param):
+    """A wrong type and an out-of-range value for any declared parameter."""
+    if isinstance(param, Real):
+        out = param.lo - 1 if math.isfinite(param.lo) else (param.hi + 1 if math.isfinite(param.hi) else math.inf)
+        return ["not a number", out]
+    if isinstance(param, Integer):
+        return [1.5, param.lo - 1]
+    if isinstance(param, Choice):
+        return [3, "no-such-option"]
+    if isinstance(param, RealList):
+        return ["1.0", [param.hi * 10 + 1 if math.isfinite(param.hi) else math.nan]]
+    if isinstance(param, Formats):
+        return [3, ["gif"]]
+    return [3]  # Text and output_dir: a wrong type
+
+
+@pytest.mark.parametrize("stem", sorted(families()))
+def test_every_notebook_parameter_rejects_bad_values(stem):
+    """Each notebook parameter, given a wrong type or an out-of-range value, names itself."""
+    from scalinglaws.notebooks import default_parameters
+
+    spec = families()[stem].PARAMETERS
+    good = default_parameters(stem)
+    spec.validate(good)  # the notebook's own defaults are valid
+    for param in spec.all_params:
+        for bad in _bad_values(param):
+            with pytest.raises(ParameterError, match=rf"parameter '{param.name}(\[\d+\])?'"):
+                spec.validate({**good, param.name: bad})
