@@ -1,0 +1,177 @@
+"""Compute-optimal allocations N_opt(C), D_opt(C) under each published law, side by side.
+
+C is training FLOPs throughout (Kaplan's PF-days are converted here). The laws:
+
+- ``kaplan``: Kaplan 2020 Table 6, N_opt = 1.3e9 C_min^0.73 and D_opt = 2e10 C_min^0.27 with
+  C_min in PF-days; N is **non-embedding** parameters; loss from eq 1.3, L = (C_c^min/C_min)^0.050.
+  The budget is read as C_min.
+- ``approach1`` / ``approach2``: Hoffmann 2022 publishes only the exponents (Table 2); the
+  prefactors are fitted here (log-log least squares) to the printed rows of Table 3 / Table A3,
+  which lie on N = k C^a to within their rounding. D = C / (6 N). Loss from eq 2 (TeX fit).
+- ``approach3-rounded`` / ``approach3-tex``: eq 4 with App. D.2's printed fit / its unrounded TeX
+  values; loss from eq 2 with the same fit.
+- ``epoch-refit``: eq 4 with Besiroglu 2024's refit; loss from eq 2 with the refit.
+
+Rows of Tables 3 and A3 are regenerated from these laws by :func:`regenerate_table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN, ParametricFit
+from scalinglaws.constants.hoffmann2022 import ProjectionRow
+from scalinglaws.fitting import PowerLaw, fit_power_law
+from scalinglaws.laws import chinchilla as ch
+from scalinglaws.laws import kaplan
+
+PUBLISHED_LAW = "published law"
+PUBLISHED_DATA = "published data"
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """One law's compute-optimal allocation; call N_opt, D_opt, loss with C in FLOPs."""
+
+    name: str  # command-line name
+    label: str  # legend label
+    kind: str  # provenance kind ("published law" for all of these)
+    source: str  # where the numbers come from
+    N_opt: Callable  # C (FLOPs) -> parameters
+    D_opt: Callable  # C (FLOPs) -> tokens
+    loss: Callable  # C (FLOPs) -> predicted loss (nats/token)
+    params_kind: str  # "total" (with embeddings) or "non-embedding"
+    note: str = ""
+
+    def at(self, C) -> dict[str, float]:
+        """N_opt, D_opt, tokens per parameter and predicted loss at budget C (FLOPs)."""
+        N, D = float(self.N_opt(C)), float(self.D_opt(C))
+        return {"N_opt": N, "D_opt": D, "tokens_per_param": D / N, "loss": float(self.loss(C))}
+
+
+def table_law(rows: Sequence[ProjectionRow], skip: Sequence[int] = ()) -> PowerLaw:
+    """N = k C^a fitted to printed (params, FLOPs) rows of Table 3 / A3, leaving out ``skip``."""
+    use = [r for i, r in enumerate(rows) if i not in skip]
+    return fit_power_law([r.flops for r in use], [r.params for r in use])
+
+
+def _from_fit(name, label, fit: ParametricFit, source: str) -> Allocation:
+    return Allocation(
+        name, label, PUBLISHED_LAW, source,
+        N_opt=lambda C: ch.optimal_N(C, fit), D_opt=lambda C: ch.optimal_D(C, fit),
+        loss=lambda C: ch.optimal_loss(C, fit), params_kind="total",
+    )  # fmt: skip
+
+
+def _from_table(name, label, law: PowerLaw, source: str, note: str) -> Allocation:
+    tex = HOFFMANN.approach3_tex
+    return Allocation(
+        name, label, PUBLISHED_LAW, source,
+        N_opt=law, D_opt=lambda C: ch.tokens_for_flops(C, law(C)),
+        loss=lambda C: ch.loss(law(C), ch.tokens_for_flops(C, law(C)), tex),
+        params_kind="total", note=note,
+    )  # fmt: skip
+
+
+def _kaplan() -> Allocation:
+    pf = KAPLAN.setup.pf_day_flop
+    return Allocation(
+        "kaplan", "Kaplan 2020 (Table 6)", PUBLISHED_LAW, "Kaplan 2020 Table 6, eq 1.3",
+        N_opt=lambda C: kaplan.table6_params(np.asarray(C, float) / pf),
+        D_opt=lambda C: kaplan.efficient_tokens(np.asarray(C, float) / pf),
+        loss=lambda C: kaplan.loss_of_compute_min(np.asarray(C, float) / pf),
+        params_kind="non-embedding",
+        note="N is non-embedding parameters; C read as C_min (PF-days = FLOPs / 8.64e19); "
+        "D from Table 6 (one epoch); loss from eq 1.3 (WebText2 nats, not comparable to "
+        "MassiveText losses)",
+    )  # fmt: skip
+
+
+@cache
+def allocations() -> dict[str, Allocation]:
+    """All laws by command-line name, in the order of the paper's Fig A3 comparison."""
+    T = HOFFMANN.tables
+    a1 = table_law(T.table3_approach1)
+    a2 = table_law(T.tableA3_approach2)
+    note = "loss: eq 2 with the TeX fit at this (N, D)"
+    laws = [
+        _kaplan(),
+        _from_table("approach1", "Chinchilla Approach 1", a1,
+                    f"Hoffmann 2022 Table 3 rows (N ~ C^{a1.exponent:.3f}; Table 2: 0.50)", note),
+        _from_table("approach2", "Chinchilla Approach 2", a2,
+                    f"Hoffmann 2022 Table A3 rows (N ~ C^{a2.exponent:.3f}; Table 2: 0.49)", note),
+        _from_fit("approach3-rounded", "Chinchilla Approach 3 (rounded)",
+                  HOFFMANN.approach3_rounded, "Hoffmann 2022 eq 4, App. D.2 printed fit"),
+        _from_fit("approach3-tex", "Chinchilla Approach 3 (unrounded)", HOFFMANN.approach3_tex,
+                  "Hoffmann 2022 eq 4, App. D.2 TeX values"),
+        _from_fit("epoch-refit", "Besiroglu 2024 refit", BESIROGLU.refit,
+                  "Besiroglu 2024 refit, eq 4"),
+    ]  # fmt: skip
+    return {a.name: a for a in laws}
+
+
+@dataclass(frozen=True)
+class RegeneratedRow:
+    """A printed row of Table 3/A3 beside the same row computed from the law."""
+
+    printed: ProjectionRow
+    flops: float  # FLOPs at which the law makes ``params`` optimal
+    tokens: float  # flops / (6 params)
+    flops_rel: float  # flops / printed.flops - 1
+    tokens_rel: float  # tokens / printed.tokens - 1
+    six_nd_over_printed: float  # 6 N D / C of the printed row (1 within rounding if consistent)
+    flag: str  # "" or why the printed row looks wrong
+
+
+def regenerate_table(
+    rows: Sequence[ProjectionRow],
+    law: PowerLaw | Callable,
+    *,
+    from_flops: Sequence[int] = (),
+    tolerance: float = 0.03,
+) -> list[RegeneratedRow]:
+    """Recompute each printed row from ``law`` (N_opt as a function of C, FLOPs).
+
+    A row is recomputed from its parameter count (C = law^-1(N)), or, for indices in
+    ``from_flops`` (rows whose FLOPs are the defining number, e.g. Table 3's Gopher row), from
+    its FLOPs (N = law(C)). Rows whose printed FLOPs and 6 N D disagree beyond ``tolerance`` are
+    flagged, as are rows the law misses by more than ``tolerance``.
+    """
+    inverse = getattr(law, "inverse", None)
+    out = []
+    for i, r in enumerate(rows):
+        six = 6.0 * r.params * r.tokens / r.flops
+        if i in from_flops:
+            C = r.flops
+            N = float(law(C))
+            D = C / (6.0 * N)
+            frel, trel = N / r.params - 1, D / r.tokens - 1
+        else:
+            C = float(inverse(r.params)) if inverse else _invert(law, r.params)
+            D = C / (6.0 * r.params)
+            frel, trel = C / r.flops - 1, D / r.tokens - 1
+        flags = []
+        if abs(six - 1) > tolerance:
+            flags.append(
+                f"printed FLOPs != 6ND: 6ND = {6.0 * r.params * r.tokens:.3g} ({100 * (six - 1):+.0f}%)"
+            )
+        elif max(abs(frel), abs(trel)) > tolerance:
+            flags.append(f"law misses it by {100 * max(abs(frel), abs(trel)):.1f}%")
+        out.append(RegeneratedRow(r, C, D, frel, trel, six, "; ".join(flags)))
+    return out
+
+
+def _invert(law: Callable, N: float) -> float:
+    """C with law(C) = N for a monotone increasing law (bisection in log C)."""
+    lo, hi = np.log(1e10), np.log(1e40)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if float(law(np.exp(mid))) < N:
+            lo = mid
+        else:
+            hi = mid
+    return float(np.exp(0.5 * (lo + hi)))

@@ -1,0 +1,91 @@
+"""The command line: `optimal` and `fit`, and one-line errors with exit code 2."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from scalinglaws import cli
+from scalinglaws.constants import BESIROGLU
+
+
+def run(capsys, *argv):
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_optimal_at_the_gopher_budget_json(capsys):
+    code, out, _ = run(capsys, "optimal", "--flops", "5.76e23", "--json")
+    assert code == 0
+    laws = {r["law"]: r for r in json.loads(out)["laws"]}
+    assert set(laws) == {"kaplan", "approach1", "approach2", "approach3-rounded",
+                         "approach3-tex", "epoch-refit"}  # fmt: skip
+    # Hoffmann 2022 Fig 4 caption: 40B at the Gopher budget (eq 4, unrounded fit)
+    assert round(laws["approach3-tex"]["N_opt"] / 1e9) == 40
+    # Hoffmann 2022 Table 3: 67B parameters, 1.5T tokens at 5.76e23 FLOPs (Approach 1)
+    assert laws["approach1"]["N_opt"] == pytest.approx(67e9, rel=0.03)
+    assert laws["approach1"]["D_opt"] == pytest.approx(1.5e12, rel=0.07)
+    # Besiroglu 2024 refit: ~72B, ~18 tokens per parameter (eq 4)
+    assert laws["epoch-refit"]["tokens_per_param"] == pytest.approx(18.3, abs=0.1)
+    assert laws["kaplan"]["params"] == "non-embedding"
+    for r in laws.values():
+        assert r["D_opt"] / r["N_opt"] == pytest.approx(r["tokens_per_param"])
+
+
+def test_optimal_table_and_single_law(capsys):
+    code, out, _ = run(capsys, "optimal", "--flops", "1e21", "--law", "approach3-rounded")
+    assert code == 0 and "approach3-rounded" in out and "epoch-refit" not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["optimal", "--flops", "-1"], "'--flops' must be a number in [1e+10, 1e+35], got -1.0"),
+        (["optimal", "--flops", "abc"], "'--flops' must be a number in [1e+10, 1e+35]"),
+        (["optimal", "--flops", "1e40"], "'--flops' must be a number in [1e+10, 1e+35]"),
+        (["optimal", "--flops", "1e21", "--law", "gpt"], "'--law' must be one of 'all'"),
+        (["fit", "--bootstrap", "-3"], "'--bootstrap' must be an integer in [0, 100000], got -3"),
+        (["fit", "--bootstrap", "2.5"], "'--bootstrap' must be an integer in [0, 100000]"),
+        (["fit", "--seed", "-1"], "'--seed' must be an integer in [0, 4294967295]"),
+        (["fit", "--data", "nope"], "'--data' must be one of 'epoch-chinchilla-fig4'"),
+        (["fit", "--objective", "mse"], "'--objective' must be one of 'huber'"),
+    ],
+)
+def test_bad_arguments_one_line_exit_2(capsys, argv, needle):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert needle in err and err.count("\n") == 1
+
+
+def test_argparse_errors_are_one_line_too(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["optimal"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--flops" in err and err.count("\n") == 1
+    with pytest.raises(SystemExit):
+        cli.main(["frobnicate"])
+
+
+def test_fit_json_matches_epoch(capsys):
+    code, out, _ = run(capsys, "fit", "--bootstrap", "40", "--seed", "3", "--json")
+    assert code == 0
+    res = json.loads(out)
+    assert res["n_points"] == BESIROGLU.selection.n_points_fitted
+    assert res["estimate"]["A"] == pytest.approx(BESIROGLU.refit.A, rel=1e-3)
+    assert res["estimate"]["beta"] == pytest.approx(BESIROGLU.refit.beta, rel=1e-3)
+    assert res["bootstrap"]["n"] == 40 and res["bootstrap"]["n_failed"] == 0
+    assert set(res["bootstrap"]["se"]) == {"A", "B", "E", "alpha", "beta"}
+    code, out, _ = run(capsys, "fit", "--bootstrap", "0", "--objective", "huber")
+    assert code == 0 and "objective huber" in out and "SE" not in out
+
+
+def test_python_dash_m_entry_point():
+    proc = subprocess.run(
+        [sys.executable, "-m", "scalinglaws", "optimal", "--flops", "0"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "'--flops' must be a number" in proc.stderr
