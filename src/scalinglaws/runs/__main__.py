@@ -1,0 +1,76 @@
+"""Command line of the measured-here study.
+
+python -m scalinglaws.runs sweep --plan PATH [--results DIR] [--workers N] [--shard K/N]
+                                 [--device cpu|cuda] [--max-flops C]
+python -m scalinglaws.runs corpora [--write-manifest]   build and verify both corpora
+python -m scalinglaws.runs plans                        rewrite data/runs/plans/*.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scalinglaws.params import ParameterError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scalinglaws.runs",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("sweep", help="run a plan's pending runs (resumable)")
+    s.add_argument("--plan", required=True, help="JSON list of runs (data/runs/plans/*.json)")
+    s.add_argument("--results", default=None, help="result folder (default data/runs/results/)")
+    s.add_argument("--workers", type=int, default=2, help="worker processes, 1 thread each")
+    s.add_argument("--shard", default="1/1", help="K/N: run plan entries K-1, K-1+N, ...")
+    s.add_argument("--device", default="cpu", help="cpu or cuda")
+    s.add_argument("--max-flops", type=float, default=None, help="skip runs above this budget")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    c = sub.add_parser("corpora", help="build and verify both corpora against the manifest")
+    c.add_argument(
+        "--write-manifest",
+        action="store_true",
+        help="rebuild from the pinned sources and rewrite data/runs/corpora.json",
+    )
+    sub.add_parser("plans", help="rewrite the plan files in data/runs/plans/")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "sweep":
+            from scalinglaws.runs import sweep
+
+            sweep.sweep(
+                args.plan,
+                args.results or sweep.RESULTS,
+                workers=args.workers,
+                shard=sweep.parse_shard(args.shard),
+                device=args.device,
+                max_flops=args.max_flops,
+                progress=not args.no_progress,
+            )
+        elif args.command == "corpora":
+            from scalinglaws.runs import corpora
+
+            if args.write_manifest:
+                corpora.write_manifest()
+            for name in corpora.CORPORA:
+                c = corpora.load(name)
+                print(
+                    f"{name}: {c.train.size:,} train + {c.validation.size:,} validation bytes, "
+                    f"sha256 {c.sha256}"
+                )
+        else:
+            from scalinglaws.runs import plans
+
+            for path in plans.write_plans():
+                print(path)
+    except ParameterError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
