@@ -140,6 +140,15 @@ def test_non_convergence_names_the_inputs():
         )
 
 
+def test_non_convergence_at_fixed_compute_names_N_C_and_B(monkeypatch):
+    solve = k._implicit_loss
+    monkeypatch.setattr(k, "_implicit_loss", lambda *a, **kw: solve(*a, **{**kw, "max_iter": 1}))
+    with pytest.raises(
+        k.ImplicitLossError, match=r"fixed compute.*N=1000000\.0, C_pf=0\.01, B=524288"
+    ):
+        k.loss_at_compute(np.array([1e6, 1e7]), 0.01)
+
+
 def test_tokens_to_reach_inverts_the_learning_curve():
     # Figure 2 left: tokens each size needs for a fixed loss (eqs 5.3, 5.4, 5.6 inverted exactly)
     N = np.array([1e5, 1e7, 1e9])

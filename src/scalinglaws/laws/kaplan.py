@@ -310,15 +310,22 @@ def loss_at_steps(
         S=positive_array("S (steps)", S),
         B=positive_array("B (tokens per step)", B),
     )
-    c0 = S_c / inp["S"]
+    k = dict(alpha_N=alpha_N, alpha_S=alpha_S, N_c=N_c, S_c=S_c, B_star=B_star, alpha_B=alpha_B)
+    what = "implicit loss at fixed steps (Kaplan 2020 eqs 5.3, 5.4, 5.6)"
+    return _fixed_batch_loss(inp["N"], inp["S"], inp["B"], what, inp, k)
+
+
+def _fixed_batch_loss(N, S, B, what, inputs, k):
+    """Eq 5.6 with eq 5.4 at batch B: L = a + (c0 + c1 L^(-1/alpha_B))^alpha_S, solved exactly."""
+    c0 = k["S_c"] / S
     return _implicit_loss(
-        (N_c / inp["N"]) ** alpha_N,
+        (k["N_c"] / N) ** k["alpha_N"],
         c0,
-        c0 * B_star / inp["B"],
-        alpha_S=alpha_S,
-        alpha_B=alpha_B,
-        what="implicit loss at fixed steps (Kaplan 2020 eqs 5.3, 5.4, 5.6)",
-        inputs=inp,
+        c0 * k["B_star"] / B,
+        alpha_S=k["alpha_S"],
+        alpha_B=k["alpha_B"],
+        what=what,
+        inputs=inputs,
     )
 
 
@@ -338,15 +345,17 @@ def loss_at_compute(N, C_pf, B=_B_FIXED, **constants):
     S = C/(6NB) steps, then :func:`loss_at_steps`: eq 5.6 with eqs 5.4/5.5 and B_crit(L) from
     eq 5.3, an implicit equation in L solved exactly. N: non-embedding parameters; C_pf: compute
     in PF-days; B: tokens per step (default 2^19); arrays broadcast. Returns nats per token.
-    Keyword arguments override the constants of :func:`loss_at_steps`.
+    Keyword arguments override the constants of :func:`loss_at_steps`; raises
+    :class:`ImplicitLossError` naming N, C_pf and B if a point does not converge.
     """
-    N = positive_array(_N_NAME, N)
-    C_pf = positive_array("C_pf (PF-days)", C_pf)
-    S = steps_at_compute(N, C_pf, B)
-    try:
-        return loss_at_steps(N, S, B, **constants)
-    except ImplicitLossError as err:
-        raise ImplicitLossError(f"at fixed compute C_pf (PF-days): {err}") from None
+    inp = _broadcast_inputs(
+        N=positive_array(_N_NAME, N),
+        C_pf=positive_array("C_pf (PF-days)", C_pf),
+        B=positive_array("B (tokens per step)", B),
+    )
+    S = steps_at_compute(inp["N"], inp["C_pf"], inp["B"])
+    what = "implicit loss at fixed compute (Kaplan 2020 eqs 5.3-5.6, S = C/(6NB))"
+    return _fixed_batch_loss(inp["N"], S, inp["B"], what, inp, _frontier_constants(constants))
 
 
 def loss_at_min_compute(
@@ -576,6 +585,7 @@ def efficient_batch(C_min_pf, **constants):
 
 
 def _frontier_constants(overrides: dict) -> dict:
+    """Table 3's eq 5.6 constants and Table 5's B_*, alpha_B, with ``overrides`` applied."""
     k = {
         "alpha_N": _T3.alpha_N,
         "alpha_S": _T3.alpha_S,
