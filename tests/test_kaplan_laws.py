@@ -218,6 +218,12 @@ def test_table_6_exponents_sum_to_one_and_B_exponent_0_24():
     assert float(k.efficient_tokens_from_params(1.0)) == pytest.approx(T6.D_e, rel=0.11)  # 2.2e10
 
 
+def test_frontier_batch_at_1_pf_day_matches_table_6():
+    # Kaplan 2020 Table 6: B_crit = B_e C_min^p_B with B_e = 2.0e6 tokens (C_min in PF-days);
+    # eqs B.2 and B.6 give 1.87e6 tokens at 1 PF-day
+    assert float(k.efficient_batch(1.0)) == pytest.approx(T6.B_e, rel=0.1)
+
+
 def test_eq_6_8_intersection():
     # Kaplan 2020 eq 6.8: C* ~ 1e4 PF-days, N* ~ 1e12, D* ~ 1e12 tokens, L* ~ 1.7 nats/token,
     # "highly uncertain, varying by an order of magnitude in either direction"

@@ -97,7 +97,7 @@ def figure11_left(
 
     budgets: ``n_budgets`` log-spaced PF-days from budget_min_pf to budget_max_pf (the paper's colour
     bar spans 1e-5 to 1e0); params: the N axis (paper: 1e4 to 1e9); n_points: points per curve.
-    The 200-budget-by-n_points grid is one vectorised exact solve.
+    The n_budgets x n_points grid of losses is one vectorised exact solve.
     """
     use_style()
     C = np.geomspace(budget_min_pf, budget_max_pf, n_budgets)
@@ -298,6 +298,21 @@ def frontier_table() -> list[tuple[str, str, str]]:
             "N_eff at 1 PF-day, eq B.9",
             f"{eff.N_e:.2g} (Table 6)",
             f"{float(law.efficient_params(1.0)):.3g}",
+        ),
+        (
+            "B_crit at 1 PF-day, eq B.2 at eq B.6 (tokens)",
+            f"{eff.B_e:.2g} (Table 6)",
+            f"{float(law.efficient_batch(1.0)):.3g}",
+        ),
+        (
+            "S_min at 1 PF-day, eq B.10",
+            f"{eff.S_e:.2g} (Table 6, lower bound)",
+            f"{float(law.efficient_steps(1.0)):.3g}",
+        ),
+        (
+            "L at 1 PF-day, eq B.6",
+            f"{float(law.loss_of_compute_min(1.0)):.3f} (eq 1.3 fit)",
+            f"{float(law.efficient_loss(1.0)):.3f}",
         ),
         ("C*, eq 6.8 (PF-days)", f"~{ref.C_star_pf_days:.0e}", f"{x['C_star']:.3g}"),
         ("N*, eq 6.8", f"~{ref.N_star:.0e}", f"{x['N_star']:.3g}"),
