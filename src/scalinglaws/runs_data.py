@@ -1,0 +1,178 @@
+"""Tidy tables of the measured-here training runs (``data/runs/results/*.json``); pandas only.
+
+The runs are made by ``python -m scalinglaws.runs sweep`` (``make runs``); see
+``data/runs/README.md`` for the result schema. This module needs no torch, so figure code can load
+the results anywhere. Both loaders return an empty frame with the documented columns when no run
+has finished.
+
+Symbols: N is ``params`` (non-embedding parameters, LayerNorms included), ``params_total`` adds the
+token and position embeddings; C is ``flops`` (training FLOP counted exactly: 3 x forward matmul
+FLOP, attention and output layer included), ``flops_6n`` is 6 N D; D is ``tokens``; losses are
+validation cross-entropy in nats per byte.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from scalinglaws import paths
+
+RESULTS = paths.DATA / "runs" / "results"
+
+RUN_COLUMNS = [
+    "run_id",  # 16 hex digits: sha256 of the run's config
+    "study",  # "isoflop", "curves", "smoke"
+    "corpus",  # "prose" or "code"
+    "n_layer",
+    "d_model",
+    "n_head",
+    "params",  # N: non-embedding parameters
+    "params_kaplan",  # 12 n_layer d_model^2 (Kaplan 2020 eq 2.1)
+    "params_total",  # all parameters (Chinchilla's N)
+    "flops_budget",  # planned training FLOP (NaN for token-budget runs)
+    "flops",  # C: training FLOP actually spent, exact count
+    "flops_6n",  # 6 N D
+    "flops_per_token",  # exact training FLOP per token
+    "tokens",  # D: training tokens (bytes)
+    "tokens_per_param",  # D / N
+    "epochs",  # D / training split size
+    "steps",
+    "batch_size",  # sequences of 128 bytes
+    "lr",
+    "seed",
+    "loss_nats",  # final validation loss, nats per byte
+    "train_loss_nats",  # mean training loss over the last logging interval
+    "wall_s",  # seconds, training and validation
+    "tokens_per_s",  # training throughput, validation time excluded
+    "device",
+    "threads",
+    "status",  # "finished" or "diverged"
+]
+CURVE_COLUMNS = [
+    "run_id",
+    "study",
+    "corpus",
+    "params",
+    "params_total",
+    "flops_budget",
+    "step",
+    "tokens",  # tokens seen at this point
+    "flops",  # exact training FLOP spent at this point
+    "loss_nats",  # validation loss, nats per byte
+    "train_loss_nats",  # mean training loss since the previous point
+    "lr",
+    "elapsed_s",
+]
+
+
+def _results(results: Path | str | None) -> list[dict]:
+    folder = Path(results) if results is not None else RESULTS
+    if not folder.is_dir():
+        return []
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def _run_row(r: dict) -> dict:
+    c, d = r["config"], r["derived"]
+    return {
+        "run_id": r["run_id"],
+        "study": c["study"],
+        "corpus": c["corpus"],
+        "n_layer": c["n_layer"],
+        "d_model": c["d_model"],
+        "n_head": c["n_head"],
+        "params": d["params_nonembedding"],
+        "params_kaplan": d["params_kaplan"],
+        "params_total": d["params_total"],
+        "flops_budget": float("nan") if c["flops"] is None else c["flops"],
+        "flops": d["flops"],
+        "flops_6n": d["flops_6n"],
+        "flops_per_token": d["flops_per_token"],
+        "tokens": d["tokens"],
+        "tokens_per_param": d["tokens_per_param"],
+        "epochs": d["epochs"],
+        "steps": d["steps"],
+        "batch_size": c["batch_size"],
+        "lr": c["lr"],
+        "seed": c["seed"],
+        "loss_nats": r["final"]["val_loss"],
+        "train_loss_nats": r["final"]["train_loss"],
+        "wall_s": r["wall_s"],
+        "tokens_per_s": r["tokens_per_s"],
+        "device": r["device"],
+        "threads": r["threads"],
+        "status": r["status"],
+    }
+
+
+def load_runs(results: Path | str | None = None, study: str | None = None) -> pd.DataFrame:
+    """One row per finished run (columns ``RUN_COLUMNS``), sorted by study, corpus, budget, N.
+
+    results: folder of result files (default ``data/runs/results``); study: keep only that study.
+    """
+    rows = [_run_row(r) for r in _results(results)]
+    df = pd.DataFrame(rows, columns=RUN_COLUMNS)
+    if study is not None:
+        df = df[df["study"] == study]
+    keys = ["study", "corpus", "flops_budget", "tokens", "params"]
+    return df.sort_values(keys, na_position="first").reset_index(drop=True)
+
+
+def load_curves(results: Path | str | None = None, study: str | None = None) -> pd.DataFrame:
+    """One row per validation point of every finished run (columns ``CURVE_COLUMNS``)."""
+    rows = []
+    for r in _results(results):
+        run = _run_row(r)
+        if study is not None and run["study"] != study:
+            continue
+        for p in r["curve"]:
+            rows.append(
+                {
+                    **{k: run[k] for k in CURVE_COLUMNS[:6]},
+                    "step": p["step"],
+                    "tokens": p["tokens"],
+                    "flops": p["flops"],
+                    "loss_nats": p["val_loss"],
+                    "train_loss_nats": p["train_loss"],
+                    "lr": p["lr"],
+                    "elapsed_s": p["elapsed_s"],
+                }
+            )
+    df = pd.DataFrame(rows, columns=CURVE_COLUMNS)
+    return df.sort_values(["study", "corpus", "params", "step"]).reset_index(drop=True)
+
+
+def isoflop_minima(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per (corpus, flops_budget) of an IsoFLOP frame: the lowest-loss run, with ``interior``
+    True when it is neither the smallest nor the largest size of its budget."""
+    cols = [
+        "corpus",
+        "flops_budget",
+        "params",
+        "tokens",
+        "loss_nats",
+        "wall_s",
+        "n_runs",
+        "interior",
+    ]
+    iso = runs[runs["study"] == "isoflop"].dropna(subset=["flops_budget"])
+    out = []
+    for (corpus, C), g in iso.groupby(["corpus", "flops_budget"], sort=True):
+        best = g.loc[g["loss_nats"].idxmin()]
+        interior = g["params"].min() < best["params"] < g["params"].max()
+        out.append(
+            [
+                corpus,
+                C,
+                best["params"],
+                best["tokens"],
+                best["loss_nats"],
+                best["wall_s"],
+                len(g),
+                interior,
+            ]
+        )
+    return pd.DataFrame(out, columns=cols)
