@@ -6,6 +6,7 @@
 #   make bench     print the benchmarks' numbers
 #   make runs      the measured-here training study (hours; resumable), results in data/runs/
 #   make runs-smoke  2-3 tiny runs of the study (under 2 minutes), results in build/runs-smoke/
+#   make report    regenerate REPRODUCTION.md from the registry of reproduced numbers
 #   make lock      regenerate requirements.lock and environment.yml from requirements.in
 #
 # Each verb first creates .venv from the exact pins in requirements.lock (Python 3.11) when it is
@@ -29,10 +30,10 @@ DONE := $(STEMS:%=build/stamps/%.done)
 SRC := pyproject.toml $(shell find src -name '*.py' 2>/dev/null)
 OWN_DATA := $(shell find data -type f 2>/dev/null)
 
-.PHONY: help venv figures test lab bench lock clean runs runs-smoke
+.PHONY: help venv figures test lab bench lock clean runs runs-smoke report
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 venv: $(STAMP)
 
@@ -69,6 +70,9 @@ test: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+report: $(STAMP)
+	$(BIN)/python -m scalinglaws.reproduction
 
 bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done

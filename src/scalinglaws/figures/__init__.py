@@ -9,7 +9,39 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from dataclasses import dataclass
 from types import ModuleType
+
+
+@dataclass(frozen=True)
+class FigureInfo:
+    """One committed figure: what it reproduces and where its curves come from."""
+
+    stem: str  # file stem in figures/
+    notebook: str  # notebook stem that draws it
+    paper_figure: str  # e.g. "Kaplan 2020 Fig 12"
+    equations: str  # equations or data behind the curves
+    kinds: str  # the data kinds it shows (published law / published data / refit here / measured here)
+
+
+CATALOGUE: tuple[FigureInfo, ...] = (
+    FigureInfo("kaplan2020_fig11_left", "01_compute_budget", "Kaplan 2020 Fig 11 (left)",
+               "eq 5.6 with Table 3, eqs 5.3-5.5 at B = 2^19 (implicit in L, solved exactly); "
+               "each budget's optimum found numerically and joined", "published law"),
+    FigureInfo("kaplan2020_fig2_right", "01_compute_budget", "Kaplan 2020 Fig 2 (right)",
+               "eq B.3 per size (eq 5.6 at the critical batch, Table 3); L(C_min) eq 1.3; "
+               "envelope eqs B.6-B.8; annotation at eq B.5",
+               "published law (measured here when data/runs/ has learning curves)"),
+    FigureInfo("kaplan2020_fig11_right", "02_steps", "Kaplan 2020 Fig 11 (right)",
+               "eq 5.6 with Table 3, eqs 5.3-5.4 at B = 2^19 (implicit in L, solved exactly)",
+               "published law"),
+    FigureInfo("kaplan2020_fig2_left", "02_steps", "Kaplan 2020 Fig 2 (left)",
+               "eq 5.6 with Table 3, eqs 5.3-5.4, S = tokens / 2^19; tokens to a target loss by "
+               "the exact inverse", "published law (measured here when data/runs/ has learning curves)"),
+    FigureInfo("kaplan2020_fig12", "05_excess_compute_steps", "Kaplan 2020 Fig 12",
+               "eqs B.16, B.17; alpha_N, alpha_S from Table 5", "published law"),
+)
+"""Every committed figure; README.md and REPRODUCTION.md show this table (a test checks both)."""
 
 
 def families() -> dict[str, ModuleType]:

@@ -1,0 +1,430 @@
+"""The registry of reproduced numbers: every paper value this companion recomputes, in one list.
+
+Each :class:`Entry` names a value a paper prints (paper, table/equation/figure, the value and its
+rounding), the function of this package that recomputes it, the tolerance and why, and the kind of
+number it is (published law, published data, refit here, measured here). The tests assert every
+entry from this list, and ``make report`` writes ``REPRODUCTION.md`` from it; there is no second list.
+
+An entry whose value is knowingly not reproduced names the section of ``docs/differences.md`` that
+explains why (``explained``); it then counts as explained, not as reproduced.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN
+from scalinglaws.plotting import PUBLISHED_LAW, REFIT_HERE
+
+TOLERANCE_KINDS = ("abs", "rel", "log10")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper value and how this project recomputes it."""
+
+    id: str  # stable identifier, e.g. "kaplan2020.fig12.lower"
+    paper: str  # "Kaplan 2020", "Hoffmann 2022", "Besiroglu 2024"
+    family: str  # figure family or topic, for grouping
+    where: str  # table, equation or figure and section
+    quantity: str  # what the number is
+    printed: float  # the value as printed
+    printed_text: str  # how the paper prints it (with its rounding)
+    compute: Callable[[], float]  # this project's value
+    tolerance: float
+    tolerance_kind: str  # "abs", "rel" or "log10" (difference of log10 values)
+    why: str  # why this tolerance
+    kind: str  # PUBLISHED_LAW, PUBLISHED_DATA, REFIT_HERE or MEASURED_HERE
+    explained: str = ""  # heading in docs/differences.md when knowingly not reproduced
+
+    def error(self, value: float) -> float:
+        if self.tolerance_kind == "abs":
+            return abs(value - self.printed)
+        if self.tolerance_kind == "rel":
+            return abs(value - self.printed) / abs(self.printed)
+        return abs(math.log10(value) - math.log10(self.printed))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    entry: Entry
+    value: float
+    error: float
+
+    @property
+    def within(self) -> bool:
+        return self.error <= self.entry.tolerance
+
+    @property
+    def status(self) -> str:
+        if self.within:
+            return "reproduced"
+        return "explained" if self.entry.explained else "NOT REPRODUCED"
+
+
+# ----------------------------------------------------------------------------------------------
+# How the values are computed (cached: the refits take a second or two)
+# ----------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _epoch_points():
+    from scalinglaws import data
+
+    df = data.drop_highest_losses(data.load("epoch-chinchilla-fig4"), BESIROGLU.selection.n_excluded_highest_loss)
+    return df["params"].to_numpy(), df["tokens"].to_numpy(), df["loss_nats"].to_numpy()
+
+
+@functools.cache
+def _refit(objective: str):
+    from scalinglaws import fitting
+
+    return fitting.approach3(*_epoch_points(), objective=objective)
+
+
+def _kaplan_fig12(i: int) -> float:
+    from scalinglaws.figures.excess import figure12_numbers
+
+    n = figure12_numbers()
+    return (n.lower_ratio, n.upper_ratio, n.step_saving_at_paper_upper)[i]
+
+
+def _kaplan(fn: str, *args, key=None, index=None):
+    from scalinglaws.laws import kaplan
+
+    def run() -> float:
+        out = getattr(kaplan, fn)(*args)
+        if key is not None:
+            out = out[key]
+        if index is not None:
+            out = out[index]
+        return float(np.asarray(out))
+
+    return run
+
+
+def _kaplan_doubling() -> float:
+    from scalinglaws.laws.kaplan import loss_of_params
+
+    return float(loss_of_params(2e8) / loss_of_params(1e8))
+
+
+def _kaplan_bcrit_doubling_drop() -> float:
+    # B_crit = B_* L^(-1/alpha_B): doubling B_crit needs L -> L 2^(-alpha_B).
+    from scalinglaws.laws.kaplan import critical_batch
+
+    L = 3.0
+    L2 = L * (critical_batch(L) / (2 * critical_batch(L))) ** KAPLAN.basic.alpha_B
+    return float(1.0 - L2 / L)
+
+
+def _kaplan_b5_factor() -> float:
+    # Eq B.5: at the efficient size the loss is (1 + alpha_N/alpha_S) x the converged loss.
+    from scalinglaws.laws.kaplan import efficient_params, loss_at_min_compute
+
+    t3 = KAPLAN.joint_NS
+    C = 1.0  # PF-days; any budget gives the same factor
+    N = efficient_params(C)
+    converged = (t3.N_c / N) ** t3.alpha_N  # eq 5.6 as S -> infinity
+    return float(loss_at_min_compute(N, C) / converged)
+
+
+def _chinchilla(fn: str, *args, fit=None, index=None):
+    from scalinglaws.laws import chinchilla
+
+    def run() -> float:
+        out = getattr(chinchilla, fn)(*args, **({"fit": fit} if fit is not None else {}))
+        if index is not None:
+            out = out[index]
+        return float(np.asarray(out))
+
+    return run
+
+
+def _refit_param(objective: str, name: str):
+    return lambda: float(getattr(_refit(objective), name))
+
+
+# ----------------------------------------------------------------------------------------------
+# The entries
+# ----------------------------------------------------------------------------------------------
+
+_K = "Kaplan 2020"
+_H = "Hoffmann 2022"
+_B = "Besiroglu 2024"
+_C = KAPLAN.claims
+_F12 = KAPLAN.figure12
+_ROUND_1D = "printed to 1 decimal: the equations' value rounds to it"
+_ROUND_2D = "printed to 2 decimals: the equations' value rounds to it"
+
+
+def _entries() -> list[Entry]:
+    e: list[Entry] = [
+        # ---- Kaplan 2020, Figure 12 (App. B.4)
+        Entry("kaplan2020.fig12.lower", _K, "excess compute/steps", "App. B.4 text, Fig 12",
+              "smallest N/N_eff within +20% compute (eq B.16 = 1.2)", _F12.lower_ratio, "0.6x",
+              lambda: _kaplan_fig12(0), 0.05, "abs", _ROUND_1D,
+              PUBLISHED_LAW),
+        Entry("kaplan2020.fig12.upper", _K, "excess compute/steps", "App. B.4 text, Fig 12",
+              "largest N/N_eff within +20% compute (eq B.16 = 1.2)", _F12.upper_ratio, "2.2x",
+              lambda: _kaplan_fig12(1), 0.05, "abs", _ROUND_1D, PUBLISHED_LAW),
+        Entry("kaplan2020.fig12.steps", _K, "excess compute/steps", "App. B.4 text, Fig 12",
+              "fraction of steps saved by a 2.2x model (1 - eq B.17)", _F12.step_saving_at_upper,
+              "45% fewer", lambda: _kaplan_fig12(2), 0.005, "abs",
+              "printed as a whole percentage", PUBLISHED_LAW),
+        # ---- Kaplan 2020, basic laws and the compute-efficient frontier
+        Entry("kaplan2020.doubling_N", _K, "compute budget", "section 1.2, eq 1.1",
+              "loss factor when N doubles (2^-alpha_N)", _C.doubling_N_loss_factor, "0.95",
+              _kaplan_doubling, 0.005, "abs", _ROUND_2D, PUBLISHED_LAW),
+        Entry("kaplan2020.bcrit_doubling", _K, "steps", "Fig 10 caption, eq 5.3",
+              "loss decrease over which B_crit doubles (1 - 2^-alpha_B)",
+              _C.B_crit_doubling_loss_drop, "~13%", _kaplan_bcrit_doubling_drop, 0.01, "abs",
+              "printed as an approximate whole percentage", PUBLISHED_LAW),
+        Entry("kaplan2020.eqB7_alpha_C_min", _K, "compute budget", "eq B.7 (eq 1.8)",
+              "alpha_C^min = 1/(1/alpha_S + 1/alpha_B + 1/alpha_N), alpha_N = 0.076",
+              KAPLAN.efficient.alpha_C_min_eq_B_7, "0.052",
+              _kaplan("alpha_C_min_theory", KAPLAN.basic.alpha_N), 0.0005, "abs",
+              "printed to 3 decimals", PUBLISHED_LAW),
+        Entry("kaplan2020.eq6_4_alpha_C_min", _K, "compute budget", "eq 6.4",
+              "alpha_C^min as printed in eq 6.4", KAPLAN.efficient.alpha_C_min_eq_6_4, "~0.054",
+              _kaplan("alpha_C_min_theory", KAPLAN.basic.alpha_N), 0.0005, "abs",
+              "printed to 3 decimals", PUBLISHED_LAW,
+              explained="Rounding inside the papers' derived numbers"),
+        Entry("kaplan2020.eq6_5_exponent", _K, "compute budget", "eq 6.5",
+              "N_eff exponent alpha_C^min/alpha_N (Table 3 alpha_N)",
+              KAPLAN.efficient.eq_6_5_exponent, "~0.71",
+              _kaplan("efficient_exponents", key="N"), 0.005, "abs", "printed to 2 decimals",
+              PUBLISHED_LAW,
+              explained="Rounding inside the papers' derived numbers"),
+        Entry("kaplan2020.eqB5_factor", _K, "compute budget", "eq B.5",
+              "loss at the efficient size / converged loss = 1 + alpha_N/alpha_S",
+              1.0 + _C.convergence_f_efficient, "~10% above converged", _kaplan_b5_factor, 0.005,
+              "abs", "the text's ~10% is alpha_N/alpha_S = 0.101 (Table 3)", PUBLISHED_LAW),
+        Entry("kaplan2020.eqB12_N", _K, "compute budget", "eq B.12",
+              "N_f/N_f' at f = 10%, f' = 2%", _C.eq_B_12_N_ratio, "2.7",
+              _kaplan("convergence_factor_ratios", _C.convergence_f_efficient,
+                      _C.convergence_f_typical, index=0), 0.05, "abs", _ROUND_1D, PUBLISHED_LAW),
+        Entry("kaplan2020.eqB13_S", _K, "compute budget", "eq B.13",
+              "S_f/S_f' at f = 10%, f' = 2%", _C.eq_B_13_S_ratio, "0.13",
+              _kaplan("convergence_factor_ratios", _C.convergence_f_efficient,
+                      _C.convergence_f_typical, index=1), 0.005, "abs", _ROUND_2D, PUBLISHED_LAW),
+        Entry("kaplan2020.eqB14_C", _K, "compute budget", "eq B.14",
+              "C_f/C_f' at f = 10%, f' = 2% (\"65% less compute\")", _C.eq_B_14_C_ratio, "0.35",
+              _kaplan("convergence_factor_ratios", _C.convergence_f_efficient,
+                      _C.convergence_f_typical, index=2), 0.005, "abs", "printed to 2 decimals",
+              PUBLISHED_LAW,
+              explained="Rounding inside the papers' derived numbers"),
+        Entry("kaplan2020.eq6_8_C", _K, "compute budget", "eq 6.8",
+              "C* where L(C_min) meets L(D(C_min)), PF-days", KAPLAN.intersection.C_star_pf_days,
+              "~1e4", _kaplan("data_limit_intersection", key="C_star"), 0.5, "log10",
+              "printed as an order of magnitude", PUBLISHED_LAW),
+        Entry("kaplan2020.eq6_8_N", _K, "compute budget", "eq 6.8",
+              "N* at the intersection, parameters", KAPLAN.intersection.N_star, "~1e12",
+              _kaplan("data_limit_intersection", key="N_star"), 0.5, "log10",
+              "printed as an order of magnitude", PUBLISHED_LAW),
+        Entry("kaplan2020.eq6_8_D", _K, "compute budget", "eq 6.8",
+              "D* at the intersection, tokens", KAPLAN.intersection.D_star, "~1e12",
+              _kaplan("data_limit_intersection", key="D_star"), 0.7, "log10",
+              "order of magnitude; Table 6's D(C_min) gives 2.5e11", PUBLISHED_LAW),
+        Entry("kaplan2020.eq6_8_L", _K, "compute budget", "eq 6.8",
+              "L* at the intersection, nats/token", KAPLAN.intersection.L_star, "~1.7",
+              _kaplan("data_limit_intersection", key="L_star"), 0.05, "abs", _ROUND_1D,
+              PUBLISHED_LAW),
+        # ---- Hoffmann 2022, Approach 3 as published
+        Entry("hoffmann2022.table2.a3_a", _H, "IsoFLOP", "Table 2, Approach 3 (eq 4)",
+              "a = beta/(alpha+beta) of the unrounded (TeX) fit", HOFFMANN.table2.approach3.a, "0.46",
+              _chinchilla("frontier_exponents", fit=HOFFMANN.approach3_tex, index=0), 0.005,
+              "abs", _ROUND_2D, PUBLISHED_LAW),
+        Entry("hoffmann2022.table2.a3_b", _H, "IsoFLOP", "Table 2, Approach 3 (eq 4)",
+              "b = alpha/(alpha+beta) of the unrounded (TeX) fit", HOFFMANN.table2.approach3.b, "0.54",
+              _chinchilla("frontier_exponents", fit=HOFFMANN.approach3_tex, index=1), 0.005,
+              "abs", _ROUND_2D, PUBLISHED_LAW),
+        Entry("hoffmann2022.table2.a3_a_rounded", _H, "IsoFLOP", "Table 2 vs App. D.2's rounded fit",
+              "a = beta/(alpha+beta) from the printed alpha = 0.34, beta = 0.28",
+              HOFFMANN.table2.approach3.a, "0.46", _chinchilla("frontier_exponents", index=0),
+              0.005, "abs", "printed to 2 decimals", PUBLISHED_LAW,
+              explained="Rounding inside the papers' derived numbers"),
+        Entry("hoffmann2022.fig4.gopher_N", _H, "IsoFLOP", "Fig 4 caption (eq 4)",
+              "N_opt at the Gopher budget 5.76e23 FLOPs (unrounded TeX fit)",
+              HOFFMANN.claims.gopher_budget_params_fig4, "40B",
+              _chinchilla("optimal_N", HOFFMANN.budgets.gopher, fit=HOFFMANN.approach3_tex), 0.0125,
+              "rel", "printed to 2 significant digits (40B)", PUBLISHED_LAW),
+        # ---- Besiroglu 2024: the refit on Epoch's 240 points
+    ]
+    lik = ("huber_likelihood", BESIROGLU.refit, "their Huber-likelihood objective, BFGS")
+    grid = ("huber", BESIROGLU.grid_exact, "summed Huber over Hoffmann's 4,500-start grid")
+    for objective, published, how in (lik, grid):
+        for name, tol, kind in (("E", 0.0005, "abs"), ("alpha", 0.0005, "abs"),
+                                ("beta", 0.0005, "abs"), ("A", 0.01, "rel"), ("B", 0.01, "rel")):
+            printed = getattr(published, name)
+            e.append(Entry(
+                f"besiroglu2024.refit.{objective}.{name}", _B, "IsoFLOP",
+                "section 3 / Epoch notebook" if objective == "huber_likelihood"
+                else "Epoch notebook, grid-exact replication",
+                f"{name} of the Approach 3 refit on 240 points ({how})", printed,
+                f"{printed:.5g}", _refit_param(objective, name), tol, kind,
+                "3 significant digits" if kind == "abs" else "within 1% (A and B are poorly "
+                "identified: their bootstrap SEs are 26% and 62%)", REFIT_HERE,
+            ))
+    return e
+
+
+ENTRIES: tuple[Entry, ...] = tuple(_entries())
+
+
+def entry(id_: str) -> Entry:
+    for x in ENTRIES:
+        if x.id == id_:
+            return x
+    raise KeyError(f"entry must be one of the registry's ids, got {id_!r}")
+
+
+def evaluate(e: Entry) -> Outcome:
+    value = float(e.compute())
+    return Outcome(e, value, e.error(value))
+
+
+def evaluate_all() -> list[Outcome]:
+    return [evaluate(e) for e in ENTRIES]
+
+
+# ----------------------------------------------------------------------------------------------
+# REPRODUCTION.md
+# ----------------------------------------------------------------------------------------------
+
+_ENV_PACKAGES = ("numpy", "scipy", "pandas", "matplotlib", "papermill", "pooch", "torch")
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}" if 1e-3 <= abs(x) < 1e5 else f"{x:.3e}"
+
+
+def _tol(e: Entry) -> str:
+    if e.tolerance_kind == "rel":
+        return f"{e.tolerance:.2%} rel."
+    if e.tolerance_kind == "log10":
+        return f"{e.tolerance:g} in log10"
+    return f"±{e.tolerance:g}"
+
+
+def _environment() -> list[str]:
+    import importlib.metadata as md
+    import platform
+
+    rows = [f"- Python {platform.python_version()}"]
+    for name in _ENV_PACKAGES:
+        try:
+            rows.append(f"- {name} {md.version(name)}")
+        except md.PackageNotFoundError:
+            rows.append(f"- {name}: not installed")
+    return rows
+
+
+def render(outcomes: list[Outcome] | None = None) -> str:
+    """The text of REPRODUCTION.md (deterministic for a given environment)."""
+    outcomes = evaluate_all() if outcomes is None else outcomes
+    n = len(outcomes)
+    ok = sum(o.status == "reproduced" for o in outcomes)
+    expl = sum(o.status == "explained" for o in outcomes)
+    bad = n - ok - expl
+    lines = [
+        "# Results reproduced",
+        "",
+        "Generated by `make report` from the registry in `src/scalinglaws/reproduction.py`; do not edit",
+        "by hand (a test fails when this file is stale). Each row is a number a paper prints, the value",
+        "this companion computes, and the tolerance with its reason. \"Explained\" rows differ knowingly;",
+        "`docs/differences.md` gives the evidence under the heading named in the row.",
+        "",
+        f"**{ok} of {n} reproduced within tolerance; {expl} explained in `docs/differences.md`; "
+        f"{bad} not reproduced.**",
+        "",
+    ]
+    groups: dict[tuple[str, str], list[Outcome]] = {}
+    for o in outcomes:
+        groups.setdefault((o.entry.paper, o.entry.family), []).append(o)
+    for (paper, family), rows in groups.items():
+        lines += [
+            f"## {paper}: {family}",
+            "",
+            "| where | quantity | printed | computed here | tolerance (why) | kind | status |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for o in rows:
+            e = o.entry
+            status = o.status if o.status != "explained" else f"explained: *{e.explained}*"
+            lines.append(
+                f"| {e.where} | {e.quantity} | {e.printed_text} | {_fmt(o.value)} | "
+                f"{_tol(e)} ({e.why}) | {e.kind} | {status} |"
+            )
+        lines.append("")
+    lines += ["## Figures", "", *figure_table()]
+    lines += ["", "## Environment", "", *_environment(), ""]
+    return "\n".join(lines)
+
+
+README_START = "<!-- figure map: generated by `make report` from scalinglaws.figures.CATALOGUE -->"
+README_END = "<!-- /figure map -->"
+
+
+def figure_table() -> list[str]:
+    """The figure map (markdown table rows) shown in README.md and REPRODUCTION.md."""
+    from scalinglaws.figures import CATALOGUE
+
+    rows = [
+        "| figure | notebook | paper figure | equations / data | data kind |",
+        "|---|---|---|---|---|",
+    ]
+    for fig in CATALOGUE:
+        rows.append(
+            f"| [`{fig.stem}`](figures/{fig.stem}.png) | `notebooks/{fig.notebook}.ipynb` | "
+            f"{fig.paper_figure} | {fig.equations} | {fig.kinds} |"
+        )
+    return rows
+
+
+def render_readme(readme: str) -> str:
+    """README.md with its figure map replaced by the current catalogue."""
+    if README_START not in readme or README_END not in readme:
+        raise ValueError(f"README.md must contain the markers {README_START!r} and {README_END!r}")
+    head, rest = readme.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    return head + README_START + "\n" + "\n".join(figure_table()) + "\n" + README_END + tail
+
+
+def _write(target, text: str) -> None:
+    tmp = target.with_suffix(target.suffix + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(target)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from scalinglaws import paths
+
+    parser = argparse.ArgumentParser(prog="python -m scalinglaws.reproduction")
+    parser.add_argument("--check", action="store_true", help="exit 1 if REPRODUCTION.md is stale")
+    args = parser.parse_args(argv)
+    outputs = {
+        paths.ROOT / "REPRODUCTION.md": render(),
+        paths.ROOT / "README.md": render_readme((paths.ROOT / "README.md").read_text()),
+    }
+    if args.check:
+        stale = [p.name for p, text in outputs.items() if not p.exists() or p.read_text() != text]
+        if stale:
+            print(f"{', '.join(stale)} stale: run `make report`")
+            return 1
+        return 0
+    for target, text in outputs.items():
+        _write(target, text)
+    print(outputs[paths.ROOT / "REPRODUCTION.md"].splitlines()[7])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
