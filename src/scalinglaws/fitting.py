@@ -690,6 +690,7 @@ class Approach2Result:
     D_opt: PowerLaw  # D_opt(C), exponent b
     used_budgets: tuple[float, ...]  # budgets with enough points and a convex, interior vertex
     skipped: dict = field(default_factory=dict)  # budget -> reason it was skipped
+    tol_log10: float = 0.06  # the grouping tolerance used (log10 FLOPs)
 
     @property
     def a(self) -> float:
@@ -776,7 +777,9 @@ def approach2(
         lo, hi = np.percentile(reps, [q, 100 - q], axis=0)
         nlaw = PowerLaw(nlaw.k, nlaw.exponent, nlaw.n_points, (lo[0], hi[0]), (lo[1], hi[1]))
         dlaw = PowerLaw(dlaw.k, dlaw.exponent, dlaw.n_points, (lo[2], hi[2]), (lo[3], hi[3]))
-    return Approach2Result(tuple(profs), nlaw, dlaw, tuple(p.budget for p in profs), skipped)
+    return Approach2Result(
+        tuple(profs), nlaw, dlaw, tuple(p.budget for p in profs), skipped, tol_log10
+    )
 
 
 # --------------------------------------------------------------------------------------------

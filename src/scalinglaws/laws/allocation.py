@@ -80,7 +80,7 @@ def _from_table(name, label, law: PowerLaw, source: str, note: str) -> Allocatio
 def _kaplan() -> Allocation:
     pf = KAPLAN.setup.pf_day_flop
     return Allocation(
-        "kaplan", "Kaplan 2020 (Table 6)", PUBLISHED_LAW, "Kaplan 2020 Table 6, eq 1.3",
+        "kaplan", "Kaplan 2020, Table 6", PUBLISHED_LAW, "Kaplan 2020 Table 6, eq 1.3",
         N_opt=lambda C: kaplan.table6_params(np.asarray(C, float) / pf),
         D_opt=lambda C: kaplan.efficient_tokens(np.asarray(C, float) / pf),
         loss=lambda C: kaplan.loss_of_compute_min(np.asarray(C, float) / pf),
@@ -100,13 +100,13 @@ def allocations() -> dict[str, Allocation]:
     note = "loss: eq 2 with the TeX fit at this (N, D)"
     laws = [
         _kaplan(),
-        _from_table("approach1", "Chinchilla Approach 1", a1,
+        _from_table("approach1", "Chinchilla Approach 1, Table 3", a1,
                     f"Hoffmann 2022 Table 3 rows (N ~ C^{a1.exponent:.3f}; Table 2: 0.50)", note),
-        _from_table("approach2", "Chinchilla Approach 2", a2,
+        _from_table("approach2", "Chinchilla Approach 2, Table A3", a2,
                     f"Hoffmann 2022 Table A3 rows (N ~ C^{a2.exponent:.3f}; Table 2: 0.49)", note),
-        _from_fit("approach3-rounded", "Chinchilla Approach 3 (rounded)",
+        _from_fit("approach3-rounded", "Chinchilla Approach 3, rounded",
                   HOFFMANN.approach3_rounded, "Hoffmann 2022 eq 4, App. D.2 printed fit"),
-        _from_fit("approach3-tex", "Chinchilla Approach 3 (unrounded)", HOFFMANN.approach3_tex,
+        _from_fit("approach3-tex", "Chinchilla Approach 3, unrounded", HOFFMANN.approach3_tex,
                   "Hoffmann 2022 eq 4, App. D.2 TeX values"),
         _from_fit("epoch-refit", "Besiroglu 2024 refit", BESIROGLU.refit,
                   "Besiroglu 2024 refit, eq 4"),

@@ -1,0 +1,476 @@
+"""Hoffmann et al. 2022 (Chinchilla) Figures 3, 4 and A3 and Tables 2, 3 and A3, refitted on the
+only published run data: Besiroglu et al. 2024's extraction of Chinchilla's Figure 4.
+
+Three kinds of series, labelled as such on every figure:
+published data (Epoch's 245 points, 5 highest losses dropped), published law (Hoffmann's fits
+and tables, Kaplan's Table 6, Epoch's refit), refit here (this package's Approaches 2 and 3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.colors import LogNorm
+
+from scalinglaws import data, fitting
+from scalinglaws.constants import BESIROGLU, HOFFMANN, ParametricFit
+from scalinglaws.laws import allocation
+from scalinglaws.laws import chinchilla as ch
+from scalinglaws.params import Integer, Less, ParameterSpec, Real
+from scalinglaws.plotting import (
+    PUBLISHED_DATA,
+    PUBLISHED_LAW,
+    REFIT_HERE,
+    log_colorbar,
+    provenance,
+    use_style,
+)
+
+NOTEBOOK = "03_isoflop"
+
+PARAMETERS = ParameterSpec(
+    notebook=NOTEBOOK,
+    params=[
+        Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates (Besiroglu: 4000)"),
+        Integer("seed", lo=0, hi=2**32 - 1, doc="seed of the bootstrap's numpy Generator"),
+        Integer("n_exclude", lo=0, hi=100, doc="highest-loss points dropped (Besiroglu: 5)"),
+        Real("isoflop_tol", lo=0.005, hi=0.5, doc="log10-FLOPs distance to join a budget"),
+        Integer("min_points", lo=3, hi=50, doc="runs a budget needs for its parabola"),
+        Real("flops_min", lo=1e15, hi=1e30, doc="left end of the FLOPs axes"),
+        Real("flops_max", lo=1e16, hi=1e32, doc="right end of the FLOPs axes"),
+    ],
+    constraints=[Less("flops_min", "flops_max")],
+)
+
+DATA = "epoch-chinchilla-fig4"
+GOPHER = HOFFMANN.budgets.gopher
+_DATA_LABEL = provenance(PUBLISHED_DATA, "Besiroglu 2024 extraction of Hoffmann 2022 Fig 4")
+_GOPHER_COLOUR = "#2ca02c"
+_LOSS_NORM = (2.0, 5.0)  # colour range of losses, as Epoch's scatter of the extracted points
+_LOSS_CMAP = "magma"
+_BUDGET_CMAP = "viridis"
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the figures and tables draw, computed once from the published points."""
+
+    points: pd.DataFrame  # params, tokens, flops, loss_nats (the fitted points)
+    n_excluded: int
+    huber: fitting.Approach3Result  # summed Huber over Hoffmann's grid
+    likelihood: fitting.Approach3Result  # Besiroglu 2024's objective
+    bootstrap: fitting.BootstrapResult | None  # of the summed-Huber fit
+    approach2: fitting.Approach2Result  # with 80% (10th-90th pct) bootstrap intervals
+    seed: int
+
+
+def analyse(
+    n_bootstrap: int = 200,
+    seed: int = 0,
+    n_exclude: int = 5,
+    isoflop_tol: float = 0.06,
+    min_points: int = 5,
+) -> Analysis:
+    """Refit Approaches 2 and 3 on the extracted Figure 4 points (Besiroglu 2024 selection).
+
+    n_bootstrap replicates (0: none) resample the points for both Approach 3's standard errors
+    and Approach 2's exponent intervals; both Generators derive from ``seed``.
+    """
+    df = data.load(DATA)
+    if n_exclude:
+        df = data.drop_highest_losses(df, n_exclude)
+    N, D, C, L = (df[c].to_numpy() for c in ("params", "tokens", "flops", "loss_nats"))
+    rng3, rng2 = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    huber = fitting.approach3(N, D, L)
+    lik = fitting.approach3(N, D, L, objective="huber_likelihood")
+    boot = None
+    if n_bootstrap:
+        boot = fitting.bootstrap_approach3(N, D, L, n_bootstrap=n_bootstrap, rng=rng3,
+                                           full_fit=huber)  # fmt: skip
+    a2 = fitting.approach2(
+        N, C, L, budgets=HOFFMANN.budgets.isoflop, tol_log10=isoflop_tol, min_points=min_points,
+        n_bootstrap=min(n_bootstrap, 2000), rng=rng2, level=0.80,
+    )  # fmt: skip
+    return Analysis(df, n_exclude, huber, lik, boot, a2, seed)
+
+
+# ---- tables -------------------------------------------------------------------------------------
+
+
+def fit_table(an: Analysis) -> pd.DataFrame:
+    """Eq 2's constants: Hoffmann (printed, TeX), Besiroglu 2024, and the refits here."""
+    u = BESIROGLU.uncertainty
+    rows = {
+        "Hoffmann 2022 App. D.2 (printed)": HOFFMANN.approach3_rounded,
+        "Hoffmann 2022 (TeX values)": HOFFMANN.approach3_tex,
+        "Besiroglu 2024 refit": BESIROGLU.refit,
+        "Besiroglu 2024 grid-exact (summed Huber)": BESIROGLU.grid_exact,
+        "refit here: Huber likelihood": an.likelihood.fit,
+        "refit here: summed Huber, 4,500-start grid": an.huber.fit,
+    }
+    out = pd.DataFrame(
+        {k: {p: getattr(f, p) for p in fitting.PARAM_NAMES} | {"a": f.a} for k, f in rows.items()}
+    ).T
+    out.loc["Besiroglu 2024 bootstrap SE"] = [*u.se().values(), np.nan]
+    if an.bootstrap is not None:
+        se = an.bootstrap.se
+        out.loc[f"refit here: bootstrap SE ({len(an.bootstrap.replicates)} replicates)"] = [
+            *se.values(), np.nan,
+        ]  # fmt: skip
+    return out
+
+
+def exponent_table(an: Analysis) -> pd.DataFrame:
+    """Table 2 (a, b with 10th-90th percentiles) beside the refits here."""
+
+    def fmt(x, iv):
+        return f"{x:.3f}" + (f" ({iv[0]:.3f}, {iv[1]:.3f})" if iv is not None else "")
+
+    t2 = HOFFMANN.table2
+    rows = [(e.label + " [Table 2]", fmt(e.a, e.a_interval), fmt(e.b, e.b_interval))
+            for e in (t2.approach1, t2.approach2, t2.approach3, t2.kaplan)]  # fmt: skip
+    a2 = an.approach2
+    rows.append(
+        (
+            "Approach 2, refit here (published data)",
+            fmt(a2.a, a2.N_opt.exponent_interval),
+            fmt(a2.b, a2.D_opt.exponent_interval),
+        )
+    )
+    for name, r in (
+        ("Approach 3, refit here (Huber likelihood)", an.likelihood),
+        ("Approach 3, refit here (summed Huber)", an.huber),
+    ):
+        iv = _frontier_exponent_interval(an) if "summed" in name else None
+        rows.append((name, fmt(r.fit.a, iv), fmt(r.fit.b, None if iv is None else
+                                                  (1 - iv[1], 1 - iv[0]))))  # fmt: skip
+    return pd.DataFrame(rows, columns=["approach", "a (N_opt ~ C^a)", "b (D_opt ~ C^b)"])
+
+
+def _frontier_exponent_interval(an: Analysis, level: float = 0.80):
+    if an.bootstrap is None:
+        return None
+    reps = an.bootstrap.replicates
+    a = reps[:, 4] / (reps[:, 3] + reps[:, 4])
+    q = 100 * (1 - level) / 2
+    lo, hi = np.percentile(a, [q, 100 - q])
+    return float(lo), float(hi)
+
+
+def _table(rows, regenerated, extra=None) -> pd.DataFrame:
+    out = []
+    for i, (r, g) in enumerate(zip(rows, regenerated, strict=True)):
+        row = {
+            "params": f"{r.params:.3g}",
+            "FLOPs printed": f"{r.flops:.3g}", "FLOPs from law": f"{g.flops:.3g}",
+            "tokens printed": f"{r.tokens:.4g}", "tokens from law": f"{g.tokens:.4g}",
+            "flag": g.flag,
+        }  # fmt: skip
+        if extra is not None:
+            row.update(extra[i])
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def table3() -> pd.DataFrame:
+    """Table 3 (Approach 1) as printed beside N = k C^a through its rows (Gopher row from C)."""
+    rows = HOFFMANN.tables.table3_approach1
+    gopher = [i for i, r in enumerate(rows) if r.flops == GOPHER]
+    law = allocation.table_law(rows)
+    return _table(rows, allocation.regenerate_table(rows, law, from_flops=gopher))
+
+
+def table_a3() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Table A3: (Approach 2, Approach 3), printed beside the power law through the rows.
+
+    The Approach 3 frame also shows eq 4 with the TeX fit (what the parametric law itself gives).
+    The 175B row (FLOPs printed 1.26e24; 6ND = 1.26e25) is flagged and left out of the fit.
+    """
+    T = HOFFMANN.tables
+    a2 = T.tableA3_approach2
+    t2 = _table(a2, allocation.regenerate_table(a2, allocation.table_law(a2)))
+    a3 = T.tableA3_approach3
+    law = allocation.table_law(a3, skip=(T.tableA3_typo_index,))
+    tex = HOFFMANN.approach3_tex
+    extra = [{"FLOPs, eq 4 (TeX fit)": f"{float(ch.flops_for_optimal_N(r.params, tex)):.3g}"}
+             for r in a3]  # fmt: skip
+    return t2, _table(a3, allocation.regenerate_table(a3, law), extra)
+
+
+def budget_table(an: Analysis) -> pd.DataFrame:
+    """Approach 2: which budgets had enough points, and each parabola's vertex."""
+    rows = [
+        {
+            "budget": f"{p.budget:.0e}",
+            "mean FLOPs of its runs": f"{p.flops:.3g}",
+            "runs": p.n_points,
+            "N_opt": f"{p.N_opt:.3g}",
+            "D_opt": f"{p.D_opt:.3g}",
+            "loss at vertex": round(p.L_min, 3),
+            "used": "yes",
+        }
+        for p in an.approach2.profiles
+    ]
+    rows += [
+        {"budget": f"{b:.0e}", "used": f"no: {why}"} for b, why in an.approach2.skipped.items()
+    ]
+    return pd.DataFrame(rows)  # fmt: skip
+
+
+# ---- figures ------------------------------------------------------------------------------------
+
+
+def _budget_colours(budgets):
+    norm = LogNorm(min(budgets), max(budgets))
+    cmap = plt.get_cmap(_BUDGET_CMAP)
+    return {b: cmap(0.9 * norm(b)) for b in budgets}, norm
+
+
+def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
+    """Hoffmann 2022 Fig 3 from the published points: IsoFLOP profiles (left), N_opt and D_opt
+    against FLOPs with the fitted power laws (centre, right) and the Gopher-budget projection."""
+    use_style()
+    a2 = an.approach2
+    budgets = [p.budget for p in a2.profiles]
+    colours, norm = _budget_colours(HOFFMANN.budgets.isoflop)
+    labels, nominal = fitting.isoflop_groups(an.points["flops"], HOFFMANN.budgets.isoflop,
+                                             a2.tol_log10)  # fmt: skip
+    fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.3), layout="constrained")
+    ax = axes[0]
+    N = an.points["params"].to_numpy()
+    L = an.points["loss_nats"].to_numpy()
+    for g, b in enumerate(nominal):
+        sel = labels == g
+        ax.scatter(N[sel], L[sel], s=12, color=colours[b], zorder=3)
+    for p in a2.profiles:
+        sel = labels == list(nominal).index(p.budget)
+        x = np.linspace(np.log10(N[sel].min()) - 0.1, np.log10(N[sel].max()) + 0.1, 100)
+        ax.plot(10**x, np.polyval(p.coef, x), color=colours[p.budget], lw=1.2)
+        ax.plot([p.N_opt], [p.L_min], "o", ms=5, mfc="white", mec=colours[p.budget], zorder=4)
+    ax.scatter([], [], s=12, color="0.4", label=_DATA_LABEL)
+    ax.plot([], [], color="0.4", label=provenance(REFIT_HERE, "parabola in log N per budget"))
+    ax.set(xscale="log", xlabel="Parameters", ylabel="Training loss (nats/token)",
+           title="IsoFLOP profiles")  # fmt: skip
+    ax.legend(loc="lower left", fontsize=6.8)
+    cbar, _, _ = log_colorbar(fig, ax, _BUDGET_CMAP, min(nominal), max(nominal), "FLOP budget")
+    cbar.ax.set_yticks(list(nominal), [f"{b:.0e}" for b in nominal], fontsize=6.5)
+    cbar.ax.minorticks_off()
+
+    C = np.geomspace(flops_min, flops_max, 200)
+    paper = allocation.allocations()["approach2"]
+    pub = HOFFMANN.table2.approach2
+    for ax, what, law, paper_fn, pub_exp, pub_iv, ylabel in (
+        (axes[1], "N_opt", a2.N_opt, paper.N_opt, pub.a, pub.a_interval, "Parameters"),
+        (axes[2], "D_opt", a2.D_opt, paper.D_opt, pub.b, pub.b_interval, "Tokens"),
+    ):
+        vals = [getattr(p, what) for p in a2.profiles]
+        ax.scatter(
+            [p.flops for p in a2.profiles],
+            vals,
+            s=22,
+            c=[colours[b] for b in budgets],
+            zorder=3,
+            label=provenance(REFIT_HERE, "IsoFLOP minima of the published points"),
+        )
+        iv = law.exponent_interval
+        ivs = f" [{iv[0]:.3f}, {iv[1]:.3f}]" if iv is not None else ""
+        sym = "a" if what == "N_opt" else "b"
+        ax.plot(
+            C,
+            law(C),
+            color="0.15",
+            lw=1.3,
+            label=provenance(REFIT_HERE, f"{sym} = {law.exponent:.3f}{ivs}"),
+        )
+        ax.plot(
+            C,
+            paper_fn(C),
+            color="#1f77b4",
+            ls="--",
+            lw=1.2,
+            label=provenance(
+                PUBLISHED_LAW,
+                f"Hoffmann 2022 Table 2: {sym} = {pub_exp:.2f} ({pub_iv[0]:.3f}, {pub_iv[1]:.3f})",
+            ),
+        )
+        ours_g, paper_g = float(law(GOPHER)), float(paper_fn(GOPHER))
+        ax.axvline(GOPHER, color=_GOPHER_COLOUR, lw=0.8, ls=":")
+        ax.plot(
+            [GOPHER],
+            [ours_g],
+            "*",
+            ms=11,
+            color=_GOPHER_COLOUR,
+            mec="k",
+            mew=0.5,
+            zorder=5,
+            label=f"Gopher budget 5.76e23: {ours_g:.3g} (refit here)",
+        )
+        ax.plot(
+            [GOPHER],
+            [paper_g],
+            "*",
+            ms=11,
+            mfc="none",
+            mec="#1f77b4",
+            mew=1.0,
+            zorder=5,
+            label=f"Gopher budget 5.76e23: {paper_g:.3g} (published law)",
+        )
+        ax.set(
+            xscale="log",
+            yscale="log",
+            xlabel="FLOPs",
+            ylabel=ylabel,
+            xlim=(flops_min, flops_max),
+            title=f"{ylabel} at the IsoFLOP minima",
+        )
+        ax.legend(loc="upper left", fontsize=6.8)  # fmt: skip
+    return fig
+
+
+def _contour_panel(fig, ax, fit: ParametricFit, an: Analysis, title, flops_min, flops_max,
+                   budgets, show_points: bool = True):  # fmt: skip
+    lc = np.linspace(np.log10(flops_min), np.log10(flops_max), 240)
+    ln = np.linspace(7, 12.5, 240)
+    CC, NN = np.meshgrid(10**lc, 10**ln)
+    LL = ch.loss(NN, ch.tokens_for_flops(CC, NN), fit)
+    lo, hi = _LOSS_NORM
+    norm = LogNorm(lo, hi)
+    levels = np.geomspace(1.9, hi, 14)
+    ax.contour(CC, NN, LL, levels=levels, cmap=_LOSS_CMAP, norm=norm, linewidths=0.8)
+    if show_points:
+        pts = an.points
+        ax.scatter(pts["flops"], pts["params"], c=pts["loss_nats"], cmap=_LOSS_CMAP, norm=norm,
+                   s=9, edgecolors="0.2", linewidths=0.2, zorder=3, label=_DATA_LABEL)  # fmt: skip
+    ax.plot(10**lc, ch.optimal_N(10**lc, fit), color="#1f77b4", lw=1.6,
+            label="efficient frontier (eq 4)")  # fmt: skip
+    for b in budgets:
+        ax.axvline(b, color="0.45", lw=0.7, ls="--")
+    ng = float(ch.optimal_N(GOPHER, fit))
+    ax.axvline(GOPHER, color=_GOPHER_COLOUR, lw=0.8, ls=":")
+    ax.plot([GOPHER], [ng], "*", ms=11, color=_GOPHER_COLOUR, mec="k", mew=0.5, zorder=5,
+            label=f"Gopher budget: {ng / 1e9:.0f}B parameters")  # fmt: skip
+    ax.set(xscale="log", yscale="log", xlim=(flops_min, flops_max), ylim=(10**7, 10**12.5),
+           xlabel="FLOPs", ylabel="Parameters", title=title)  # fmt: skip
+    ax.legend(loc="upper left", fontsize=6.8)
+    return norm
+
+
+def _slices_panel(ax, fit: ParametricFit, an: Analysis, budgets, colours, title, labels, nominal):
+    N = an.points["params"].to_numpy()
+    L = an.points["loss_nats"].to_numpy()
+    for b in budgets:
+        n = np.geomspace(1e7, 10**12.5, 300)
+        ax.plot(n, ch.loss(n, ch.tokens_for_flops(b, n), fit), color=colours[b], lw=1.2)
+        nb = float(ch.optimal_N(b, fit))
+        lb = float(ch.optimal_loss(b, fit))
+        ax.plot([nb], [lb], "o", ms=4, mfc="white", mec=colours[b])
+        ax.annotate(f"{b:.3g}", (nb, lb), xytext=(0, -9), textcoords="offset points",
+                    ha="center", fontsize=6.5, color=colours[b])  # fmt: skip
+        if b in list(nominal):
+            sel = labels == list(nominal).index(b)
+            ax.scatter(N[sel], L[sel], s=9, color=colours[b], zorder=3)
+    ax.scatter([], [], s=9, color="0.4", label=_DATA_LABEL)
+    ax.plot([], [], color="0.4", label="eq 2 along each IsoFLOP slice (label: FLOPs)")
+    ax.set(xscale="log", xlim=(1e7, 10**12.5), ylim=(1.75, 4.0), xlabel="Parameters",
+           ylabel="Loss (nats/token)", title=title)  # fmt: skip
+    ax.legend(loc="upper right", fontsize=6.8)
+
+
+def figure4(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
+    """Hoffmann 2022 Fig 4 for the published fit (top) and the refit here (bottom): iso-loss
+    contours of eq 2 over FLOPs x parameters with the efficient frontier, dashed IsoFLOP lines and
+    the points coloured by loss (left); loss along the IsoFLOP slices (right)."""
+    use_style()
+    budgets = list(HOFFMANN.budgets.isoflop[::2]) + [GOPHER]
+    colours, _ = _budget_colours(budgets)
+    colours[GOPHER] = _GOPHER_COLOUR
+    labels, nominal = fitting.isoflop_groups(an.points["flops"], HOFFMANN.budgets.isoflop,
+                                             an.approach2.tol_log10)  # fmt: skip
+    fig, axes = plt.subplots(2, 2, figsize=(11.5, 9.0), layout="constrained")
+    fits = (
+        (HOFFMANN.approach3_tex, provenance(PUBLISHED_LAW, "Hoffmann 2022 eq 2, TeX values")),
+        (an.likelihood.fit, provenance(REFIT_HERE, "eq 2 on the published points")),
+    )
+    for row, (fit, name) in enumerate(fits):
+        norm = _contour_panel(fig, axes[row, 0], fit, an, name, flops_min, flops_max,
+                              budgets[:-1])  # fmt: skip
+        _slices_panel(axes[row, 1], fit, an, budgets, colours, f"IsoFLOP slices: {name}",
+                      labels, nominal)  # fmt: skip
+    cbar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=_LOSS_CMAP), ax=axes[:, 0],
+                        pad=0.01, shrink=0.6)  # fmt: skip
+    cbar.set_label("Loss (nats/token)")
+    cbar.ax.set_yticks([2, 3, 4, 5], ["2", "3", "4", "5"])
+    cbar.ax.minorticks_off()
+    return fig
+
+
+def _refit_band(an: Analysis, C, level: float = 0.80):
+    """Percentile band of eq 4's N_opt(C), D_opt(C) over the bootstrap replicates (or None)."""
+    if an.bootstrap is None:
+        return None
+    r = an.bootstrap.replicates
+    A, B, alpha, beta = r[:, 0:1], r[:, 1:2], r[:, 3:4], r[:, 4:5]
+    G = (alpha * A / (beta * B)) ** (1 / (alpha + beta))
+    Nb = G * (C[None, :] / 6) ** (beta / (alpha + beta))
+    Db = C[None, :] / (6 * Nb)
+    q = 100 * (1 - level) / 2
+    return np.percentile(Nb, [q, 100 - q], axis=0), np.percentile(Db, [q, 100 - q], axis=0)
+
+
+def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e26):
+    """Hoffmann 2022 Fig A3 style: N_opt and D_opt against FLOPs for Kaplan (Table 6), Approaches
+    1-3 as published, Epoch's refit and the refits here, with the Gopher budget marked."""
+    use_style()
+    C = np.geomspace(flops_min, flops_max, 200)
+    laws = allocation.allocations()
+    styles = {
+        "kaplan": ("#7f7f7f", "-."), "approach1": ("#ff7f0e", "--"),
+        "approach2": ("#9467bd", "--"), "approach3-rounded": ("#8c564b", ":"),
+        "approach3-tex": ("#d62728", "--"), "epoch-refit": ("#17becf", "-"),
+    }  # fmt: skip
+    widths = {"epoch-refit": 4.0}
+    fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.6), layout="constrained")
+    band = _refit_band(an, C)
+    for k, (ax, fn, ylabel) in enumerate(((axes[0], "N_opt", "Parameters"),
+                                          (axes[1], "D_opt", "Tokens"))):  # fmt: skip
+        for name, law in laws.items():
+            colour, ls = styles[name]
+            extra = "; non-embedding N" if law.params_kind == "non-embedding" else ""
+            ax.plot(C, getattr(law, fn)(C), color=colour, ls=ls, lw=widths.get(name, 1.3),
+                    label=provenance(PUBLISHED_LAW, law.label + extra))  # fmt: skip
+        fit = an.likelihood.fit
+        ours = ch.optimal_N(C, fit) if fn == "N_opt" else ch.optimal_D(C, fit)
+        ax.plot(C, ours, color="k", lw=1.1,
+                label=provenance(REFIT_HERE, "Approach 3, eq 4 (Huber likelihood)"))  # fmt: skip
+        if band is not None:
+            lo, hi = band[k]
+            ax.fill_between(C, lo, hi, color="k", alpha=0.12, lw=0,
+                            label="refit here: 10th-90th pct (bootstrap)")  # fmt: skip
+        a2 = an.approach2.N_opt if fn == "N_opt" else an.approach2.D_opt
+        ax.plot(
+            C,
+            a2(C),
+            color="k",
+            ls=(0, (1, 1.5)),
+            lw=1.4,
+            label=provenance(REFIT_HERE, f"Approach 2, exponent {a2.exponent:.3f}"),
+        )
+        ax.axvline(GOPHER, color=_GOPHER_COLOUR, lw=1.0, ls=":")
+        ax.annotate(
+            "Gopher budget\n5.76e23 FLOPs",
+            (GOPHER, 0.03),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=7,
+            color=_GOPHER_COLOUR,
+        )
+        ax.set(xscale="log", yscale="log", xlim=(flops_min, flops_max), xlabel="FLOPs",
+               ylabel=ylabel, title=f"Optimal {ylabel.lower()} for a FLOP budget")  # fmt: skip
+    axes[0].legend(loc="upper left", fontsize=6.8)
+    return fig
