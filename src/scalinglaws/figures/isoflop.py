@@ -347,7 +347,7 @@ def _contour_panel(fig, ax, fit: ParametricFit, an: Analysis, title, flops_min, 
         ax.scatter(pts["flops"], pts["params"], c=pts["loss_nats"], cmap=_LOSS_CMAP, norm=norm,
                    s=9, edgecolors="0.2", linewidths=0.2, zorder=3, label=_DATA_LABEL)  # fmt: skip
     ax.plot(10**lc, ch.optimal_N(10**lc, fit), color="#1f77b4", lw=1.6,
-            label="efficient frontier (eq 4)")  # fmt: skip
+            label=f"{title.split(' (')[0]}: efficient frontier (eq 4)")  # fmt: skip
     for b in budgets:
         ax.axvline(b, color="0.45", lw=0.7, ls="--")
     ng = float(ch.optimal_N(GOPHER, fit))
@@ -375,7 +375,8 @@ def _slices_panel(ax, fit: ParametricFit, an: Analysis, budgets, colours, title,
             sel = labels == list(nominal).index(b)
             ax.scatter(N[sel], L[sel], s=9, color=colours[b], zorder=3)
     ax.scatter([], [], s=9, color="0.4", label=_DATA_LABEL)
-    ax.plot([], [], color="0.4", label="eq 2 along each IsoFLOP slice (label: FLOPs)")
+    kind = title.split(": ", 1)[-1].split(" (")[0]
+    ax.plot([], [], color="0.4", label=f"{kind}: eq 2 along each IsoFLOP slice (label: FLOPs)")
     ax.set(xscale="log", xlim=(1e7, 10**12.5), ylim=(1.75, 4.0), xlabel="Parameters",
            ylabel="Loss (nats/token)", title=title)  # fmt: skip
     ax.legend(loc="upper right", fontsize=6.8)
