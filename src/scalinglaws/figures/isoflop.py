@@ -130,7 +130,7 @@ def exponent_table(an: Analysis) -> pd.DataFrame:
         return f"{x:.3f}" + (f" ({iv[0]:.3f}, {iv[1]:.3f})" if iv is not None else "")
 
     t2 = HOFFMANN.table2
-    rows = [(e.label + " [Table 2]", fmt(e.a, e.a_interval), fmt(e.b, e.b_interval))
+    rows = [(e.label.split(":")[0] + " [Table 2]", fmt(e.a, e.a_interval), fmt(e.b, e.b_interval))
             for e in (t2.approach1, t2.approach2, t2.approach3, t2.kaplan)]  # fmt: skip
     a2 = an.approach2
     rows.append(
