@@ -40,7 +40,7 @@ PARAMETERS = ParameterSpec(
         Real("isoflop_tol", lo=0.005, hi=0.5, doc="log10-FLOPs distance to join a budget"),
         Integer("min_points", lo=3, hi=50, doc="runs a budget needs for its parabola"),
         Real("flops_min", lo=1e15, hi=1e30, doc="left end of the FLOPs axes"),
-        Real("flops_max", lo=1e16, hi=1e32, doc="right end of the FLOPs axes"),
+        Real("flops_max", lo=1e15, hi=1e32, doc="right end of the FLOPs axes"),
     ],
     constraints=[Less("flops_min", "flops_max")],
 )
