@@ -42,8 +42,11 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 11), "need Python 3.11, got " + sys.version' \
 		|| { echo "$(VENV) is not Python 3.11: remove it and set PYTHON=python3.11"; exit 1; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@# (pip's warnings about unreadable local index folders on some machines are filtered out)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock \
+		2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+		2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 	@touch $@
 
 figures: $(STAMP)
