@@ -55,7 +55,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     df = data.drop_highest_losses(data.load("epoch-chinchilla-fig4"), 5)
-    N, D, L = (df[c].to_numpy() for c in ("params", "tokens", "loss_nats"))
+    N, D, _, L = fitting.arrays(df)
     delta = fitting.HOFFMANN.approach3_setup.huber_delta
     grid = fitting.hoffmann_grid()
     print(f"data: {len(N)} points (Besiroglu 2024 extraction, 5 highest losses dropped)")

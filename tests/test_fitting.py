@@ -206,3 +206,15 @@ def test_approach1_envelope_recovers_frontier_exponent():
         fitting.approach1(curves[:1])
     with pytest.raises(ValueError, match="increasing"):
         fitting.approach1([(1e9, [2.0, 1.0], [3.0, 2.9]), curves[0]])
+
+
+def test_arrays_from_a_tidy_frame():
+    import pandas as pd
+
+    df = pd.DataFrame({"params": [1e9, 2e9], "flops": [6e19, 1.2e20], "loss_nats": [2.5, 2.4]})
+    N, D, C, L = fitting.arrays(df)
+    np.testing.assert_allclose(D, [1e10, 1e10])
+    N2, D2, C2, _ = fitting.arrays({"params": N, "tokens": D, "loss_nats": L})
+    np.testing.assert_allclose(C2, C)
+    with pytest.raises(ValueError, match="tokens and/or flops"):
+        fitting.arrays({"params": N, "loss_nats": L})

@@ -138,7 +138,7 @@ def _run_fit(args) -> int:
     exclude = check_int("--exclude", args.exclude, 0, 100)
     objective = check_choice("--objective", args.objective, fitting.OBJECTIVES)
     df = data.drop_highest_losses(data.load(name), exclude) if exclude else data.load(name)
-    N, D, L = (df[c].to_numpy() for c in ("params", "tokens", "loss_nats"))
+    N, D, _, L = fitting.arrays(df)
     fit = fitting.approach3(N, D, L, objective=objective)
     out = {"data": name, "n_points": fit.n_points, "excluded_highest_losses": exclude,
            "objective": objective, "estimate": fit.as_dict(), "a": fit.fit.a, "b": fit.fit.b}  # fmt: skip

@@ -17,6 +17,7 @@ scipy's trust-region Newton method to a tight gradient tolerance, and convergenc
 The bootstrap draws multinomial weights (resampling runs with replacement) and solves all
 replicates as one batch, warm-started from the full-data optimum.
 
+Inputs are arrays; `arrays` takes them from a tidy table (params, tokens, flops, loss_nats).
 Approach 2 groups runs by FLOP budget, fits a parabola of loss in log10 N per budget, takes its
 vertex and fits N_opt = k C^a, D_opt = k' C^b. Approach 1 takes the envelope of minimal loss per
 FLOP over training curves and fits the same power laws.
@@ -35,6 +36,7 @@ from scalinglaws.constants.hoffmann2022 import HOFFMANN, ParametricFit
 from scalinglaws.params import check_int
 
 __all__ = [
+    "arrays",
     "Approach1Result",
     "Approach2Result",
     "Approach3Result",
@@ -59,6 +61,27 @@ _SETUP = HOFFMANN.approach3_setup
 
 class FitError(RuntimeError):
     """A fit did not converge or had too little data; the message says which and why."""
+
+
+def arrays(frame, *, loss: str = "loss_nats"):
+    """(N, D, C, L) arrays from a tidy table of runs (columns params, tokens and/or flops, loss).
+
+    frame: a pandas DataFrame or a mapping of columns. Missing tokens are derived as
+    D = C / (6 N) and missing flops as C = 6 N D (Besiroglu 2024 derive D the same way).
+    """
+    cols = set(frame.keys())
+    need = {"params", loss}
+    if not need <= cols or not ({"tokens", "flops"} & cols):
+        raise ValueError(
+            f"frame must have columns params, {loss} and tokens and/or flops, got {sorted(cols)}"
+        )
+    N = _check_1d("params", frame["params"])
+    L = _check_1d(loss, frame[loss], N.size)
+    D = _check_1d("tokens", frame["tokens"], N.size) if "tokens" in cols else None
+    C = _check_1d("flops", frame["flops"], N.size) if "flops" in cols else None
+    D = C / (6.0 * N) if D is None else D
+    C = 6.0 * N * D if C is None else C
+    return N, D, C, L
 
 
 # --------------------------------------------------------------------------------------------

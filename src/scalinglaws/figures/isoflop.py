@@ -82,7 +82,7 @@ def analyse(
     df = data.load(DATA)
     if n_exclude:
         df = data.drop_highest_losses(df, n_exclude)
-    N, D, C, L = (df[c].to_numpy() for c in ("params", "tokens", "flops", "loss_nats"))
+    N, D, C, L = fitting.arrays(df)
     rng3, rng2 = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     huber = fitting.approach3(N, D, L)
     lik = fitting.approach3(N, D, L, objective="huber_likelihood")
