@@ -76,8 +76,9 @@ def analyse(
 ) -> Analysis:
     """Refit Approaches 2 and 3 on the extracted Figure 4 points (Besiroglu 2024 selection).
 
-    n_bootstrap replicates (0: none) resample the points for both Approach 3's standard errors
-    and Approach 2's exponent intervals; both Generators derive from ``seed``.
+    n_bootstrap replicates (0: none) resample the points for Approach 3's standard errors and
+    Approach 2's exponent intervals (at most 2,000 for Approach 2, whose replicates are refitted
+    one by one); both Generators derive from ``seed``.
     """
     df = data.load(DATA)
     if n_exclude:
