@@ -72,7 +72,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n $(NPROC) -q
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 report: $(STAMP)
 	$(BIN)/python -m scalinglaws.reproduction
