@@ -119,3 +119,8 @@ def test_every_notebook_parameter_rejects_bad_values(stem):
         for bad in _bad_values(param):
             with pytest.raises(ParameterError, match=rf"parameter '{param.name}(\[\d+\])?'"):
                 spec.validate({**good, param.name: bad})
+        missing = {k: v for k, v in good.items() if k != param.name}
+        with pytest.raises(ParameterError, match=rf"parameter '{param.name}' .* is missing"):
+            spec.validate(missing)
+        with pytest.raises(ParameterError, match=rf"parameter '{param.name}' .* is None"):
+            spec.validate({**good, param.name: None})
