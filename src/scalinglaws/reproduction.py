@@ -87,6 +87,63 @@ def _refit(objective: str):
     return fitting.approach3(*_epoch_points(), objective=objective)
 
 
+@functools.cache
+def _bootstrap_legacy():
+    """Epoch's own 4,000 resamples (np.random.seed(42)) of the 240 points, refitted here."""
+    from scalinglaws import fitting
+
+    N, D, L = _epoch_points()
+    counts = fitting.legacy_resample_counts(N.size, 4000, 42)
+    return fitting.bootstrap_approach3(N, D, L, n_bootstrap=4000, counts=counts,
+                                       full_fit=_refit("huber"))
+
+
+@functools.cache
+def _approach2():
+    from scalinglaws.figures.isoflop import analyse
+
+    return analyse(n_bootstrap=0).approach2
+
+
+def _table_exponent(rows: str, skip: tuple[int, ...] = ()):
+    def run() -> float:
+        from scalinglaws.laws import allocation
+
+        return allocation.table_law(getattr(HOFFMANN.tables, rows), skip=skip).exponent
+
+    return run
+
+
+def _table_row_six_nd(rows: str, i: int):
+    def run() -> float:
+        r = getattr(HOFFMANN.tables, rows)[i]
+        return 6.0 * r.params * r.tokens
+
+    return run
+
+
+def _table_a4_ratio(i: int):
+    def run() -> float:
+        from scalinglaws.laws import chinchilla as ch
+
+        c = HOFFMANN.flops.table_a4[i]
+        N = ch.parameter_count(c.n_layers, c.d_model, c.ffw_size)
+        exact = ch.flops_appendix_f(c.n_layers, c.d_model, c.ffw_size, c.num_heads, c.kv_size,
+                                    1e9, include_embeddings=False)  # fmt: skip
+        return float(exact / ch.flops_6nd(N, 1e9))
+
+    return run
+
+
+def _allocation(name: str, key: str, C: float):
+    def run() -> float:
+        from scalinglaws.laws import allocation
+
+        return float(allocation.allocations()[name].at(C)[key])
+
+    return run
+
+
 def _kaplan_fig12(i: int) -> float:
     from scalinglaws.figures.excess import figure12_numbers
 
@@ -256,6 +313,48 @@ def _entries() -> list[Entry]:
               "rel", "printed to 2 significant digits (40B)", PUBLISHED_LAW),
         # ---- Besiroglu 2024: the refit on Epoch's 240 points
     ]
+    T2 = HOFFMANN.table2
+    g = HOFFMANN.budgets.gopher
+    typo = 4  # Table A3, Approach 3, the 175B row
+    e += [
+        Entry("hoffmann2022.table2.a1_from_table3", _H, "IsoFLOP", "Table 2 vs Table 3",
+              "a of Approach 1 implied by Table 3's rows (power law through them)", T2.approach1.a,
+              "0.50", _table_exponent("table3_approach1"), 0.005, "abs", _ROUND_2D,
+              PUBLISHED_LAW),
+        Entry("hoffmann2022.table2.a2_from_tableA3", _H, "IsoFLOP", "Table 2 vs Table A3",
+              "a of Approach 2 implied by Table A3's rows", T2.approach2.a, "0.49",
+              _table_exponent("tableA3_approach2"), 0.005, "abs", _ROUND_2D, PUBLISHED_LAW),
+        Entry("hoffmann2022.table3.gopher_N", _H, "IsoFLOP", "Table 3 (Approach 1)",
+              "N_opt at the Gopher budget from the Table 3 power law", 67e9, "67 Billion",
+              _allocation("approach1", "N_opt", g), 0.03, "rel",
+              "the law runs through all nine rounded rows", PUBLISHED_LAW),
+        Entry("hoffmann2022.tableA3.175B_flops", _H, "IsoFLOP", "Table A3, Approach 3, 175B row",
+              "printed FLOPs vs 6 N D of the row's own N and D",
+              HOFFMANN.tables.tableA3_approach3[typo].flops, "1.26e+24",
+              _table_row_six_nd("tableA3_approach3", typo), 0.01, "log10",
+              "FLOPs printed to 3 digits", PUBLISHED_LAW, explained="Hoffmann 2022 tables"),
+        Entry("hoffmann2022.table2.a2_refit", _H, "IsoFLOP", "Table 2, Approach 2",
+              "a refitted here from IsoFLOP parabolas of Epoch's 240 points (9 budgets)",
+              T2.approach2.a, "0.49 (0.462, 0.534)", lambda: _approach2().a,
+              max(T2.approach2.a - T2.approach2.a_interval[0],
+                  T2.approach2.a_interval[1] - T2.approach2.a), "abs",
+              "inside Table 2's 10th-90th percentile interval", REFIT_HERE),
+    ]
+    for i, cfg in enumerate(HOFFMANN.flops.table_a4):
+        e.append(Entry(
+            f"hoffmann2022.tableA4.{cfg.label}", _H, "FLOP counting", "Table A4 (App. F), block terms",
+            f"FLOPs / 6ND for the {cfg.label} model (App. F's attention and dense terms)",
+            cfg.flop_ratio, f"{cfg.flop_ratio:.2f}", _table_a4_ratio(i), 0.0051, "abs",
+            "printed to 2 decimals", PUBLISHED_LAW,
+        ))
+    for name in ("A", "B", "E", "alpha", "beta"):
+        se = BESIROGLU.uncertainty.se()[name]
+        e.append(Entry(
+            f"besiroglu2024.bootstrap_se.{name}", _B, "IsoFLOP", "Epoch notebook cell 25",
+            f"bootstrap standard error of {name} (Epoch's 4,000 resamples, refitted here)", se,
+            f"{se:.4g}", (lambda n=name: _bootstrap_legacy().se[n]), 0.10, "rel",
+            "bootstrap SEs within 10%", REFIT_HERE,
+        ))
     lik = ("huber_likelihood", BESIROGLU.refit, "their Huber-likelihood objective, BFGS")
     grid = ("huber", BESIROGLU.grid_exact, "summed Huber over Hoffmann's 4,500-start grid")
     for objective, published, how in (lik, grid):

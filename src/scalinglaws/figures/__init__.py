@@ -38,6 +38,18 @@ CATALOGUE: tuple[FigureInfo, ...] = (
     FigureInfo("kaplan2020_fig2_left", "02_steps", "Kaplan 2020 Fig 2 (left)",
                "eq 5.6 with Table 3, eqs 5.3-5.4, S = tokens / 2^19; tokens to a target loss by "
                "the exact inverse", "published law (measured here when data/runs/ has learning curves)"),
+    FigureInfo("hoffmann2022_fig3", "03_isoflop", "Hoffmann 2022 Fig 3",
+               "Approach 2: parabola in log10 N per budget (9 budgets 6e18-3e21), vertices, "
+               "N_opt = k C^a, D_opt = k' C^b with bootstrap 10th-90th pct; Table 2 a = 0.49, "
+               "b = 0.51 (prefactor through Table A3 rows)",
+               "published data (Besiroglu 2024 extraction of Fig 4), refit here, published law"),
+    FigureInfo("hoffmann2022_fig4", "03_isoflop", "Hoffmann 2022 Fig 4",
+               "eq 2 contours and eq 4 frontier: App. D.2 TeX fit vs eq 2 refitted on the 240 "
+               "points (Besiroglu 2024 objective)", "published law, published data, refit here"),
+    FigureInfo("hoffmann2022_figA3", "03_isoflop", "Hoffmann 2022 Fig A3",
+               "eq 4 (App. D.2 rounded and TeX; Besiroglu 2024 refit; refit here with bootstrap "
+               "band); Approaches 1-2 power laws through Tables 3/A3; Kaplan 2020 Table 6 "
+               "(non-embedding N, PF-days)", "published law, refit here"),
     FigureInfo("kaplan2020_fig12", "05_excess_compute_steps", "Kaplan 2020 Fig 12",
                "eqs B.16, B.17; alpha_N, alpha_S from Table 5", "published law"),
 )
