@@ -20,6 +20,7 @@ import numpy as np
 
 from scalinglaws.constants import KAPLAN
 from scalinglaws.figures import kaplan_common as kc
+from scalinglaws.fitting import fit_power_law
 from scalinglaws.laws import kaplan as law
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
 from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_LAW, log_colorbar, provenance, use_style
@@ -81,7 +82,7 @@ def budget_optima(budget_min_pf=1e-5, budget_max_pf=1.0, n_budgets=11) -> Budget
     """Minimise the fixed-compute loss (B = 2^19) over N for each budget, exactly (golden section)."""
     C = np.geomspace(budget_min_pf, budget_max_pf, n_budgets)
     N_opt, L_opt = law.optimal_params_at_compute(C, B=_B)
-    _, p = law.fit_power_law(C, N_opt)
+    p = fit_power_law(C, N_opt).exponent
     return BudgetOptima(C, N_opt, L_opt, law.steps_at_compute(N_opt, C), p)
 
 

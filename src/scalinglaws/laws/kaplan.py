@@ -663,14 +663,6 @@ def optimal_params_at_compute(C_pf, B=None, N_bounds=(1e2, 1e14), n_grid=96, **c
     return np.exp(logN), loss(logN, C)
 
 
-def fit_power_law(x, y) -> tuple[float, float]:
-    """Least-squares line in log-log space: (coefficient, exponent) with y = coefficient x^exponent."""
-    x = positive_array("x", x)
-    y = positive_array("y", y)
-    p, q = np.polyfit(np.log(x), np.log(y), 1)
-    return float(np.exp(q)), float(p)
-
-
 # ============================================================================================
 # Section 6: Table 6 allocations, eq 6.7 data, eq 6.8 intersection
 # ============================================================================================
