@@ -77,8 +77,13 @@ lab: $(STAMP)
 report: $(STAMP)
 	$(BIN)/python -m scalinglaws.reproduction
 
+# The numbers are also kept in data/benchmarks.txt (with the machine they ran on) for REPRODUCTION.md.
 bench: $(STAMP)
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+	@mkdir -p build && { \
+		echo "# make bench, $$(date -u +%Y-%m-%d), $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"; \
+		for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done; \
+	} | tee build/bench.txt
+	@mv build/bench.txt data/benchmarks.txt && echo "(saved to data/benchmarks.txt)"
 
 RUN_PLANS := $(filter-out data/runs/plans/smoke.json,$(sort $(wildcard data/runs/plans/*.json)))
 

@@ -426,6 +426,8 @@ def _environment() -> list[str]:
 
 def render(outcomes: list[Outcome] | None = None) -> str:
     """The text of REPRODUCTION.md (deterministic for a given environment)."""
+    from scalinglaws import paths
+
     outcomes = evaluate_all() if outcomes is None else outcomes
     n = len(outcomes)
     ok = sum(o.status == "reproduced" for o in outcomes)
@@ -463,6 +465,13 @@ def render(outcomes: list[Outcome] | None = None) -> str:
         lines.append("")
     lines += ["## Figures", "", *figure_table()]
     lines += ["", "## Environment", "", *_environment(), ""]
+    bench = paths.DATA / "benchmarks.txt"
+    lines += ["## Benchmarks", ""]
+    if bench.is_file():
+        lines += ["The last `make bench` (saved in `data/benchmarks.txt`):", "", "```",
+                  *bench.read_text().rstrip("\n").splitlines(), "```", ""]
+    else:
+        lines += ["No `make bench` run is recorded yet (`data/benchmarks.txt`).", ""]
     return "\n".join(lines)
 
 
