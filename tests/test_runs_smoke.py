@@ -50,7 +50,9 @@ def test_smoke_plan_killed_and_resumed_end_to_end(tmp_path):
     files = sorted(results.glob("*.json"))
     assert len(files) == n_runs
     assert {p.name: p.stat().st_mtime_ns for p in files if p.name in before} == before
-    assert not [p for p in results.iterdir() if p.suffix != ".json"]  # no temporary files left
+    left = [p for p in results.iterdir() if p.suffix != ".json" and p.name != ".checkpoints"]
+    assert not left  # no temporary files
+    assert not list((results / ".checkpoints").glob("*.pt"))  # finished runs leave no checkpoint
 
     runs = runs_data.load_runs(results)
     assert list(runs.columns) == runs_data.RUN_COLUMNS and len(runs) == n_runs

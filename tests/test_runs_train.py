@@ -104,7 +104,7 @@ def test_interrupted_sweep_resumes_without_losing_or_repeating_runs(tmp_path, co
     monkeypatch.setattr(sweep, "train", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
         sweep.sweep(plan, tmp_path / "res", workers=1, progress=False)
-    first = sorted((tmp_path / "res").iterdir())
+    first = sorted(p for p in (tmp_path / "res").iterdir() if p.name != ".checkpoints")
     assert [p.name for p in first] == [f"{calls[0]}.json"]  # no partial file for the killed run
     mtime = first[0].stat().st_mtime_ns
     done = sweep.sweep(plan, tmp_path / "res", workers=1, progress=False)
@@ -121,3 +121,25 @@ def test_shards_partition_the_plan(tmp_path):
     parts = [sweep.pending_runs(runs, tmp_path, (k, 3)) for k in (1, 2, 3)]
     ids = [c.run_id() for part in parts for c in part]
     assert sorted(ids) == sorted(c.run_id() for c in runs)
+
+
+def test_run_killed_midway_continues_from_its_checkpoint_bit_for_bit(tmp_path, corpus, monkeypatch):
+    cfg = train.validate({**TINY, "tokens": 8 * 128 * 20, "batch_size": 8, "n_eval": 6})
+    whole = train.train(cfg, threads=1, corpus=corpus)
+    ckpt = tmp_path / "run.pt"
+    real_lr_at = train.lr_at
+
+    def killed_at_step_13(step, steps, c):
+        if step == 13:
+            raise KeyboardInterrupt
+        return real_lr_at(step, steps, c)
+
+    monkeypatch.setattr(train, "lr_at", killed_at_step_13)
+    with pytest.raises(KeyboardInterrupt):
+        train.train(cfg, threads=1, corpus=corpus, checkpoint=ckpt, checkpoint_every_s=0)
+    assert ckpt.is_file()
+    monkeypatch.setattr(train, "lr_at", real_lr_at)
+    resumed = train.train(cfg, threads=1, corpus=corpus, checkpoint=ckpt, checkpoint_every_s=0)
+    assert resumed["resumed_at_steps"] == [13]
+    for key in ("step", "val_loss", "train_loss", "lr"):
+        assert [p[key] for p in resumed["curve"]] == [p[key] for p in whole["curve"]]

@@ -4,8 +4,10 @@ A plan is a JSON list of run entries (fields of :class:`scalinglaws.runs.train.R
 run is identified by the hash of its full config (``RunConfig.run_id``); its result is one JSON file
 ``<results>/<run_id>.json``, written to a temporary name and renamed when the run is complete. A
 sweep skips every run whose result exists, so a killed sweep, started again, loses no finished run
-and repeats none; a run cut off midway leaves no file and starts over. ``shard=(K, N)`` keeps
-plan entries K-1, K-1+N, K-1+2N, ... so N machines split a plan with any job scheduler.
+and repeats none; a run cut off midway continues from its last checkpoint (saved every 10
+minutes in ``<results>/.checkpoints/``, git-ignored, deleted when the run finishes), bit for bit.
+``shard=(K, N)`` keeps plan entries K-1, K-1+N, K-1+2N, ... so N machines split a plan with any
+job scheduler.
 
 Workers are separate processes with one thread each (2 single-thread processes beat one 2-thread
 process on this study's small models). Progress: a tqdm bar in TFLOP of the pending runs, with ETA.
@@ -70,6 +72,11 @@ def result_path(results: Path, cfg: RunConfig) -> Path:
     return Path(results) / f"{cfg.run_id()}.json"
 
 
+def checkpoint_path(results: Path, cfg: RunConfig) -> Path:
+    """Where a run in progress saves its state (git-ignored ``<results>/.checkpoints/``)."""
+    return Path(results) / ".checkpoints" / f"{cfg.run_id()}.pt"
+
+
 def write_json_atomic(path: Path, obj) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -86,8 +93,15 @@ def run_one(cfg: RunConfig, results: Path, device: str = "cpu", threads: int = 1
 
     if cfg.corpus not in _CORPUS_CACHE:
         _CORPUS_CACHE[cfg.corpus] = corpora.load(cfg.corpus)
-    result = train(cfg, device=device, threads=threads, corpus=_CORPUS_CACHE[cfg.corpus])
+    ckpt = checkpoint_path(results, cfg)
+    if not ckpt.parent.is_dir():
+        ckpt.parent.mkdir(parents=True, exist_ok=True)
+        (ckpt.parent / ".gitignore").write_text("*\n")  # checkpoints are never committed
+    result = train(
+        cfg, device=device, threads=threads, corpus=_CORPUS_CACHE[cfg.corpus], checkpoint=ckpt
+    )
     write_json_atomic(result_path(results, cfg), result)
+    ckpt.unlink(missing_ok=True)
     return result
 
 

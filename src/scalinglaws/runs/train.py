@@ -19,10 +19,12 @@ import dataclasses
 import hashlib
 import json
 import math
+import os
 import platform
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -170,9 +172,21 @@ def _windows(data: torch.Tensor, starts: torch.Tensor, device: str):
 
 
 def train(
-    cfg: RunConfig, *, device: str = "cpu", threads: int = 1, corpus: corpora.Corpus | None = None
+    cfg: RunConfig,
+    *,
+    device: str = "cpu",
+    threads: int = 1,
+    corpus: corpora.Corpus | None = None,
+    checkpoint: Path | None = None,
+    checkpoint_every_s: float = 600.0,
 ) -> dict:
-    """Train ``cfg`` and return its tidy result (config, counts, curve, final losses, timings)."""
+    """Train ``cfg`` and return its tidy result (config, counts, curve, final losses, timings).
+
+    With ``checkpoint`` (a file path), the whole training state (weights, AdamW moments, the data
+    generator, the curve so far) is saved there atomically every ``checkpoint_every_s`` seconds,
+    and a run started again with the same path continues from it, bit for bit as if it had never
+    stopped (same seed, threads and torch build). Long runs thus survive a killed session.
+    """
     torch.set_num_threads(threads)
     corpus = corpus or corpora.load(cfg.corpus)
     d = cfg.derived()
@@ -201,10 +215,19 @@ def train(
         return total / n_val
 
     marks = set(eval_steps(steps, cfg.n_eval))
-    curve, running, n_running = [], 0.0, 0
-    t0 = time.perf_counter()
-    eval_s = 0.0
-    for step in range(steps):
+    curve, running, n_running, eval_s, done, before, resumed = [], 0.0, 0, 0.0, 0, 0.0, []
+    if checkpoint is not None and Path(checkpoint).is_file():
+        st = torch.load(checkpoint, map_location=device, weights_only=False)
+        if st["run_id"] == cfg.run_id() and st["threads"] == threads:
+            model.load_state_dict(st["model"])
+            opt.load_state_dict(st["opt"])
+            g_data.set_state(st["g_data"])
+            curve, running, n_running = st["curve"], st["running"], st["n_running"]
+            eval_s, done, before, resumed = st["eval_s"], st["step"], st["elapsed_s"], st["resumed"]
+            resumed = [*resumed, done]
+    t0 = time.perf_counter() - before
+    saved = time.perf_counter()
+    for step in range(done, steps):
         lr = lr_at(step, steps, cfg)
         for group in opt.param_groups:
             group["lr"] = lr
@@ -234,6 +257,27 @@ def train(
                 }
             )
             running, n_running = 0.0, 0
+        if checkpoint is not None and step + 1 < steps:
+            if time.perf_counter() - saved >= checkpoint_every_s:
+                state = {
+                    "run_id": cfg.run_id(),
+                    "threads": threads,
+                    "step": step + 1,
+                    "model": model.state_dict(),
+                    "opt": opt.state_dict(),
+                    "g_data": g_data.get_state(),
+                    "curve": curve,
+                    "running": running,
+                    "n_running": n_running,
+                    "eval_s": eval_s,
+                    "elapsed_s": time.perf_counter() - t0,
+                    "resumed": resumed,
+                }
+                Path(checkpoint).parent.mkdir(parents=True, exist_ok=True)
+                tmp = Path(checkpoint).with_name(f".{Path(checkpoint).name}.tmp")
+                torch.save(state, tmp)
+                os.replace(tmp, checkpoint)
+                saved = time.perf_counter()
     wall = time.perf_counter() - t0
     if not all(math.isfinite(p["val_loss"]) for p in curve):
         status = "diverged"
@@ -253,6 +297,7 @@ def train(
         "tokens_per_s": d["tokens"] / max(wall - eval_s, 1e-9),
         "device": device,
         "threads": threads,
+        "resumed_at_steps": resumed,  # steps at which the run continued from a checkpoint
         "versions": versions(),
         "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
