@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         help="rebuild from the pinned sources and rewrite data/runs/corpora.json",
     )
     sub.add_parser("plans", help="rewrite the plan files in data/runs/plans/")
+    st = sub.add_parser("status", help="finished and pending runs of every plan")
+    st.add_argument("--results", default=None, help="result folder (default data/runs/results/)")
     args = parser.parse_args(argv)
     try:
         if args.command == "sweep":
@@ -61,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"{name}: {c.train.size:,} train + {c.validation.size:,} validation bytes, "
                     f"sha256 {c.sha256}"
                 )
+        elif args.command == "status":
+            from scalinglaws.runs import sweep
+
+            sweep.status(args.results or sweep.RESULTS)
         else:
             from scalinglaws.runs import plans
 

@@ -167,3 +167,16 @@ def sweep(
     bar.close()
     print(f"{len(done)} runs finished in {time.perf_counter() - t0:.0f} s", flush=True)
     return done
+
+
+def status(results: Path | str = RESULTS, plans: Path = PLANS) -> None:
+    """Print, per plan and budget, how many runs are finished and how many are left."""
+    results = Path(results)
+    for plan in sorted(Path(plans).glob("*.json")):
+        groups: dict = {}
+        for cfg in load_plan(plan):
+            key = f"{cfg.flops:.0e} FLOP" if cfg.flops is not None else f"{cfg.tokens} tokens"
+            done, total = groups.get(key, (0, 0))
+            groups[key] = (done + result_path(results, cfg).is_file(), total + 1)
+        parts = ", ".join(f"{k}: {d}/{t}" for k, (d, t) in groups.items())
+        print(f"{plan.name}: {parts}")
