@@ -35,7 +35,9 @@ def test_load_is_tidy(private_cache):
     # Besiroglu et al. 2024: 245 points read off Hoffmann et al. 2022 Figure 4.
     assert len(df) == 245
     assert list(df.columns[:4]) == ["params", "flops", "tokens", "loss_nats"]
-    pd.testing.assert_series_equal(df["tokens"], df["flops"] / (6 * df["params"]), check_names=False)
+    pd.testing.assert_series_equal(
+        df["tokens"], df["flops"] / (6 * df["params"]), check_names=False
+    )
     assert df["loss_nats"].between(2.0, 5.1).all()
     # The data README: 43 distinct model sizes (read off the figure, so equal to ~0.1%).
     assert np.unique(np.round(np.log10(df["params"]), 3)).size == 43
@@ -68,12 +70,16 @@ def test_tampered_cache_is_replaced_from_mirror(private_cache):
 
 def test_missing_mirror_file_is_a_clear_error(private_cache, mirror):
     (mirror / NAME / FILE).unlink()
-    with pytest.raises(data.DataError, match=r"not found in the offline mirror .*SCALINGLAWS_DATA_MIRROR"):
+    with pytest.raises(
+        data.DataError, match=r"not found in the offline mirror .*SCALINGLAWS_DATA_MIRROR"
+    ):
         data.fetch(NAME)
 
 
 def test_unknown_dataset():
-    with pytest.raises(data.DataError, match=r"dataset must be one of 'epoch-chinchilla-fig4', got 'nope'"):
+    with pytest.raises(
+        data.DataError, match=r"dataset must be one of 'epoch-chinchilla-fig4', got 'nope'"
+    ):
         data.load("nope")
 
 
@@ -81,8 +87,14 @@ def test_unknown_dataset():
     "text, pattern",
     [
         ("x,y,color,Model Size,loss\n1,2,#fff,3,4\n", r"lacks column\(s\) \['Training FLOP'\]"),
-        ("x,y,color,Model Size,Training FLOP,loss\n1,2,#fff,-3,1e18,2.5\n", r"'Model Size' must hold finite numbers > 0, row 0"),
-        ("x,y,color,Model Size,Training FLOP,loss\n1,2,#fff,3e8,1e18,abc\n", r"'loss' must hold finite numbers > 0"),
+        (
+            "x,y,color,Model Size,Training FLOP,loss\n1,2,#fff,-3,1e18,2.5\n",
+            r"'Model Size' must hold finite numbers > 0, row 0",
+        ),
+        (
+            "x,y,color,Model Size,Training FLOP,loss\n1,2,#fff,3e8,1e18,abc\n",
+            r"'loss' must hold finite numbers > 0",
+        ),
         ("x,y,color,Model Size,Training FLOP,loss\n", r"has no data rows"),
         ("", r"cannot parse"),
     ],

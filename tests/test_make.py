@@ -48,8 +48,12 @@ def _make(root: Path, *targets: str, **popen) -> subprocess.Popen:
     stamp.touch()
     return subprocess.Popen(
         ["make", "--no-print-directory", f"BIN={VENV_BIN}", f"STAMP={stamp}", *targets],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True, **popen,
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        **popen,
     )
 
 

@@ -55,9 +55,14 @@ def test_notebook_figures_are_deterministic_and_committed(stem, tmp_path):
         runs.append(_digests(out))
     assert runs[0], f"{stem} wrote no figure"
     assert runs[0] == runs[1], f"{stem}: figures differ between two identical runs"
-    committed = {name: hashlib.sha256((paths.FIGURES / name).read_bytes()).hexdigest()
-                 for name in runs[0] if (paths.FIGURES / name).is_file()}
-    assert set(committed) == set(runs[0]), f"{stem}: figures missing from figures/: run `make figures`"
+    committed = {
+        name: hashlib.sha256((paths.FIGURES / name).read_bytes()).hexdigest()
+        for name in runs[0]
+        if (paths.FIGURES / name).is_file()
+    }
+    assert set(committed) == set(runs[0]), (
+        f"{stem}: figures missing from figures/: run `make figures`"
+    )
     assert committed == runs[0], f"{stem}: committed figures are stale: run `make figures`"
 
 

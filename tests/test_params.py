@@ -31,7 +31,12 @@ SPEC = ParameterSpec(
     constraints=[],
 )
 GOOD = dict(
-    ratio=0.5, n_points=20, law="kaplan", budgets=[1e-3, 1e-2], label="x", formats=["png"],
+    ratio=0.5,
+    n_points=20,
+    law="kaplan",
+    budgets=[1e-3, 1e-2],
+    label="x",
+    formats=["png"],
     output_dir="",
 )
 
@@ -56,7 +61,11 @@ def test_good_values_pass():
         ("budgets", [1e-3, 5.0], r"parameter 'budgets\[1\]' must be a number in \[1e-05, 1\]"),
         ("budgets", "1e-3", r"parameter 'budgets' must be a list"),
         ("label", 3, r"parameter 'label' must be a string"),
-        ("formats", ["png", "jpg"], r"parameter 'formats' must be a non-empty list drawn from png, pdf, svg"),
+        (
+            "formats",
+            ["png", "jpg"],
+            r"parameter 'formats' must be a non-empty list drawn from png, pdf, svg",
+        ),
         ("formats", [], r"parameter 'formats' must be a non-empty list"),
         ("output_dir", 5, r"parameter 'output_dir' must be a folder path"),
     ],
@@ -76,7 +85,9 @@ def test_missing_and_none_are_named(name):
 
 def test_cross_parameter_constraint():
     spec = ParameterSpec("demo", [Real("a"), Real("b")], constraints=[Less("a", "b")])
-    with pytest.raises(ParameterError, match=r"parameter 'a' must be less than 'b', got a=2.0 and b=1.0"):
+    with pytest.raises(
+        ParameterError, match=r"parameter 'a' must be less than 'b', got a=2.0 and b=1.0"
+    ):
         spec.validate({"a": 2.0, "b": 1.0, "formats": ["png"], "output_dir": ""})
 
 
@@ -87,14 +98,20 @@ def test_formats_accepts_comma_string_and_dedups():
 def test_plain_checks():
     assert check_real("x", 2, 1, 3) == 2.0
     assert check_int("k", 5, 0, 9) == 5
-    with pytest.raises(ParameterError, match=r"parameter 'k' must be an integer in \[0, 9\], got 10"):
+    with pytest.raises(
+        ParameterError, match=r"parameter 'k' must be an integer in \[0, 9\], got 10"
+    ):
         check_int("k", 10, 0, 9)
 
 
 def _bad_values(param):
     """A wrong type and an out-of-range value for any declared parameter."""
     if isinstance(param, Real):
-        out = param.lo - 1 if math.isfinite(param.lo) else (param.hi + 1 if math.isfinite(param.hi) else math.inf)
+        out = (
+            param.lo - 1
+            if math.isfinite(param.lo)
+            else (param.hi + 1 if math.isfinite(param.hi) else math.inf)
+        )
         return ["not a number", out]
     if isinstance(param, Integer):
         return [1.5, param.lo - 1]

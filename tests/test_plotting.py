@@ -78,7 +78,9 @@ def test_bad_format(tmp_path):
 
 
 def test_provenance_labels():
-    assert provenance("published law", "Kaplan 2020 eq B.16") == "published law (Kaplan 2020 eq B.16)"
+    assert (
+        provenance("published law", "Kaplan 2020 eq B.16") == "published law (Kaplan 2020 eq B.16)"
+    )
     assert len(KINDS) == 4
     with pytest.raises(ValueError, match="kind must be one of"):
         provenance("guess", "x")

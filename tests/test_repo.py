@@ -30,7 +30,9 @@ def test_lock_pins_everything_exactly():
 def test_lock_check_catches_a_difference(tmp_path, monkeypatch):
     (tmp_path / "requirements.in").write_text("numpy\n")
     (tmp_path / "requirements.lock").write_text("numpy==2.0.0\n")
-    (tmp_path / "environment.yml").write_text("dependencies:\n  - python=3.11\n  - pip:\n      - numpy==1.0\n")
+    (tmp_path / "environment.yml").write_text(
+        "dependencies:\n  - python=3.11\n  - pip:\n      - numpy==1.0\n"
+    )
     monkeypatch.setattr(lockfiles, "ROOT", tmp_path)
     assert lockfiles.differences() == ["numpy: environment.yml 1.0 != requirements.lock 2.0.0"]
 
@@ -46,8 +48,11 @@ def test_citation_cff_is_valid():
     cff = yaml.safe_load((paths.ROOT / "CITATION.cff").read_text())
     jsonschema.validate(cff, _cff_schema())
     titles = " ".join(ref["title"] for ref in cff["references"])
-    for title in ("Scaling Laws for Neural Language Models", "Training Compute-Optimal",
-                  "Chinchilla Scaling: A replication attempt"):
+    for title in (
+        "Scaling Laws for Neural Language Models",
+        "Training Compute-Optimal",
+        "Chinchilla Scaling: A replication attempt",
+    ):
         assert title in titles
 
 

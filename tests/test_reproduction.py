@@ -35,7 +35,9 @@ def test_ids_are_unique():
 
 def test_reproduction_md_is_current():
     assert (paths.ROOT / "REPRODUCTION.md").read_text() == render(), "run `make report`"
-    assert (paths.ROOT / "README.md").read_text() == render_readme((paths.ROOT / "README.md").read_text())
+    assert (paths.ROOT / "README.md").read_text() == render_readme(
+        (paths.ROOT / "README.md").read_text()
+    )
     assert main(["--check"]) == 0
 
 

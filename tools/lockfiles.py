@@ -46,7 +46,9 @@ def lock_pins() -> dict[str, str]:
 def env_pins() -> tuple[str, dict[str, str]]:
     text = (ROOT / "environment.yml").read_text()
     python = re.search(r"^\s*-\s*python=(\S+)\s*$", text, re.M)
-    pins = {_norm(m[1]): m[2] for m in re.finditer(r"^\s*-\s*([A-Za-z0-9_.-]+)==(\S+)\s*$", text, re.M)}
+    pins = {
+        _norm(m[1]): m[2] for m in re.finditer(r"^\s*-\s*([A-Za-z0-9_.-]+)==(\S+)\s*$", text, re.M)
+    }
     return (python[1] if python else ""), pins
 
 

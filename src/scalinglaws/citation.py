@@ -37,15 +37,28 @@ def bibtex(cff_path: str | Path) -> str:
     cff = yaml.safe_load(Path(cff_path).read_text())
     year = str(cff["date-released"])[:4]
     blocks = [
-        "@software{scalinglaws_companion_" + year + ",\n" + _field_lines({
-            "title": cff["title"], "author": _authors(cff["authors"]), "year": year,
-            "version": str(cff["version"]), "license": cff["license"],
-        }) + "\n}"
+        "@software{scalinglaws_companion_"
+        + year
+        + ",\n"
+        + _field_lines(
+            {
+                "title": cff["title"],
+                "author": _authors(cff["authors"]),
+                "year": year,
+                "version": str(cff["version"]),
+                "license": cff["license"],
+            }
+        )
+        + "\n}"
     ]
     for ref in cff.get("references", []):
         ident = next((i["value"] for i in ref.get("identifiers", [])), "")
-        fields = {"title": ref["title"], "author": _authors(ref["authors"]),
-                  "journal": ident, "year": str(ref["year"])}
+        fields = {
+            "title": ref["title"],
+            "author": _authors(ref["authors"]),
+            "journal": ident,
+            "year": str(ref["year"]),
+        }
         if "url" in ref:
             fields["url"] = ref["url"]
         blocks.append(f"@article{{{_key(ref)},\n" + _field_lines(fields) + "\n}")

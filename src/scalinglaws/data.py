@@ -73,7 +73,9 @@ def _load_epoch_fig4(path: Path) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise DataFormatError(f"dataset 'epoch-chinchilla-fig4': cannot parse {path}: {err}") from None
+        raise DataFormatError(
+            f"dataset 'epoch-chinchilla-fig4': cannot parse {path}: {err}"
+        ) from None
     missing = [c for c in (*required, "x", "y", "color") if c not in raw.columns]
     if missing:
         raise DataFormatError(
@@ -172,7 +174,10 @@ def fetch(name: str) -> Path:
         return target
     try:
         got = pooch.retrieve(
-            ds.url, known_hash=f"sha256:{ds.sha256}", fname=ds.filename, path=folder,
+            ds.url,
+            known_hash=f"sha256:{ds.sha256}",
+            fname=ds.filename,
+            path=folder,
             progressbar=False,
         )
     except ValueError as err:  # pooch's hash mismatch; it deletes the download

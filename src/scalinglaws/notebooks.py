@@ -26,11 +26,14 @@ def parameters_source(stem: str) -> str:
     """Source of the notebook's one code cell tagged ``parameters`` (papermill's convention)."""
     nb = json.loads(notebook_path(stem).read_text())
     cells = [
-        c for c in nb["cells"]
+        c
+        for c in nb["cells"]
         if c["cell_type"] == "code" and "parameters" in c.get("metadata", {}).get("tags", [])
     ]
     if len(cells) != 1:
-        raise ValueError(f"notebook {stem} must have exactly one cell tagged 'parameters', has {len(cells)}")
+        raise ValueError(
+            f"notebook {stem} must have exactly one cell tagged 'parameters', has {len(cells)}"
+        )
     src = cells[0]["source"]
     return "".join(src) if isinstance(src, list) else src
 
@@ -39,7 +42,11 @@ def default_parameters(stem: str) -> dict:
     """The literal values the parameters cell assigns, as a dict."""
     out = {}
     for node in ast.parse(parameters_source(stem)).body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
             out[node.targets[0].id] = ast.literal_eval(node.value)
     return out
 
@@ -60,7 +67,11 @@ def execute(stem: str, executed: Path, **parameters) -> Path:
     import papermill
 
     papermill.execute_notebook(
-        str(notebook_path(stem)), str(executed), parameters=parameters, cwd=str(paths.NOTEBOOKS),
-        progress_bar=False, kernel_name="python3",
+        str(notebook_path(stem)),
+        str(executed),
+        parameters=parameters,
+        cwd=str(paths.NOTEBOOKS),
+        progress_bar=False,
+        kernel_name="python3",
     )
     return executed

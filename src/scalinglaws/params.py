@@ -46,7 +46,11 @@ def check_real(
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
     if ok:
         v = float(value)
-        ok = math.isfinite(v) and (v > lo if lo_open else v >= lo) and (v < hi if hi_open else v <= hi)
+        ok = (
+            math.isfinite(v)
+            and (v > lo if lo_open else v >= lo)
+            and (v < hi if hi_open else v <= hi)
+        )
     if not ok:
         raise ParameterError(f"parameter '{name}' must be a number in {rng}, got {_show(value)}")
     return v
@@ -93,7 +97,9 @@ class Real(Param):
     hi_open: bool = False
 
     def check(self, value) -> float:
-        return check_real(self.name, value, self.lo, self.hi, lo_open=self.lo_open, hi_open=self.hi_open)
+        return check_real(
+            self.name, value, self.lo, self.hi, lo_open=self.lo_open, hi_open=self.hi_open
+        )
 
     def accepted(self) -> str:
         return f"a number in {_interval(self.lo, self.hi, self.lo_open, self.hi_open)}"

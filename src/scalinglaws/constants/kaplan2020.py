@@ -123,7 +123,9 @@ class StudiedRange:
 class PrintedClaims:
     """Numbers the text prints about its laws, which the tests check the laws against."""
 
-    doubling_N_loss_factor: float = 0.95  # section 1.2: doubling N multiplies L by 2^-alpha_N = 0.95
+    doubling_N_loss_factor: float = (
+        0.95  # section 1.2: doubling N multiplies L by 2^-alpha_N = 0.95
+    )
     B_crit_doubling_loss_drop: float = 0.13  # Fig 10 caption: B_crit "approximately doubles for
     # every 13% decrease in loss"
     convergence_f_efficient: float = 0.10  # eq B.5 text: train to alpha_N/alpha_S ~ 10% above

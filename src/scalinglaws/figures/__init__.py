@@ -21,37 +21,76 @@ class FigureInfo:
     notebook: str  # notebook stem that draws it
     paper_figure: str  # e.g. "Kaplan 2020 Fig 12"
     equations: str  # equations or data behind the curves
-    kinds: str  # the data kinds it shows (published law / published data / refit here / measured here)
+    kinds: (
+        str  # the data kinds it shows (published law / published data / refit here / measured here)
+    )
 
 
 CATALOGUE: tuple[FigureInfo, ...] = (
-    FigureInfo("kaplan2020_fig11_left", "01_compute_budget", "Kaplan 2020 Fig 11 (left)",
-               "eq 5.6 with Table 3, eqs 5.3-5.5 at B = 2^19 (implicit in L, solved exactly); "
-               "each budget's optimum found numerically and joined", "published law"),
-    FigureInfo("kaplan2020_fig2_right", "01_compute_budget", "Kaplan 2020 Fig 2 (right)",
-               "eq B.3 per size (eq 5.6 at the critical batch, Table 3); L(C_min) eq 1.3; "
-               "envelope eqs B.6-B.8; annotation at eq B.5",
-               "published law (measured here when data/runs/ has learning curves)"),
-    FigureInfo("kaplan2020_fig11_right", "02_steps", "Kaplan 2020 Fig 11 (right)",
-               "eq 5.6 with Table 3, eqs 5.3-5.4 at B = 2^19 (implicit in L, solved exactly)",
-               "published law"),
-    FigureInfo("kaplan2020_fig2_left", "02_steps", "Kaplan 2020 Fig 2 (left)",
-               "eq 5.6 with Table 3, eqs 5.3-5.4, S = tokens / 2^19; tokens to a target loss by "
-               "the exact inverse", "published law (measured here when data/runs/ has learning curves)"),
-    FigureInfo("hoffmann2022_fig3", "03_isoflop", "Hoffmann 2022 Fig 3",
-               "Approach 2: parabola in log10 N per budget (9 budgets 6e18-3e21), vertices, "
-               "N_opt = k C^a, D_opt = k' C^b with bootstrap 10th-90th pct; Table 2 a = 0.49, "
-               "b = 0.51 (prefactor through Table A3 rows)",
-               "published data (Besiroglu 2024 extraction of Fig 4), refit here, published law"),
-    FigureInfo("hoffmann2022_fig4", "03_isoflop", "Hoffmann 2022 Fig 4",
-               "eq 2 contours and eq 4 frontier: App. D.2 TeX fit vs eq 2 refitted on the 240 "
-               "points (Besiroglu 2024 objective)", "published law, published data, refit here"),
-    FigureInfo("hoffmann2022_figA3", "03_isoflop", "Hoffmann 2022 Fig A3",
-               "eq 4 (App. D.2 rounded and TeX; Besiroglu 2024 refit; refit here with bootstrap "
-               "band); Approaches 1-2 power laws through Tables 3/A3; Kaplan 2020 Table 6 "
-               "(non-embedding N, PF-days)", "published law, refit here"),
-    FigureInfo("kaplan2020_fig12", "05_excess_compute_steps", "Kaplan 2020 Fig 12",
-               "eqs B.16, B.17; alpha_N, alpha_S from Table 5", "published law"),
+    FigureInfo(
+        "kaplan2020_fig11_left",
+        "01_compute_budget",
+        "Kaplan 2020 Fig 11 (left)",
+        "eq 5.6 with Table 3, eqs 5.3-5.5 at B = 2^19 (implicit in L, solved exactly); "
+        "each budget's optimum found numerically and joined",
+        "published law",
+    ),
+    FigureInfo(
+        "kaplan2020_fig2_right",
+        "01_compute_budget",
+        "Kaplan 2020 Fig 2 (right)",
+        "eq B.3 per size (eq 5.6 at the critical batch, Table 3); L(C_min) eq 1.3; "
+        "envelope eqs B.6-B.8; annotation at eq B.5",
+        "published law (measured here when data/runs/ has learning curves)",
+    ),
+    FigureInfo(
+        "kaplan2020_fig11_right",
+        "02_steps",
+        "Kaplan 2020 Fig 11 (right)",
+        "eq 5.6 with Table 3, eqs 5.3-5.4 at B = 2^19 (implicit in L, solved exactly)",
+        "published law",
+    ),
+    FigureInfo(
+        "kaplan2020_fig2_left",
+        "02_steps",
+        "Kaplan 2020 Fig 2 (left)",
+        "eq 5.6 with Table 3, eqs 5.3-5.4, S = tokens / 2^19; tokens to a target loss by "
+        "the exact inverse",
+        "published law (measured here when data/runs/ has learning curves)",
+    ),
+    FigureInfo(
+        "hoffmann2022_fig3",
+        "03_isoflop",
+        "Hoffmann 2022 Fig 3",
+        "Approach 2: parabola in log10 N per budget (9 budgets 6e18-3e21), vertices, "
+        "N_opt = k C^a, D_opt = k' C^b with bootstrap 10th-90th pct; Table 2 a = 0.49, "
+        "b = 0.51 (prefactor through Table A3 rows)",
+        "published data (Besiroglu 2024 extraction of Fig 4), refit here, published law",
+    ),
+    FigureInfo(
+        "hoffmann2022_fig4",
+        "03_isoflop",
+        "Hoffmann 2022 Fig 4",
+        "eq 2 contours and eq 4 frontier: App. D.2 TeX fit vs eq 2 refitted on the 240 "
+        "points (Besiroglu 2024 objective)",
+        "published law, published data, refit here",
+    ),
+    FigureInfo(
+        "hoffmann2022_figA3",
+        "03_isoflop",
+        "Hoffmann 2022 Fig A3",
+        "eq 4 (App. D.2 rounded and TeX; Besiroglu 2024 refit; refit here with bootstrap "
+        "band); Approaches 1-2 power laws through Tables 3/A3; Kaplan 2020 Table 6 "
+        "(non-embedding N, PF-days)",
+        "published law, refit here",
+    ),
+    FigureInfo(
+        "kaplan2020_fig12",
+        "05_excess_compute_steps",
+        "Kaplan 2020 Fig 12",
+        "eqs B.16, B.17; alpha_N, alpha_S from Table 5",
+        "published law",
+    ),
 )
 """Every committed figure; README.md and REPRODUCTION.md show this table (a test checks both)."""
 

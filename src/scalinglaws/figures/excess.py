@@ -52,8 +52,16 @@ class Figure12Numbers:
         """(quantity, as printed in the paper, from the equations) rows for the notebook."""
         c = KAPLAN.figure12
         return [
-            ("lower end of the +20% interval (N/N_eff)", f"{c.lower_ratio}x", f"{self.lower_ratio:.3f}x"),
-            ("upper end of the +20% interval (N/N_eff)", f"{c.upper_ratio}x", f"{self.upper_ratio:.3f}x"),
+            (
+                "lower end of the +20% interval (N/N_eff)",
+                f"{c.lower_ratio}x",
+                f"{self.lower_ratio:.3f}x",
+            ),
+            (
+                "upper end of the +20% interval (N/N_eff)",
+                f"{c.upper_ratio}x",
+                f"{self.upper_ratio:.3f}x",
+            ),
             (
                 f"steps saved by a {c.upper_ratio}x model",
                 f"{c.step_saving_at_upper:.0%}",
@@ -94,24 +102,40 @@ def figure12(ratio_min: float = 0.1, ratio_max: float = 10.0, n_points: int = 40
     for r in (nums.lower_ratio, nums.upper_ratio):
         ax_c.plot([r], [nums.penalty], "o", ms=4, color="0.15")
         ax_c.annotate(
-            f"{r:.2f}x", (r, nums.penalty), xytext=(0, -14), textcoords="offset points",
-            ha="center", fontsize=8,
+            f"{r:.2f}x",
+            (r, nums.penalty),
+            xytext=(0, -14),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
         )
     ax_c.text(
-        0.5, 0.97,
+        0.5,
+        0.97,
         f"Models between {nums.lower_ratio:.2f}x and {nums.upper_ratio:.2f}x the optimal size\n"
         f"can be trained with a {nums.penalty - 1:.0%} larger compute budget\n"
         f"(paper: {KAPLAN.figure12.lower_ratio}x and {KAPLAN.figure12.upper_ratio}x)",
-        transform=ax_c.transAxes, ha="center", va="top", fontsize=8,
+        transform=ax_c.transAxes,
+        ha="center",
+        va="top",
+        fontsize=8,
     )
     ax_c.axvline(nums.pole, color="0.5", lw=0.8, ls=":")
     ax_c.annotate(
-        f"pole of eq B.16 at {nums.pole:.3f}", (nums.pole, 2.5), xytext=(-3, 0),
-        textcoords="offset points", fontsize=7.5, color="0.3", va="center", ha="right",
+        f"pole of eq B.16 at {nums.pole:.3f}",
+        (nums.pole, 2.5),
+        xytext=(-3, 0),
+        textcoords="offset points",
+        fontsize=7.5,
+        color="0.3",
+        va="center",
+        ha="right",
         rotation=90,
     )
     ax_c.set(
-        xscale="log", xlim=(ratio_min, ratio_max), ylim=(1.0, 4.0),
+        xscale="log",
+        xlim=(ratio_min, ratio_max),
+        ylim=(1.0, 4.0),
         xlabel=r"Deviation from Optimal Model ($N/N_\mathrm{efficient}$)",
         ylabel=r"Excess Compute ($C/C_\mathrm{efficient}$)",
     )
@@ -125,24 +149,39 @@ def figure12(ratio_min: float = 0.1, ratio_max: float = 10.0, n_points: int = 40
     ax_s.annotate(
         f"{up}x the optimal size:\n{nums.step_saving_at_paper_upper:.0%} fewer steps "
         f"($S/S_\\mathrm{{eff}}$ = {nums.step_ratio_at_paper_upper:.3f})",
-        (up, nums.step_ratio_at_paper_upper), xytext=(-8, -6), textcoords="offset points",
-        fontsize=8, ha="right", va="top",
+        (up, nums.step_ratio_at_paper_upper),
+        xytext=(-8, -6),
+        textcoords="offset points",
+        fontsize=8,
+        ha="right",
+        va="top",
     )
     ax_s.text(
-        0.97, 0.97,
+        0.97,
+        0.97,
         "Smaller models require more steps to train,\nwhile larger models require fewer",
-        transform=ax_s.transAxes, ha="right", va="top", fontsize=8,
+        transform=ax_s.transAxes,
+        ha="right",
+        va="top",
+        fontsize=8,
     )
     x_far = ratio_max / 1.6
     ax_s.annotate(
         "Our framework does not capture\nearly training dynamics",
-        (x_far, float(excess_steps_ratio(x_far))), xytext=(0.97, 0.62), textcoords="axes fraction",
-        fontsize=8, ha="right", va="center",
+        (x_far, float(excess_steps_ratio(x_far))),
+        xytext=(0.97, 0.62),
+        textcoords="axes fraction",
+        fontsize=8,
+        ha="right",
+        va="center",
         arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 0.8},
     )
     ax_s.axvline(nums.pole, color="0.5", lw=0.8, ls=":")
     ax_s.set(
-        xscale="log", yscale="log", xlim=(ratio_min, ratio_max), ylim=(10**-0.5, 10**1),
+        xscale="log",
+        yscale="log",
+        xlim=(ratio_min, ratio_max),
+        ylim=(10**-0.5, 10**1),
         xlabel=r"Deviation from Optimal Model ($N/N_\mathrm{efficient}$)",
         ylabel=r"Excess Steps ($S/S_\mathrm{efficient}$)",
     )
