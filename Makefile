@@ -29,6 +29,8 @@ DONE := $(STEMS:%=build/stamps/%.done)
 # A notebook reruns when it, the package, its make parameters or the project's own data change.
 SRC := pyproject.toml $(shell find src -name '*.py' 2>/dev/null)
 OWN_DATA := $(shell find data -type f 2>/dev/null)
+# ipykernel's start-up and shut-down chatter, which says nothing about the notebook
+KERNEL_NOISE := Kernel is running over TCP without encryption|KeyboardInterrupt caught in kernel
 
 .PHONY: help venv figures test lab bench lock clean runs runs-smoke report
 
@@ -61,7 +63,7 @@ build/stamps/%.done: notebooks/%.ipynb $(SRC) $(OWN_DATA) $(STAMP) $$(wildcard n
 	@$(BIN)/papermill --no-progress-bar --log-level WARNING --cwd notebooks \
 		notebooks/$*.ipynb build/executed/$*.ipynb \
 		$(if $(wildcard notebooks/params/$*.yaml),-f notebooks/params/$*.yaml) \
-		-p output_dir $(CURDIR)/build/staging/$* \
+		-p output_dir $(CURDIR)/build/staging/$* 2>&1 | { grep -v -E "$(KERNEL_NOISE)" || true; } \
 		|| { echo "notebooks/$*.ipynb failed: see build/executed/$*.ipynb; figures/ unchanged"; exit 1; }
 	@mkdir -p figures && for f in build/staging/$*/*; do [ -e "$$f" ] && mv -f "$$f" figures/; done
 	@touch $@
