@@ -53,12 +53,14 @@ def test_optimal_table_and_single_law(capsys):
         (["fit", "--objective", "mse"], "'--objective' must be one of 'huber'"),
     ],
 )
+@pytest.mark.badinput
 def test_bad_arguments_one_line_exit_2(capsys, argv, needle):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert needle in err and err.count("\n") == 1
 
 
+@pytest.mark.badinput
 def test_argparse_errors_are_one_line_too(capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(["optimal"])

@@ -45,6 +45,7 @@ def test_load_is_tidy(private_cache):
     assert data.drop_highest_losses(df)["loss_nats"].max() < 3.447
 
 
+@pytest.mark.badinput
 def test_tampered_mirror_file_is_rejected(private_cache, mirror):
     f = mirror / NAME / FILE
     f.write_bytes(f.read_bytes().replace(b"5.005581996196243", b"5.105581996196243"))
@@ -55,6 +56,7 @@ def test_tampered_mirror_file_is_rejected(private_cache, mirror):
     assert not (private_cache / NAME / FILE).exists()  # the corrupt file is never used
 
 
+@pytest.mark.badinput
 def test_truncated_mirror_file_is_rejected(private_cache, mirror):
     f = mirror / NAME / FILE
     f.write_bytes(f.read_bytes()[:1000])
@@ -62,12 +64,14 @@ def test_truncated_mirror_file_is_rejected(private_cache, mirror):
         data.fetch(NAME)
 
 
+@pytest.mark.badinput
 def test_tampered_cache_is_replaced_from_mirror(private_cache):
     good = data.fetch(NAME)
     good.write_text("x,y\n1,2\n")
     assert len(data.load(NAME)) == 245  # the bad cached copy was discarded and refetched
 
 
+@pytest.mark.badinput
 def test_missing_mirror_file_is_a_clear_error(private_cache, mirror):
     (mirror / NAME / FILE).unlink()
     with pytest.raises(
@@ -76,6 +80,7 @@ def test_missing_mirror_file_is_a_clear_error(private_cache, mirror):
         data.fetch(NAME)
 
 
+@pytest.mark.badinput
 def test_unknown_dataset():
     with pytest.raises(
         data.DataError, match=r"dataset must be one of 'epoch-chinchilla-fig4', got 'nope'"
@@ -99,6 +104,7 @@ def test_unknown_dataset():
         ("", r"cannot parse"),
     ],
 )
+@pytest.mark.badinput
 def test_wrong_schema_is_a_clear_error(tmp_path, text, pattern):
     f = tmp_path / FILE
     f.write_text(text)
@@ -106,6 +112,7 @@ def test_wrong_schema_is_a_clear_error(tmp_path, text, pattern):
         data.get(NAME).loader(f)
 
 
+@pytest.mark.badinput
 def test_drop_highest_losses_checks_n(private_cache):
     df = data.load(NAME)
     with pytest.raises(ValueError, match=r"n must be an integer in \[0, 244\], got -1"):

@@ -58,6 +58,7 @@ def test_pole_value():
 
 
 @pytest.mark.parametrize("bad", [0.1, 0.2853, -1.0, 0.0, np.nan, np.inf])
+@pytest.mark.badinput
 def test_outside_domain_is_a_clear_error(bad):
     with pytest.raises(ValueError, match=r"N/N_eff must be .* greater than 0\.2853"):
         excess_compute_ratio([2.0, bad])
@@ -66,6 +67,7 @@ def test_outside_domain_is_a_clear_error(bad):
 
 
 @pytest.mark.parametrize("bad", [1.0, 0.5, -2, np.nan, 1000.0])
+@pytest.mark.badinput
 def test_interval_rejects_bad_penalty(bad):
     with pytest.raises(ValueError, match=r"penalty must be a number in \(1, 100\]"):
         excess_compute_interval(bad)

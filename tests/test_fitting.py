@@ -102,6 +102,7 @@ def test_recovers_known_parameters_from_synthetic_data(fit):
     assert noisy.beta == pytest.approx(fit.beta, abs=0.02)
 
 
+@pytest.mark.badinput
 def test_approach3_errors(epoch240):
     N, D, L = epoch240
     with pytest.raises(fitting.FitError, match="at least 6 runs"):

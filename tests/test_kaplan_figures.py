@@ -51,6 +51,7 @@ def test_families_are_discovered():
         (kaplan_steps, STEPS_OK, "n_points", 10, r"'n_points' must be an integer in \[20, 5000\]"),
     ],
 )
+@pytest.mark.badinput
 def test_bad_notebook_parameters_name_the_parameter_and_range(module, good, name, value, pattern):
     module.PARAMETERS.validate(good)
     with pytest.raises(ParameterError, match=pattern):

@@ -124,6 +124,7 @@ def test_fixed_steps_loss_falls_with_N_and_S():
     assert np.all(np.diff(L, axis=1) < 0) and np.all(np.diff(L, axis=0) < 0)
 
 
+@pytest.mark.badinput
 def test_non_convergence_names_the_inputs():
     inputs = {"N": np.array([1e6, 2e6]), "S": np.array([1e4, 1e4])}
     with pytest.raises(
@@ -141,6 +142,7 @@ def test_non_convergence_names_the_inputs():
         )
 
 
+@pytest.mark.badinput
 def test_non_convergence_at_fixed_compute_names_N_C_and_B(monkeypatch):
     solve = k._implicit_loss
     monkeypatch.setattr(k, "_implicit_loss", lambda *a, **kw: solve(*a, **{**kw, "max_iter": 1}))
@@ -280,6 +282,7 @@ def test_fitted_range_is_after_warmup_and_within_studied_sizes():
         (lambda: k.convergence_factor_ratios(0.0, 0.02), r"f must be a number in \(0, 10\]"),
     ],
 )
+@pytest.mark.badinput
 def test_bad_inputs_name_the_parameter_and_range(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()

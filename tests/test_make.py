@@ -57,6 +57,7 @@ def _make(root: Path, *targets: str, **popen) -> subprocess.Popen:
     )
 
 
+@pytest.mark.badinput
 def test_failing_notebook_fails_make_and_changes_no_figure(copy):
     before = _digests(copy / "figures")
     (copy / "notebooks" / "params").mkdir(exist_ok=True)
@@ -72,6 +73,7 @@ def test_failing_notebook_fails_make_and_changes_no_figure(copy):
     assert not (copy / "build" / "stamps" / f"{STEM}.done").exists()
 
 
+@pytest.mark.badinput
 def test_interrupted_run_leaves_no_partial_figure_and_next_run_completes(copy):
     before = _digests(copy / "figures")
     (copy / "figures" / "kaplan2020_fig12.png").unlink()  # so the rerun has something to restore

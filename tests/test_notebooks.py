@@ -76,6 +76,7 @@ def _first_bad_value(stem):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("stem", STEMS)
+@pytest.mark.badinput
 def test_bad_parameter_fails_cleanly(stem, tmp_path):
     name, value = _first_bad_value(stem)
     out = tmp_path / "figs"

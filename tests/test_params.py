@@ -70,12 +70,14 @@ def test_good_values_pass():
         ("output_dir", 5, r"parameter 'output_dir' must be a folder path"),
     ],
 )
+@pytest.mark.badinput
 def test_bad_values_name_parameter_and_range(name, value, pattern):
     with pytest.raises(ParameterError, match=pattern):
         SPEC.validate({**GOOD, name: value})
 
 
 @pytest.mark.parametrize("name", list(GOOD))
+@pytest.mark.badinput
 def test_missing_and_none_are_named(name):
     with pytest.raises(ParameterError, match=rf"parameter '{name}' of notebook demo is missing"):
         SPEC.validate({k: v for k, v in GOOD.items() if k != name})
@@ -83,6 +85,7 @@ def test_missing_and_none_are_named(name):
         SPEC.validate({**GOOD, name: None})
 
 
+@pytest.mark.badinput
 def test_cross_parameter_constraint():
     spec = ParameterSpec("demo", [Real("a"), Real("b")], constraints=[Less("a", "b")])
     with pytest.raises(
@@ -125,6 +128,7 @@ def _bad_values(param):
 
 
 @pytest.mark.parametrize("stem", sorted(families()))
+@pytest.mark.badinput
 def test_every_notebook_parameter_rejects_bad_values(stem):
     """Each notebook parameter, given a wrong type or an out-of-range value, names itself."""
     from scalinglaws.notebooks import default_parameters

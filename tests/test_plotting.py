@@ -42,6 +42,7 @@ def test_no_dates_or_versions_in_files(tmp_path):
     assert b"<dc:date>" not in (tmp_path / "demo.svg").read_bytes()
 
 
+@pytest.mark.badinput
 def test_failure_leaves_previous_files_untouched(tmp_path, monkeypatch):
     use_style()
     fig, ax = plt.subplots()
@@ -64,12 +65,14 @@ def test_failure_leaves_previous_files_untouched(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["", "a/b", "../x", "fig 1"])
+@pytest.mark.badinput
 def test_bad_name(name, tmp_path):
     fig, _ = plt.subplots()
     with pytest.raises(ValueError, match="figure name must be"):
         save_figure(fig, name, ("png",), tmp_path)
 
 
+@pytest.mark.badinput
 def test_bad_format(tmp_path):
     fig, _ = plt.subplots()
     with pytest.raises(ValueError, match="parameter 'formats'"):

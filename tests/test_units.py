@@ -99,6 +99,7 @@ def test_training_compute_is_6NBS():
         (lambda: units.training_compute(1e6, 2**19, 0), "S (steps)"),
     ],
 )
+@pytest.mark.badinput
 def test_bad_inputs_name_the_parameter_and_range(call, name):
     with pytest.raises(
         ValueError, match=r"must be a (positive integer|finite number in \(0, inf\))"

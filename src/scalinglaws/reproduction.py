@@ -729,6 +729,26 @@ def _environment() -> list[str]:
     return rows
 
 
+def bad_input_cases() -> int:
+    """Number of test cases marked ``badinput`` (pytest collection, without running them)."""
+    import re
+    import subprocess
+    import sys
+
+    from scalinglaws import paths
+
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "badinput", "-p", "no:cacheprovider"],
+        cwd=paths.ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    m = re.search(r"^(\d+)/\d+ tests collected", out.stdout, re.M)
+    if m is None:
+        raise RuntimeError(
+            f"could not count the bad-input tests: {out.stdout[-500:]}{out.stderr[-500:]}"
+        )
+    return int(m.group(1))
+
+
 def render(outcomes: list[Outcome] | None = None) -> str:
     """The text of REPRODUCTION.md (deterministic for a given environment)."""
     from scalinglaws import paths
@@ -769,6 +789,16 @@ def render(outcomes: list[Outcome] | None = None) -> str:
             )
         lines.append("")
     lines += ["## Figures", "", *figure_table()]
+    lines += [
+        "",
+        "## Bad input",
+        "",
+        f"{bad_input_cases()} test cases (`pytest -m badinput`) feed the companion bad input: every",
+        "notebook parameter with a wrong type, an out-of-range and a missing value; bad command-line",
+        "arguments; missing, truncated, tampered and wrong-schema data files; fits on too few points or",
+        "that cannot converge; and a failing or killed `make figures`. Each checks that the error names",
+        "the input and its accepted range and that no half-written figure or data file is left behind.",
+    ]
     lines += ["", "## Environment", "", *_environment(), ""]
     bench = paths.DATA / "benchmarks.txt"
     lines += ["## Benchmarks", ""]
