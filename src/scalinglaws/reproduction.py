@@ -752,6 +752,7 @@ def bad_input_cases() -> int:
 def render(outcomes: list[Outcome] | None = None) -> str:
     """The text of REPRODUCTION.md (deterministic for a given environment)."""
     from scalinglaws import paths
+    from scalinglaws.figures import CATALOGUE
 
     outcomes = evaluate_all() if outcomes is None else outcomes
     n = len(outcomes)
@@ -788,7 +789,16 @@ def render(outcomes: list[Outcome] | None = None) -> str:
                 f"{_tol(e)} ({e.why}) | {e.kind} | {status} |"
             )
         lines.append("")
-    lines += ["## Figures", "", *figure_table()]
+    lines += ["## Figures", "", *figure_table(), ""]
+    for fig in CATALOGUE:
+        lines += [
+            f"### {fig.paper_figure}",
+            "",
+            f"![{fig.paper_figure}](figures/{fig.stem}.png)",
+            "",
+            f"`notebooks/{fig.notebook}.ipynb`; {fig.equations}; {fig.kinds}.",
+            "",
+        ]
     lines += [
         "",
         "## Bad input",
