@@ -1,0 +1,38 @@
+"""The committed results of the measured-here study (data/runs/results) are whole and traceable."""
+
+import json
+
+import pytest
+
+pytest.importorskip("torch")
+
+from scalinglaws import paths, runs_data  # noqa: E402
+from scalinglaws.runs import corpora, sweep, train  # noqa: E402
+
+RESULTS = sorted((paths.DATA / "runs" / "results").glob("*.json"))
+
+
+def test_every_result_is_a_run_of_a_committed_plan_on_the_manifest_corpus():
+    planned = {
+        cfg.run_id()
+        for plan in (paths.DATA / "runs" / "plans").glob("*.json")
+        for cfg in sweep.load_plan(plan)
+    }
+    digests = {k: v["sha256"] for k, v in corpora.read_manifest()["corpora"].items()}
+    for path in RESULTS:
+        r = json.loads(path.read_text())
+        cfg = train.validate(r["config"])
+        assert cfg.run_id() == r["run_id"] == path.stem, path.name
+        assert r["run_id"] in planned, f"{path.name} belongs to no plan in data/runs/plans"
+        assert r["corpus_sha256"] == digests[cfg.corpus], path.name
+        assert r["derived"]["flops"] == r["derived"]["tokens"] * r["derived"]["flops_per_token"]
+        assert r["curve"][-1]["step"] == r["derived"]["steps"]
+
+
+def test_results_load_as_tidy_frames():
+    runs = runs_data.load_runs()
+    assert len(runs) == len(RESULTS)
+    assert runs["run_id"].is_unique
+    assert len(runs_data.load_curves()) == sum(
+        len(json.loads(p.read_text())["curve"]) for p in RESULTS
+    )
