@@ -38,6 +38,7 @@ def test_split_is_fixed_and_interleaved():
 
 
 @needs_stdlib
+@pytest.mark.badinput
 def test_source_checksum_mismatch_is_a_clear_error(tmp_path):
     m = corpora.read_manifest()
     member = m["corpora"]["code"]["sources"][0]["members"][3]
@@ -51,6 +52,7 @@ def test_source_checksum_mismatch_is_a_clear_error(tmp_path):
 
 
 @needs_stdlib
+@pytest.mark.badinput
 def test_built_corpus_checksum_mismatch_is_a_clear_error(tmp_path):
     m = corpora.read_manifest()
     m["corpora"]["code"]["sha256"] = "f" * 64
@@ -60,6 +62,7 @@ def test_built_corpus_checksum_mismatch_is_a_clear_error(tmp_path):
         corpora.load("code", manifest=bad, cache=tmp_path / "cache")
 
 
+@pytest.mark.badinput
 def test_unknown_corpus_is_rejected():
     with pytest.raises(ValueError, match="corpus must be one of"):
         corpora.load("wikitext")

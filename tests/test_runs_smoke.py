@@ -73,6 +73,7 @@ def test_loaders_return_empty_frames_without_results(tmp_path):
     assert runs_data.isoflop_minima(runs_data.load_runs(tmp_path)).empty
 
 
+@pytest.mark.badinput
 def test_bad_plan_on_the_command_line_names_the_field(tmp_path):
     plan = tmp_path / "bad.json"
     entry = {"study": "x", "corpus": "prose", "n_layer": 1, "d_model": 16, "n_head": 1}

@@ -67,6 +67,7 @@ def test_budget_sets_tokens_and_steps():
         ({"colour": "red"}, "'colour'"),
     ],
 )
+@pytest.mark.badinput
 def test_bad_plan_entries_are_rejected_naming_the_field(tmp_path, change, field):
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps([{**TINY, "flops": 1e12}, {**TINY, "flops": 1e12, **change}]))
@@ -75,6 +76,7 @@ def test_bad_plan_entries_are_rejected_naming_the_field(tmp_path, change, field)
     assert field in str(err.value)
 
 
+@pytest.mark.badinput
 def test_duplicate_runs_and_bad_shards_are_rejected(tmp_path):
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps([{**TINY, "flops": 1e12}] * 2))
