@@ -70,7 +70,7 @@ build/stamps/%.done: notebooks/%.ipynb $(SRC) $(OWN_DATA) $(STAMP) $$(wildcard n
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests tools benchmarks notebooks
-	@# formatting is checked once the tree is formatted: $(BIN)/ruff format --check
+	$(BIN)/ruff format --check src tests tools benchmarks
 	$(BIN)/python -m pytest -n $(NPROC) -q
 
 lab: $(STAMP)
