@@ -700,7 +700,7 @@ class IsoFlopProfile:
     n_points: int
     coef: tuple[float, float, float]  # (c2, c1, c0)
     N_opt: float  # vertex, parameters
-    D_opt: float  # flops / (6 N_opt), tokens
+    D_opt: float  # tokens: flops / (6 N_opt), or interpolated from the runs' D when given
     L_min: float  # loss at the vertex, nats
 
 
@@ -724,7 +724,7 @@ class Approach2Result:
         return self.D_opt.exponent
 
 
-def _profiles(N, C, L, labels, budgets, min_points, w=None):
+def _profiles(N, C, L, labels, budgets, min_points, w=None, D=None):
     out, skipped = [], {}
     for g, budget in enumerate(budgets):
         sel = labels == g
@@ -746,8 +746,13 @@ def _profiles(N, C, L, labels, budgets, min_points, w=None):
             continue
         cg = float(np.exp(np.mean(np.log(C[sel]))))
         Nv = 10**xv
+        if D is None:
+            Dv = cg / (6 * Nv)
+        else:  # tokens at the vertex, interpolated in log-log between the budget's runs
+            order = np.argsort(x)
+            Dv = float(10 ** np.interp(xv, x[order], np.log10(D[sel][order])))
         out.append(IsoFlopProfile(float(budget), cg, int(sel.sum()), (c2, c1, c0), Nv,
-                                  cg / (6 * Nv), c0 - c1 * c1 / (4 * c2)))  # fmt: skip
+                                  Dv, c0 - c1 * c1 / (4 * c2)))  # fmt: skip
     return out, skipped
 
 
@@ -762,6 +767,7 @@ def approach2(
     n_bootstrap: int = 0,
     rng: np.random.Generator | None = None,
     level: float = 0.80,
+    D=None,
 ) -> Approach2Result:
     """Approach 2 (Hoffmann 2022 section 3.2): IsoFLOP parabolas, vertices, power laws in C.
 
@@ -769,12 +775,16 @@ def approach2(
     and a vertex inside the sampled sizes; the others are listed in ``skipped`` with the reason.
     With n_bootstrap > 0 runs are resampled with replacement (``rng`` required) and the exponent
     and prefactor intervals (percentiles at ``level``; Table 2 prints 10th/90th) are attached.
+    D: optional tokens per run; without it the vertex's tokens are C / (6 N_opt) (the paper's
+    approximation), with it they are interpolated (log-log) between the budget's runs, for FLOPs
+    counted exactly rather than as 6ND.
     """
     N = _check_1d("N (params)", N)
     C = _check_1d("C (flops)", C, N.size)
     L = _check_1d("L (loss)", L, N.size)
+    D = None if D is None else _check_1d("D (tokens)", D, N.size)
     labels, bud = isoflop_groups(C, budgets, tol_log10)
-    profs, skipped = _profiles(N, C, L, labels, bud, min_points)
+    profs, skipped = _profiles(N, C, L, labels, bud, min_points, D=D)
     if len(profs) < 2:
         raise FitError(
             f"Approach 2 needs at least 2 budgets with {min_points}+ runs and an interior "
@@ -789,7 +799,7 @@ def approach2(
         reps = []
         W = _multinomial_weights(rng, N.size, n_bootstrap)
         for w in W:
-            pr, _ = _profiles(N, C, L, labels, bud, min_points, w)
+            pr, _ = _profiles(N, C, L, labels, bud, min_points, w, D)
             if len(pr) >= 2:
                 cc = np.array([p.flops for p in pr])
                 a = fit_power_law(cc, [p.N_opt for p in pr])
@@ -830,29 +840,36 @@ def approach1(
 ) -> Approach1Result:
     """Approach 1 (Hoffmann 2022 section 3.1): envelope of minimal loss per FLOP over curves.
 
-    curves: iterable of (N, flops, loss) with N the model's parameters and flops/loss 1-D arrays
-    along one training run (FLOPs increasing). Each curve is interpolated in log FLOPs onto
+    curves: iterable of (N, flops, loss) or (N, flops, loss, tokens) with N the model's parameters
+    and flops/loss (and tokens) 1-D arrays along one training run (FLOPs increasing). Each curve is interpolated in log FLOPs onto
     ``n_flops`` log-spaced values (default 1500, as the paper) over the range covered by at least
     one curve; at each value the run with the lowest loss wins. Then N_opt ~ C^a and D_opt ~ C^b
-    are fitted to the winners (D = C / (6 N)).
+    are fitted to the winners: D = C / (6 N), or, where a curve gives its tokens, the tokens
+    interpolated at that FLOP value (for FLOPs counted exactly rather than as 6ND).
     """
     curves = list(curves)
     if len(curves) < 2:
         raise FitError(f"Approach 1 needs at least 2 training curves, got {len(curves)}")
     prepared = []
-    for i, (n_params, c, loss_) in enumerate(curves):
+    for i, curve in enumerate(curves):
+        if len(curve) not in (3, 4):
+            raise ValueError(f"curves[{i}] must be (N, flops, loss) or (N, flops, loss, tokens)")
+        n_params, c, loss_ = curve[:3]
         c = _check_1d(f"curves[{i}] flops", c)
         loss_ = _check_1d(f"curves[{i}] loss", loss_, c.size)
         if c.size < 2 or np.any(np.diff(c) <= 0):
             raise ValueError(f"curves[{i}] flops must be increasing with >= 2 points")
-        prepared.append((float(n_params), np.log(c), loss_))
+        tokens = (
+            None if len(curve) == 3 else np.log(_check_1d(f"curves[{i}] tokens", curve[3], c.size))
+        )
+        prepared.append((float(n_params), np.log(c), loss_, tokens))
     lo = min(p[1][0] for p in prepared)
     hi = max(p[1][-1] for p in prepared)
     if flops_range is not None:
         lo, hi = np.log(flops_range[0]), np.log(flops_range[1])
     grid = np.linspace(lo, hi, n_flops)
     table = np.full((len(prepared), n_flops), np.inf)
-    for j, (_, lc, ll) in enumerate(prepared):
+    for j, (_, lc, ll, _) in enumerate(prepared):
         inside = (grid >= lc[0]) & (grid <= lc[-1])
         table[j, inside] = np.interp(grid[inside], lc, ll)
     best = np.argmin(table, axis=0)
@@ -861,4 +878,8 @@ def approach1(
     Nw = np.array([prepared[j][0] for j in best[ok]])
     Lw = table[best[ok], np.flatnonzero(ok)]
     Dw = C / (6 * Nw)
+    for k, (j, g) in enumerate(zip(best[ok], grid[ok], strict=True)):
+        _, lc, _, lt = prepared[j]
+        if lt is not None:
+            Dw[k] = np.exp(np.interp(g, lc, lt))
     return Approach1Result(C, Lw, Nw, Dw, fit_power_law(C, Nw), fit_power_law(C, Dw))
