@@ -26,9 +26,10 @@ NPROC := $(shell nproc 2>/dev/null || echo 2)
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 STEMS := $(notdir $(basename $(NOTEBOOKS)))
 DONE := $(STEMS:%=build/stamps/%.done)
-# A notebook reruns when it, the package, its make parameters or the project's own data change.
+# A notebook reruns when it, the package, its make parameters or the project's own data change
+# (data/derived/ excepted: the tables the notebooks write there, moved in like the figures).
 SRC := pyproject.toml $(shell find src -name '*.py' 2>/dev/null)
-OWN_DATA := $(shell find data -type f 2>/dev/null)
+OWN_DATA := $(shell find data -path data/derived -prune -o -type f -print 2>/dev/null)
 # ipykernel's start-up and shut-down chatter, which says nothing about the notebook
 KERNEL_NOISE := Kernel is running over TCP without encryption|KeyboardInterrupt caught in kernel
 
@@ -65,7 +66,8 @@ build/stamps/%.done: notebooks/%.ipynb $(SRC) $(OWN_DATA) $(STAMP) $$(wildcard n
 		$(if $(wildcard notebooks/params/$*.yaml),-f notebooks/params/$*.yaml) \
 		-p output_dir $(CURDIR)/build/staging/$* 2>&1 | { grep -v -E "$(KERNEL_NOISE)" || true; } \
 		|| { echo "notebooks/$*.ipynb failed: see build/executed/$*.ipynb; figures/ unchanged"; exit 1; }
-	@mkdir -p figures && for f in build/staging/$*/*; do [ -e "$$f" ] && mv -f "$$f" figures/; done
+	@mkdir -p figures data/derived && for f in build/staging/$*/*; do case "$$f" in \
+		*.csv) mv -f "$$f" data/derived/ ;; *) [ -e "$$f" ] && mv -f "$$f" figures/ ;; esac; done
 	@touch $@
 
 test: $(STAMP)

@@ -21,6 +21,11 @@ def _digests(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
+def _committed(name):
+    """Where `make figures` keeps an output: tables in data/derived/, figures in figures/."""
+    return (paths.DATA / "derived" if name.endswith(".csv") else paths.FIGURES) / name
+
+
 def test_every_notebook_has_a_family_module():
     assert NOTEBOOK_FILES == STEMS
 
@@ -56,12 +61,12 @@ def test_notebook_figures_are_deterministic_and_committed(stem, tmp_path):
     assert runs[0], f"{stem} wrote no figure"
     assert runs[0] == runs[1], f"{stem}: figures differ between two identical runs"
     committed = {
-        name: hashlib.sha256((paths.FIGURES / name).read_bytes()).hexdigest()
+        name: hashlib.sha256(_committed(name).read_bytes()).hexdigest()
         for name in runs[0]
-        if (paths.FIGURES / name).is_file()
+        if _committed(name).is_file()
     }
     assert set(committed) == set(runs[0]), (
-        f"{stem}: figures missing from figures/: run `make figures`"
+        f"{stem}: figures or tables not committed: run `make figures`"
     )
     assert committed == runs[0], f"{stem}: committed figures are stale: run `make figures`"
 

@@ -768,6 +768,7 @@ def approach2(
     rng: np.random.Generator | None = None,
     level: float = 0.80,
     D=None,
+    fraction: float | None = None,
 ) -> Approach2Result:
     """Approach 2 (Hoffmann 2022 section 3.2): IsoFLOP parabolas, vertices, power laws in C.
 
@@ -777,7 +778,9 @@ def approach2(
     and prefactor intervals (percentiles at ``level``; Table 2 prints 10th/90th) are attached.
     D: optional tokens per run; without it the vertex's tokens are C / (6 N_opt) (the paper's
     approximation), with it they are interpolated (log-log) between the budget's runs, for FLOPs
-    counted exactly rather than as 6ND.
+    counted exactly rather than as 6ND. fraction: instead of resampling with replacement, each
+    replicate keeps this fraction of the runs, drawn without replacement (Table 2's procedure:
+    80% of the data, 100 times), which suits budgets of a few runs each.
     """
     N = _check_1d("N (params)", N)
     C = _check_1d("C (flops)", C, N.size)
@@ -797,7 +800,15 @@ def approach2(
         if rng is None:
             raise ValueError("approach2 with n_bootstrap > 0 needs rng (a numpy Generator)")
         reps = []
-        W = _multinomial_weights(rng, N.size, n_bootstrap)
+        if fraction is None:
+            W = _multinomial_weights(rng, N.size, n_bootstrap)
+        else:
+            if not 0 < fraction <= 1:
+                raise ValueError(f"fraction must be in (0, 1], got {fraction}")
+            keep = max(1, int(round(fraction * N.size)))
+            W = np.zeros((n_bootstrap, N.size))
+            for r in range(n_bootstrap):
+                W[r, rng.permutation(N.size)[:keep]] = 1.0
         for w in W:
             pr, _ = _profiles(N, C, L, labels, bud, min_points, w, D)
             if len(pr) >= 2:

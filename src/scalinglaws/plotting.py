@@ -129,3 +129,30 @@ def save_figure(
         os.replace(tmp, target)
         final.append(target)
     return final
+
+
+def save_table(table, name: str, outdir: str | Path | None = None) -> Path:
+    """Write a pandas DataFrame as ``<outdir>/<name>.csv``, deterministically and atomically.
+
+    Floats are written with 6 significant digits, so the same inputs give the same bytes on every
+    machine. outdir: folder (created if needed); None means ``data/derived/``, where
+    ``make figures`` also moves the tables a notebook writes. The file is written to a hidden
+    temporary file first and renamed into place only when complete.
+    """
+    from scalinglaws import paths
+
+    if not name or not all(c.isalnum() or c in "_-" for c in name):
+        raise ValueError(f"table name must be letters, digits, '_' or '-', got {name!r}")
+    out = Path(outdir) if outdir is not None and str(outdir) else paths.DATA / "derived"
+    out.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".csv.tmp")
+    os.close(fd)
+    try:
+        table.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    os.chmod(tmp, 0o644)
+    target = out / f"{name}.csv"
+    os.replace(tmp, target)
+    return target

@@ -89,6 +89,17 @@ class Table2:
 
 
 @dataclass(frozen=True)
+class TableA2:
+    """Table A2 (App. C): Approach 2 exponents on two more datasets, 4 IsoFLOP budgets each (no
+    intervals printed). The budgets, 1e19 to 1e21 FLOPs, appear only in Figure A2's legend."""
+
+    c4: Exponents = Exponents(0.50, 0.50, None, None, "C4")
+    github: Exponents = Exponents(0.53, 0.47, None, None, "GitHub")
+    kaplan: Exponents = Exponents(0.73, 0.27, None, None, "Kaplan et al. (2020)")
+    budgets: tuple[float, ...] = (1e19, 1e20, 6e20, 1e21)  # Figure A2 legend only (unconfirmed)
+
+
+@dataclass(frozen=True)
 class ProjectionRow:
     """One printed row of Table 3 or Table A3: parameters, FLOPs and tokens, as printed."""
 
@@ -232,6 +243,7 @@ class Hoffmann2022:
     approach3_tex: ParametricFit = APPROACH3_TEX
     approach3_setup: Approach3Setup = Approach3Setup()
     table2: Table2 = Table2()
+    table_a2: TableA2 = TableA2()
     tables: Tables = Tables()
     flops: FlopCounting = FlopCounting()
     budgets: Budgets = Budgets()

@@ -1,0 +1,134 @@
+"""The C4/GitHub family (Hoffmann 2022 App. C, Figure A2, Table A2) on the measured-here runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws import fitting, runs_data
+from scalinglaws.figures import c4_github
+from scalinglaws.plotting import save_table
+
+# A known eq-2 law for synthetic IsoFLOP runs: N_opt ~ C^(beta/(alpha+beta)) = C^0.6
+E, A, B, ALPHA, BETA = 1.0, 50.0, 200.0, 0.4, 0.6
+BUDGETS = (1e11, 1e12, 1e13, 1e14)
+
+
+def _synthetic_runs(corpora=("prose", "code"), budgets=BUDGETS, sizes=9, noise=0.0, seed=0):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for corpus in corpora:
+        for C in budgets:
+            # centre the sizes on the law's optimum, 1/4x to 4x as the study's plans
+            G = (ALPHA * A / (BETA * B)) ** (1 / (ALPHA + BETA))
+            n_opt = G * (C / 6) ** (BETA / (ALPHA + BETA))
+            for N in n_opt * np.geomspace(0.25, 4, sizes):
+                D = C / (6 * N)
+                L = E + A / N**ALPHA + B / D**BETA
+                rows.append(
+                    {
+                        "study": "isoflop",
+                        "corpus": corpus,
+                        "params": N,
+                        "params_total": N,
+                        "flops_budget": C,
+                        "flops": C,
+                        "tokens": D,
+                        "loss_nats": L * (1 + noise * rng.standard_normal()),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_table_a2_constants():
+    """Hoffmann 2022 Table A2: C4 a = 0.50, b = 0.50; GitHub a = 0.53, b = 0.47."""
+    assert c4_github.published_exponents("prose") == (0.50, 0.50)
+    assert c4_github.published_exponents("code") == (0.53, 0.47)
+
+
+def test_recovers_a_known_law():
+    an = c4_github.analyse(_synthetic_runs(), n_bootstrap=0)
+    for corpus in c4_github.CORPORA:
+        fit = an.corpora[corpus].fit
+        assert len(fit.profiles) == len(BUDGETS)
+        # parabolas in log N over a 16x range locate the optimum of eq 2 to a few per cent
+        assert fit.a == pytest.approx(BETA / (ALPHA + BETA), abs=0.01)
+        assert fit.b == pytest.approx(ALPHA / (ALPHA + BETA), abs=0.01)
+
+
+def test_bootstrap_interval_brackets_the_estimate_and_is_seeded():
+    runs = _synthetic_runs(noise=0.003, seed=1)
+    an1 = c4_github.analyse(runs, n_bootstrap=200, seed=3)
+    an2 = c4_github.analyse(runs, n_bootstrap=200, seed=3)
+    t1, t2 = c4_github.exponent_table(an1), c4_github.exponent_table(an2)
+    pd.testing.assert_frame_equal(t1, t2)
+    assert (t1["a_p10"] <= t1["a"]).all() and (t1["a"] <= t1["a_p90"]).all()
+    assert (t1["a_p10"] < t1["a_p90"]).all()
+
+
+def test_too_few_budgets_names_the_corpus():
+    runs = _synthetic_runs(budgets=(1e12,))
+    with pytest.raises(fitting.FitError, match="prose IsoFLOP runs"):
+        c4_github.analyse(runs, n_bootstrap=0)
+
+
+def test_approach2_tokens_match_6nd_when_runs_have_6nd_tokens():
+    runs = _synthetic_runs(corpora=("prose",))
+    args = (runs["params"], runs["flops"], runs["loss_nats"])
+    plain = fitting.approach2(*args, budgets=BUDGETS)
+    given = fitting.approach2(*args, budgets=BUDGETS, D=runs["tokens"])
+    for p, q in zip(plain.profiles, given.profiles, strict=True):
+        assert q.D_opt == pytest.approx(p.D_opt, rel=1e-9)
+
+
+def test_approach2_fraction_is_checked():
+    runs = _synthetic_runs(corpora=("prose",))
+    with pytest.raises(ValueError, match="fraction"):
+        fitting.approach2(runs["params"], runs["flops"], runs["loss_nats"], budgets=BUDGETS,
+                          n_bootstrap=5, rng=np.random.default_rng(0), fraction=1.5)  # fmt: skip
+
+
+def test_measured_runs_have_an_interior_minimum_at_every_complete_budget():
+    an = c4_github.analyse(n_bootstrap=0)
+    for corpus in c4_github.CORPORA:
+        table = c4_github.budget_table(an, corpus)
+        complete = table[table["n_runs"] >= 6]
+        assert len(complete) >= 3, f"{corpus}: fewer than 3 complete budgets"
+        assert complete["interior"].all(), complete
+        assert complete["used_in_fit"].all(), complete
+
+
+def test_loss_comparison_uses_shared_budgets():
+    an = c4_github.analyse(n_bootstrap=0)
+    table = c4_github.loss_comparison(an)
+    runs = runs_data.load_runs(study="isoflop")
+    shared = set(runs[runs.corpus == "prose"].flops_budget) & set(
+        runs[runs.corpus == "code"].flops_budget
+    )
+    assert sorted(table["flops_budget"]) == sorted(shared)
+    assert np.allclose(table["code_bits_per_byte"], table["code_nats_per_byte"] / np.log(2))
+
+
+def test_figure_labels_every_series():
+    an = c4_github.analyse(_synthetic_runs(), n_bootstrap=50)
+    fig = c4_github.figure_a2(an)
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("measured here") for t in labels)
+    assert sum("Table A2, C4" in t for t in labels) == 2
+    assert sum("Table A2, GitHub" in t for t in labels) == 2
+    assert sum("Kaplan 2020" in t for t in labels) == 4
+
+
+def test_save_table_is_deterministic_and_atomic(tmp_path):
+    table = pd.DataFrame({"x": [1 / 3, 2e-7], "name": ["a", "b"]})
+    first = save_table(table, "t", tmp_path).read_bytes()
+    assert save_table(table, "t", tmp_path).read_bytes() == first
+    assert first == b"x,name\n0.333333,a\n2e-07,b\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
+
+
+@pytest.mark.badinput
+def test_save_table_rejects_a_bad_name(tmp_path):
+    with pytest.raises(ValueError, match="table name"):
+        save_table(pd.DataFrame({"x": [1]}), "../t", tmp_path)
