@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN
-from scalinglaws.plotting import PUBLISHED_LAW, REFIT_HERE
+from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
 
 TOLERANCE_KINDS = ("abs", "rel", "log10")
 
@@ -106,6 +106,20 @@ def _approach2():
     from scalinglaws.figures.isoflop import analyse
 
     return analyse(n_bootstrap=0).approach2
+
+
+@functools.cache
+def _measured_isoflop():
+    from scalinglaws.figures.c4_github import analyse
+
+    return analyse(n_bootstrap=0)
+
+
+def _measured_exponent(corpus: str, which: str):
+    def run() -> float:
+        return getattr(_measured_isoflop().corpora[corpus].fit, which)
+
+    return run
 
 
 def _table_exponent(rows: str, skip: tuple[int, ...] = ()):
@@ -673,6 +687,27 @@ def _entries() -> list[Entry]:
                     else "within 1% (A and B are poorly "
                     "identified: their bootstrap SEs are 26% and 62%)",
                     REFIT_HERE,
+                )
+            )
+    # ---- Hoffmann 2022 Table A2, measured here on the project's own runs (notebook 04)
+    for corpus, row in (("prose", HOFFMANN.table_a2.c4), ("code", HOFFMANN.table_a2.github)):
+        for which in ("a", "b"):
+            e.append(
+                Entry(
+                    f"hoffmann2022.table_a2.{row.label.lower()}_{which}",
+                    _H,
+                    "C4/GitHub",
+                    f"Table A2, {row.label} (App. C)",
+                    f"{which} of Approach 2 on this project's {corpus} runs (N with embeddings)",
+                    getattr(row, which),
+                    f"{getattr(row, which):.2f}",
+                    _measured_exponent(corpus, which),
+                    0.10,
+                    "abs",
+                    "measured on bytes at 3e11-1e13 FLOPs, 6 runs per budget: the bootstrap "
+                    "intervals are 0.1 to 0.5 wide",
+                    MEASURED_HERE,
+                    explained="The measured-here study",
                 )
             )
     return e
