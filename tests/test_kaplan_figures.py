@@ -97,25 +97,95 @@ def test_frontier_table_has_paper_and_equation_columns():
     assert any("eq 6.8" in r[0] for r in rows)
 
 
-def test_measured_runs_loader(tmp_path):
-    assert kaplan_common.load_measured_runs(tmp_path / "absent") is None
-    assert kaplan_common.load_measured_runs(tmp_path) is None
-    (tmp_path / "other.csv").write_text("a,b\n1,2\n")
-    assert kaplan_common.load_measured_runs(tmp_path) is None
-    (tmp_path / "curves.csv").write_text("params,tokens,loss_nats\n1e6,1e8,4.5\n1e6,2e8,4.2\n")
-    df = kaplan_common.load_measured_runs(tmp_path)
-    assert len(df) == 2 and set(df["run_file"]) == {"curves.csv"}
+def test_measured_runs_loader_returns_the_committed_prose_curves(tmp_path):
+    from scalinglaws import runs_data
+
+    df = kaplan_common.load_measured_runs()
+    assert list(df.columns) == runs_data.CURVE_COLUMNS
+    assert len(df) and set(df["study"]) == {"curves"} and set(df["corpus"]) == {"prose"}
+    sizes = df.groupby("run_id")["params"].first()
+    assert sizes.min() < 1e4 and sizes.max() > 5e5  # the study spans ~1e3 to ~1e6 and beyond
+    assert (df.groupby("run_id")["tokens"].max() == 2**21).all()  # every run: 2^21 bytes
+    assert (df["loss_nats"] < 5.6).all()  # nats per byte: at most about ln 256 = 5.55
+    empty = kaplan_common.load_measured_runs(tmp_path / "absent")
+    assert empty.empty and list(empty.columns) == runs_data.CURVE_COLUMNS
+
+
+def _measured_lines(ax):
+    return [ln for ln in ax.get_lines() if str(ln.get_gid()).startswith("measured:")]
+
+
+def _two_runs():
+    import pandas as pd
+
+    rows = []
+    for run_id, n, losses in (("a", 2e3, [5.5, 4.0, 3.0]), ("b", 2e5, [5.5, 3.5, 2.4])):
+        for step, (tokens, loss) in enumerate(zip([2e3, 2e4, 2e6], losses, strict=True), 1):
+            rows.append({"run_id": run_id, "params": n, "step": step, "tokens": tokens,
+                         "loss_nats": loss})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    "draw", [kaplan_steps.figure2_left_measured, kaplan_budget.figure2_right_measured]
+)
+def test_measured_figures_draw_one_line_per_run_coloured_by_size(draw):
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
+
+    fig = draw(_two_runs(), n_points=30)
+    ax = fig.axes[0]
+    assert len(fig.axes) == 2  # one axes and its colour bar
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    lines = _measured_lines(ax)
+    assert [ln.get_gid() for ln in lines] == ["measured:a", "measured:b"]
+    norm, cmap = LogNorm(1e3, 1e9), plt.get_cmap("viridis")  # the paper figure's colour scale
+    for ln, n in zip(lines, (2e3, 2e5), strict=True):
+        assert ln.get_color() == kaplan_common.colour_of(cmap, norm, n)
+    labels = " ".join(t.get_text() for t in fig.legends[0].get_texts())
+    assert "published law (Kaplan 2020 eq" in labels and "measured here (" in labels
+    assert "nats per byte" in " ".join(t.get_text() for t in ax.texts)
+    assert ax.get_xlim()[0] <= 2e3  # the axis covers the measured range too
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "draw", [kaplan_steps.figure2_left_measured, kaplan_budget.figure2_right_measured]
+)
+def test_measured_figures_draw_the_law_alone_without_runs(draw):
+    import matplotlib.pyplot as plt
+
+    fig = draw(_two_runs().iloc[:0], n_points=30)
+    ax = fig.axes[0]
+    assert _measured_lines(ax) == []
+    assert any("no measured run" in t.get_text() for t in ax.texts)
+    labels = " ".join(t.get_text() for t in fig.legends[0].get_texts())
+    assert "published law" in labels and "measured here" not in labels
+    plt.close(fig)
+
+
+def test_measured_tables_from_the_curves():
+    runs = _two_runs()
+    reach = kaplan_steps.measured_tokens_to_reach(runs, losses=(3.0, 2.5))
+    assert reach["N"].tolist() == [2e3, 2e5]
+    assert reach["bytes to 3 nats"].tolist() == [2e6, 2e6]
+    assert (
+        np.isnan(reach["bytes to 2.5 nats"].iloc[0]) and reach["bytes to 2.5 nats"].iloc[1] == 2e6
+    )
+    best = kaplan_budget.measured_best_size(runs)
+    C = best["compute (PF-days)"].to_numpy()
+    assert np.allclose(np.log10(C), np.round(np.log10(C)))  # one per decade
+    # at the largest compute only the larger run is there
+    assert best["best N"].iloc[-1] == 2e5 and best["runs reaching it"].iloc[-1] == 1
+    assert kaplan_budget.measured_best_size(runs.iloc[:0]).empty
 
 
 def test_figures_draw_with_small_settings(tmp_path):
-    import pandas as pd
-
-    measured = pd.DataFrame({"params": [1e6, 1e6], "tokens": [1e8, 1e9], "loss_nats": [5.0, 4.4]})
     figs = [
         kaplan_budget.figure11_left(1e-5, 1.0, 3, 1e4, 1e9, 30),
-        kaplan_budget.figure2_right(1e3, 1e9, 4, 1e-9, 1.0, 30, measured=measured),
+        kaplan_budget.figure2_right(1e3, 1e9, 4, 1e-9, 1.0, 30),
         kaplan_steps.figure11_right(1e4, 1e5, 3, 1e6, 1e9, 30),
-        kaplan_steps.figure2_left(1e3, 1e9, 4, 1e7, 1e11, 5.0, 1e5, 1e9, 30, measured=measured),
+        kaplan_steps.figure2_left(1e3, 1e9, 4, 1e7, 1e11, 5.0, 1e5, 1e9, 30),
     ]
     for fig in figs:
         ax = fig.axes[0]
@@ -123,9 +193,7 @@ def test_figures_draw_with_small_settings(tmp_path):
         assert len(fig.axes) == 2  # the axes and its colour bar
         labels = " ".join(t.get_text() for t in ax.get_legend().get_texts())
         assert "published law (Kaplan 2020 eq" in labels
-    assert "measured here" in " ".join(
-        t.get_text() for t in figs[1].axes[0].get_legend().get_texts()
-    )
+        assert "measured here" not in labels  # the paper figures are the law alone
     assert figs[0].axes[1].get_ylabel() == "PF-days"
     assert figs[2].axes[1].get_ylabel() == "Steps"
     import matplotlib.pyplot as plt

@@ -9,21 +9,27 @@ Both are drawn from the published laws (the paper drew its runs and fitted curve
 * Figure 2 right: learning curves against batch-adjusted compute C_min (eq B.3), one per size, with
   the L(C_min) frontier of eq 1.3 and the curves' envelope (eqs B.6-B.8); the annotation sits where
   eq B.5 puts compute-efficient training, 10% above the converged loss.
+* Figure 2 right beside this project's measured learning curves (:func:`figure2_right_measured`):
+  the same law for the measured sizes, and the curves of tiny byte-level models trained here at
+  Kaplan's C = 6 N D (N non-embedding), with the size that is best at each compute
+  (:func:`measured_best_size`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from scalinglaws.constants import KAPLAN
 from scalinglaws.figures import kaplan_common as kc
 from scalinglaws.fitting import fit_power_law
 from scalinglaws.laws import kaplan as law
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
-from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_LAW, log_colorbar, provenance, use_style
+from scalinglaws.plotting import PUBLISHED_LAW, log_colorbar, provenance, use_style
 
 NOTEBOOK = "01_compute_budget"
 
@@ -160,6 +166,18 @@ def convergence_mark(N, compute_max_pf=1.0) -> ConvergenceMark:
     return ConvergenceMark(float(N), C, float(law.loss_at_min_compute(N, C)), L_inf)
 
 
+def _law_compute(sizes, C):
+    """(loss, in eq 5.6's fitted range) on the grid sizes x C_min PF-days (eq B.3, Figure 2 right).
+
+    Eq B.3's curve trains at B_crit for S_min = C_min/(6 N B_crit(L)) steps (eq 5.5); the fit range
+    is in steps at the paper's 2^19 batch, S = S_min (1 + B_crit/B) (eq 5.4).
+    """
+    L = law.learning_curve_compute(sizes[:, None], C[None, :])
+    B_crit = law.critical_batch(L)
+    S_min = law.pf_days_to_flop(C)[None, :] / (6.0 * sizes[:, None] * B_crit)
+    return L, law.in_fitted_range(sizes[:, None], S_min * (1.0 + B_crit / _B))
+
+
 def figure2_right(
     sizes_min=1e3,
     sizes_max=1e9,
@@ -167,25 +185,19 @@ def figure2_right(
     compute_min_pf=1e-9,
     compute_max_pf=1.0,
     n_points=200,
-    measured=None,
 ):
     """Kaplan 2020 Figure 2 right: test loss vs compute (PF-days) for models of 1e3 to 1e9 params.
 
     Each curve is eq B.3 (the learning curve against batch-adjusted compute C_min, as in Figure 1),
     coloured by size; over them eq 1.3's L(C_min) frontier and the curves' envelope (eq B.6). The
     annotation marks, on the largest model that becomes compute-efficient inside the axis, the
-    point of eq B.5: loss (1 + alpha_N/alpha_S) times converged. ``measured``: optional DataFrame
-    from :func:`kaplan_common.load_measured_runs`, drawn at C = 6 N D.
+    point of eq B.5: loss (1 + alpha_N/alpha_S) times converged. The learning curves measured in
+    this project are beside the law in :func:`figure2_right_measured`.
     """
     use_style()
     sizes = np.geomspace(sizes_min, sizes_max, n_sizes)
     C = np.geomspace(compute_min_pf, compute_max_pf, n_points)
-    L = law.learning_curve_compute(sizes[:, None], C[None, :])
-    # eq B.3's curve trains at B_crit for S_min = C_min/(6 N B_crit(L)) steps (eq 5.5); the fit
-    # range is in steps at the paper's 2^19 batch, S = S_min (1 + B_crit/B) (eq 5.4)
-    B_crit = law.critical_batch(L)
-    S_min = law.pf_days_to_flop(C)[None, :] / (6.0 * sizes[:, None] * B_crit)
-    fitted = law.in_fitted_range(sizes[:, None], S_min * (1.0 + B_crit / _B))
+    L, fitted = _law_compute(sizes, C)
 
     fig, ax = plt.subplots(figsize=(5.8, 4.2), layout="constrained")
     _, norm, cmap = log_colorbar(fig, ax, "viridis", sizes_min, sizes_max, kc.N_SIZES_LABEL)
@@ -210,16 +222,6 @@ def figure2_right(
         label="envelope of the curves (eqs B.6-B.8 from Table 3)",
     )
     ax.plot([], [], color=cmap(0.6), label=provenance(PUBLISHED_LAW, "Kaplan 2020 eq B.3, Table 3"))
-    if measured is not None and len(measured):
-        flops = 6.0 * measured["params"].to_numpy() * measured["tokens"].to_numpy()
-        ax.scatter(
-            law.flop_to_pf_days(flops),
-            measured["loss_nats"],
-            s=6,
-            color="crimson",
-            zorder=5,
-            label=f"{MEASURED_HERE} (C = 6ND, data/runs)",
-        )
 
     # eq B.5 annotation on the largest size that is compute-efficient inside the axis
     eff_C = law.efficient_compute_for_params(sizes)
@@ -320,3 +322,72 @@ def frontier_table() -> list[tuple[str, str, str]]:
         ("D*, eq 6.8 (tokens)", f"~{ref.D_star:.0e}", f"{x['D_star']:.3g}"),
         ("L*, eq 6.8 (nats/token)", f"~{ref.L_star}", f"{x['L_star']:.3f}"),
     ]
+
+
+def measured_pf_days(g) -> np.ndarray:
+    """Kaplan's training compute C = 6 N D of measured points (N non-embedding), in PF-days."""
+    return law.flop_to_pf_days(6.0 * g["params"].to_numpy(float) * g["tokens"].to_numpy(float))
+
+
+def figure2_right_measured(
+    measured,
+    sizes_min=1e3,
+    sizes_max=1e9,
+    compute_min_pf=1e-9,
+    compute_max_pf=1.0,
+    n_points=200,
+    axis_min_pf=1e-13,
+    loss_min=1.5,
+    loss_max=12.0,
+):
+    """Figure 2 right with this project's learning curves: loss vs compute (PF-days), one axes.
+
+    measured: the frame of :func:`kaplan_common.load_measured_runs` (loss in nats per byte). For
+    each measured size N the published law (eq B.3, as in :func:`figure2_right`, against
+    batch-adjusted C_min) is drawn over the paper's range compute_min_pf..compute_max_pf, and the
+    measured curve at C = 6 N D over its own range; the x axis runs from axis_min_pf to
+    compute_max_pf, the log y axis from loss_min to loss_max. Colours by N on the paper figure's
+    scale, sizes_min..sizes_max. An empty frame draws the law for one size per decade.
+    """
+    C = np.geomspace(compute_min_pf, compute_max_pf, n_points)
+    return kc.overlay_figure(
+        measured,
+        lambda sizes: _law_compute(sizes, C),
+        C,
+        measured_pf_days,
+        law_source="Kaplan 2020 eq B.3, Table 3",
+        xlabel="Compute (PF-days; law: batch-adjusted C_min; measured: C = 6ND)",
+        title="The optimal model size grows smoothly with the loss target and compute budget:\n"
+        "measured here (left) beside the published law (right)",
+        xlim=(axis_min_pf, compute_max_pf),
+        ylim=(loss_min, loss_max),
+        sizes_min=sizes_min,
+        sizes_max=sizes_max,
+        end_labels=((-2, -8, "right"), (4, -3, "left")),  # larger curves cross the smallest's end
+    )
+
+
+def measured_best_size(measured) -> pd.DataFrame:
+    """At one compute per decade (C = 6 N D, PF-days) inside the measured range, the best run.
+
+    measured: the frame of :func:`kaplan_common.load_measured_runs`. Each run's loss is interpolated
+    linearly in log10 C between its validation points; only runs whose curve reaches C compete
+    (every run trains on the same number of bytes, so small runs end at small C). Columns: C, the
+    number of runs that reach it, the lowest-loss N and its loss (nats per byte).
+    """
+    runs = [
+        (n, np.log10(measured_pf_days(g)), g["loss_nats"].to_numpy())
+        for n, g in kc.measured_by_run(measured)
+    ]
+    columns = ["compute (PF-days)", "runs reaching it", "best N", "its loss (nats/byte)"]
+    if not runs:
+        return pd.DataFrame([], columns=columns)
+    lo = min(x[0] for _, x, _ in runs)
+    hi = max(x[-1] for _, x, _ in runs)
+    rows = []
+    for k in range(math.ceil(lo), math.floor(hi) + 1):
+        c = float(k)
+        there = [(float(np.interp(c, x, y)), n) for n, x, y in runs if x[0] <= c <= x[-1]]
+        loss, n = min(there)
+        rows.append([10.0**k, len(there), n, loss])
+    return pd.DataFrame(rows, columns=columns)

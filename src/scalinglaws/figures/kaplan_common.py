@@ -1,45 +1,171 @@
 """Drawing helpers shared by the Kaplan 2020 compute-budget and steps families (Figures 2 and 11).
 
 Not a family itself (no ``NOTEBOOK``): the curve style that marks where eq 5.6 is outside its fitted
-range, the loss axis the paper uses, and the loader for learning curves measured in this project.
+range, the loss axis the paper uses, the loader for the learning curves measured in this project,
+and :func:`overlay_figure`, which draws them beside the published law (Figure 2's measured panels).
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullFormatter, ScalarFormatter
 
-from scalinglaws import paths
+from scalinglaws import runs_data
 from scalinglaws.constants import KAPLAN
+from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_LAW, log_colorbar, provenance, use_style
 
-RUN_COLUMNS = ("params", "tokens", "loss_nats")  # what an overlay needs from data/runs/*.csv
 EXTRAPOLATED = {"ls": (0, (1.2, 1.6)), "alpha": 0.75}  # dotted: eq 5.6 outside its fitted range
 N_SIZES_LABEL = "Line color indicates number of parameters (non-embedding)"
+MEASURED_SOURCE = "prose bytes, 2 CPU cores, data/runs"
+MEASURED_CORPUS = "prose"  # the learning-curve study trains on the prose corpus only
+N_BYTE_VOCAB = 256  # the measured models read bytes: ln 256 = 5.55 nats is the uniform guess
+UNITS_NOTE = (
+    "Units differ: measured loss is nats per byte (vocabulary of 256 bytes), the law's is nats\n"
+    "per token (GPT-2 BPE, WebText2). Levels are not comparable, only shapes: slopes and\n"
+    "how larger models pull away."
+)
 
 
-def load_measured_runs(folder: Path | None = None):
-    """Learning curves measured in this project, or None when there are none yet.
+def load_measured_runs(results: Path | str | None = None) -> pd.DataFrame:
+    """Learning curves measured in this project: the prose runs of the "curves" study.
 
-    Reads every ``*.csv`` in ``data/runs/`` (or ``folder``) that has the tidy columns
-    ``params`` (parameters), ``tokens`` (tokens processed) and ``loss_nats`` (test loss, nats per
-    token) and returns them concatenated as a pandas DataFrame (with a ``run_file`` column), or
-    None when the folder or such files do not exist. The notebooks work without them.
+    One row per validation point (columns :data:`scalinglaws.runs_data.CURVE_COLUMNS`): ``params``
+    is N (non-embedding parameters), ``tokens`` the bytes processed so far, ``flops`` the exact
+    training FLOP so far and ``loss_nats`` the validation loss in nats per **byte**. Read from the
+    result files in ``data/runs/results`` (or ``results``) by
+    :func:`scalinglaws.runs_data.load_curves`; an empty frame with the same columns when no run
+    has finished.
     """
-    folder = paths.DATA / "runs" if folder is None else Path(folder)
-    files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
-    if not files:
-        return None
-    import pandas as pd
+    df = runs_data.load_curves(results, study="curves")
+    return df[df["corpus"] == MEASURED_CORPUS].reset_index(drop=True)
 
-    frames = []
-    for f in files:
-        df = pd.read_csv(f)
-        if set(RUN_COLUMNS) <= set(df.columns):
-            frames.append(df.assign(run_file=f.name))
-    return pd.concat(frames, ignore_index=True) if frames else None
+
+def measured_by_run(measured: pd.DataFrame) -> list[tuple[float, pd.DataFrame]]:
+    """(N, that run's points in step order) for each measured run, smallest N first."""
+    runs = [
+        (float(g["params"].iloc[0]), g.sort_values("step"))
+        for _, g in measured.groupby("run_id", sort=True)
+    ]
+    return sorted(runs, key=lambda r: r[0])
+
+
+def _sci(x: float) -> str:
+    """816 -> '816', 906080 -> '9.1e5': a compact parameter count."""
+    if x < 1e4:
+        return f"{x:.0f}"
+    k = math.floor(math.log10(x))
+    return f"{x / 10**k:.1f}e{k}"
+
+
+def overlay_figure(
+    measured: pd.DataFrame,
+    law_curves: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    x_law: np.ndarray,
+    x_measured: Callable[[pd.DataFrame], np.ndarray],
+    *,
+    law_source: str,
+    xlabel: str,
+    title: str,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    sizes_min: float,
+    sizes_max: float,
+    end_labels=((4, -3, "left"), (4, -3, "left")),
+):
+    """One axes: the published law for the measured runs' own sizes beside the measured curves.
+
+    law_curves: N (1-d array) -> (loss, in-fitted-range mask), each of shape (len(N), len(x_law));
+    x_measured: one run's points -> their x values (same unit as x_law). Colours: viridis on a log
+    scale from sizes_min to sizes_max parameters, the paper figure's scale. With no measured run
+    (an empty frame) the law is drawn for one size per decade of that scale and a note says so.
+    Each measured line carries ``gid="measured:<run_id>"``. end_labels: (dx, dy in points,
+    alignment) of the size labels at the ends of the smallest and largest measured curves.
+    """
+    use_style()
+    runs = measured_by_run(measured)
+    if runs:
+        sizes = np.array([n for n, _ in runs])
+    else:
+        decades = max(1, round(math.log10(sizes_max / sizes_min)))
+        sizes = np.geomspace(sizes_min, sizes_max, decades + 1)
+    L, fitted = law_curves(sizes)
+
+    fig, ax = plt.subplots(figsize=(6.4, 5.4), layout="constrained")
+    _, norm, cmap = log_colorbar(fig, ax, "viridis", sizes_min, sizes_max, N_SIZES_LABEL)
+    for i, n in enumerate(sizes):
+        plot_law(ax, x_law, L[i], fitted[i], colour_of(cmap, norm, n), lw=1.3)
+    mid = cmap(norm(float(np.sqrt(sizes[0] * sizes[-1]))))
+    ax.plot([], [], color=mid, lw=1.3, label=provenance(PUBLISHED_LAW, law_source))
+    for n, g in runs:
+        ax.plot(
+            x_measured(g),
+            g["loss_nats"].to_numpy(),
+            "-o",
+            color=colour_of(cmap, norm, n),
+            lw=1.3,
+            ms=2.2,
+            zorder=4,
+            gid=f"measured:{g['run_id'].iloc[0]}",
+        )
+    if runs:
+        ax.plot(
+            [],
+            [],
+            "-o",
+            color=mid,
+            lw=1.3,
+            ms=2.2,
+            label=provenance(MEASURED_HERE, MEASURED_SOURCE),
+        )
+        # the sizes at the ends of both families of curves
+        for (n, g), (dx, dy, ha) in zip((runs[0], runs[-1]), end_labels, strict=True):
+            ax.annotate(
+                f"{_sci(n)} params",
+                (x_measured(g)[-1], g["loss_nats"].iloc[-1]),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=7,
+                ha=ha,
+                va="center",
+            )
+        for i in (0, -1):
+            ax.annotate(
+                f"{_sci(sizes[i])} params",
+                (x_law[-1], L[i, -1]),
+                xytext=(-3, 4 if i == 0 else -10),
+                textcoords="offset points",
+                ha="right",
+                fontsize=7,
+            )
+    else:
+        ax.text(
+            0.03,
+            0.5,
+            "no measured run in data/runs/results yet",
+            transform=ax.transAxes,
+            fontsize=8,
+        )
+    for v, unit, ls in ((N_BYTE_VOCAB, "byte", ":"), (KAPLAN.setup.n_vocab, "token", "-.")):
+        ln = math.log(v)
+        ax.axhline(
+            ln, color="0.5", lw=0.8, ls=ls, label=f"ln {v} = {ln:.2f}: uniform guess per {unit}"
+        )
+    handles, _ = ax.get_legend_handles_labels()
+    if not fitted.all():
+        handles.append(extrapolated_handle())
+    fig.legend(handles=handles, loc="outside lower center", fontsize=7, ncols=2, frameon=False)
+    ax.text(0.02, 0.02, UNITS_NOTE, transform=ax.transAxes, fontsize=6.8, va="bottom", color="0.2")
+    ax.set(xscale="log", xlim=xlim, xlabel=xlabel, title=title)
+    loss_axis(ax, *ylim, ticks=(1.5, 2, 3, 4, 5, 6, 8, 10, 12))
+    ax.set_ylabel("Test Loss (law: nats per token; measured: nats per byte)")
+    return fig
 
 
 def plot_law(ax, x, y, fitted, color, lw=1.5, zorder=2):

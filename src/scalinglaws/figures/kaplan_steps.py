@@ -9,6 +9,8 @@ Both are drawn from the published laws (the paper drew its runs and fitted curve
   curves against tokens processed (the same law with S = tokens / 2^19), one per size, with the
   tokens each size needs to reach a target loss solved exactly (eq 5.6 inverted) and the ratio
   between two sizes computed.
+* Figure 2 left beside this project's measured learning curves (:func:`figure2_left_measured`):
+  the same law for the measured sizes, and the curves of tiny byte-level models trained here.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from scalinglaws.constants import KAPLAN
 from scalinglaws.figures import kaplan_common as kc
 from scalinglaws.laws import kaplan as law
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
-from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_LAW, log_colorbar, provenance, use_style
+from scalinglaws.plotting import PUBLISHED_LAW, log_colorbar, provenance, use_style
 
 NOTEBOOK = "02_steps"
 
@@ -148,6 +151,12 @@ def sample_efficiency(
     )
 
 
+def _law_tokens(sizes, D):
+    """(loss, in eq 5.6's fitted range) on the grid sizes x tokens D at B = 2^19 (Figure 2 left)."""
+    L = law.learning_curve_tokens(sizes[:, None], D[None, :])
+    return L, law.in_fitted_range(sizes[:, None], D[None, :] / _B)
+
+
 def _power(x: float) -> str:
     """10^k in mathtext when x is a power of ten, else x in %.2g."""
     k = np.log10(x)
@@ -164,20 +173,19 @@ def figure2_left(
     ratio_small=1e5,
     ratio_large=1e9,
     n_points=200,
-    measured=None,
 ):
     """Kaplan 2020 Figure 2 left: test loss vs tokens processed, models of 1e3 to 1e9 parameters.
 
     Curves: eq 5.6 with eqs 5.3/5.4 at B = 2^19 and S = tokens / B, coloured by size; dotted before
     the 3000-step warm-up the fit excludes. A horizontal line at ``target_loss`` (nats) with the
     tokens each size needs to reach it (exact inverse), and the ratio ratio_small : ratio_large.
-    ``measured``: optional DataFrame from :func:`kaplan_common.load_measured_runs`.
+    The learning curves measured in this project are beside the law in
+    :func:`figure2_left_measured`.
     """
     use_style()
     sizes = np.geomspace(sizes_min, sizes_max, n_sizes)
     D = np.geomspace(tokens_min, tokens_max, n_points)
-    L = law.learning_curve_tokens(sizes[:, None], D[None, :])
-    fitted = law.in_fitted_range(sizes[:, None], D[None, :] / _B)
+    L, fitted = _law_tokens(sizes, D)
     eff = sample_efficiency(target_loss, sizes_min, sizes_max, n_sizes, ratio_small, ratio_large)
 
     fig, ax = plt.subplots(figsize=(5.8, 4.2), layout="constrained")
@@ -226,15 +234,6 @@ def figure2_left(
             ha="right",
             fontsize=8,
         )
-    if measured is not None and len(measured):
-        ax.scatter(
-            measured["tokens"],
-            measured["loss_nats"],
-            s=6,
-            color="crimson",
-            zorder=6,
-            label=f"{MEASURED_HERE} (data/runs)",
-        )
     handles, _ = ax.get_legend_handles_labels()
     handles.append(kc.extrapolated_handle())
     ax.legend(handles=handles, loc="upper right", fontsize=6.8, frameon=True, framealpha=0.92)
@@ -246,3 +245,57 @@ def figure2_left(
     )
     kc.loss_axis(ax, 2.2, 12.0)
     return fig
+
+
+def figure2_left_measured(
+    measured,
+    sizes_min=1e3,
+    sizes_max=1e9,
+    tokens_min=1e7,
+    tokens_max=1e11,
+    n_points=200,
+    axis_min=1e3,
+    loss_min=1.5,
+    loss_max=12.0,
+):
+    """Figure 2 left with this project's learning curves: loss vs tokens processed, one axes.
+
+    measured: the frame of :func:`kaplan_common.load_measured_runs` (tokens are bytes, loss in nats
+    per byte). For each measured size N the published law (eq 5.6 with eqs 5.3/5.4, B = 2^19, as in
+    :func:`figure2_left`) is drawn over the paper's range tokens_min..tokens_max, and the measured
+    curve over its own tokens; the x axis runs from axis_min to tokens_max, the log y axis from
+    loss_min to loss_max. Colours by N on the paper figure's scale, sizes_min..sizes_max. An empty
+    frame draws the law for one size per decade (see :func:`kaplan_common.overlay_figure`).
+    """
+    D = np.geomspace(tokens_min, tokens_max, n_points)
+    return kc.overlay_figure(
+        measured,
+        lambda sizes: _law_tokens(sizes, D),
+        D,
+        lambda g: g["tokens"].to_numpy(dtype=float),
+        law_source=_FIG2_EQ,
+        xlabel="Tokens Processed (law: BPE tokens; measured: bytes)",
+        title="Larger models require fewer samples to reach the same performance:\n"
+        "measured here (left) beside the published law (right)",
+        xlim=(axis_min, tokens_max),
+        ylim=(loss_min, loss_max),
+        sizes_min=sizes_min,
+        sizes_max=sizes_max,
+    )
+
+
+def measured_tokens_to_reach(measured, losses=(3.0, 2.5)) -> pd.DataFrame:
+    """Bytes each measured run had processed at its first validation point at or below each loss.
+
+    measured: the frame of :func:`kaplan_common.load_measured_runs`; losses: nats per byte. One row
+    per run, smallest N first: N, its final loss and, per loss, the bytes (NaN if never reached).
+    """
+    rows = []
+    for n, g in kc.measured_by_run(measured):
+        row = {"N": n, "final loss (nats/byte)": float(g["loss_nats"].iloc[-1])}
+        for target in losses:
+            hit = g.loc[g["loss_nats"] <= target, "tokens"]
+            row[f"bytes to {target:g} nats"] = float(hit.iloc[0]) if len(hit) else np.nan
+        rows.append(row)
+    columns = ["N", "final loss (nats/byte)"] + [f"bytes to {t:g} nats" for t in losses]
+    return pd.DataFrame(rows, columns=columns)
