@@ -1,5 +1,6 @@
 """Hoffmann et al. 2022 (Chinchilla) Figures 3, 4 and A3 and Tables 2, 3 and A3, refitted on the
-only published run data: Besiroglu et al. 2024's extraction of Chinchilla's Figure 4.
+only published run data: Besiroglu et al. 2024's extraction of Chinchilla's Figure 4. The same
+notebook draws Figure 2 (Approach 1's training-curve envelope) with :mod:`.envelope`.
 
 Three kinds of series, labelled as such on every figure:
 published data (Epoch's 245 points, 5 highest losses dropped), published law (Hoffmann's fits
@@ -17,6 +18,7 @@ from matplotlib.colors import LogNorm
 
 from scalinglaws import data, fitting
 from scalinglaws.constants import BESIROGLU, HOFFMANN, ParametricFit
+from scalinglaws.figures.envelope import fmt_exponent
 from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
@@ -41,6 +43,8 @@ PARAMETERS = ParameterSpec(
         Integer("min_points", lo=3, hi=50, doc="runs a budget needs for its parabola"),
         Real("flops_min", lo=1e15, hi=1e30, doc="left end of the FLOPs axes"),
         Real("flops_max", lo=1e15, hi=1e32, doc="right end of the FLOPs axes"),
+        Integer("n_sizes", lo=3, hi=200, doc="Fig 2: model sizes from 75M to 10B under eq 2"),
+        Integer("min_sizes", lo=2, hi=20, doc="Fig 2: sizes that must reach the fitted FLOPs"),
     ],
     constraints=[Less("flops_min", "flops_max")],
 )
@@ -126,10 +130,7 @@ def fit_table(an: Analysis) -> pd.DataFrame:
 
 def exponent_table(an: Analysis) -> pd.DataFrame:
     """Table 2 (a, b with 10th-90th percentiles) beside the refits here."""
-
-    def fmt(x, iv):
-        return f"{x:.3f}" + (f" ({iv[0]:.3f}, {iv[1]:.3f})" if iv is not None else "")
-
+    fmt = fmt_exponent
     t2 = HOFFMANN.table2
     rows = [(e.label.split(":")[0] + " [Table 2]", fmt(e.a, e.a_interval), fmt(e.b, e.b_interval))
             for e in (t2.approach1, t2.approach2, t2.approach3, t2.kaplan)]  # fmt: skip

@@ -1,0 +1,153 @@
+"""Hoffmann 2022 Fig 2 (Approach 1, section 3.1): the envelope recovers eq 4 from eq 2's curves,
+takes measured tokens, uses only real runs, and draws the same figure twice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws import fitting, runs_data
+from scalinglaws.constants import HOFFMANN
+from scalinglaws.figures import envelope
+from scalinglaws.laws import chinchilla as ch
+from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_DATA, PUBLISHED_LAW, save_figure
+
+# 25 sizes from 75M to 10B are 1.22x apart, so at every FLOP value the envelope's N lies within
+# a factor 1.105 of eq 4's optimum. Over the 4.7 decades of FLOPs where that optimum lies inside
+# the family, such a staircase can tilt the fitted slope by at most 2 log10(1.105) / 4.7 = 0.018;
+# the steps are regular, so the least-squares slope is much closer (about 5e-4). 0.01 is half the
+# worst case.
+TOL = 0.01
+
+
+@pytest.fixture(scope="module")
+def law():
+    return envelope.law_envelope(25)
+
+
+@pytest.mark.parametrize("fit", [HOFFMANN.approach3_tex, HOFFMANN.approach3_rounded])
+def test_law_envelope_recovers_eq4_exponents(fit):
+    env = envelope.law_envelope(25, fit)
+    a, b = ch.frontier_exponents(fit)
+    assert env.fitted.N_opt.exponent == pytest.approx(a, abs=TOL)
+    assert env.fitted.D_opt.exponent == pytest.approx(b, abs=TOL)
+    # ... and only over the range where the optimum is inside the family: over all of
+    # 1e17-1e23 the end members flatten the staircase and the slope is biased low.
+    assert env.drawn.N_opt.exponent < a - 2 * TOL
+
+
+def test_law_fit_range_is_where_the_optimum_is_inside_the_family(law):
+    lo, hi = law.flops_range
+    np.testing.assert_allclose(ch.optimal_N([lo, hi], law.fit), envelope.SIZE_RANGE, rtol=1e-9)
+    assert envelope.CURVE_FLOPS[0] < lo < hi < envelope.CURVE_FLOPS[1]
+    with pytest.raises(ValueError, match=r"n_sizes must be an integer in \[3, 200\], got 2"):
+        envelope.law_envelope(2)
+
+
+def test_approach1_returns_the_curves_tokens():
+    # FLOPs counted exactly: C = 7.5 N D here, not 6 N D; the envelope must report the tokens
+    # the curves give (interpolated in log FLOPs: exact for a power law), not C / 6N.
+    curves = []
+    for N, L0 in ((1e3, 0.0), (4e3, 0.3)):
+        D = np.geomspace(1e5, 1e8, 50)
+        C = 7.5 * N * D
+        curves.append((N, C, 2.0 + L0 + 50 / D**0.3 - 0.2 * np.log10(N), D))
+    r = fitting.approach1(curves, n_flops=200)
+    np.testing.assert_allclose(r.D, r.flops / (7.5 * r.N), rtol=1e-9)
+    r3 = fitting.approach1([c[:3] for c in curves], n_flops=200)
+    np.testing.assert_allclose(r3.D, r3.flops / (6 * r3.N), rtol=1e-12)
+
+
+def _synthetic_curves() -> pd.DataFrame:
+    """Learning curves of 4 sizes x 3 cosine horizons: loss falls with tokens and size, plus a
+    penalty that vanishes at the end of each horizon (the learning rate decayed)."""
+    rows = []
+    for N in (1e3, 3e3, 1e4, 3e4):
+        for horizon in (3e5, 1e6, 3e6):
+            D = np.geomspace(2e3, horizon, 30)
+            loss = 1.5 + 30 / N**0.3 + 40 / D**0.3 + 0.3 * (1 - D / horizon)
+            for k, (d, l_) in enumerate(zip(D, loss, strict=True)):
+                rows.append({
+                    "run_id": f"N{N:.0e}-D{horizon:.0e}", "study": "isoflop", "corpus": "prose",
+                    "params": N, "params_total": N + 5e4, "flops_budget": 7 * N * horizon,
+                    "step": k, "tokens": d, "flops": 7 * N * d, "loss_nats": l_,
+                })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    return envelope.measured_envelope(_synthetic_curves(), n_bootstrap=50, seed=1, n_flops=300)
+
+
+def test_measured_envelope_on_synthetic_curves(synthetic):
+    m = synthetic
+    assert len(m.runs) == 12
+    assert m.flops_range[0] == m.runs["flops_final"].min()
+    assert np.all((m.position > 0) & (m.position <= 1 + 1e-12))
+    # winners are the curves' own: same N, and the tokens they report are the curves' tokens
+    np.testing.assert_array_equal(m.runs["params"].to_numpy()[m.winner], m.fitted.N)
+    np.testing.assert_allclose(m.fitted.D, m.fitted.flops / (7 * m.fitted.N), rtol=1e-9)
+    iv = m.fitted.N_opt.exponent_interval
+    assert iv is not None and iv[0] <= iv[1] and m.n_bootstrap == 50
+    again = envelope.measured_envelope(_synthetic_curves(), n_bootstrap=50, seed=1, n_flops=300)
+    assert again.fitted.N_opt.exponent_interval == iv  # seeded Generator
+
+
+def test_measured_fit_range_checks():
+    runs = pd.DataFrame({"params": [1, 2, 3], "flops_final": [1e10, 1e11, 1e12]})
+    assert envelope.measured_fit_range(runs, 2) == (1e10, 1e11)
+    with pytest.raises(ValueError, match=r"min_sizes must be an integer in \[2, 20\], got 1"):
+        envelope.measured_fit_range(runs, 1)
+    with pytest.raises(fitting.FitError, match="sizes"):
+        envelope.measured_fit_range(runs, 4)
+
+
+def test_measured_envelope_uses_only_real_runs():
+    curves = envelope.prose_curves()
+    if curves.empty:
+        pytest.skip("no measured prose learning curves in data/runs/")
+    m = envelope.measured_envelope(curves)
+    runs = runs_data.load_runs()
+    real = runs[(runs["corpus"] == "prose") & runs["study"].isin(envelope.STUDIES)]
+    assert set(m.runs["run_id"]) <= set(real["run_id"])
+    assert m.fitted.flops.size > 0 and set(np.unique(m.fitted.N)) <= set(real["params"])
+    # the optimal size grows with compute, roughly: positive exponent, and larger N in the
+    # upper half of the fitted range than in the lower half
+    assert m.fitted.N_opt.exponent > 0
+    half = m.fitted.flops > np.sqrt(np.prod(m.flops_range))
+    assert np.median(m.fitted.N[half]) >= np.median(m.fitted.N[~half])
+    assert 0 <= envelope.last_fraction(m) <= 1
+    table = envelope.winner_table(m)
+    assert table["share of points"].sum() == pytest.approx(1.0, abs=0.01)
+
+
+def test_tables(law, synthetic):
+    t = envelope.exponent_table(law, synthetic)
+    assert list(t["a (N_opt ~ C^a)"])[2] == "0.500 (0.488, 0.502)"  # Table 2, Approach 1
+    assert list(t["b (D_opt ~ C^b)"])[2] == "0.500 (0.501, 0.512)"
+    assert t.shape == (4, 3)
+    text = envelope.summary(law, synthetic)
+    assert "last 15%" in text and "0.500 (0.488, 0.502)" in text
+
+
+def test_figure2_draws_every_kind_and_is_deterministic(law, synthetic, tmp_path):
+    import matplotlib.pyplot as plt
+
+    fig = envelope.figure2(law, synthetic)
+    axes = fig.axes
+    labels = [t.get_text() for ax in axes[:8] if ax.get_legend() for t in ax.get_legend().texts]
+    for kind in (PUBLISHED_LAW, PUBLISHED_DATA, MEASURED_HERE):
+        assert any(s.startswith(kind) for s in labels), kind
+    curves_ax = axes[0]
+    assert len(curves_ax.lines) >= law.sizes.size + 2  # one per size, envelope in and out
+    texts = [t.get_text() for ax in axes for t in ax.texts]
+    assert "67B" in texts and "1.5T" in texts  # Table 3 at Gopher's budget
+    digests = []
+    for i in range(2):
+        fig = envelope.figure2(law, synthetic)
+        (png,) = save_figure(fig, "fig2", ["png"], tmp_path / str(i))
+        digests.append(png.read_bytes())
+        plt.close(fig)
+    assert digests[0] == digests[1]
