@@ -841,6 +841,7 @@ class Approach1Result:
     D: np.ndarray = field(repr=False)  # tokens at that point, D = C / (6 N)
     N_opt: PowerLaw
     D_opt: PowerLaw
+    curve: np.ndarray | None = field(default=None, repr=False)  # index of the winning curve
 
 
 def approach1(
@@ -893,4 +894,4 @@ def approach1(
         _, lc, _, lt = prepared[j]
         if lt is not None:
             Dw[k] = np.exp(np.interp(g, lc, lt))
-    return Approach1Result(C, Lw, Nw, Dw, fit_power_law(C, Nw), fit_power_law(C, Dw))
+    return Approach1Result(C, Lw, Nw, Dw, fit_power_law(C, Nw), fit_power_law(C, Dw), best[ok])

@@ -122,6 +122,21 @@ def _measured_exponent(corpus: str, which: str):
     return run
 
 
+@functools.cache
+def _measured_envelope_fit():
+    from scalinglaws.figures.envelope import measured_envelope
+
+    return measured_envelope().fitted
+
+
+def _measured_envelope(which: str):
+    def run() -> float:
+        fit = _measured_envelope_fit()
+        return (fit.N_opt if which == "a" else fit.D_opt).exponent
+
+    return run
+
+
 def _table_exponent(rows: str, skip: tuple[int, ...] = ()):
     def run() -> float:
         from scalinglaws.laws import allocation
@@ -689,6 +704,27 @@ def _entries() -> list[Entry]:
                     REFIT_HERE,
                 )
             )
+    # ---- Hoffmann 2022 Table 2, Approach 1, measured here on the prose curves (notebook 03)
+    for which, printed in (("a", HOFFMANN.table2.approach1.a), ("b", HOFFMANN.table2.approach1.b)):
+        e.append(
+            Entry(
+                f"hoffmann2022.table2.a1_{which}_measured",
+                _H,
+                "IsoFLOP",
+                "Table 2, Approach 1 (Fig 2)",
+                f"{which} of the envelope of this project's prose learning curves "
+                "(non-embedding N, exact FLOPs)",
+                printed,
+                f"{printed:.2f}",
+                _measured_envelope(which),
+                0.10,
+                "abs",
+                "measured on bytes at 1e11-1e13 FLOPs from a few dozen runs: the bootstrap "
+                "intervals are 0.3 to 0.6 wide",
+                MEASURED_HERE,
+                explained="The measured-here study",
+            )
+        )
     # ---- Hoffmann 2022 Table A2, measured here on the project's own runs (notebook 04)
     for corpus, row in (("prose", HOFFMANN.table_a2.c4), ("code", HOFFMANN.table_a2.github)):
         for which in ("a", "b"):

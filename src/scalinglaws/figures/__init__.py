@@ -75,6 +75,16 @@ CATALOGUE: tuple[FigureInfo, ...] = (
         "published law, measured here",
     ),
     FigureInfo(
+        "hoffmann2022_fig2",
+        "03_isoflop",
+        "Hoffmann 2022 Fig 2",
+        "Approach 1 envelope (1500 log-spaced FLOPs): eq 2 (App. D.2 TeX fit) as final losses of "
+        "25 sizes 75M-10B, fitted where eq 4's optimum lies inside the family; Approach 1 power "
+        "law through Table 3 (Table 2 a = b = 0.50), Gopher 67B / 1.5T; prose learning curves "
+        "measured here with bootstrap 10th-90th pct",
+        "published law, published data, measured here",
+    ),
+    FigureInfo(
         "hoffmann2022_fig3",
         "03_isoflop",
         "Hoffmann 2022 Fig 3",

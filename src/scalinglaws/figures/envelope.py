@@ -165,19 +165,6 @@ def measured_fit_range(runs: pd.DataFrame, min_sizes: int = 3) -> tuple[float, f
     return lo, hi
 
 
-def _winners(result: fitting.Approach1Result, runs: pd.DataFrame, tuples) -> np.ndarray:
-    """Row of ``runs`` whose curve gives each envelope point (same N, covers C, same loss)."""
-    out = np.empty(result.flops.size, dtype=int)
-    lc = np.log(result.flops)
-    for k in range(result.flops.size):
-        cand = [j for j, t in enumerate(tuples)
-                if t[0] == result.N[k] and t[1][0] <= result.flops[k] <= t[1][-1]]  # fmt: skip
-        gap = [abs(np.interp(lc[k], np.log(tuples[j][1]), tuples[j][2]) - result.loss[k])
-               for j in cand]  # fmt: skip
-        out[k] = cand[int(np.argmin(gap))]
-    return out
-
-
 def _bootstrap(tuples, flops_range, n_bootstrap: int, rng: np.random.Generator, n_flops: int):
     """Exponents (a, b) of the envelope over runs resampled with replacement; (reps, failures)."""
     reps, failed = [], 0
@@ -220,7 +207,7 @@ def measured_envelope(
     rng_range = measured_fit_range(runs, min_sizes)
     drawn = fitting.approach1(tuples, n_flops=n_flops)
     fitted = fitting.approach1(tuples, n_flops=n_flops, flops_range=rng_range)
-    winner = _winners(fitted, runs, tuples)
+    winner = fitted.curve  # row of ``runs`` whose curve gives each envelope point
     position = fitted.flops / runs["flops_final"].to_numpy()[winner]
     failed = 0
     if n_bootstrap:
@@ -376,6 +363,7 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
     the measured N_opt and D_opt with Table 2's Approach 1 exponent as a reference slope."""
     use_style()
     fig, axes = plt.subplots(2, 3, figsize=(15.0, 9.2), layout="constrained")
+    fig.get_layout_engine().set(wspace=0.07)  # room between a colour bar and the next axes
     a_law, b_law = ch.frontier_exponents(law.fit)
 
     # row 1, left: eq 2's final losses and their envelope
