@@ -12,7 +12,7 @@ two rows:
 * **measured here**: the English-prose byte-level learning curves of ``data/runs/`` (validation
   loss in nats per byte against training FLOPs counted exactly, tokens = bytes seen).
 
-Symbols as in the paper: N parameters (non-embedding for the runs measured here), D tokens,
+Symbols as in the paper: N parameters (with embeddings, Chinchilla's count, for the runs measured here too), D tokens,
 C training FLOPs, L loss in nats per token (per byte for the runs measured here).
 This module has no ``NOTEBOOK``: it is drawn by notebook 03 through :mod:`.isoflop`.
 """
@@ -46,6 +46,7 @@ LAW_LOSS_AXIS = (1.8, 6.0)  # Fig 2 left panel's y-axis, about 2 to 6 nats/token
 LAST_FRACTION = 0.15  # Hoffmann 2022 footnote 4: envelope points lie in the last 15% of training
 CORPUS = "prose"  # the measured-here corpus drawn in row 2
 STUDIES = ("isoflop", "curves")  # its studies with learning curves
+PARAMS = "params_total"  # N of the measured runs: with embeddings (Chinchilla section 2.1)
 LEVEL = 0.80  # bootstrap interval: 10th-90th percentile, as Table 2
 
 _SIZE_CMAP = "viridis"
@@ -127,7 +128,7 @@ def prose_curves(curves: pd.DataFrame | None = None) -> pd.DataFrame:
     "isoflop" and "curves" (``curves`` defaults to ``runs_data.load_curves()``)."""
     df = runs_data.load_curves() if curves is None else curves
     keep = (df["corpus"] == CORPUS) & df["study"].isin(STUDIES)
-    return df[keep].sort_values(["params", "run_id", "step"]).reset_index(drop=True)
+    return df[keep].sort_values([PARAMS, "run_id", "step"]).reset_index(drop=True)
 
 
 def _curve_tuples(curves: pd.DataFrame):
@@ -137,10 +138,10 @@ def _curve_tuples(curves: pd.DataFrame):
         g = g.sort_values("flops")
         C = g["flops"].to_numpy(float)
         runs.append({
-            "run_id": run_id, "study": g["study"].iloc[0], "params": float(g["params"].iloc[0]),
+            "run_id": run_id, "study": g["study"].iloc[0], "params": float(g[PARAMS].iloc[0]),
             "flops_budget": g["flops_budget"].iloc[0], "flops_first": C[0], "flops_final": C[-1],
         })  # fmt: skip
-        tuples.append((float(g["params"].iloc[0]), C, g["loss_nats"].to_numpy(float),
+        tuples.append((float(g[PARAMS].iloc[0]), C, g["loss_nats"].to_numpy(float),
                        g["tokens"].to_numpy(float)))  # fmt: skip
     return pd.DataFrame(runs), tuples
 
@@ -190,8 +191,8 @@ def measured_envelope(
 ) -> MeasuredEnvelope:
     """Approach 1 (section 3.1) on the prose learning curves measured here.
 
-    curves: tidy learning curves (default :func:`prose_curves`); N is the non-embedding parameter
-    count, C the training FLOPs counted exactly, D the bytes seen at that point (passed to
+    curves: tidy learning curves (default :func:`prose_curves`); N is the parameter count with
+    embeddings (``PARAMS``, Chinchilla's count, as notebook 04), C the training FLOPs counted exactly, D the bytes seen at that point (passed to
     :func:`fitting.approach1` as the curve's tokens, not C / 6N). n_bootstrap replicates resample
     the runs with replacement and refit the envelope over the same FLOP range; the exponents'
     10th-90th percentiles (Table 2's interval) are attached to N_opt and D_opt. The Generator is
@@ -290,7 +291,7 @@ def winner_table(measured: MeasuredEnvelope) -> pd.DataFrame:
         r = measured.runs.iloc[j]
         pos = measured.position[sel]
         rows.append({
-            "run_id": r["run_id"], "study": r["study"], "N (non-embedding)": int(r["params"]),
+            "run_id": r["run_id"], "study": r["study"], "N (with embeddings)": int(r["params"]),
             "FLOP budget": "-" if pd.isna(r["flops_budget"]) else f"{r['flops_budget']:.0e}",
             "final FLOPs": f"{r['flops_final']:.3g}",
             "wins FLOPs": f"{f.flops[sel].min():.3g} - {f.flops[sel].max():.3g}",
@@ -417,8 +418,8 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
     # row 2, left: the measured learning curves and their envelope
     runs, f = measured.runs, measured.fitted
     nmin, nmax = runs["params"].min(), runs["params"].max()
-    mnorm, mcmap = _size_colorbar(fig, axes[1, 0], nmin, nmax, "Non-embedding parameters")
-    tuples = [(g["params"].iloc[0], g["flops"].to_numpy(), g["loss_nats"].to_numpy())
+    mnorm, mcmap = _size_colorbar(fig, axes[1, 0], nmin, nmax, "Parameters (with embeddings)")
+    tuples = [(g[PARAMS].iloc[0], g["flops"].to_numpy(), g["loss_nats"].to_numpy())
               for _, g in measured.curves.groupby("run_id", sort=False)]  # fmt: skip
     _curves_panel(
         axes[1, 0], tuples, mnorm, mcmap, measured.drawn, measured.flops_range,
@@ -433,7 +434,7 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
     c0 = float(np.sqrt(np.prod(measured.flops_range)))
     span = (measured.flops_range[0] / 10, measured.flops_range[1] * 10)
     for ax, what, sym, pub, ylabel in (
-        (axes[1, 1], "N", "a", t2.a, "Non-embedding parameters"),
+        (axes[1, 1], "N", "a", t2.a, "Parameters (with embeddings)"),
         (axes[1, 2], "D", "b", t2.b, "Tokens (bytes)"),
     ):
         fl = f.N_opt if what == "N" else f.D_opt
