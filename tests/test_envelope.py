@@ -88,7 +88,8 @@ def test_measured_envelope_on_synthetic_curves(synthetic):
     assert np.all((m.position > 0) & (m.position <= 1 + 1e-12))
     # winners are the curves' own: same N, and the tokens they report are the curves' tokens
     np.testing.assert_array_equal(m.runs["params"].to_numpy()[m.winner], m.fitted.N)
-    np.testing.assert_allclose(m.fitted.D, m.fitted.flops / (7 * m.fitted.N), rtol=1e-9)
+    # N counts embeddings (params_total = params + 5e4 in these curves); C = 7 x params x D
+    np.testing.assert_allclose(m.fitted.D, m.fitted.flops / (7 * (m.fitted.N - 5e4)), rtol=1e-9)
     iv = m.fitted.N_opt.exponent_interval
     assert iv is not None and iv[0] <= iv[1] and m.n_bootstrap == 50
     again = envelope.measured_envelope(_synthetic_curves(), n_bootstrap=50, seed=1, n_flops=300)
@@ -112,7 +113,7 @@ def test_measured_envelope_uses_only_real_runs():
     runs = runs_data.load_runs()
     real = runs[(runs["corpus"] == "prose") & runs["study"].isin(envelope.STUDIES)]
     assert set(m.runs["run_id"]) <= set(real["run_id"])
-    assert m.fitted.flops.size > 0 and set(np.unique(m.fitted.N)) <= set(real["params"])
+    assert m.fitted.flops.size > 0 and set(np.unique(m.fitted.N)) <= set(real["params_total"])
     # the optimal size grows with compute, roughly: positive exponent, and larger N in the
     # upper half of the fitted range than in the lower half
     assert m.fitted.N_opt.exponent > 0
