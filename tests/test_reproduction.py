@@ -6,7 +6,7 @@ import pytest
 
 from scalinglaws import paths
 from scalinglaws.figures import CATALOGUE
-from scalinglaws.plotting import KINDS
+from scalinglaws.plotting import KINDS, MEASURED_HERE
 from scalinglaws.reproduction import ENTRIES, TOLERANCE_KINDS, evaluate, main, render, render_readme
 
 DIFFERENCES = (paths.ROOT / "docs" / "differences.md").read_text()
@@ -20,7 +20,10 @@ def test_entry_reproduced_or_explained(e):
     if e.explained:
         assert e.explained in HEADINGS, f"{e.id}: no heading '{e.explained}' in docs/differences.md"
         # An explained entry must really differ; otherwise it should not claim an explanation.
-        assert not outcome.within, f"{e.id} is within tolerance: drop its 'explained'"
+        # Measured-here values move as runs are added, so their explanation may stand either way
+        # (REPRODUCTION.md then shows "reproduced" or "explained" as the value falls).
+        if e.kind != MEASURED_HERE:
+            assert not outcome.within, f"{e.id} is within tolerance: drop its 'explained'"
     else:
         assert outcome.within, (
             f"{e.id}: {e.paper} {e.where} prints {e.printed_text}, computed {outcome.value:.6g} "
