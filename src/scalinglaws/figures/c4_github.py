@@ -203,7 +203,9 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
     colours, _ = _budget_colours(budgets)
     fig, axes = plt.subplots(2, 3, figsize=(13.5, 8.2), layout="constrained")
     C = np.geomspace(flops_min, flops_max, 200)
-    nlabel = "Parameters" + (" (non-embedding)" if an.params_count == "non-embedding" else "")
+    nlabel = "Parameters " + (
+        "(non-embedding)" if an.params_count == "non-embedding" else "(with embeddings)"
+    )
     for row, (corpus, cf) in enumerate(an.corpora.items()):
         fit, N, g = cf.fit, cf.N, cf.runs
         ax = axes[row, 0]
