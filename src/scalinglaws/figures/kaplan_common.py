@@ -27,9 +27,9 @@ MEASURED_SOURCE = "prose bytes, 2 CPU cores, data/runs"
 MEASURED_CORPUS = "prose"  # the learning-curve study trains on the prose corpus only
 N_BYTE_VOCAB = 256  # the measured models read bytes: ln 256 = 5.55 nats is the uniform guess
 UNITS_NOTE = (
-    "Units differ: measured loss is nats per byte (vocabulary of 256 bytes), the law's is nats\n"
-    "per token (GPT-2 BPE, WebText2). Levels are not comparable, only shapes: slopes and\n"
-    "how larger models pull away."
+    "Units differ: measured loss is nats per byte (vocabulary of 256 bytes), the law's is nats per\n"
+    "token (GPT-2 BPE, WebText2). Levels are not comparable, only shapes: slopes and how larger\n"
+    "models pull away."
 )
 
 
@@ -160,8 +160,9 @@ def overlay_figure(
     handles, _ = ax.get_legend_handles_labels()
     if not fitted.all():
         handles.append(extrapolated_handle())
-    fig.legend(handles=handles, loc="outside lower center", fontsize=7, ncols=2, frameon=False)
-    ax.text(0.02, 0.02, UNITS_NOTE, transform=ax.transAxes, fontsize=6.8, va="bottom", color="0.2")
+    legend = fig.legend(handles=handles, loc="outside lower center", fontsize=7, ncols=2,
+                        frameon=False, title=UNITS_NOTE)  # fmt: skip
+    legend.get_title().set(fontsize=6.8, color="0.2")
     ax.set(xscale="log", xlim=xlim, xlabel=xlabel, title=title)
     loss_axis(ax, *ylim, ticks=(1.5, 2, 3, 4, 5, 6, 8, 10, 12))
     ax.set_ylabel("Test Loss (law: nats per token; measured: nats per byte)")
