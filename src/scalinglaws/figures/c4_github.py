@@ -261,22 +261,12 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
                 hi = _slope_through(C, law, iv[1], centre)
                 ax.fill_between(C, np.minimum(lo, hi), np.maximum(lo, hi), color="0.5",
                                 alpha=0.18, lw=0, label=f"{sym}'s {LEVEL:.0%} bootstrap interval")  # fmt: skip
-            ax.plot(
-                C,
-                _slope_through(C, law, pub, centre),
-                color=_PAPER_COLOUR,
-                ls="--",
-                lw=1.2,
-                label=provenance(PUBLISHED_LAW, f"Table A2, {ROLE[corpus]}: {sym} = {pub:.2f}"),
-            )
-            ax.plot(
-                C,
-                _slope_through(C, law, kexp, centre),
-                color=_KAPLAN_COLOUR,
-                ls=":",
-                lw=1.3,
-                label=provenance(PUBLISHED_LAW, f"Kaplan 2020 (Table A2): {sym} = {kexp:.2f}"),
-            )
+            for exponent, colour, ls, lw, source in (
+                (pub, _PAPER_COLOUR, "--", 1.2, f"Table A2, {ROLE[corpus]}"),
+                (kexp, _KAPLAN_COLOUR, ":", 1.3, "Kaplan 2020 (Table A2)"),
+            ):
+                ax.plot(C, _slope_through(C, law, exponent, centre), color=colour, ls=ls, lw=lw,
+                        label=provenance(PUBLISHED_LAW, f"{source}: {sym} = {exponent:.2f}"))  # fmt: skip
             ax.set(
                 xscale="log",
                 yscale="log",
@@ -300,12 +290,13 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
 
 def count_comparison(an: Analysis) -> pd.DataFrame:
     """The exponents with both parameter counts (with embeddings, Chinchilla's; without,
-    Kaplan's), each refitted with the analysis's own bootstrap settings."""
+    Kaplan's): the analysis's own count as fitted, the other refitted with the same settings."""
     runs = pd.concat([cf.runs for cf in an.corpora.values()], ignore_index=True)
     tables = []
     for count in _PARAM_COLUMN:
-        other = analyse(runs, n_bootstrap=an.n_bootstrap, fraction=an.fraction, seed=an.seed,
-                        min_points=an.min_points, params_count=count)  # fmt: skip
+        other = an if count == an.params_count else analyse(
+            runs, n_bootstrap=an.n_bootstrap, fraction=an.fraction, seed=an.seed,
+            min_points=an.min_points, params_count=count)  # fmt: skip
         tables.append(exponent_table(other))
     cols = ["corpus", "params_count", "a", "a_p10", "a_p90", "b", "b_p10", "b_p90", "table_a2_a",
             "table_a2_b"]  # fmt: skip
