@@ -7,21 +7,38 @@
 #   make runs      the measured-here training study (hours; resumable), results in data/runs/
 #   make runs-smoke  2-3 tiny runs of the study (under 2 minutes), results in build/runs-smoke/
 #   make report    regenerate REPRODUCTION.md from the registry of reproduced numbers
-#   make lock      regenerate requirements.lock and environment.yml from requirements.in
+#   make lock      regenerate requirements.lock, requirements-runs.lock and environment.yml
 #
-# Each verb first creates .venv from the exact pins in requirements.lock (Python 3.11) when it is
-# missing or older than the lock or pyproject.toml.
+# Each verb first creates .venv from the exact pins in requirements.lock when it is missing or older
+# than the lock or pyproject.toml; test, bench and the runs verbs add torch from requirements-runs.lock.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .SECONDEXPANSION:
 
-PYTHON ?= python3.11
+# Any of Python 3.11, 3.12 and 3.13 (PYTHON=python3.13 make figures). By default the first found of
+# python3.11, python3.13, python3.12: 3.11 first, since the committed figures were made with it and the
+# CPU build of torch for the training study lies on this project's machines for 3.11; the figures agree
+# within the image tolerance under every version (tests/test_python_versions.py).
+PYTHON ?= $(or $(shell for p in python3.11 python3.13 python3.12 python3; do \
+	$$p -c 'import sys; assert (3, 11) <= sys.version_info[:2] <= (3, 13)' >/dev/null 2>&1 && { echo $$p; break; }; \
+	done),python3)
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.installed-py$(PYVER)
+RUNS_STAMP := $(VENV)/.installed-runs
 NPROC := $(shell nproc 2>/dev/null || echo 2)
+# Linux readers: TORCH_INDEX=https://download.pytorch.org/whl/cpu takes torch's small CPU build
+# instead of the CUDA one the package index serves (several GB).
+TORCH_INDEX ?=
+# pip's warnings about unreadable local index folders on some machines, which say nothing
+PIP_NOISE := is ignored: it is neither a file nor a directory
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+# numpy's SIMD dispatch narrowed to its baseline: the figure check runs once more under it, so a
+# machine unlike this one (no AVX2, no AVX-512) is simulated on every test run
+NARROW_CPU := X86_V3 X86_V4 AVX512_ICL AVX512_SPR
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 STEMS := $(notdir $(basename $(NOTEBOOKS)))
@@ -33,23 +50,36 @@ OWN_DATA := $(shell find data -path data/derived -prune -o -type f -print 2>/dev
 # ipykernel's start-up and shut-down chatter, which says nothing about the notebook
 KERNEL_NOISE := Kernel is running over TCP without encryption|KeyboardInterrupt caught in kernel
 
-.PHONY: help venv figures test lab bench lock clean runs runs-smoke report
+.PHONY: help venv venv-runs figures test lab bench lock clean runs runs-smoke report
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 venv: $(STAMP)
+venv-runs: $(RUNS_STAMP)
 
+# The lock through uv (its pin is in the lock; seconds), or through pip where uv cannot be had.
 $(STAMP): requirements.lock pyproject.toml
-	@echo "Setting up $(VENV) (Python 3.11, pins from requirements.lock)"
+	@[ -n "$(PYVER)" ] && [[ "$(PYVER)" =~ ^3\.1[123]$$ ]] \
+		|| { echo "PYTHON=$(PYTHON) is not Python 3.11, 3.12 or 3.13: set PYTHON=python3.1x"; exit 1; }
+	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYVER)" ]; then \
+		echo "$(VENV) is another Python version: rebuilding it with $(PYTHON)"; rm -rf $(VENV); fi
+	@echo "Setting up $(VENV) (Python $(PYVER), pins from requirements.lock)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] == (3, 11), "need Python 3.11, got " + sys.version' \
-		|| { echo "$(VENV) is not Python 3.11: remove it and set PYTHON=python3.11"; exit 1; }
-	@# (pip's warnings about unreadable local index folders on some machines are filtered out)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock \
-		2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
-		2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+	@rm -f $(VENV)/.installed-*
+	@{ $(PIP) $$(grep -m1 '^uv==' requirements.lock) 2>&1 | { grep -v "$(PIP_NOISE)" || true; }; } \
+		&& $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -r requirements.lock \
+		|| { echo "(uv unavailable: installing with pip)"; \
+		     $(PIP) --no-deps -r requirements.lock 2>&1 | { grep -v "$(PIP_NOISE)" || true; }; }
+	$(PIP) --no-deps --no-build-isolation -e . 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	@touch $@
+
+# torch through pip: pip finds a local CPU wheel where a machine provides one (uv does not look there)
+$(RUNS_STAMP): requirements-runs.lock $(STAMP)
+	@echo "Adding the training study's torch to $(VENV) (pins from requirements-runs.lock)"
+	$(PIP) --no-deps $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) $$(grep -m1 '^torch==' requirements-runs.lock) \
+		2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	$(PIP) --no-deps -r <(grep -v '^torch==' requirements-runs.lock) 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
 	@touch $@
 
 figures: $(STAMP)
@@ -70,10 +100,13 @@ build/stamps/%.done: notebooks/%.ipynb $(SRC) $(OWN_DATA) $(STAMP) $$(wildcard n
 		*.csv) mv -f "$$f" data/derived/ ;; *) [ -e "$$f" ] && mv -f "$$f" figures/ ;; esac; done
 	@touch $@
 
-test: $(STAMP)
+test: $(RUNS_STAMP)
 	$(BIN)/ruff check src tests tools benchmarks notebooks
 	$(BIN)/ruff format --check src tests tools benchmarks
-	$(BIN)/python -m pytest -n $(NPROC) -q
+	$(BIN)/python -m pytest -n $(NPROC) --dist loadgroup -q
+	@echo "The figure check again, with numpy's SIMD dispatch narrowed to its baseline ($(NARROW_CPU) off):"
+	NPY_DISABLE_CPU_FEATURES="$(NARROW_CPU)" $(BIN)/python -m pytest -n $(NPROC) -q \
+		tests/test_notebooks.py -k match_committed
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
@@ -82,7 +115,7 @@ report: $(STAMP)
 	$(BIN)/python -m scalinglaws.reproduction
 
 # The numbers are also kept in data/benchmarks.txt (with the machine they ran on) for REPRODUCTION.md.
-bench: $(STAMP)
+bench: $(RUNS_STAMP)
 	@mkdir -p build && { \
 		echo "# make bench, $$(date -u +%Y-%m-%d), $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ //')"; \
 		for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done; \
@@ -91,19 +124,24 @@ bench: $(STAMP)
 
 RUN_PLANS := $(filter-out data/runs/plans/smoke.json,$(sort $(wildcard data/runs/plans/*.json)))
 
-runs: $(STAMP)
+runs: $(RUNS_STAMP)
 	@for plan in $(RUN_PLANS); do $(BIN)/python -m scalinglaws.runs sweep --plan $$plan $(RUNS_ARGS); done
 
-runs-smoke: $(STAMP)
+runs-smoke: $(RUNS_STAMP)
 	$(BIN)/python -m scalinglaws.runs sweep --plan data/runs/plans/smoke.json --results build/runs-smoke $(RUNS_ARGS)
 
+# One lock for Python 3.11-3.13: resolved with $(PYTHON), then checked by tests/test_python_versions.py,
+# which installs it under the other versions. torch and what it alone pulls in go to requirements-runs.lock.
+FREEZE = build/lockvenv/bin/python -m pip freeze --all | grep -v -E '^(-e|pip==)' | sed -E 's/^(torch==[^+]*)\+cpu/\1/' | sort -f
 lock:
 	rm -rf build/lockvenv && $(PYTHON) -m venv build/lockvenv
 	build/lockvenv/bin/python -m pip install --quiet -r <(grep -v '^cffconvert' requirements.in)
 	build/lockvenv/bin/python -m pip install --quiet --no-deps $$(grep '^cffconvert' requirements.in)
-	{ echo '# Exact pins of every package in the project'"'"'s venv (Python 3.11). Regenerate with `make lock`.'; \
-	  build/lockvenv/bin/python -m pip freeze --all | grep -v -E '^(-e|pip==)' | sed -E 's/^(torch==[^+]*)\+cpu/\1/' | sort -f; \
-	} > requirements.lock
+	{ echo '# Exact pins of every package in the figures-and-tests venv (Python 3.11, 3.12 and 3.13). Regenerate with `make lock`.'; \
+	  $(FREEZE); } > requirements.lock
+	build/lockvenv/bin/python -m pip install --quiet "$$(sed -n 's/^runs = \["\(.*\)"\]/\1/p' pyproject.toml)"
+	{ echo '# Exact pins of what the measured-here training study adds to requirements.lock (the `runs` extra). Regenerate with `make lock`.'; \
+	  $(FREEZE) | grep -v -x -F -f <(grep -v '^#' requirements.lock); } > requirements-runs.lock
 	$(PYTHON) tools/lockfiles.py write-env
 	rm -rf build/lockvenv
 

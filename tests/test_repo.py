@@ -24,7 +24,12 @@ def test_lock_pins_everything_exactly():
     pins = lockfiles.lock_pins()
     for name in lockfiles.direct():
         assert lockfiles._norm(name) in pins, f"requirements.lock lacks {name}"
-    assert pins["torch"] == "2.13.0"  # the CPU build on these machines; newer pulls CUDA wheels
+    assert "torch" not in pins, "the figures environment must not need torch"
+    runs = lockfiles.lock_pins("requirements-runs.lock")
+    assert runs["torch"] == "2.13.0"  # the CPU build on these machines; newer pulls CUDA wheels
+    assert not set(runs) & set(pins), "requirements-runs.lock repeats pins of requirements.lock"
+    extra = (paths.ROOT / "pyproject.toml").read_text()
+    assert 'runs = ["torch==2.13.0"]' in extra, "the runs extra and its lock disagree"
 
 
 def test_lock_check_catches_a_difference(tmp_path, monkeypatch):

@@ -4,8 +4,9 @@
     python tools/lockfiles.py check       # exit 1, listing differences, if they disagree
 
 requirements.in lists the direct dependencies; requirements.lock pins them and everything they pull
-in (pip freeze of the project's venv); environment.yml gives conda users the same Python and the same
-pins of the direct dependencies.
+in (pip freeze of the project's venv), for Python 3.11, 3.12 and 3.13 alike; environment.yml gives
+conda users and Binder the same pins of the direct dependencies. The training study's torch (the
+`runs` extra) and what only it pulls in are pinned apart, in requirements-runs.lock.
 """
 
 from __future__ import annotations
@@ -32,13 +33,14 @@ def direct(*, env: bool = False) -> list[str]:
     return [n for n in names if not (env and _norm(n) in LOCK_ONLY)]
 
 
-def lock_pins() -> dict[str, str]:
+def lock_pins(lock: str = "requirements.lock") -> dict[str, str]:
+    """Name -> version of a lock file (requirements.lock, or requirements-runs.lock for torch)."""
     pins = {}
-    for ln in (ROOT / "requirements.lock").read_text().splitlines():
+    for ln in (ROOT / lock).read_text().splitlines():
         if ln.strip() and not ln.startswith("#"):
             name, _, version = ln.strip().partition("==")
             if not version:
-                raise ValueError(f"requirements.lock: line {ln!r} is not pinned with '=='")
+                raise ValueError(f"{lock}: line {ln!r} is not pinned with '=='")
             pins[_norm(name)] = version
     return pins
 

@@ -10,11 +10,12 @@ Every curve in the companion says what it is, with one of the labels below:
 :func:`save_figure` writes PNG, PDF and SVG files that are byte-identical for identical inputs
 (metadata with dates and versions stripped, a fixed SVG hash salt, fixed dpi and fonts), each through
 a temporary file in the target folder renamed into place only when every format has been written.
+Across machines the files can differ in their last bits (numpy picks SIMD kernels per CPU);
+:mod:`scalinglaws.compare` holds the tolerances they are checked with there.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 from collections.abc import Iterable
@@ -25,7 +26,6 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 
 import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 
 from scalinglaws.params import Formats  # noqa: E402
@@ -95,33 +95,6 @@ def log_colorbar(fig, ax, cmap, vmin: float, vmax: float, label: str):
     return cbar, norm, cmap
 
 
-PDF_DECIMALS = 3  # PDF coordinates in points: 1/1000 pt (0.35 micrometre) is far below any printer
-
-
-@contextlib.contextmanager
-def _pdf_numbers():
-    """Write PDF numbers with PDF_DECIMALS decimals instead of matplotlib's 10.
-
-    Floating-point results can differ in their last bits between CPUs (numpy picks SIMD kernels
-    per machine); with 10 decimals such differences reach the file, with 3 they do not, so a PDF
-    is byte-identical across machines as well as across runs.
-    """
-    from matplotlib.backends import backend_pdf
-
-    original = backend_pdf.pdfRepr
-
-    def rounded(obj):
-        if isinstance(obj, float | np.floating) and np.isfinite(obj):
-            obj = round(float(obj), PDF_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
-        return original(obj)
-
-    backend_pdf.pdfRepr = rounded
-    try:
-        yield
-    finally:
-        backend_pdf.pdfRepr = original
-
-
 def save_figure(
     fig, name: str, formats: Iterable[str] = ("png", "pdf"), outdir: str | Path | None = None
 ) -> list[Path]:
@@ -141,7 +114,7 @@ def save_figure(
     out.mkdir(parents=True, exist_ok=True)
     written: list[tuple[str, Path]] = []
     try:
-        with matplotlib.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}), _pdf_numbers():
+        with matplotlib.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
             for fmt in fmts:
                 fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=f".{fmt}.tmp")
                 os.close(fd)

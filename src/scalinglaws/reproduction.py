@@ -945,6 +945,22 @@ def _write(target, text: str) -> None:
     tmp.replace(target)
 
 
+def report_differences(committed: str, rendered: str) -> list[str]:
+    """How a committed REPRODUCTION.md or README.md differs from a fresh render, on any machine.
+
+    Words must be equal and numbers agree within :data:`scalinglaws.compare.TEXT_RTOL` (a unit in the
+    fourth printed digit); the environment section, which names the machine that wrote the file, is
+    left out."""
+    import re
+
+    from scalinglaws.compare import text_differences
+
+    def body(text: str) -> str:
+        return re.sub(r"^## Environment\n.*?(?=^## |\Z)", "", text, flags=re.M | re.S)
+
+    return text_differences(body(committed), body(rendered))
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -958,7 +974,11 @@ def main(argv: list[str] | None = None) -> int:
         paths.ROOT / "README.md": render_readme((paths.ROOT / "README.md").read_text()),
     }
     if args.check:
-        stale = [p.name for p, text in outputs.items() if not p.exists() or p.read_text() != text]
+        stale = [
+            p.name
+            for p, text in outputs.items()
+            if not p.exists() or report_differences(p.read_text(), text)
+        ]
         if stale:
             print(f"{', '.join(stale)} stale: run `make report`")
             return 1

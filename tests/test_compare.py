@@ -1,0 +1,87 @@
+"""The cross-machine checks of scalinglaws.compare: they pass on equal outputs and name what differs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws import compare
+from scalinglaws.plotting import save_figure, use_style
+
+
+def _curve(tmp_path, name, scale=1.0, marker_x=2.0, size=(4.0, 3.0)):
+    import matplotlib.pyplot as plt
+
+    use_style()
+    fig, ax = plt.subplots(figsize=size)
+    x = np.linspace(0.1, 10, 200)
+    ax.plot(x, scale * np.log(x))
+    ax.plot([marker_x], [1.0], "o", ms=4)
+    save_figure(fig, name, formats=["png"], outdir=tmp_path)
+    plt.close(fig)
+    return tmp_path / f"{name}.png"
+
+
+def test_identical_figures_measure_zero(tmp_path):
+    a = _curve(tmp_path, "a")
+    b = _curve(tmp_path, "b")
+    assert compare.check_png(a, b) == 0.0
+
+
+def test_a_curve_drawn_differently_fails_naming_the_figure_and_its_rms(tmp_path):
+    a = _curve(tmp_path, "a")
+    b = _curve(tmp_path, "b", scale=1.02)
+    with pytest.raises(compare.Mismatch, match=r"b\.png: differs from the committed figure by RMS"):
+        compare.check_png(a, b)
+    assert compare.png_rms(a, b) > compare.PNG_RMS_TOL
+
+
+def test_a_moved_marker_fails(tmp_path):
+    a = _curve(tmp_path, "a")
+    b = _curve(tmp_path, "b", marker_x=2.1)
+    assert compare.png_rms(a, b) > compare.PNG_RMS_TOL
+
+
+def test_a_resized_figure_names_both_sizes(tmp_path):
+    a = _curve(tmp_path, "a")
+    b = _curve(tmp_path, "b", size=(5.0, 3.0))
+    with pytest.raises(compare.Mismatch, match=r"b\.png: image size \d+x\d+ px, committed \d+x\d+"):
+        compare.check_png(a, b)
+
+
+def _csv(tmp_path, name, frame):
+    path = tmp_path / f"{name}.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_tables_agree_within_a_unit_of_the_sixth_digit(tmp_path):
+    a = _csv(tmp_path, "a", pd.DataFrame({"corpus": ["prose"], "a": [0.535012]}))
+    b = _csv(tmp_path, "b", pd.DataFrame({"corpus": ["prose"], "a": [0.535013]}))
+    compare.check_table(a, b)
+
+
+def test_a_changed_number_names_table_column_and_row(tmp_path):
+    a = _csv(tmp_path, "a", pd.DataFrame({"corpus": ["prose", "code"], "a": [0.535, 0.574]}))
+    b = _csv(tmp_path, "b", pd.DataFrame({"corpus": ["prose", "code"], "a": [0.535, 0.575]}))
+    with pytest.raises(compare.Mismatch, match=r"b\.csv: column 'a', data row 2: 0\.575"):
+        compare.check_table(a, b)
+
+
+def test_a_changed_label_or_shape_is_named(tmp_path):
+    a = _csv(tmp_path, "a", pd.DataFrame({"corpus": ["prose"], "a": [0.5]}))
+    b = _csv(tmp_path, "b", pd.DataFrame({"corpus": ["code"], "a": [0.5]}))
+    with pytest.raises(compare.Mismatch, match="column 'corpus', data row 1"):
+        compare.check_table(a, b)
+    c = _csv(tmp_path, "c", pd.DataFrame({"corpus": ["prose", "code"], "a": [0.5, 0.6]}))
+    with pytest.raises(compare.Mismatch, match="2 rows, committed 1"):
+        compare.check_table(a, c)
+
+
+def test_text_numbers_within_the_printed_digits():
+    committed = "| eq 4 | a | 0.46 | 0.4566 | ok |\n| x | y | 4.68e9 | 4.680e+09 | ok |"
+    assert compare.text_differences(committed, committed.replace("0.4566", "0.4567")) == []
+    diff = compare.text_differences(committed, committed.replace("0.4566", "0.4600"))
+    assert len(diff) == 1 and diff[0].startswith("line 1:")
+    assert compare.text_differences(committed, committed.replace("ok", "explained"))
