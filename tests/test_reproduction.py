@@ -6,8 +6,16 @@ import pytest
 
 from scalinglaws import paths
 from scalinglaws.figures import CATALOGUE
-from scalinglaws.plotting import KINDS, MEASURED_HERE
-from scalinglaws.reproduction import ENTRIES, TOLERANCE_KINDS, evaluate, main, render, render_readme
+from scalinglaws.plotting import KINDS, MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
+from scalinglaws.reproduction import (
+    ENTRIES,
+    TOLERANCE_KINDS,
+    entry,
+    evaluate,
+    main,
+    render,
+    render_readme,
+)
 
 DIFFERENCES = (paths.ROOT / "docs" / "differences.md").read_text()
 HEADINGS = set(re.findall(r"^## (.+)$", DIFFERENCES, re.M))
@@ -29,6 +37,19 @@ def test_entry_reproduced_or_explained(e):
             f"{e.id}: {e.paper} {e.where} prints {e.printed_text}, computed {outcome.value:.6g} "
             f"(error {outcome.error:.3g} > {e.tolerance:g} {e.tolerance_kind})"
         )
+
+
+def test_kinds_say_where_the_number_comes_from():
+    # A power law fitted here through the printed rows of Table 3 / A3 is not a published law:
+    # the paper printed the rows and the exponent, not that line.
+    for e in ENTRIES:
+        if "fitted here" in e.quantity:
+            assert e.kind == REFIT_HERE, e.id
+        if e.kind == PUBLISHED_LAW:
+            assert "rows" not in e.quantity, e.id
+    assert entry("hoffmann2022.table2.a1_from_table3").kind == REFIT_HERE
+    assert entry("hoffmann2022.appD4.approach1_N").kind == REFIT_HERE
+    assert entry("hoffmann2022.appD4.kaplan_N").kind == PUBLISHED_LAW
 
 
 def test_ids_are_unique():

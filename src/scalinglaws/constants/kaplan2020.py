@@ -82,6 +82,7 @@ class ComputeEfficient:
     eq_6_7_D_exp: float = 0.26  # eq 6.7
     eq_6_6_D_N_exp: float = 0.74  # eq 6.6: D ~ N^0.74
     eq_6_6_D_C_exp: float = 0.54  # eq 6.6: D ~ C_min^0.54
+    flops_per_c_min: float = 2.0  # eq 6.7 / section 5.1: training at B_crit costs C = 2 C_min
     alpha_C_min_eq_6_4: float = 0.054  # eq 6.4 as printed (eq B.7 prints 0.052)
     alpha_C_min_eq_B_7: float = 0.052  # eq B.7 as printed
     eq_6_5_exponent: float = 0.71  # eq 6.5: N ~ C_min^(alpha_C^min / alpha_N) ~ C_min^0.71
