@@ -732,6 +732,46 @@ def _entries() -> list[Entry]:
                     REFIT_HERE,
                 )
             )
+    # ---- Besiroglu 2024 notebook: the two tokens-per-parameter ratios, with their true meaning
+    bc = BESIROGLU.claims
+    e += [
+        Entry(
+            "besiroglu2024.notebook.ratio_tex_G_a_mid",
+            _B,
+            "tokens per parameter",
+            "Epoch notebook cell 68",
+            "D/N of eq 4 with G of the TeX fit and a = 0.4545 (Table 2's interval midpoint), "
+            "at 10^23.75 = 5.62e23 FLOPs (not Hoffmann's fit at the Chinchilla budget: 59.0)",
+            bc.nb_ratio_tex_G_a_mid,
+            "72.87",
+            _chinchilla(
+                "optimal_ratio",
+                bc.nb_ratio_tex_G_a_mid_flops,
+                HOFFMANN.approach3_tex,
+                bc.nb_ratio_tex_G_a_mid_a,
+            ),  # fmt: skip
+            0.005,
+            "abs",
+            _ROUND_2D,
+            PUBLISHED_LAW,
+        ),
+        Entry(
+            "besiroglu2024.notebook.median_ratio_refit",
+            _B,
+            "tokens per parameter",
+            "Epoch notebook cell 69",
+            "D/N of the refit at 1e18 FLOPs (the cell prints the median of 10,000 random draws "
+            "there; not the refit's ratio at the Chinchilla budget: 18.3)",
+            bc.nb_median_ratio_refit,
+            "25.66",
+            _chinchilla("optimal_ratio", bc.nb_median_ratio_refit_flops, BESIROGLU.refit),
+            0.005,
+            "abs",
+            _ROUND_2D,
+            PUBLISHED_LAW,
+            explained="Besiroglu 2024 data and refit",
+        ),
+    ]
     # ---- Hoffmann 2022 Table 2, Approach 1, measured here on the prose curves (notebook 03)
     for which, printed in (("a", HOFFMANN.table2.approach1.a), ("b", HOFFMANN.table2.approach1.b)):
         e.append(

@@ -227,6 +227,12 @@ class Claims:
     gopher_optimal_range: tuple[float, float] = (40e9, 70e9)  # section 4: "between 40 and 70B"
     chinchilla_params: float = 70e9  # section 4 / Table 4: Chinchilla, 70B parameters
     chinchilla_tokens: float = 1.4e12  # section 4: 1.4 trillion tokens
+
+    @property
+    def chinchilla_flops(self) -> float:
+        """6 N D of Chinchilla, 6 x 70e9 x 1.4e12 = 5.88e23 FLOPs (Besiroglu 2024's budget)."""
+        return 6.0 * self.chinchilla_params * self.chinchilla_tokens
+
     d4_kaplan_params: float = 4.68e9  # App. D.4: Kaplan's prediction at 1e21 FLOPs
     d4_approach1_params: float = 2.86e9  # App. D.4: Approach 1's prediction at 1e21 FLOPs
     text_175b_flops: float = 4.41e24  # section 3.4: 175B should use 4.41e24 FLOPs ...
