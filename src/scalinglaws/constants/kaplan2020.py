@@ -129,6 +129,7 @@ class PrintedClaims:
     )
     B_crit_doubling_loss_drop: float = 0.13  # Fig 10 caption: B_crit "approximately doubles for
     # every 13% decrease in loss"
+    B_crit_fig10_loss_exponent: float = 4.8  # Fig 10 legend: B_crit = 2.1e8 tokens * L^-4.8
     convergence_f_efficient: float = 0.10  # eq B.5 text: train to alpha_N/alpha_S ~ 10% above
     # the converged loss
     convergence_f_typical: float = 0.02  # App. B.3: f' = 2% for the "typical" setup
