@@ -625,8 +625,10 @@ def _entries() -> list[Entry]:
                 f"hoffmann2022.tableA4.{cfg.label}",
                 _H,
                 "FLOP counting",
-                "Table A4 (App. F), block terms",
-                f"FLOPs / 6ND for the {cfg.label} model (App. F's attention and dense terms)",
+                "Table A4 (App. F), a reading chosen to match",
+                f"FLOPs / 6ND for the {cfg.label} model: N with the output matrix, FLOPs of the "
+                "attention and dense terms only (no embedding or logit term, which App. F says it "
+                "includes), seq_len 2048 (not printed)",
                 cfg.flop_ratio,
                 f"{cfg.flop_ratio:.2f}",
                 _table_a4_ratio(i),
