@@ -249,6 +249,58 @@ def _kaplan_b5_factor() -> float:
     return float(loss_at_min_compute(N, C) / converged - 1.0)
 
 
+def _chi2(which: str):
+    """Epoch notebook cell 34: chi^2 of Hoffmann's TeX values against the refit, with the
+    covariance of the 4,000 replicates over (log A, log B, log E, alpha, beta); and its p-value."""
+
+    def run() -> float:
+        from scipy.stats import chi2
+
+        reps = _bootstrap_legacy().replicates.copy()
+        reps[:, :3] = np.log(reps[:, :3])
+
+        def theta(f):
+            return np.array([np.log(f.A), np.log(f.B), np.log(f.E), f.alpha, f.beta])
+
+        d = theta(HOFFMANN.approach3_tex) - theta(_refit("huber_likelihood"))
+        stat = float(d @ np.linalg.inv(np.cov(reps.T)) @ d)
+        return stat if which == "stat" else float(chi2.sf(stat, BESIROGLU.claims.chi2_dof))
+
+    return run
+
+
+def _ci95(name: str, side: int):
+    return lambda: float(_bootstrap_legacy().interval(0.95)[name][side])
+
+
+def _a_bootstrap_se() -> float:
+    r = _bootstrap_legacy().replicates  # columns A, B, E, alpha, beta
+    return float(np.std(r[:, 4] / (r[:, 3] + r[:, 4])))  # notebook cell 59: np.std(a)
+
+
+def _table_tokens_exponent(rows: str, skip: tuple[int, ...] = ()):
+    def run() -> float:
+        from scalinglaws.fitting import fit_power_law
+
+        use = [r for i, r in enumerate(getattr(HOFFMANN.tables, rows)) if i not in skip]
+        return fit_power_law([r.flops for r in use], [r.tokens for r in use]).exponent
+
+    return run
+
+
+def _value(x: float):
+    return lambda: float(x)
+
+
+def _sig_digits(text: str) -> int:
+    """Significant digits of a printed number ("1/29,968" -> 5, "6.7" -> 2, "1.92e+19" -> 3)."""
+    import re
+
+    body = text.strip().removeprefix("1/")
+    mant = re.search(r"\d[\d,]*(?:\.\d+)?", body).group(0).replace(",", "").replace(".", "")
+    return len(mant.lstrip("0"))
+
+
 def _chinchilla(fn: str, *args, fit=None, index=None):
     from scalinglaws.laws import chinchilla
 
@@ -712,6 +764,210 @@ def _entries() -> list[Entry]:
             explained="Besiroglu 2024 data and refit",
         ),
     ]
+    # ---- Besiroglu 2024: the test of Hoffmann's values, the implied a, the 95% intervals
+    un = BESIROGLU.uncertainty
+    refit_note = "Besiroglu 2024 data and refit"
+    e += [
+        Entry(
+            "besiroglu2024.chi2.stat",
+            _B,
+            "IsoFLOP",
+            "Epoch notebook cell 34",
+            "chi^2(5) of Hoffmann's TeX values against the refit (covariance of the 4,000 "
+            "replicates refitted here, log A, log B, log E, alpha, beta)",
+            bc.chi2_hoffmann_vs_refit,
+            f"{bc.chi2_hoffmann_vs_refit:.2f}",
+            _chi2("stat"),
+            REFIT_HERE,
+            explained=refit_note,
+        ),
+        Entry(
+            "besiroglu2024.chi2.p",
+            _B,
+            "IsoFLOP",
+            "Epoch notebook cell 34",
+            "p-value of that chi^2(5) statistic",
+            bc.chi2_p_value,
+            f"{bc.chi2_p_value:.2e}",
+            _chi2("p"),
+            REFIT_HERE,
+            explained=refit_note,
+        ),
+        Entry(
+            "besiroglu2024.implied_a",
+            _B,
+            "IsoFLOP",
+            "section 3 (Epoch notebook cell 59)",
+            "a = beta/(alpha + beta) of the refit on 240 points",
+            bc.implied_a,
+            f"{bc.implied_a}",
+            lambda: float(_refit("huber_likelihood").fit.a),
+            REFIT_HERE,
+        ),
+        Entry(
+            "besiroglu2024.implied_a_se",
+            _B,
+            "IsoFLOP",
+            "Epoch notebook cell 59",
+            "bootstrap standard deviation of a over the 4,000 replicates refitted here",
+            un.se_a,
+            f"{un.se_a:.3f}",
+            _a_bootstrap_se,
+            REFIT_HERE,
+        ),
+    ]
+    ci_off = {("A", 0), ("A", 1), ("B", 0), ("B", 1)}  # tails of the replicate fits (differences)
+    for name in ("A", "B", "E", "alpha", "beta"):
+        for side, end in ((0, "2.5th"), (1, "97.5th")):
+            bound = getattr(un, f"ci95_{name}")[side]
+            e.append(
+                Entry(
+                    f"besiroglu2024.ci95.{name}.{'lo' if side == 0 else 'hi'}",
+                    _B,
+                    "IsoFLOP",
+                    "Epoch notebook cell 26",
+                    f"{end} percentile of {name} over Epoch's 4,000 resamples (refitted here)",
+                    bound,
+                    f"{bound:.3f}",  # cell 26 prints %.3f
+                    _ci95(name, side),
+                    REFIT_HERE,
+                    explained=refit_note if (name, side) in ci_off else "",
+                )
+            )
+    # ---- Hoffmann 2022 Table 2 from the tables' token columns and without the 175B typo row
+    e += [
+        Entry(
+            f"hoffmann2022.table2.{tag}",
+            _H,
+            "IsoFLOP",
+            where,
+            quantity,
+            printed,
+            f"{printed:.2f}",
+            compute,
+            REFIT_HERE,
+        )
+        for tag, where, quantity, printed, compute in (
+            ("b1_from_table3", "Table 2 vs Table 3",
+             "b of the power law fitted here to Table 3's tokens against FLOPs (Approach 1)",
+             T2.approach1.b, _table_tokens_exponent("table3_approach1")),
+            ("b2_from_tableA3", "Table 2 vs Table A3",
+             "b of the power law fitted here to Table A3's Approach 2 tokens against FLOPs",
+             T2.approach2.b, _table_tokens_exponent("tableA3_approach2")),
+            ("a3_from_tableA3", "Table 2 vs Table A3",
+             "a of the power law fitted here to Table A3's Approach 3 rows without the 175B row",
+             T2.approach3.a, _table_exponent("tableA3_approach3", skip=(typo,))),
+            ("b3_from_tableA3", "Table 2 vs Table A3",
+             "b of the power law fitted here to Table A3's Approach 3 tokens without the 175B row",
+             T2.approach3.b, _table_tokens_exponent("tableA3_approach3", skip=(typo,))),
+        )
+    ]  # fmt: skip
+    # ---- Hoffmann 2022 Table 3's "FLOPs (in Gopher unit)" column against its FLOPs column: the
+    # less precise printed number is the target, the other the input (scalinglaws.tolerance)
+    rows3 = HOFFMANN.tables.table3_approach1
+    for r, unit, text in zip(rows3, HOFFMANN.tables.table3_gopher_units,
+                             HOFFMANN.tables.table3_gopher_units_text, strict=True):  # fmt: skip
+        if r.flops == g:
+            continue  # the Gopher row is 1 by definition
+        flops_text = f"{r.flops:.2e}"
+        label = next(f"{r.params / u:g}{c}" for u, c in ((1e12, "T"), (1e9, "B"), (1e6, "M"))
+                     if r.params >= u)  # fmt: skip
+        if _sig_digits(text) > _sig_digits(flops_text):
+            quantity = f"{label} row: FLOPs = its Gopher units ({text}) x 5.76e23"
+            printed, printed_text, compute = r.flops, flops_text, _value(unit * g)
+        else:
+            quantity = f"{label} row: Gopher units = its printed FLOPs ({flops_text}) / 5.76e23"
+            printed, printed_text, compute = unit, text, _value(r.flops / g)
+        e.append(
+            Entry(
+                f"hoffmann2022.table3.gopher_units.{label}",
+                _H,
+                "IsoFLOP",
+                "Table 3, FLOPs (in Gopher unit)",
+                quantity,
+                printed,
+                printed_text,
+                compute,
+                PUBLISHED_DATA,
+                explained="Hoffmann 2022 tables" if text == "1/46" else "",
+            )
+        )
+    # ---- Kaplan 2020: eq 4.4, App. B's theory beside Table 6, and the rounded ratios of the text
+    K6 = KAPLAN.efficient
+    KND = KAPLAN.joint_ND
+    pf = KAPLAN.setup.pf_day_flop
+    rounding = "Rounding inside the papers' derived numbers"
+    theory = "Kaplan 2020 Figures 2 and 11"
+    kap = [
+        ("eq4_4_coef", "eq 4.4 (eq 4.3, Table 2)",
+         "k of D >~ k N^p where eq 4.3's overfitting reaches the seed noise 0.02 (tokens)",
+         KND.overfit_D_coef, "5 × 10^3", _kaplan("overfitting_data_threshold", index=0), rounding),
+        ("eq4_4_exp", "eq 4.4 (eq 4.3, Table 2)", "p = alpha_N/alpha_D of Table 2",
+         KND.overfit_D_exp, "0.74", _kaplan("overfitting_data_threshold", index=1), ""),
+        ("eqB8_C_c", "eq B.8 vs eq 1.3",
+         "C_c of App. B's frontier, eq B.8 with Table 3, against eq 1.3's fitted C_c^min (PF-days)",
+         KAPLAN.basic.C_c_min, "3.1 × 10^8", _kaplan("efficient_C_c"), theory),
+        ("theory_p_B", "eq 1.7 vs Table 6",
+         "B_crit ~ C_min^(alpha_C/alpha_B) from eq 1.7 (App. B) against Table 6's fitted p_B",
+         K6.p_B, f"{K6.p_B}", _kaplan("efficient_exponents", key="B"), theory),
+        ("theory_p_S", "eq 1.7 vs Table 6",
+         "S_min ~ C_min^(alpha_C/alpha_S) from eq 1.7 (App. B) against Table 6's fitted p_S",
+         K6.p_S, f"{K6.p_S}", _kaplan("efficient_exponents", key="S"), theory),
+        ("eq6_7_coef", "eq 6.7 vs Table 6",
+         "D(C_min) = 2 C_min / (6 N(C_min)) with Table 6's N: tokens at 1 PF-day",
+         K6.eq_6_7_D_coef, "4 × 10^10", _value(2.0 * pf / (6.0 * K6.N_e)), theory),
+        ("eq6_7_exp", "eq 6.7 vs Table 6",
+         "exponent of that D(C_min): 1 - p_N of Table 6",
+         K6.eq_6_7_D_exp, f"{K6.eq_6_7_D_exp}", _value(1.0 - K6.p_N), theory),
+        ("eq6_2_p_B", "section 6.1",
+         "B_crit ~ C_min^p with p = 4.8 x 0.05 (Fig 10's L^-4.8, L ~ C_min^-0.05)",
+         _C.eq_6_2_B_crit_exp, f"{_C.eq_6_2_B_crit_exp}",
+         _value(_C.B_crit_fig10_loss_exponent * _C.eq_6_2_L_exp), ""),
+        ("eq6_2_p_S", "eq 6.2", "S_min ~ C_min^(1 - p_N - p_B) (C_min = 6 N B_crit S)",
+         K6.p_S, f"{K6.p_S}", _value(1.0 - K6.p_N - K6.p_B), ""),
+        ("eq6_6_exp", "eq 6.6", "D ~ N^0.74 ~ C_min^(0.74 x p_N)",
+         K6.eq_6_6_D_C_exp, f"{K6.eq_6_6_D_C_exp}", _value(K6.eq_6_6_D_N_exp * K6.p_N), ""),
+        ("eq6_3_data_limited", "section 6.3", "L(D(C_min)) ~ C_min^-(alpha_D x p_D)",
+         _C.eq_6_3_data_limited_exp, f"{_C.eq_6_3_data_limited_exp}",
+         _value(KAPLAN.basic.alpha_D * K6.p_D), ""),
+        ("text_7_7x_updates", "App. B.3 text (eq B.13)",
+         "fewer parameter updates, 1 / (S_f/S_f') at f = 10%, f' = 2%",
+         _C.eq_B_13_fewer_updates, f"{_C.eq_B_13_fewer_updates}x",
+         lambda: 1.0 / _kaplan("convergence_factor_ratios", _C.convergence_f_efficient,
+                               _C.convergence_f_typical, index=1)(), rounding),
+        ("text_8x_model_5x_data", "section 1.1 (eq 4.4)",
+         "data growth for an 8x larger model at fixed overfitting, 8^0.74",
+         _C.data_growth_for_model, f"roughly {_C.data_growth_for_model:g}x",
+         _value(_C.model_growth_for_data**KND.overfit_D_exp), ""),
+        ("fig14_model_5x", "Fig 14 caption (Table 6)", "model growth per 10x compute, 10^p_N",
+         _C.fig14_model_growth, f"{_C.fig14_model_growth:g}x",
+         _value(_C.fig14_compute_step**K6.p_N), ""),
+        ("fig14_data_2x", "Fig 14 caption (Table 6)", "data growth per 10x compute, 10^p_D",
+         _C.fig14_data_growth, f"{_C.fig14_data_growth:g}x",
+         _value(_C.fig14_compute_step**K6.p_D), ""),
+    ]  # fmt: skip
+    for tag, where, quantity, printed, text, compute, expl in kap:
+        e.append(Entry(f"kaplan2020.{tag}", _K, "compute budget", where, quantity, printed, text,
+                       compute, PUBLISHED_LAW, explained=expl))  # fmt: skip
+    hc = HOFFMANN.claims
+    for tag, printed, p_exp, what in (
+        ("model", hc.intro_kaplan_model_growth, K6.p_N, "model size"),
+        ("data", hc.intro_kaplan_data_growth, K6.p_D, "training tokens"),
+    ):
+        e.append(
+            Entry(
+                f"hoffmann2022.intro_kaplan_{tag}",
+                _H,
+                "IsoFLOP",
+                "section 1 (Kaplan 2020 Table 6)",
+                f"Kaplan's growth of {what} per 10x compute, 10^{p_exp} (Table 6)",
+                printed,
+                f"{printed}x",
+                _value(_C.fig14_compute_step**p_exp),
+                PUBLISHED_LAW,
+                explained=rounding,
+            )
+        )
     # ---- Hoffmann 2022 Table 2, Approach 1, measured here on the prose curves (notebook 03)
     for which, printed in (("a", HOFFMANN.table2.approach1.a), ("b", HOFFMANN.table2.approach1.b)):
         e.append(

@@ -51,11 +51,13 @@ class FitUncertainty:
     se_E: float = 0.02566  # notebook cell 25 (paper: 0.03)
     se_alpha: float = 0.01540  # notebook cell 25 (paper: 0.02)
     se_beta: float = 0.02060  # notebook cell 25 (paper: 0.02)
-    ci95_A: tuple[float, float] = (285.2, 743.6)  # notebook: 95% bootstrap interval
-    ci95_B: tuple[float, float] = (1042.4, 5810.3)  # notebook
-    ci95_E: tuple[float, float] = (1.769, 1.871)  # notebook
-    ci95_alpha: tuple[float, float] = (0.317, 0.373)  # notebook
-    ci95_beta: tuple[float, float] = (0.331, 0.415)  # notebook
+    # notebook cell 26: 2.5th and 97.5th percentiles of the 4,000 replicates, printed with %.3f
+    ci95_A: tuple[float, float] = (285.214, 743.626)  # notebook cell 26
+    ci95_B: tuple[float, float] = (1042.357, 5810.344)  # notebook cell 26
+    ci95_E: tuple[float, float] = (1.769, 1.871)  # notebook cell 26
+    ci95_alpha: tuple[float, float] = (0.317, 0.373)  # notebook cell 26
+    ci95_beta: tuple[float, float] = (0.331, 0.415)  # notebook cell 26
+    se_a: float = 0.020  # notebook cell 59: "a = beta/(alpha_beta): 0.513 (0.020)"
 
     def se(self) -> dict[str, float]:
         """Standard errors keyed by parameter name (A, B, E, alpha, beta)."""
@@ -90,8 +92,11 @@ class Claims:
     # lands there). It is not the refit's ratio at the Chinchilla budget (about 18.3).
     nb_median_ratio_refit: float = 25.66  # notebook cell 69: 25.65875243930601
     nb_median_ratio_refit_flops: float = 1e18  # notebook cell 64: first grid point
-    chi2_hoffmann_vs_refit: float = 238.40  # notebook cell 34: chi^2(5) statistic
-    chi2_p_value: float = 1.69e-49  # notebook cell 34
+    chi2_hoffmann_vs_refit: float = 238.40  # notebook cell 34: chi^2(5) statistic of Hoffmann's
+    # TeX values against the refit, (d^T Sigma^-1 d) over (log A, log B, log E, alpha, beta) with
+    # Sigma the covariance of the bootstrap replicates
+    chi2_p_value: float = 1.69e-49  # notebook cell 34: chi2.sf(238.40, df=5)
+    chi2_dof: int = 5  # notebook cell 34
     experiments_needed: float = 600_000  # paper: CIs would need over 600,000 experiments
     experiments_likely: float = 500  # paper: "they likely only ran fewer than 500"
 
