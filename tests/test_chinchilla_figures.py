@@ -46,4 +46,8 @@ def test_every_series_is_labelled_with_its_provenance(an, name):
     assert kinds, texts
     assert any(t.startswith("published data") for t in texts) or name == "figure_a3"
     assert any(t.startswith("refit here") for t in texts)
+    if name == "figure_a3":  # the power laws through Tables 3 and A3 are fitted here
+        assert any(t.startswith("refit here (Chinchilla Approach 1") for t in texts), texts
+        assert not any(t.startswith("published law (Chinchilla Approach 1") for t in texts)
+        assert any("C_min = C/2" in t for t in texts), texts
     plt.close(fig)

@@ -34,6 +34,22 @@ def test_optimal_at_the_gopher_budget_json(capsys):
         assert r["D_opt"] / r["N_opt"] == pytest.approx(r["tokens_per_param"])
 
 
+def test_optimal_kaplan_at_1e21_is_hoffmann_app_d4(capsys):
+    # Hoffmann 2022 App. D.4: at 1e21 FLOPs Kaplan predicts 4.68B parameters, Approach 1 2.86B;
+    # Kaplan's Table 6 takes C_min = C/2 (reading C as C_min would give 7.77B)
+    code, out, _ = run(capsys, "optimal", "--flops", "1e21", "--json")
+    assert code == 0
+    laws = {r["law"]: r for r in json.loads(out)["laws"]}
+    assert laws["kaplan"]["N_opt"] == pytest.approx(4.68e9, rel=0.01)
+    assert abs(laws["kaplan"]["N_opt"] - 4.68e9) <= 0.005e9  # printed to 3 digits
+    assert abs(laws["approach1"]["N_opt"] - 2.86e9) <= 0.005e9
+    assert "C_min = C/2" in laws["kaplan"]["label"]
+    # the table power laws are fitted here to published rows, not published laws
+    assert laws["approach1"]["kind"] == laws["approach2"]["kind"] == "refit here"
+    assert "fitted here" in laws["approach1"]["source"]
+    assert laws["kaplan"]["kind"] == laws["approach3-tex"]["kind"] == "published law"
+
+
 def test_optimal_table_and_single_law(capsys):
     code, out, _ = run(capsys, "optimal", "--flops", "1e21", "--law", "approach3-rounded")
     assert code == 0 and "approach3-rounded" in out and "epoch-refit" not in out

@@ -11,7 +11,14 @@ from scalinglaws import fitting, runs_data
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import envelope
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_DATA, PUBLISHED_LAW, save_figure
+from scalinglaws.plotting import (
+    DERIVED_HERE,
+    MEASURED_HERE,
+    PUBLISHED_DATA,
+    PUBLISHED_LAW,
+    REFIT_HERE,
+    save_figure,
+)
 
 # 25 sizes from 75M to 10B are 1.22x apart, so at every FLOP value the envelope's N lies within
 # a factor 1.105 of eq 4's optimum. Over the 4.7 decades of FLOPs where that optimum lies inside
@@ -139,8 +146,11 @@ def test_figure2_draws_every_kind_and_is_deterministic(law, synthetic, tmp_path)
     fig = envelope.figure2(law, synthetic)
     axes = fig.axes
     labels = [t.get_text() for ax in axes[:8] if ax.get_legend() for t in ax.get_legend().texts]
-    for kind in (PUBLISHED_LAW, PUBLISHED_DATA, MEASURED_HERE):
+    for kind in (PUBLISHED_LAW, PUBLISHED_DATA, MEASURED_HERE, DERIVED_HERE, REFIT_HERE):
         assert any(s.startswith(kind) for s in labels), kind
+    # the envelope of eq 2 is derived here; the line through Table 3 is fitted here
+    assert not any(s.startswith(f"{PUBLISHED_LAW} (envelope") for s in labels), labels
+    assert any(s.startswith(f"{REFIT_HERE} (power law fitted to Table 3") for s in labels)
     curves_ax = axes[0]
     assert len(curves_ax.lines) >= law.sizes.size + 2  # one per size, envelope in and out
     texts = [t.get_text() for ax in axes for t in ax.texts]

@@ -286,3 +286,21 @@ def test_fitted_range_is_after_warmup_and_within_studied_sizes():
 def test_bad_inputs_name_the_parameter_and_range(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
+
+
+def test_eq_4_4_from_eq_4_3():
+    # Kaplan 2020 eq 4.4: D >~ (5e3) N^0.74 keeps eq 4.3's overfitting below the seed noise 0.02
+    coef, p = k.overfitting_data_threshold(0.02)
+    assert abs(p - 0.74) <= 0.005 and 4.5e3 <= coef <= 6e3
+    N = 1e9
+    t = KAPLAN.joint_ND
+    D = coef * N**p
+    delta = (1 + (N / t.N_c) ** (t.alpha_N / t.alpha_D) * t.D_c / D) ** t.alpha_D - 1  # eq 4.3
+    assert delta == pytest.approx(0.02, rel=1e-12)
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize("delta", [0.0, -0.1, 1.0, float("nan")])
+def test_eq_4_4_bad_delta(delta):
+    with pytest.raises(ValueError, match=r"delta must be a number in \(0, 1\)"):
+        k.overfitting_data_threshold(delta)

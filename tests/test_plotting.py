@@ -84,6 +84,7 @@ def test_provenance_labels():
     assert (
         provenance("published law", "Kaplan 2020 eq B.16") == "published law (Kaplan 2020 eq B.16)"
     )
-    assert len(KINDS) == 4
+    # published law, published data, refit here, derived here from a published law, measured here
+    assert len(KINDS) == 5 and "derived here from a published law" in KINDS
     with pytest.raises(ValueError, match="kind must be one of"):
         provenance("guess", "x")

@@ -76,7 +76,7 @@ def _run_optimal(args) -> int:
     rows = []
     for a in chosen:
         row = {"law": a.name, "label": a.label, **a.at(C), "params": a.params_kind,
-               "source": a.source, "note": a.note}  # fmt: skip
+               "kind": a.kind, "source": a.source, "note": a.note}  # fmt: skip
         rows.append(row)
     if args.json:
         print(json.dumps({"flops": C, "laws": rows}, indent=2))
@@ -89,7 +89,7 @@ def _run_optimal(args) -> int:
     print()
     for r in rows:
         extra = f"; {r['note']}" if r["note"] else ""
-        print(f"  {r['law']}: {r['source']}{extra}")
+        print(f"  {r['law']} ({r['kind']}): {r['source']}{extra}")
     return 0
 
 

@@ -4,7 +4,10 @@ Every curve in the companion says what it is, with one of the labels below:
 
 * ``PUBLISHED_LAW``: a paper's fitted equation evaluated with its published constants;
 * ``PUBLISHED_DATA``: points a paper or a replication released (e.g. Epoch AI's extraction);
-* ``REFIT_HERE``: a law this project fitted to published data;
+* ``REFIT_HERE``: a law this project fitted to published data ("fitted here from published data",
+  e.g. a power law through the printed rows of a table);
+* ``DERIVED_HERE``: a curve this project computed from a published law that the paper did not
+  print itself (e.g. the envelope of eq 2's final losses);
 * ``MEASURED_HERE``: runs this project trained itself.
 
 :func:`save_figure` writes PNG, PDF and SVG files that are byte-identical for identical inputs
@@ -33,8 +36,9 @@ from scalinglaws.params import Formats  # noqa: E402
 PUBLISHED_LAW = "published law"
 PUBLISHED_DATA = "published data"
 REFIT_HERE = "refit here"
+DERIVED_HERE = "derived here from a published law"
 MEASURED_HERE = "measured here"
-KINDS = (PUBLISHED_LAW, PUBLISHED_DATA, REFIT_HERE, MEASURED_HERE)
+KINDS = (PUBLISHED_LAW, PUBLISHED_DATA, REFIT_HERE, DERIVED_HERE, MEASURED_HERE)
 
 DPI = 150
 STYLE = {

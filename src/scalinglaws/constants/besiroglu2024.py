@@ -51,11 +51,13 @@ class FitUncertainty:
     se_E: float = 0.02566  # notebook cell 25 (paper: 0.03)
     se_alpha: float = 0.01540  # notebook cell 25 (paper: 0.02)
     se_beta: float = 0.02060  # notebook cell 25 (paper: 0.02)
-    ci95_A: tuple[float, float] = (285.2, 743.6)  # notebook: 95% bootstrap interval
-    ci95_B: tuple[float, float] = (1042.4, 5810.3)  # notebook
-    ci95_E: tuple[float, float] = (1.769, 1.871)  # notebook
-    ci95_alpha: tuple[float, float] = (0.317, 0.373)  # notebook
-    ci95_beta: tuple[float, float] = (0.331, 0.415)  # notebook
+    # notebook cell 26: 2.5th and 97.5th percentiles of the 4,000 replicates, printed with %.3f
+    ci95_A: tuple[float, float] = (285.214, 743.626)  # notebook cell 26
+    ci95_B: tuple[float, float] = (1042.357, 5810.344)  # notebook cell 26
+    ci95_E: tuple[float, float] = (1.769, 1.871)  # notebook cell 26
+    ci95_alpha: tuple[float, float] = (0.317, 0.373)  # notebook cell 26
+    ci95_beta: tuple[float, float] = (0.331, 0.415)  # notebook cell 26
+    se_a: float = 0.020  # notebook cell 59: "a = beta/(alpha_beta): 0.513 (0.020)"
 
     def se(self) -> dict[str, float]:
         """Standard errors keyed by parameter name (A, B, E, alpha, beta)."""
@@ -78,10 +80,23 @@ class Claims:
     """Other numbers printed in the paper or the notebook."""
 
     implied_a: float = 0.5126  # paper: a = beta / (alpha + beta) of the refit
-    tokens_per_param_refit: float = 25.66  # notebook cells 68-69: median, refit
-    tokens_per_param_hoffmann: float = 72.87  # notebook cells 68-69: Hoffmann's rounded fit
-    chi2_hoffmann_vs_refit: float = 238.40  # notebook cell 34: chi^2(5) statistic
-    chi2_p_value: float = 1.69e-49  # notebook cell 34
+    # Notebook cells 68-69 print two tokens-per-parameter ratios "closest to chinchilla_compute"
+    # (6 x 70e9 x 1.4e12 = 5.88e23 FLOPs); neither is what that label suggests.
+    # Cell 68: eq 4's D/N with G of Hoffmann's TeX fit but a = 0.4545 (the midpoint of Table 2's
+    # Approach 3 interval, 0.454-0.455), at 10^23.75 = 5.62e23 FLOPs, the grid point nearest 5.88e23.
+    nb_ratio_tex_G_a_mid: float = 72.87  # notebook cell 68: 72.86525718715193
+    nb_ratio_tex_G_a_mid_a: float = 0.4545  # notebook cell 59: a_mid = mean(0.454, 0.455)
+    nb_ratio_tex_G_a_mid_flops: float = 10**23.75  # notebook cell 64: grid 10^(18:28:0.05)
+    # Cell 69: the median D/N of 10,000 normal draws of the refit's parameters at 1e18 FLOPs, the
+    # first grid point (the cell compares the ratios, not the FLOPs, with 5.88e23, so its argmin
+    # lands there). It is not the refit's ratio at the Chinchilla budget (about 18.3).
+    nb_median_ratio_refit: float = 25.66  # notebook cell 69: 25.65875243930601
+    nb_median_ratio_refit_flops: float = 1e18  # notebook cell 64: first grid point
+    chi2_hoffmann_vs_refit: float = 238.40  # notebook cell 34: chi^2(5) statistic of Hoffmann's
+    # TeX values against the refit, (d^T Sigma^-1 d) over (log A, log B, log E, alpha, beta) with
+    # Sigma the covariance of the bootstrap replicates
+    chi2_p_value: float = 1.69e-49  # notebook cell 34: chi2.sf(238.40, df=5)
+    chi2_dof: int = 5  # notebook cell 34
     experiments_needed: float = 600_000  # paper: CIs would need over 600,000 experiments
     experiments_likely: float = 500  # paper: "they likely only ran fewer than 500"
 

@@ -132,6 +132,10 @@ class Tables:
     table3_gopher_units: tuple[float, ...] = (
         1 / 29968, 1 / 4761, 1 / 46, 1.0, 6.7, 17.2, 59.5, 221.3, 22515.9,
     )  # fmt: skip
+    # The same column as typeset (its digits set the tolerance of the check against 5.76e23 / C).
+    table3_gopher_units_text: tuple[str, ...] = (
+        "1/29,968", "1/4,761", "1/46", "1", "6.7", "17.2", "59.5", "221.3", "22515.9",
+    )  # fmt: skip
     # Table A3, Approach 2 columns.
     tableA3_approach2: tuple[ProjectionRow, ...] = _rows(
         (400e6, 1.84e19, 7.7e9),
@@ -227,12 +231,20 @@ class Claims:
     gopher_optimal_range: tuple[float, float] = (40e9, 70e9)  # section 4: "between 40 and 70B"
     chinchilla_params: float = 70e9  # section 4 / Table 4: Chinchilla, 70B parameters
     chinchilla_tokens: float = 1.4e12  # section 4: 1.4 trillion tokens
+
+    @property
+    def chinchilla_flops(self) -> float:
+        """6 N D of Chinchilla, 6 x 70e9 x 1.4e12 = 5.88e23 FLOPs (Besiroglu 2024's budget)."""
+        return 6.0 * self.chinchilla_params * self.chinchilla_tokens
+
     d4_kaplan_params: float = 4.68e9  # App. D.4: Kaplan's prediction at 1e21 FLOPs
     d4_approach1_params: float = 2.86e9  # App. D.4: Approach 1's prediction at 1e21 FLOPs
     text_175b_flops: float = 4.41e24  # section 3.4: 175B should use 4.41e24 FLOPs ...
     text_175b_tokens: float = 4.2e12  # ... and over 4.2T tokens
     text_280b_flops: float = 1e25  # section 3.4: 280B optimal at ~1e25 FLOPs ...
     text_280b_tokens: float = 6.8e12  # ... and 6.8T tokens
+    intro_kaplan_model_growth: float = 5.5  # section 1: Kaplan's 10x compute -> model 5.5x ...
+    intro_kaplan_data_growth: float = 1.8  # ... and training tokens 1.8x
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ class JointND:
     D_c: float = 1.8e13  # Table 2: tokens
     overfit_D_coef: float = 5e3  # eq 4.4: D >~ 5e3 N^0.74 keeps overfitting below seed noise
     overfit_D_exp: float = 0.74  # eq 4.4
+    seed_noise: float = 0.02  # section 4.2: "the variation in the loss with different random seeds
+    # is roughly 0.02", the overfitting threshold behind eq 4.4
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class ComputeEfficient:
     eq_6_7_D_exp: float = 0.26  # eq 6.7
     eq_6_6_D_N_exp: float = 0.74  # eq 6.6: D ~ N^0.74
     eq_6_6_D_C_exp: float = 0.54  # eq 6.6: D ~ C_min^0.54
+    flops_per_c_min: float = 2.0  # eq 6.7 / section 5.1: training at B_crit costs C = 2 C_min
     alpha_C_min_eq_6_4: float = 0.054  # eq 6.4 as printed (eq B.7 prints 0.052)
     alpha_C_min_eq_B_7: float = 0.052  # eq B.7 as printed
     eq_6_5_exponent: float = 0.71  # eq 6.5: N ~ C_min^(alpha_C^min / alpha_N) ~ C_min^0.71
@@ -128,12 +131,22 @@ class PrintedClaims:
     )
     B_crit_doubling_loss_drop: float = 0.13  # Fig 10 caption: B_crit "approximately doubles for
     # every 13% decrease in loss"
+    B_crit_fig10_loss_exponent: float = 4.8  # Fig 10 legend: B_crit = 2.1e8 tokens * L^-4.8
     convergence_f_efficient: float = 0.10  # eq B.5 text: train to alpha_N/alpha_S ~ 10% above
     # the converged loss
     convergence_f_typical: float = 0.02  # App. B.3: f' = 2% for the "typical" setup
     eq_B_12_N_ratio: float = 2.7  # eq B.12: N_f / N_f'
     eq_B_13_S_ratio: float = 0.13  # eq B.13: S_f / S_f'
     eq_B_14_C_ratio: float = 0.35  # eq B.14: C_f / C_f' ("65% less compute")
+    eq_B_13_fewer_updates: float = 7.7  # App. B.3 text: "7.7x fewer parameter updates"
+    model_growth_for_data: float = 8.0  # section 1.1: "every time we increase the model size 8x,
+    data_growth_for_model: float = 5.0  # ... we only need to increase the data by roughly 5x"
+    fig14_compute_step: float = 10.0  # Fig 14 caption: "for each 10x increase in compute" ...
+    fig14_model_growth: float = 5.0  # ... "optimal model size ... increasing by 5x"
+    fig14_data_growth: float = 2.0  # ... "data examples processed ... growing ... by only 2x"
+    eq_6_2_B_crit_exp: float = 0.24  # section 6.1: B ~ L^-4.8 and L ~ C_min^-0.05 give C_min^0.24
+    eq_6_2_L_exp: float = 0.05  # section 6.1: "L ~ C_min^-0.05"
+    eq_6_3_data_limited_exp: float = 0.03  # section 6.3: L(D(C_min)) ~ C_min^-0.03
     gpt2_shape: tuple[int, int] = (48, 1600)  # Fig 5 caption: (n_layer, d_model) of [RWC+19]
     wide_shallow_shape: tuple[int, int] = (6, 4288)  # Fig 5 caption: loss within 3% of (48, 1600)
     gpt2_non_embedding_params: float = 1.5e9  # section 3: the largest models, 1.5B non-embedding

@@ -79,19 +79,21 @@ CATALOGUE: tuple[FigureInfo, ...] = (
         "03_isoflop",
         "Hoffmann 2022 Fig 2",
         "Approach 1 envelope (1500 log-spaced FLOPs): eq 2 (App. D.2 TeX fit) as final losses of "
-        "25 sizes 75M-10B, fitted where eq 4's optimum lies inside the family; Approach 1 power "
-        "law through Table 3 (Table 2 a = b = 0.50), Gopher 67B / 1.5T; prose learning curves "
-        "measured here with bootstrap 10th-90th pct",
-        "published law, published data, measured here",
+        "25 sizes 75M-10B, its envelope and power laws derived here, fitted where eq 4's optimum "
+        "lies inside the family; Approach 1: power law fitted here to Table 3's rows (Table 2 "
+        "a = b = 0.50), Gopher 67B / 1.5T; prose learning curves measured here with bootstrap "
+        "10th-90th pct",
+        "published law, derived here from a published law, published data, refit here, "
+        "measured here",
     ),
     FigureInfo(
         "hoffmann2022_fig3",
         "03_isoflop",
         "Hoffmann 2022 Fig 3",
         "Approach 2: parabola in log10 N per budget (9 budgets 6e18-3e21), vertices, "
-        "N_opt = k C^a, D_opt = k' C^b with bootstrap 10th-90th pct; Table 2 a = 0.49, "
-        "b = 0.51 (prefactor through Table A3 rows)",
-        "published data (Besiroglu 2024 extraction of Fig 4), refit here, published law",
+        "N_opt = k C^a, D_opt = k' C^b with bootstrap 10th-90th pct; power laws fitted here to "
+        "Table A3's rows (Table 2 a = 0.49, b = 0.51)",
+        "published data (Besiroglu 2024 extraction of Fig 4), refit here",
     ),
     FigureInfo(
         "hoffmann2022_fig4",
@@ -106,8 +108,8 @@ CATALOGUE: tuple[FigureInfo, ...] = (
         "03_isoflop",
         "Hoffmann 2022 Fig A3",
         "eq 4 (App. D.2 rounded and TeX; Besiroglu 2024 refit; refit here with bootstrap "
-        "band); Approaches 1-2 power laws through Tables 3/A3; Kaplan 2020 Table 6 "
-        "(non-embedding N, PF-days)",
+        "band); Approaches 1-2: power laws fitted here to Tables 3/A3; Kaplan 2020 Table 6 "
+        "(non-embedding N) at C_min = C/2 (Hoffmann 2022 App. D.4)",
         "published law, refit here",
     ),
     FigureInfo(

@@ -30,9 +30,11 @@ from scalinglaws.constants import HOFFMANN, ParametricFit
 from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.plotting import (
+    DERIVED_HERE,
     MEASURED_HERE,
     PUBLISHED_DATA,
     PUBLISHED_LAW,
+    REFIT_HERE,
     log_colorbar,
     provenance,
     use_style,
@@ -373,7 +375,7 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
         axes[0, 0], [(N, law.flops, L) for N, L in zip(law.sizes, law.loss, strict=True)],
         norm, cmap, law.drawn, law.flops_range,
         f"{PUBLISHED_LAW}: eq 2 (App. D.2 fit), {law.sizes.size} sizes", "Loss (nats/token)",
-        provenance(PUBLISHED_LAW, "envelope"), LAW_LOSS_AXIS,
+        provenance(DERIVED_HERE, "envelope"), LAW_LOSS_AXIS,
     )  # fmt: skip
     axes[0, 0].plot([], [], color=cmap(0.5), lw=0.9,
                     label=provenance(PUBLISHED_LAW, "final loss L(N, C/6N)"))  # fmt: skip
@@ -393,14 +395,14 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
         env_law = law.fitted.N_opt if what == "N" else law.fitted.D_opt
         _opt_panel(
             ax, law.drawn, law.flops_range, what, env_law, lambda n: cmap(norm(n)),
-            provenance(PUBLISHED_LAW, "envelope of eq 2; colour: size"),
-            provenance(PUBLISHED_LAW, f"envelope's power law {sym} = {env_law.exponent:.3f}; "
-                                      f"eq 4: {exact:.3f}"),
+            provenance(DERIVED_HERE, "envelope of eq 2; colour: size"),
+            provenance(DERIVED_HERE, f"envelope's power law {sym} = {env_law.exponent:.3f}; "
+                                     f"eq 4: {exact:.3f}"),
             AXIS_FLOPS,
         )  # fmt: skip
         Cx = np.geomspace(*AXIS_FLOPS, 200)
         ax.plot(Cx, a1_fn(Cx), color="#ff7f0e", ls="--", lw=1.3,
-                label=provenance(PUBLISHED_LAW, f"Approach 1 through Table 3; Table 2: "
+                label=provenance(REFIT_HERE, f"power law fitted to Table 3; Table 2: "
                                  f"{sym} = {pub:.2f} ({pub_iv[0]:.3f}, {pub_iv[1]:.3f})"))  # fmt: skip
         ax.scatter([r.flops for r in rows], [getattr(r, col) for r in rows], marker="s", s=16,
                    facecolors="none", edgecolors="#ff7f0e", linewidths=1.0, zorder=4,
@@ -412,7 +414,7 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
         ax.annotate(_si(g_val), (HOFFMANN.budgets.gopher, g_val), xytext=(-8, 6),
                     textcoords="offset points", ha="right", color=_GOPHER_COLOUR,
                     fontsize=8, fontweight="bold")  # fmt: skip
-        ax.set(ylabel=ylabel, title=f"{PUBLISHED_LAW}: optimal {ylabel.lower()}")
+        ax.set(ylabel=ylabel, title=f"derived from eq 2: optimal {ylabel.lower()}")
         ax.legend(loc="upper left", fontsize=6.5)
 
     # row 2, left: the measured learning curves and their envelope

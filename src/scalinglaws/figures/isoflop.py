@@ -3,8 +3,9 @@ only published run data: Besiroglu et al. 2024's extraction of Chinchilla's Figu
 notebook draws Figure 2 (Approach 1's training-curve envelope) with :mod:`.envelope`.
 
 Three kinds of series, labelled as such on every figure:
-published data (Epoch's 245 points, 5 highest losses dropped), published law (Hoffmann's fits
-and tables, Kaplan's Table 6, Epoch's refit), refit here (this package's Approaches 2 and 3).
+published data (Epoch's 245 points, 5 highest losses dropped), published law (Hoffmann's eq 2/4
+fits, Kaplan's Table 6, Epoch's refit), refit here (this package's Approaches 2 and 3, and the
+power laws it fits through the printed rows of Tables 3 and A3).
 """
 
 from __future__ import annotations
@@ -294,8 +295,9 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
             ls="--",
             lw=1.2,
             label=provenance(
-                PUBLISHED_LAW,
-                f"Hoffmann 2022 Table 2: {sym} = {pub_exp:.2f} ({pub_iv[0]:.3f}, {pub_iv[1]:.3f})",
+                REFIT_HERE,
+                f"fitted to Table A3's rows; Table 2: {sym} = {pub_exp:.2f} "
+                f"({pub_iv[0]:.3f}, {pub_iv[1]:.3f})",
             ),
         )
         ours_g, paper_g = float(law(GOPHER)), float(paper_fn(GOPHER))
@@ -320,7 +322,7 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
             mec="#1f77b4",
             mew=1.0,
             zorder=5,
-            label=f"Gopher budget 5.76e23: {paper_g:.3g} (published law)",
+            label=f"Gopher budget 5.76e23: {paper_g:.3g} (fitted to Table A3)",
         )
         ax.set(
             xscale="log",
@@ -426,8 +428,9 @@ def _refit_band(an: Analysis, C, level: float = 0.80):
 
 
 def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e26):
-    """Hoffmann 2022 Fig A3 style: N_opt and D_opt against FLOPs for Kaplan (Table 6), Approaches
-    1-3 as published, Epoch's refit and the refits here, with the Gopher budget marked."""
+    """Hoffmann 2022 Fig A3 style: N_opt and D_opt against FLOPs for Kaplan (Table 6 at
+    C_min = C/2, as Hoffmann's App. D.4), Approaches 1-2 (power laws fitted here to Tables 3/A3),
+    Approach 3 as published, Epoch's refit and the refits here, with the Gopher budget marked."""
     use_style()
     C = np.geomspace(flops_min, flops_max, 200)
     laws = allocation.allocations()
@@ -445,7 +448,7 @@ def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e26):
             colour, ls = styles[name]
             extra = "; non-embedding N" if law.params_kind == "non-embedding" else ""
             ax.plot(C, getattr(law, fn)(C), color=colour, ls=ls, lw=widths.get(name, 1.3),
-                    label=provenance(PUBLISHED_LAW, law.label + extra))  # fmt: skip
+                    label=provenance(law.kind, law.label + extra))  # fmt: skip
         fit = an.likelihood.fit
         ours = ch.optimal_N(C, fit) if fn == "N_opt" else ch.optimal_D(C, fit)
         ax.plot(C, ours, color="k", lw=1.1,

@@ -4,10 +4,13 @@ C is training FLOPs throughout (Kaplan's PF-days are converted here). The laws:
 
 - ``kaplan``: Kaplan 2020 Table 6, N_opt = 1.3e9 C_min^0.73 and D_opt = 2e10 C_min^0.27 with
   C_min in PF-days; N is **non-embedding** parameters; loss from eq 1.3, L = (C_c^min/C_min)^0.050.
-  The budget is read as C_min.
-- ``approach1`` / ``approach2``: Hoffmann 2022 publishes only the exponents (Table 2); the
-  prefactors are fitted here (log-log least squares) to the printed rows of Table 3 / Table A3,
-  which lie on N = k C^a to within their rounding. D = C / (6 N). Loss from eq 2 (TeX fit).
+  A FLOP budget C is converted as Hoffmann 2022 App. D.4 does, C_min = C / 2: training at the
+  critical batch costs C = 2 C_min (Kaplan eq 5.5, section 6.3), and this reproduces D.4's
+  4.68B parameters at 1e21 FLOPs (reading C as C_min would give 7.77B).
+- ``approach1`` / ``approach2``: Hoffmann 2022 publishes only the exponents (Table 2); the laws
+  here are power laws **fitted here** (log-log least squares) to the printed rows of Table 3 /
+  Table A3, which lie on N = k C^a to within their rounding. D = C / (6 N). Loss from eq 2 (TeX
+  fit). Their kind is "refit here", not "published law".
 - ``approach3-rounded`` / ``approach3-tex``: eq 4 with App. D.2's printed fit / its unrounded TeX
   values; loss from eq 2 with the same fit.
 - ``epoch-refit``: eq 4 with Besiroglu 2024's refit; loss from eq 2 with the refit.
@@ -31,6 +34,7 @@ from scalinglaws.laws import kaplan
 
 PUBLISHED_LAW = "published law"
 PUBLISHED_DATA = "published data"
+REFIT_HERE = "refit here"
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Allocation:
 
     name: str  # command-line name
     label: str  # legend label
-    kind: str  # provenance kind ("published law" for all of these)
+    kind: str  # provenance kind: "published law", or "refit here" for the table power laws
     source: str  # where the numbers come from
     N_opt: Callable  # C (FLOPs) -> parameters
     D_opt: Callable  # C (FLOPs) -> tokens
@@ -70,24 +74,30 @@ def _from_fit(name, label, fit: ParametricFit, source: str) -> Allocation:
 def _from_table(name, label, law: PowerLaw, source: str, note: str) -> Allocation:
     tex = HOFFMANN.approach3_tex
     return Allocation(
-        name, label, PUBLISHED_LAW, source,
+        name, label, REFIT_HERE, source,
         N_opt=law, D_opt=lambda C: ch.tokens_for_flops(C, law(C)),
         loss=lambda C: ch.loss(law(C), ch.tokens_for_flops(C, law(C)), tex),
         params_kind="total", note=note,
     )  # fmt: skip
 
 
+def kaplan_c_min_pf(C):
+    """Kaplan's C_min in PF-days for a budget of C training FLOPs, as Hoffmann 2022 App. D.4 converts
+    it: C_min = C / 2 (training at the critical batch costs C = 2 C_min, Kaplan eq 5.5 and 6.7)."""
+    return np.asarray(C, float) / KAPLAN.efficient.flops_per_c_min / KAPLAN.setup.pf_day_flop
+
+
 def _kaplan() -> Allocation:
-    pf = KAPLAN.setup.pf_day_flop
     return Allocation(
-        "kaplan", "Kaplan 2020, Table 6", PUBLISHED_LAW, "Kaplan 2020 Table 6, eq 1.3",
-        N_opt=lambda C: kaplan.table6_params(np.asarray(C, float) / pf),
-        D_opt=lambda C: kaplan.efficient_tokens(np.asarray(C, float) / pf),
-        loss=lambda C: kaplan.loss_of_compute_min(np.asarray(C, float) / pf),
+        "kaplan", "Kaplan 2020, Table 6 at C_min = C/2 (Hoffmann App. D.4)", PUBLISHED_LAW,
+        "Kaplan 2020 Table 6, eq 1.3; FLOPs to C_min as Hoffmann 2022 App. D.4",
+        N_opt=lambda C: kaplan.table6_params(kaplan_c_min_pf(C)),
+        D_opt=lambda C: kaplan.efficient_tokens(kaplan_c_min_pf(C)),
+        loss=lambda C: kaplan.loss_of_compute_min(kaplan_c_min_pf(C)),
         params_kind="non-embedding",
-        note="N is non-embedding parameters; C read as C_min (PF-days = FLOPs / 8.64e19); "
-        "D from Table 6 (one epoch); loss from eq 1.3 (WebText2 nats, not comparable to "
-        "MassiveText losses)",
+        note="N is non-embedding parameters; C_min = C/2 in PF-days (FLOPs / 2 / 8.64e19), "
+        "Hoffmann 2022 App. D.4's conversion; D from Table 6 (one epoch); loss from eq 1.3 "
+        "(WebText2 nats, not comparable to MassiveText losses)",
     )  # fmt: skip
 
 
@@ -100,10 +110,12 @@ def allocations() -> dict[str, Allocation]:
     note = "loss: eq 2 with the TeX fit at this (N, D)"
     laws = [
         _kaplan(),
-        _from_table("approach1", "Chinchilla Approach 1, Table 3", a1,
-                    f"Hoffmann 2022 Table 3 rows (N ~ C^{a1.exponent:.3f}; Table 2: 0.50)", note),
-        _from_table("approach2", "Chinchilla Approach 2, Table A3", a2,
-                    f"Hoffmann 2022 Table A3 rows (N ~ C^{a2.exponent:.3f}; Table 2: 0.49)", note),
+        _from_table("approach1", "Chinchilla Approach 1, power law through Table 3", a1,
+                    f"power law fitted here to Hoffmann 2022 Table 3 rows (N ~ C^{a1.exponent:.3f}; "
+                    "Table 2: 0.50)", note),
+        _from_table("approach2", "Chinchilla Approach 2, power law through Table A3", a2,
+                    f"power law fitted here to Hoffmann 2022 Table A3 rows (N ~ C^{a2.exponent:.3f}; "
+                    "Table 2: 0.49)", note),
         _from_fit("approach3-rounded", "Chinchilla Approach 3, rounded",
                   HOFFMANN.approach3_rounded, "Hoffmann 2022 eq 4, App. D.2 printed fit"),
         _from_fit("approach3-tex", "Chinchilla Approach 3, unrounded", HOFFMANN.approach3_tex,

@@ -47,6 +47,16 @@ def optimal_D(C, fit: ParametricFit = HOFFMANN.approach3_rounded):
     return (np.asarray(C, dtype=float) / 6.0) ** fit.b / frontier_G(fit)
 
 
+def optimal_ratio(C, fit: ParametricFit = HOFFMANN.approach3_rounded, a: float | None = None):
+    """Eq 4: tokens per parameter D_opt/N_opt = (C/6)^(1 - 2a) / G^2 at C FLOPs (dimensionless).
+
+    ``a`` replaces the fit's beta/(alpha + beta) while G stays the fit's, as Besiroglu 2024's
+    notebook (cell 64) does with the midpoint of Table 2's interval for Approach 3.
+    """
+    a = fit.a if a is None else a
+    return (np.asarray(C, dtype=float) / 6.0) ** (1.0 - 2.0 * a) / frontier_G(fit) ** 2
+
+
 def optimal_loss(C, fit: ParametricFit = HOFFMANN.approach3_rounded):
     """Eq 2 evaluated on the eq-4 frontier: the lowest loss (nats/token) reachable with C FLOPs."""
     return loss(optimal_N(C, fit), optimal_D(C, fit), fit)

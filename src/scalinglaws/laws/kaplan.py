@@ -692,6 +692,21 @@ def efficient_tokens_from_params(C_min_pf):
     return 2.0 * C * _SETUP.pf_day_flop / (_SETUP.flop_per_param_token * table6_params(C))
 
 
+def overfitting_data_threshold(delta: float = KAPLAN.joint_ND.seed_noise) -> tuple[float, float]:
+    """Eq 4.4 from eq 4.3 with Table 2: the D at which the overfitting penalty delta L reaches delta.
+
+    Eq 4.3, delta L = (1 + (N/N_c)^(alpha_N/alpha_D) D_c/D)^alpha_D - 1, equals delta at
+    D = k N^p with p = alpha_N/alpha_D and k = D_c / (N_c^p ((1 + delta)^(1/alpha_D) - 1)).
+    Returns (k in tokens, p); the paper prints D >~ (5e3) N^0.74 at its seed noise delta = 0.02.
+    """
+    if not (np.isfinite(delta) and 0.0 < delta < 1.0):
+        raise ValueError(f"delta must be a number in (0, 1), got {delta!r}")
+    t = KAPLAN.joint_ND
+    p = t.alpha_N / t.alpha_D
+    k = t.D_c / (t.N_c**p * ((1.0 + delta) ** (1.0 / t.alpha_D) - 1.0))
+    return float(k), float(p)
+
+
 def data_limit_intersection(D_e: float = _EFF.D_e, p_D: float = _EFF.p_D) -> dict[str, float]:
     """Eq 6.8: where L(C_min) (eq 1.3) meets L(D(C_min)) (eq 1.2 at the one-epoch data D(C_min)).
 
