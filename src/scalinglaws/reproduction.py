@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN
+from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN, LLAMA3
 from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
 
 TOLERANCE_KINDS = ("abs", "rel", "log10")
@@ -250,6 +250,43 @@ _C = KAPLAN.claims
 _F12 = KAPLAN.figure12
 _ROUND_1D = "printed to 1 decimal: the equations' value rounds to it"
 _ROUND_2D = "printed to 2 decimals: the equations' value rounds to it"
+
+
+@functools.cache
+def _llama3_fit():
+    from scalinglaws import studies
+
+    return studies.llama3_approach2_tokens()
+
+
+def _llama3(what: str):
+    def run() -> float:
+        from scalinglaws import studies
+
+        fit = _llama3_fit()
+        if what in ("alpha", "A"):
+            return getattr(fit, what)
+        D, N = studies.llama3_extrapolation(LLAMA3.flagship_flops, fit)
+        return D if what == "tokens" else N
+
+    return run
+
+
+@functools.cache
+def _misfitting_envelope(params: str):
+    from scalinglaws import runs_fit, studies
+
+    return runs_fit.envelope(studies.runs_of(studies.MISFITTING, curves=True), params)
+
+
+def _misfitting(params: str, what: str):
+    def run() -> float:
+        env = _misfitting_envelope(params)
+        if what == "last":
+            return env.last_fraction
+        return env.result.N_opt.exponent if what == "a" else env.result.D_opt.exponent
+
+    return run
 
 
 def _entries() -> list[Entry]:
@@ -746,6 +783,87 @@ def _entries() -> list[Entry]:
                     explained="The measured-here study",
                 )
             )
+    # ---- Llama 3 section 3.2.1, refit here from the points of its Figure 2 (studies.py)
+    _L = "Llama 3 2024"
+    # alpha printed to 2 decimals moves log10 D by 0.005 log10 C at the flagship's budget
+    extrap_tol = 0.005 * math.log10(LLAMA3.flagship_flops)
+    for what, printed, text, tol, kind, why, expl in (
+        ("alpha", LLAMA3.alpha, "0.53", 0.005, "abs", "printed to 2 decimals",
+         "Llama 3's printed constants"),
+        ("A", LLAMA3.A, "0.29", 0.005, "abs", "printed to 2 decimals",
+         "Llama 3's printed constants"),
+        ("tokens", LLAMA3.flagship_tokens, "16.55T", extrap_tol, "log10",
+         "alpha printed to 2 decimals: +-0.005 in the exponent is +-0.13 in log10 D at 3.8e25",
+         ""),
+        ("params", LLAMA3.flagship_params, "402B", extrap_tol, "log10",
+         "as the tokens (N = C / 6D); the paper's own 402B x 16.55T is 4.0e25, not 3.8e25", ""),
+    ):  # fmt: skip
+        quantity = {
+            "alpha": "exponent of D*(C) = A C^alpha: parabola in log tokens per IsoFLOP curve, "
+            "refit on the 133 points extracted from Fig 2",
+            "A": "prefactor of D*(C) = A C^alpha (tokens), same refit",
+            "tokens": "compute-optimal tokens at 3.8e25 FLOPs under the refit",
+            "params": "compute-optimal parameters at 3.8e25 FLOPs under the refit, N = C / (6 D)",
+        }[what]
+        e.append(
+            Entry(
+                f"llama3.scaling.{what}",
+                _L,
+                "Other studies",
+                "section 3.2.1, Figs 2-3",
+                quantity,
+                printed,
+                text,
+                _llama3(what),
+                tol,
+                kind,
+                why,
+                REFIT_HERE,
+                explained=expl,
+            )  # fmt: skip
+        )
+    # ---- (Mis)Fitting runs (Li et al. 2025) through Approach 1: Hoffmann 2022 Fig 2 / Table 2
+    a1 = HOFFMANN.table2.approach1
+    for params, label in (("params", "total"), ("params_non_embedding", "non-embedding")):
+        for which, printed, iv in (("a", a1.a, a1.a_interval), ("b", a1.b, a1.b_interval)):
+            if which == "b" and params != "params":
+                continue  # D does not depend on how N is counted
+            e.append(
+                Entry(
+                    f"hoffmann2022.table2.a1_{which}_misfitting_{label}",
+                    _H,
+                    "Other studies",
+                    "Table 2, Approach 1 (Fig 2)",
+                    f"{which} of the envelope of Li et al. 2025's learning curves on C4 (205 runs) "
+                    f"(N {label}, their FLOP count)",
+                    printed,
+                    f"{printed:.2f} ({iv[0]:.3f}, {iv[1]:.3f})",
+                    _misfitting(params, which),
+                    max(printed - iv[0], iv[1] - printed),
+                    "abs",
+                    "inside Table 2's 10th-90th percentile interval",
+                    REFIT_HERE,
+                    explained="The (Mis)Fitting runs",
+                )
+            )
+    e.append(
+        Entry(
+            "hoffmann2022.footnote4.misfitting",
+            _H,
+            "Other studies",
+            "section 3.1, footnote 4",
+            "share of the envelope's points in the last 15% of their run, Li et al. 2025's "
+            "curves (the paper: all of its points)",
+            1.0,
+            "all",
+            _misfitting("params", "last"),
+            0.0,
+            "abs",
+            "the paper says all",
+            REFIT_HERE,
+            explained="The (Mis)Fitting runs",
+        )
+    )
     return e
 
 
