@@ -121,6 +121,16 @@ CATALOGUE: tuple[FigureInfo, ...] = (
         "measured here, published law",
     ),
     FigureInfo(
+        "cross_study",
+        "07_cross_study",
+        "Hoffmann 2022 Table 2 across data sets",
+        "Approaches 1-3 (runs_fit) on Epoch's Chinchilla points, Llama 3's Fig 2 points, "
+        "(Mis)Fitting's curves (N with and without embeddings) and the runs measured here, "
+        "95% bootstrap intervals; Approach 2's bias on each data set's own grid simulated on "
+        "its own eq 2 fit",
+        "published data, refit here, measured here, published law",
+    ),
+    FigureInfo(
         "kaplan2020_fig12",
         "05_excess_compute_steps",
         "Kaplan 2020 Fig 12",
