@@ -268,3 +268,21 @@ def bias_table(plan=BIAS_PLAN) -> pd.DataFrame:
                      "bias": b.bias, "a_approach2_data": b.a_approach2_data,
                      "n_budgets": b.n_budgets})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+# ---- (Mis)Fitting: Chinchilla Fig 2 and Kaplan Fig 2 from published curves ---------------------
+
+
+def misfitting_longest_runs() -> pd.DataFrame:
+    """Per model size, the run with the longest cosine horizon (the lowest final loss among that
+    horizon's learning rates), every checkpoint: Kaplan 2020 Fig 2's one curve per size.
+    Adds ``flops_kaplan`` = 6 N_non-embedding D (Kaplan's C, FLOPs)."""
+    runs = runs_of(MISFITTING, curves=True)
+    final = runs_schema.final_checkpoints(runs)
+    final = final.assign(horizon=final["step"])
+    pick = []
+    for _, g in final.groupby("params"):
+        longest = g[g["horizon"] == g["horizon"].max()]
+        pick.append(longest.loc[longest["loss"].idxmin(), "run"])
+    out = runs[runs["run"].isin(pick)].sort_values(["params", "step"]).reset_index(drop=True)
+    return out.assign(flops_kaplan=6.0 * out["params_non_embedding"] * out["tokens"])

@@ -131,6 +131,23 @@ CATALOGUE: tuple[FigureInfo, ...] = (
         "published data, refit here, measured here, published law",
     ),
     FigureInfo(
+        "hoffmann2022_fig2_misfitting",
+        "07_cross_study",
+        "Hoffmann 2022 Fig 2 from Li et al. 2025's curves",
+        "Approach 1 envelope (1500 log-spaced FLOPs) over the (Mis)Fitting learning curves, "
+        "N_opt = k C^a with N with and without embeddings, D_opt = k' C^b; Table 2's "
+        "Approach 1 slopes; footnote 4's share of points in the last 15% of their run",
+        "published data, refit here, published law",
+    ),
+    FigureInfo(
+        "kaplan2020_fig2_misfitting",
+        "07_cross_study",
+        "Kaplan 2020 Fig 2 from Li et al. 2025's curves",
+        "the longest cosine horizon of each size (best learning rate): loss against tokens and "
+        "against C = 6 N D (N non-embedding) in PF-days",
+        "published data",
+    ),
+    FigureInfo(
         "kaplan2020_fig12",
         "05_excess_compute_steps",
         "Kaplan 2020 Fig 12",
