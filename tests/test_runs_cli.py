@@ -173,3 +173,24 @@ def test_final_checkpoints_take_each_runs_last_step():
                           "tokens": [2.0, 1.0, 5.0], "loss": [3.0, 4.0, 2.5]})  # fmt: skip
     final = runs_schema.final_checkpoints(runs_schema.validate(frame))
     assert final[["run", "step"]].values.tolist() == [["a", 2], ["b", 5]]
+
+
+def test_optimal_under_an_approach2_fit_gives_the_allocation_only(capsys, runs_csv, tmp_path):
+    code, out, _ = run(capsys, "fit", "--runs", runs_csv, "--approach", "2", "--bootstrap", "50",
+                       "--json")  # fmt: skip
+    assert code == 0
+    fit_path = tmp_path / "fit2.json"
+    fit_path.write_text(out)
+    code, out, err = run(capsys, "optimal", "--flops", 1e20, "--fit", fit_path, "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    n_true, _ = true_optimum(1e20)
+    assert res["loss"] is None and "Approach 3" in res["note"]
+    assert res["interval"]["N_opt"][0] <= n_true <= res["interval"]["N_opt"][1]
+
+
+def test_data_names_any_registered_set(capsys):
+    code, out, err = run(capsys, "fit", "--data", "llama3-isoflops", "--approach", "2",
+                         "--bootstrap", "0", "--json")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["runs"] == "llama3-isoflops"

@@ -23,7 +23,11 @@ from scalinglaws.params import ParameterError, check_choice, check_int, check_re
 FLOPS_RANGE = (1e10, 1e35)  # FLOPs accepted by `optimal`
 BOOTSTRAP_RANGE = (0, 100_000)  # replicates accepted by `fit --bootstrap`
 SEED_RANGE = (0, 2**32 - 1)
-FIT_DATASETS = ("epoch-chinchilla-fig4",)  # data sets with params, tokens and loss_nats
+FIT_DATASETS = (  # registered data sets `fit --data` takes (the first: the default, Besiroglu's refit)
+    "epoch-chinchilla-fig4",
+    "llama3-isoflops",
+    "misfitting-scaling-results",
+)
 LEVEL_RANGE = (0.5, 0.999)  # interval levels accepted by --level
 
 
@@ -251,9 +255,9 @@ def _run_fit(args) -> int:
 
     n_boot = check_int("--bootstrap", args.bootstrap, *BOOTSTRAP_RANGE)
     seed = check_int("--seed", args.seed, *SEED_RANGE)
-    if args.runs is not None or args.approach is not None:
-        return _run_fit_runs(args, n_boot, seed)
     name = check_choice("--data", args.data, FIT_DATASETS)
+    if args.runs is not None or args.approach is not None or name != FIT_DATASETS[0]:
+        return _run_fit_runs(args, n_boot, seed)
     exclude = check_int("--exclude", 5 if args.exclude is None else args.exclude, 0, 100)
     objective = check_choice("--objective", args.objective, fitting.OBJECTIVES)
     df = data.drop_highest_losses(data.load(name), exclude) if exclude else data.load(name)
