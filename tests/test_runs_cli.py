@@ -194,3 +194,15 @@ def test_data_names_any_registered_set(capsys):
                          "--bootstrap", "0", "--json")  # fmt: skip
     assert code == 0, err
     assert json.loads(out)["runs"] == "llama3-isoflops"
+
+
+def test_blank_budget_is_a_run_on_no_budget():
+    frame = synthetic_runs()
+    frame.loc[0, "budget"] = np.nan
+    out = runs_schema.validate(frame)
+    labels, budgets = runs_schema.budgets(out)
+    assert labels[0] == -1 and (labels[1:] >= 0).all() and len(budgets) == len(BUDGETS)
+    with pytest.raises(runs_schema.RunsSchemaError, match="column 'budget' is blank on every row"):
+        runs_schema.validate(frame.assign(budget=np.nan))
+    with pytest.raises(runs_schema.RunsSchemaError, match=r"column 'budget' must hold .* \(or be"):
+        runs_schema.validate(frame.assign(budget=-1.0))

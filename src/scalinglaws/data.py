@@ -177,8 +177,21 @@ def _llama3_runs(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def _epoch_runs(df: pd.DataFrame) -> pd.DataFrame:
+    """Runs schema; ``budget``: the nearest of Hoffmann 2022's nine IsoFLOP budgets (section 3.2)
+    within 0.06 in log10 FLOPs, blank for points near none (as notebook 03's Approach 2)."""
+    from scalinglaws.constants import HOFFMANN
+
+    budgets = np.asarray(HOFFMANN.budgets.isoflop, dtype=float)
+    lc = np.log10(df["flops"].to_numpy(dtype=float))
+    dist = np.abs(lc[:, None] - np.log10(budgets)[None, :])
+    nearest = np.argmin(dist, axis=1)
+    on = dist[np.arange(lc.size), nearest] <= EPOCH_BUDGET_TOL
     return pd.DataFrame({"params": df["params"], "tokens": df["tokens"], "loss": df["loss_nats"],
-                         "flops": df["flops"]})  # fmt: skip
+                         "flops": df["flops"],
+                         "budget": np.where(on, budgets[nearest], np.nan)})  # fmt: skip
+
+
+EPOCH_BUDGET_TOL = 0.06  # log10 FLOPs: the default isoflop_tol of notebook 03
 
 
 REGISTRY: dict[str, Dataset] = {

@@ -12,7 +12,8 @@ column                    required  meaning (unit)
 ``flops``                 no        C, training FLOPs so far; else 6 N D (said in ``flops_source``)
 ``run``                   no        run identifier (text); rows of one run form a training curve
 ``step``                  no        the checkpoint's step within its run (integer >= 0)
-``budget``                no        the FLOP budget the run belongs to (IsoFLOP design; FLOPs)
+``budget``                no        the FLOP budget the run belongs to (IsoFLOP design; FLOPs);
+                                    blank for a run on no budget (Approach 2 leaves it out)
 ========================  ========  ===================================================================
 
 :func:`validate` returns a copy with ``flops`` filled in and raises :class:`RunsSchemaError` naming
@@ -102,11 +103,18 @@ def validate(frame: pd.DataFrame, *, source: str | None = None, is_file: bool = 
             continue
         values = pd.to_numeric(out[col], errors="coerce").to_numpy(dtype=float)
         bad = ~np.isfinite(values) | ~(values > 0)
+        if col == "budget":  # a blank budget: a run on no budget
+            bad &= ~out[col].isna().to_numpy()
+            if np.isnan(values).all():
+                raise RunsSchemaError(
+                    f"column 'budget' is blank on every row of {w.source}: fill it or drop it"
+                )
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise RunsSchemaError(
-                f"column '{col}' must hold finite numbers > 0, in (0, inf); "
-                f"{w.row(i)} holds {out[col].iloc[i]!r}"
+                f"column '{col}' must hold finite numbers > 0, in (0, inf)"
+                + (" (or be blank)" if col == "budget" else "")
+                + f"; {w.row(i)} holds {out[col].iloc[i]!r}"
             )
         out[col] = values
     if "step" in out.columns:
@@ -189,8 +197,12 @@ def budgets(runs: pd.DataFrame, tol_log10: float = 0.06):
     from scalinglaws.fitting import isoflop_groups
 
     if "budget" in runs.columns:
-        b = np.sort(runs["budget"].unique())
-        return np.searchsorted(b, runs["budget"].to_numpy()), b
+        values = runs["budget"].to_numpy(dtype=float)
+        on = np.isfinite(values)
+        b = np.sort(np.unique(values[on]))
+        labels = np.full(values.size, -1)
+        labels[on] = np.searchsorted(b, values[on])
+        return labels, b
     return isoflop_groups(runs["flops"].to_numpy(), None, tol_log10)
 
 

@@ -82,21 +82,16 @@ def _registered(name: str) -> pd.DataFrame:
 def runs_of(name: str, curves: bool = False, approach: int | None = None) -> pd.DataFrame:
     """The runs-schema table of a data set of the cross-study table (a copy).
 
-    For Approach 2 on Epoch's points each run joins the nearest of Hoffmann's nine IsoFLOP
-    budgets within 0.06 dex (as notebook 03's refit); runs near none are left out.
+    Epoch's points carry the nearest of Hoffmann's nine IsoFLOP budgets within 0.06 dex as their
+    ``budget`` (blank for points near none, which Approach 2 leaves out).
     """
     if name == MEASURED_PROSE:
         return measured_runs("prose", curves)
     if name == MEASURED_CODE:
         return measured_runs("code", curves)
     runs = _registered(name).copy()
-    if name == EPOCH and approach == 2:
-        from scalinglaws.constants import HOFFMANN
-
-        budgets = np.asarray(HOFFMANN.budgets.isoflop, float)
-        labels, _ = fitting.isoflop_groups(runs["flops"].to_numpy(), budgets, 0.06)
-        runs = runs[labels >= 0].assign(budget=budgets[labels[labels >= 0]])
-        runs = runs.reset_index(drop=True)
+    if approach == 2 and "budget" in runs.columns:
+        runs = runs[runs["budget"].notna()].reset_index(drop=True)
     return runs
 
 
