@@ -83,7 +83,9 @@ def test_missing_mirror_file_is_a_clear_error(private_cache, mirror):
 @pytest.mark.badinput
 def test_unknown_dataset():
     with pytest.raises(
-        data.DataError, match=r"dataset must be one of 'epoch-chinchilla-fig4', got 'nope'"
+        data.DataError,
+        match=r"dataset must be one of 'epoch-chinchilla-fig4', 'llama3-isoflops', "
+        r"'misfitting-scaling-results', got 'nope'",
     ):
         data.load("nope")
 
@@ -117,3 +119,23 @@ def test_drop_highest_losses_checks_n(private_cache):
     df = data.load(NAME)
     with pytest.raises(ValueError, match=r"n must be an integer in \[0, 244\], got -1"):
         data.drop_highest_losses(df, -1)
+
+
+def test_llama3_points_in_the_runs_schema():
+    """Llama 3 Fig 2 extraction: 133 points on 10 budgets (6e18-1e22 FLOPs), N = C / (6 D)."""
+    runs = data.load_runs("llama3-isoflops")
+    assert len(runs) == 133 and runs["budget"].nunique() == 10
+    assert runs["budget"].min() == 6e18 and runs["budget"].max() == 1e22
+    assert (6 * runs["params"] * runs["tokens"] / runs["flops"]).to_numpy() == pytest.approx(1.0)
+
+
+def test_misfitting_runs_in_the_runs_schema():
+    """Li et al. 2025: 240 runs in 4,852 checkpoints (their README); the 16 runs holding a
+    checkpoint twice are left out."""
+    raw = data.load("misfitting-scaling-results")
+    assert len(raw) == 4852
+    assert raw.groupby(["model", "total_steps", "peak_lr"]).ngroups == 240
+    runs = data.load_runs("misfitting-scaling-results")
+    assert runs["run"].nunique() == 224
+    assert not runs.duplicated(["run", "step"]).any()
+    assert (runs["params_non_embedding"] < runs["params"]).all()

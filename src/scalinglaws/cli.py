@@ -2,8 +2,10 @@
 
 Commands (each registered in SUBCOMMANDS as name -> setup function):
 
-    optimal  N_opt, D_opt, tokens per parameter and predicted loss at a FLOP budget, per law
-    fit      Approach-3 refit (Hoffmann 2022 eq 2) of a registered data set, with bootstrap SEs
+    optimal  N_opt, D_opt, tokens per parameter and predicted loss at a FLOP budget, per law,
+             or under a fit saved by `fit --json` (``--fit FIT.json``, with intervals)
+    fit      Hoffmann 2022's Approach 1, 2 or 3 on a runs CSV or a registered data set
+             (``--runs``, docs/runs-schema.md), with bootstrap SEs and intervals
 
 Bad arguments give one line on stderr naming the argument and its accepted range, and exit
 code 2 (as argparse does).
@@ -21,7 +23,12 @@ from scalinglaws.params import ParameterError, check_choice, check_int, check_re
 FLOPS_RANGE = (1e10, 1e35)  # FLOPs accepted by `optimal`
 BOOTSTRAP_RANGE = (0, 100_000)  # replicates accepted by `fit --bootstrap`
 SEED_RANGE = (0, 2**32 - 1)
-FIT_DATASETS = ("epoch-chinchilla-fig4",)  # data sets with params, tokens and loss_nats
+FIT_DATASETS = (  # registered data sets `fit --data` takes (the first: the default, Besiroglu's refit)
+    "epoch-chinchilla-fig4",
+    "llama3-isoflops",
+    "misfitting-scaling-results",
+)
+LEVEL_RANGE = (0.5, 0.999)  # interval levels accepted by --level
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,8 +69,60 @@ def _setup_optimal(p: argparse.ArgumentParser) -> Callable:
     p.add_argument(
         "--law", default="all", type=str, help=f"one of: all, {', '.join(names)} (default all)"
     )
+    p.add_argument("--fit", default=None, help="a fit saved by `fit --json` (instead of --law)")
+    p.add_argument("--seed", type=_integer, default=0,
+                   help="with --fit: seed for resampling residuals, in [0, 4294967295]")  # fmt: skip
+    p.add_argument("--level", type=_number, default=0.95,
+                   help=f"with --fit: interval level, in [{LEVEL_RANGE[0]}, {LEVEL_RANGE[1]}]")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")  # fmt: skip
     return _run_optimal
+
+
+def _read_fit(path: str) -> dict:
+    from pathlib import Path
+
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise ParameterError(f"parameter '--fit': file {path!r} not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, IsADirectoryError) as err:
+        raise ParameterError(f"parameter '--fit': {path!r} is not a JSON fit ({err})") from None
+
+
+def _run_optimal_fit(args, C: float) -> int:
+    from scalinglaws import runs_fit
+
+    seed = check_int("--seed", args.seed, *SEED_RANGE)
+    level = check_real("--level", args.level, *LEVEL_RANGE)
+    if args.law != "all":
+        raise ParameterError("parameter '--law' cannot be combined with '--fit'")
+    out = runs_fit.predict(_read_fit(args.fit), C, seed=seed, level=level)
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    iv = out.get("interval", {})
+    print(f"Compute-optimal allocation at C = {C:.3g} FLOPs under the Approach {out['approach']} "
+          f"fit of {out['runs']} (N counted as {out['params']})")  # fmt: skip
+
+    def show(name, key):
+        extra = f"  {100 * level:g}% [{iv[key][0]:.4g}, {iv[key][1]:.4g}]" if key in iv else ""
+        print(f"  {name:<8}{out[key]:>12.4g}{extra}")
+
+    show("N_opt", "N_opt")
+    show("D_opt", "D_opt")
+    print(f"  D/N     {out['tokens_per_param']:>12.4g}")
+    if out["loss"] is None:
+        print(f"  loss: {out['note']}")
+    else:
+        show("loss", "loss")
+        if "loss_prediction" in iv:
+            lo, hi = iv["loss_prediction"]
+            c_lo, c_hi = iv["loss_confidence"]
+            print(f"  loss of a new run: {100 * level:g}% prediction interval [{lo:.4g}, {hi:.4g}] "
+                  f"(the law's own: [{c_lo:.4g}, {c_hi:.4g}])")  # fmt: skip
+    if not iv:
+        print("  (no intervals: the fit was saved without --bootstrap)")
+    return 0
 
 
 def _run_optimal(args) -> int:
@@ -71,6 +130,8 @@ def _run_optimal(args) -> int:
 
     laws = allocations()
     C = check_real("--flops", args.flops, *FLOPS_RANGE)
+    if args.fit is not None:
+        return _run_optimal_fit(args, C)
     law = check_choice("--law", args.law, ["all", *laws])
     chosen = list(laws.values()) if law == "all" else [laws[law]]
     rows = []
@@ -98,6 +159,16 @@ def _run_optimal(args) -> int:
 
 def _setup_fit(p: argparse.ArgumentParser) -> Callable:
     p.add_argument("--data", default=FIT_DATASETS[0], help=f"one of: {', '.join(FIT_DATASETS)}")
+    p.add_argument("--runs", default=None,
+                   help="a runs CSV (docs/runs-schema.md) or a registered data set name")  # fmt: skip
+    p.add_argument("--approach", type=_integer, default=None,
+                   help="Hoffmann 2022's approach: 1 (envelope), 2 (IsoFLOP), 3 (eq 2); default 3")  # fmt: skip
+    p.add_argument("--params", default="total",
+                   help="N counted as 'total' (with embeddings, default) or 'non_embedding'")  # fmt: skip
+    p.add_argument("--level", type=_number, default=0.95,
+                   help=f"bootstrap interval level, in [{LEVEL_RANGE[0]}, {LEVEL_RANGE[1]}]")  # fmt: skip
+    p.add_argument("--min-points", type=_integer, default=5, dest="min_points",
+                   help="Approach 2: runs a budget needs for its parabola, in [3, 1000]")  # fmt: skip
     p.add_argument(
         "--bootstrap",
         type=_integer,
@@ -114,8 +185,9 @@ def _setup_fit(p: argparse.ArgumentParser) -> Callable:
     p.add_argument(
         "--exclude",
         type=_integer,
-        default=5,
-        help="drop this many highest-loss points first, in [0, 100] (Besiroglu: 5)",
+        default=None,
+        help="drop this many highest-loss runs first, in [0, 100] (default 5 for "
+        "epoch-chinchilla-fig4, as Besiroglu 2024, else 0)",
     )
     p.add_argument(
         "--objective",
@@ -127,15 +199,66 @@ def _setup_fit(p: argparse.ArgumentParser) -> Callable:
     return _run_fit
 
 
+def _run_fit_runs(args, n_boot: int, seed: int) -> int:
+    from scalinglaws import runs_fit, runs_schema
+
+    approach = 3 if args.approach is None else check_int("--approach", args.approach, 1, 3)
+    level = check_real("--level", args.level, *LEVEL_RANGE)
+    params = check_choice("--params", args.params, ["total", "non_embedding"])
+    min_points = check_int("--min-points", args.min_points, 3, 1000)
+    spec = args.runs if args.runs is not None else check_choice("--data", args.data, FIT_DATASETS)
+    runs, label = runs_fit.load(spec)
+    default_exclude = 5 if spec == FIT_DATASETS[0] else 0
+    exclude = check_int("--exclude", default_exclude if args.exclude is None else args.exclude,
+                        0, 100)  # fmt: skip
+    if exclude:
+        final = runs_schema.final_checkpoints(runs)
+        worst = final.nlargest(exclude, "loss")
+        key = "run" if "run" in runs.columns else None
+        runs = runs[~runs["run"].isin(worst["run"])] if key else runs.drop(worst.index)
+        runs = runs.reset_index(drop=True)
+    column = "params" if params == "total" else "params_non_embedding"
+    out = runs_fit.fit(runs, approach, n_bootstrap=n_boot, seed=seed, level=level,
+                       params=column, min_points=min_points, label=label)  # fmt: skip
+    out["excluded_highest_losses"] = exclude
+    if args.json:
+        print(json.dumps(out, indent=2))
+        return 0
+    print(f"Approach {approach} (Hoffmann 2022) on {label}: {out['n_runs']} runs "
+          f"({out['n_rows']} rows), N counted as {params}; {out['flops']}"
+          + (f"; {exclude} highest losses dropped" if exclude else ""))  # fmt: skip
+    boot = out.get("bootstrap")
+    shown = out["estimate"] if approach == 3 else {
+        "a": out["a"], "b": out["b"], "N_opt_k": out["N_opt"]["k"], "D_opt_k": out["D_opt"]["k"]}  # fmt: skip
+    for k, v in shown.items():
+        extra = ""
+        if boot:
+            lo, hi = boot["interval"][k]
+            extra = f"  SE {boot['se'][k]:.4g}  {100 * level:g}% [{lo:.4g}, {hi:.4g}]"
+        print(f"  {k:<8}{v:>12.5g}{extra}")
+    if approach != 3:
+        print("  N_opt = N_opt_k C^a, D_opt = D_opt_k C^b (C in FLOPs)")
+    if approach == 1:
+        print(f"  envelope fitted over {out['flops_range'][0]:.3g}-{out['flops_range'][1]:.3g} "
+              f"FLOPs; {100 * out['last_15pct_fraction']:.1f}% of its points in the last 15% "
+              "of their run (Hoffmann 2022 footnote 4)")  # fmt: skip
+    if boot:
+        print(f"  bootstrap: {n_boot} resamples of the runs (seed {seed}), "
+              f"{boot['n_failed']} failed")  # fmt: skip
+    return 0
+
+
 def _run_fit(args) -> int:
     import numpy as np
 
     from scalinglaws import data, fitting
 
-    name = check_choice("--data", args.data, FIT_DATASETS)
     n_boot = check_int("--bootstrap", args.bootstrap, *BOOTSTRAP_RANGE)
     seed = check_int("--seed", args.seed, *SEED_RANGE)
-    exclude = check_int("--exclude", args.exclude, 0, 100)
+    name = check_choice("--data", args.data, FIT_DATASETS)
+    if args.runs is not None or args.approach is not None or name != FIT_DATASETS[0]:
+        return _run_fit_runs(args, n_boot, seed)
+    exclude = check_int("--exclude", 5 if args.exclude is None else args.exclude, 0, 100)
     objective = check_choice("--objective", args.objective, fitting.OBJECTIVES)
     df = data.drop_highest_losses(data.load(name), exclude) if exclude else data.load(name)
     N, D, _, L = fitting.arrays(df)
@@ -168,7 +291,7 @@ def _run_fit(args) -> int:
 
 SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Callable]]] = {
     "optimal": ("compute-optimal N, D and loss at a FLOP budget under each law", _setup_optimal),
-    "fit": ("Approach-3 refit of a data set with bootstrap standard errors", _setup_fit),
+    "fit": ("Approach 1, 2 or 3 on a runs CSV or data set, with bootstrap intervals", _setup_fit),
 }
 """name -> (one-line help, setup function adding the arguments and returning the runner)."""
 
@@ -186,8 +309,15 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 2 bad arguments)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    from scalinglaws.data import DataError
+    from scalinglaws.fitting import FitError
+    from scalinglaws.runs_schema import RunsSchemaError
+
     try:
         return args._run(args)
-    except ParameterError as err:
+    except (ParameterError, RunsSchemaError, DataError) as err:
         print(f"scalinglaws {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except FitError as err:
+        print(f"scalinglaws {args.command}: fit failed: {err}", file=sys.stderr)
+        return 1

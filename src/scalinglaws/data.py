@@ -53,6 +53,9 @@ class Dataset:
     citation: str
     description: str
     loader: Callable[[Path], pd.DataFrame]
+    runs_loader: Callable[[pd.DataFrame], pd.DataFrame] | None = (
+        None  # loader's table -> runs schema
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -102,6 +105,95 @@ def _load_epoch_fig4(path: Path) -> pd.DataFrame:
     return out
 
 
+def _read_csv(name: str, path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        raw = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise DataFormatError(f"dataset '{name}': cannot parse {path}: {err}") from None
+    missing = [c for c in columns if c not in raw.columns]
+    if missing:
+        raise DataFormatError(
+            f"dataset '{name}': {path} lacks column(s) {missing}; expected at least {list(columns)}"
+        )
+    if len(raw) == 0:
+        raise DataFormatError(f"dataset '{name}': {path} has no data rows")
+    return raw
+
+
+MISFITTING_COLUMNS = ("loss", "N", "N_no_emb", "D", "C", "model", "total_steps",
+                      "current_steps", "peak_lr", "portion_steps_elapsed")  # fmt: skip
+
+
+def _load_misfitting(path: Path) -> pd.DataFrame:
+    """Li et al. 2025's checkpoints as published (the columns of their README, unchanged)."""
+    return _read_csv("misfitting-scaling-results", path, MISFITTING_COLUMNS)
+
+
+def _misfitting_runs(raw: pd.DataFrame) -> pd.DataFrame:
+    """One row per checkpoint; a run is (model, total_steps, peak_lr), step = current_steps.
+
+    Two kinds of runs are left out, as the runs schema requires: runs with a duplicated
+    checkpoint (at the pinned commit, 16 runs of ``misfitting_17m`` hold 27 steps twice, often
+    with different losses, so which row is right cannot be told: 224 runs remain) and runs whose
+    last checkpoint is before ``total_steps`` (unfinished schedules; none at the pinned commit).
+    """
+    key = ["model", "total_steps", "peak_lr"]
+    dup = raw.duplicated([*key, "current_steps"], keep=False)
+    bad = raw.loc[dup, key].drop_duplicates()
+    last = raw.groupby(key)["current_steps"].transform("max")
+    unfinished = raw.loc[last < raw["total_steps"], key].drop_duplicates()
+    drop = pd.concat([bad, unfinished]).drop_duplicates()
+    keep = ~raw.set_index(key).index.isin(pd.MultiIndex.from_frame(drop))
+    raw = raw[keep].reset_index(drop=True)
+    run = (
+        raw["model"].astype(str)
+        + "/steps="
+        + raw["total_steps"].astype(str)
+        + "/lr="
+        + (raw["peak_lr"].map(lambda x: f"{x:g}"))
+    )
+    return pd.DataFrame({
+        "run": run, "step": raw["current_steps"], "params": raw["N"],
+        "params_non_embedding": raw["N_no_emb"], "tokens": raw["D"], "flops": raw["C"],
+        "loss": raw["loss"], "model": raw["model"], "total_steps": raw["total_steps"],
+        "peak_lr": raw["peak_lr"],
+    })  # fmt: skip
+
+
+LLAMA3_COLUMNS = ("compute_budget", "training_tokens", "validation_loss")
+
+
+def _load_llama3(path: Path) -> pd.DataFrame:
+    """The points of Llama 3's Figure 2 as extracted (budget, tokens, validation loss)."""
+    return _read_csv("llama3-isoflops", path, LLAMA3_COLUMNS)
+
+
+def _llama3_runs(raw: pd.DataFrame) -> pd.DataFrame:
+    """Runs schema: N = C / (6 D) (the paper's C = 6 N D), budget = the curve's legend value."""
+    C = raw["compute_budget"].astype(float)
+    D = raw["training_tokens"].astype(float)
+    return pd.DataFrame({"params": C / (6.0 * D), "tokens": D, "loss": raw["validation_loss"],
+                         "flops": C, "budget": C})  # fmt: skip
+
+
+def _epoch_runs(df: pd.DataFrame) -> pd.DataFrame:
+    """Runs schema; ``budget``: the nearest of Hoffmann 2022's nine IsoFLOP budgets (section 3.2)
+    within 0.06 in log10 FLOPs, blank for points near none (as notebook 03's Approach 2)."""
+    from scalinglaws.constants import HOFFMANN
+
+    budgets = np.asarray(HOFFMANN.budgets.isoflop, dtype=float)
+    lc = np.log10(df["flops"].to_numpy(dtype=float))
+    dist = np.abs(lc[:, None] - np.log10(budgets)[None, :])
+    nearest = np.argmin(dist, axis=1)
+    on = dist[np.arange(lc.size), nearest] <= EPOCH_BUDGET_TOL
+    return pd.DataFrame({"params": df["params"], "tokens": df["tokens"], "loss": df["loss_nats"],
+                         "flops": df["flops"],
+                         "budget": np.where(on, budgets[nearest], np.nan)})  # fmt: skip
+
+
+EPOCH_BUDGET_TOL = 0.06  # log10 FLOPs: the default isoflop_tol of notebook 03
+
+
 REGISTRY: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -127,6 +219,58 @@ REGISTRY: dict[str, Dataset] = {
                 "training FLOP, loss from the colour bar); tokens derived as C / (6 N)."
             ),
             loader=_load_epoch_fig4,
+            runs_loader=_epoch_runs,
+        ),
+        Dataset(
+            name="misfitting-scaling-results",
+            filename="scaling_results.csv",
+            url=(
+                "https://raw.githubusercontent.com/hadasah/scaling_laws/"
+                "1f3708c0a12df0effb0ee906b1da5f9f0ff4f4f1/data/scaling_results.csv"
+            ),
+            sha256="193b4b7665365112605417e2ef06d55efe599cfa08412354e3ae42c3af7a9f58",
+            licence=(
+                "none declared (no LICENSE in the repository at the pinned commit): fetched, never "
+                "redistributed here; cite the paper"
+            ),
+            citation=(
+                "Li, M., Kudugunta, S. and Zettlemoyer, L. (2025). (Mis)Fitting Scaling Laws: A "
+                "Survey of Scaling Law Fitting Techniques in Deep Learning. ICLR 2025. "
+                "arXiv:2502.18969. Data: github.com/hadasah/scaling_laws, data/scaling_results.csv."
+            ),
+            description=(
+                "Learning curves of 240 runs on C4 (11 sizes, 12M-1B non-embedding parameters, "
+                "several cosine horizons and 3 peak learning rates per size), one row per "
+                "checkpoint; loss is C4 validation loss in nats per token; C counts attention and "
+                "embeddings."
+            ),
+            loader=_load_misfitting,
+            runs_loader=_misfitting_runs,
+        ),
+        Dataset(
+            name="llama3-isoflops",
+            filename="isoflops_points.csv",
+            url=(
+                "https://raw.githubusercontent.com/eric-czech/llama3_isoflop_extraction/"
+                "1bc1755b76e6ee55a911549c8ec52b71cb480320/isoflops_points.csv"
+            ),
+            sha256="5675ea68f14be53bd09bf0d65667c0f25668aa82ecc48020864ae371e7a38a8a",
+            licence=(
+                "none declared (no LICENSE in the extraction repository): fetched, never "
+                "redistributed here; cite the Llama 3 paper and the extraction"
+            ),
+            citation=(
+                "Llama Team, AI @ Meta (2024). The Llama 3 Herd of Models. arXiv:2407.21783, "
+                "section 3.2.1, Figure 2. Points extracted from the figure's vector graphics by "
+                "github.com/eric-czech/llama3_isoflop_extraction (isoflops_points.csv)."
+            ),
+            description=(
+                "133 points of Llama 3's IsoFLOP curves (10 budgets, 6e18-1e22 FLOPs): budget, "
+                "training tokens and validation loss as plotted (unit not stated); parameters "
+                "derived as N = C / (6 D)."
+            ),
+            loader=_load_llama3,
+            runs_loader=_llama3_runs,
         ),
     )
 }
@@ -194,6 +338,16 @@ def load(name: str) -> pd.DataFrame:
     """Tidy DataFrame of dataset ``name`` (fetched and verified first)."""
     ds = get(name)
     return ds.loader(fetch(name))
+
+
+def load_runs(name: str) -> pd.DataFrame:
+    """Dataset ``name`` as a validated table in the runs schema (docs/runs-schema.md)."""
+    from scalinglaws import runs_schema
+
+    ds = get(name)
+    if ds.runs_loader is None:
+        raise DataError(f"dataset '{name}' has no runs-schema loader")
+    return runs_schema.validate(ds.runs_loader(load(name)), source=f"dataset '{name}'")
 
 
 def drop_highest_losses(df: pd.DataFrame, n: int = 5) -> pd.DataFrame:

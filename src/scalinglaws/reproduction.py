@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN
+from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN, LLAMA3
 from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_DATA, PUBLISHED_LAW, REFIT_HERE
 from scalinglaws.tolerance import Tolerance, from_printed
 
@@ -326,6 +326,43 @@ _H = "Hoffmann 2022"
 _B = "Besiroglu 2024"
 _C = KAPLAN.claims
 _F12 = KAPLAN.figure12
+
+
+@functools.cache
+def _llama3_fit():
+    from scalinglaws import studies
+
+    return studies.llama3_approach2_tokens()
+
+
+def _llama3(what: str):
+    def run() -> float:
+        from scalinglaws import studies
+
+        fit = _llama3_fit()
+        if what in ("alpha", "A"):
+            return getattr(fit, what)
+        D, N = studies.llama3_extrapolation(LLAMA3.flagship_flops, fit)
+        return D if what == "tokens" else N
+
+    return run
+
+
+@functools.cache
+def _misfitting_envelope(params: str):
+    from scalinglaws import runs_fit, studies
+
+    return runs_fit.envelope(studies.runs_of(studies.MISFITTING, curves=True), params)
+
+
+def _misfitting(params: str, what: str):
+    def run() -> float:
+        env = _misfitting_envelope(params)
+        if what == "last":
+            return env.last_fraction
+        return env.result.N_opt.exponent if what == "a" else env.result.D_opt.exponent
+
+    return run
 
 
 def _entries() -> list[Entry]:
@@ -1005,6 +1042,53 @@ def _entries() -> list[Entry]:
                     interval=_measured_exponent_interval(corpus, which),
                 )
             )
+    # ---- Llama 3 section 3.2.1, refit here from the points of its Figure 2 (studies.py)
+    _L = "Llama 3 2024"
+    for what, printed, text in (
+        ("alpha", LLAMA3.alpha, "0.53"),
+        ("A", LLAMA3.A, "0.29"),
+        ("tokens", LLAMA3.flagship_tokens, "16.55T"),
+        ("params", LLAMA3.flagship_params, "402B"),
+    ):
+        quantity = {
+            "alpha": "exponent of D*(C) = A C^alpha: parabola in log tokens per IsoFLOP curve, "
+            "refit on the 133 points extracted from Fig 2",
+            "A": "prefactor of D*(C) = A C^alpha (tokens), same refit",
+            "tokens": "compute-optimal tokens at 3.8e25 FLOPs under the refit",
+            "params": "compute-optimal parameters at 3.8e25 FLOPs under the refit, N = C / (6 D)",
+        }[what]
+        e.append(
+            Entry(
+                f"llama3.scaling.{what}", _L, "Other studies", "section 3.2.1, Figs 2-3",
+                quantity, printed, text, _llama3(what), REFIT_HERE,
+                explained="Llama 3's printed constants",
+            )
+        )  # fmt: skip
+    # ---- (Mis)Fitting runs (Li et al. 2025) through Approach 1: Hoffmann 2022 Fig 2 / Table 2
+    a1 = HOFFMANN.table2.approach1
+    for params, label in (("params", "total"), ("params_non_embedding", "non-embedding")):
+        # Table 2's b, "0.50 (0.501, 0.512)", prints its point outside its own interval, so only a
+        # has a tolerance the rule can set; the envelope's b is in data/derived/cross_study.csv.
+        for which, printed, iv in (("a", a1.a, a1.a_interval),):
+            e.append(
+                Entry(
+                    f"hoffmann2022.table2.a1_{which}_misfitting_{label}", _H, "Other studies",
+                    "Table 2, Approach 1 (Fig 2)",
+                    f"{which} of the envelope of Li et al. 2025's learning curves on C4 (205 runs) "
+                    f"(N {label}, their FLOP count)",
+                    printed, f"{printed:.2f} ({iv[0]:.3f}, {iv[1]:.3f})",
+                    _misfitting(params, which), REFIT_HERE, explained="The (Mis)Fitting runs",
+                )
+            )  # fmt: skip
+    e.append(
+        Entry(
+            "hoffmann2022.footnote4.misfitting", _H, "Other studies", "section 3.1, footnote 4",
+            "share of the envelope's points in the last 15% of their run, Li et al. 2025's "
+            "curves (the paper: all of its points, read as 100%)",
+            1.0, "100%", _misfitting("params", "last"), REFIT_HERE,
+            explained="The (Mis)Fitting runs",
+        )
+    )  # fmt: skip
     return e
 
 

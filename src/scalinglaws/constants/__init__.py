@@ -7,3 +7,6 @@ from scalinglaws.constants.besiroglu2024 import BESIROGLU, Besiroglu2024  # noqa
 from scalinglaws.constants.hoffmann2022 import HOFFMANN, Hoffmann2022, ParametricFit  # noqa: E402
 
 __all__ += ["BESIROGLU", "Besiroglu2024", "HOFFMANN", "Hoffmann2022", "ParametricFit"]
+from scalinglaws.constants.llama3 import LLAMA3, Llama3  # noqa: E402
+
+__all__ += ["LLAMA3", "Llama3"]

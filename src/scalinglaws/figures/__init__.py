@@ -123,6 +123,33 @@ CATALOGUE: tuple[FigureInfo, ...] = (
         "measured here, published law",
     ),
     FigureInfo(
+        "cross_study",
+        "07_cross_study",
+        "Hoffmann 2022 Table 2 across data sets",
+        "Approaches 1-3 (runs_fit) on Epoch's Chinchilla points, Llama 3's Fig 2 points, "
+        "(Mis)Fitting's curves (N with and without embeddings) and the runs measured here, "
+        "95% bootstrap intervals; Approach 2's bias on each data set's own grid simulated on "
+        "its own eq 2 fit",
+        "published data, refit here, measured here, published law",
+    ),
+    FigureInfo(
+        "hoffmann2022_fig2_misfitting",
+        "07_cross_study",
+        "Hoffmann 2022 Fig 2 from Li et al. 2025's curves",
+        "Approach 1 envelope (1500 log-spaced FLOPs) over the (Mis)Fitting learning curves, "
+        "N_opt = k C^a with N with and without embeddings, D_opt = k' C^b; Table 2's "
+        "Approach 1 slopes; footnote 4's share of points in the last 15% of their run",
+        "published data, refit here, published law",
+    ),
+    FigureInfo(
+        "kaplan2020_fig2_misfitting",
+        "07_cross_study",
+        "Kaplan 2020 Fig 2 from Li et al. 2025's curves",
+        "the longest cosine horizon of each size (best learning rate): loss against tokens and "
+        "against C = 6 N D (N non-embedding) in PF-days",
+        "published data",
+    ),
+    FigureInfo(
         "kaplan2020_fig12",
         "05_excess_compute_steps",
         "Kaplan 2020 Fig 12",

@@ -27,8 +27,15 @@ import pandas as pd
 from scalinglaws import fitting, runs_data
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures.isoflop import _budget_colours
-from scalinglaws.params import Choice, Integer, Less, ParameterSpec, Real
-from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_LAW, provenance, use_style
+from scalinglaws.params import Choice, Integer, Less, ParameterError, ParameterSpec, Real, Text
+from scalinglaws.plotting import (
+    MEASURED_HERE,
+    PUBLISHED_DATA,
+    PUBLISHED_LAW,
+    REFIT_HERE,
+    provenance,
+    use_style,
+)
 
 NOTEBOOK = "04_c4_github"
 
@@ -36,12 +43,13 @@ PARAMETERS = ParameterSpec(
     notebook=NOTEBOOK,
     params=[
         Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates for a and b"),
+        Text("runs", doc="'measured-here', a runs CSV (docs/runs-schema.md) or a data set name"),
         Real("fraction", lo=0.5, hi=1.0, hi_open=True, doc="share of runs kept per replicate"),
         Integer("seed", lo=0, hi=2**32 - 1, doc="seed of the bootstrap's numpy Generator"),
         Integer("min_points", lo=3, hi=50, doc="runs a budget needs for its parabola"),
         Choice("params_count", options=("total", "non-embedding"), doc="which N to count"),
-        Real("flops_min", lo=1e8, hi=1e20, doc="left end of the FLOPs axes"),
-        Real("flops_max", lo=1e8, hi=1e22, doc="right end of the FLOPs axes"),
+        Real("flops_min", lo=1e8, hi=1e28, doc="left end of the FLOPs axes"),
+        Real("flops_max", lo=1e8, hi=1e30, doc="right end of the FLOPs axes"),
     ],
     constraints=[Less("flops_min", "flops_max")],
 )
@@ -49,6 +57,8 @@ PARAMETERS = ParameterSpec(
 CORPORA = ("prose", "code")
 ROLE = {"prose": "C4", "code": "GitHub"}  # which of the paper's datasets each corpus stands in for
 TITLE = {"prose": "English prose (in C4's role)", "code": "Python code (in GitHub's role)"}
+MEASURED = "measured-here"  # the default `runs`: this project's runs in data/runs/
+OTHER = "runs"  # the corpus name given to the runs of a runs CSV or a registered data set
 LEVEL = 0.80  # interval level: Table 2's 10th to 90th percentiles
 _PARAM_COLUMN = {"total": "params_total", "non-embedding": "params"}
 _KAPLAN_COLOUR = "#d62728"
@@ -56,10 +66,41 @@ _PAPER_COLOUR = "#1f77b4"
 
 
 def published_exponents(corpus: str) -> tuple[float, float]:
-    """Table A2's (a, b) for the dataset ``corpus`` stands in for (C4 for prose, GitHub for code)."""
+    """Table A2's (a, b) for the dataset ``corpus`` stands in for (C4 for prose, GitHub for code);
+    for other runs Table 2's Approach 2 (section 3.2)."""
     table = HOFFMANN.table_a2
+    if corpus not in ROLE:
+        t2 = HOFFMANN.table2.approach2
+        return t2.a, t2.b
     row = {"prose": table.c4, "code": table.github}[corpus]
     return row.a, row.b
+
+
+def _role(corpus: str) -> str:
+    return ROLE.get(corpus, "Table 2, Approach 2")
+
+
+def runs_frame(spec: str) -> tuple[pd.DataFrame, str]:
+    """A runs CSV or registered data set as this family's runs table (one corpus, ``OTHER``):
+    final checkpoints, ``flops_budget`` from the ``budget`` column or the FLOPs clustered."""
+    from scalinglaws import data, runs_fit, runs_schema
+
+    try:
+        table, name = runs_fit.load(spec)
+        runs_schema.check_approach(table, 2)
+    except (runs_schema.RunsSchemaError, data.DataError) as err:
+        raise ParameterError(f"parameter 'runs': {err}") from None
+    final = runs_schema.final_checkpoints(table)
+    labels, budgets = runs_schema.budgets(final)
+    final = final[labels >= 0]
+    frame = pd.DataFrame({
+        "run_id": final.get("run", pd.Series(range(len(final)), index=final.index)).astype(str),
+        "study": "isoflop", "corpus": OTHER, "params_total": final["params"],
+        "params": final.get("params_non_embedding", np.nan), "flops": final["flops"],
+        "flops_budget": np.asarray(budgets, float)[labels[labels >= 0]],
+        "tokens": final["tokens"], "loss_nats": final["loss"], "status": "finished",
+    })  # fmt: skip
+    return frame.reset_index(drop=True), name
 
 
 @dataclass(frozen=True)
@@ -80,6 +121,23 @@ class Analysis:
     fraction: float
     seed: int
     min_points: int
+    source: str = MEASURED  # MEASURED, or the name of the runs CSV / data set
+
+    @property
+    def measured(self) -> bool:
+        return self.source == MEASURED
+
+    def series(self, what: str, fitted: bool = True) -> str:
+        """Legend label of a series drawn from the runs (``fitted``: a fit to them), saying what
+        the runs are: measured here, published data (refit here) or the reader's runs."""
+        from scalinglaws import data
+
+        if self.measured:
+            return provenance(MEASURED_HERE, what)
+        if self.source in data.REGISTRY:
+            kind = REFIT_HERE if fitted else PUBLISHED_DATA
+            return provenance(kind, f"{self.source}: {what}")
+        return f"runs ({self.source}): {what}"
 
 
 def analyse(
@@ -90,6 +148,7 @@ def analyse(
     seed: int = 0,
     min_points: int = 5,
     params_count: str = "total",
+    source: str = MEASURED,
 ) -> Analysis:
     """Approach 2 (Hoffmann 2022 section 3.2, App. C) on each corpus's measured IsoFLOP runs.
 
@@ -99,11 +158,15 @@ def analyse(
     drawn from ``numpy.random.default_rng(seed)``. Raises fitting.FitError naming the corpus when
     fewer than 2 budgets qualify.
     """
-    runs = runs_data.load_runs(study="isoflop") if runs is None else runs
+    if runs is None:
+        runs = runs_data.load_runs(study="isoflop") if source == MEASURED else runs_frame(source)[0]
     column = _PARAM_COLUMN[params_count]
+    if runs[column].isna().all():
+        raise ParameterError(f"parameter 'params_count': the runs have no {params_count} count")
     out = {}
     rng = np.random.default_rng(seed)
-    for corpus in CORPORA:
+    present = [c for c in CORPORA if (runs["corpus"] == c).any()] or [OTHER]
+    for corpus in present:
         g = runs[(runs["study"] == "isoflop") & (runs["corpus"] == corpus)]
         g = g.reset_index(drop=True)
         N = g[column].to_numpy(dtype=float)
@@ -123,7 +186,7 @@ def analyse(
         except (fitting.FitError, ValueError) as err:
             raise fitting.FitError(f"{corpus} IsoFLOP runs: {err}") from err
         out[corpus] = CorpusFit(corpus, g, N, fit)
-    return Analysis(out, params_count, n_bootstrap, fraction, seed, min_points)
+    return Analysis(out, params_count, n_bootstrap, fraction, seed, min_points, source)
 
 
 def budget_table(an: Analysis, corpus: str) -> pd.DataFrame:
@@ -165,7 +228,7 @@ def exponent_table(an: Analysis) -> pd.DataFrame:
         rows.append(
             {
                 "corpus": corpus,
-                "role": ROLE[corpus],
+                "role": _role(corpus),
                 "params_count": an.params_count,
                 "n_budgets": len(fit.profiles),
                 "budgets": " ".join(f"{b:.0e}" for b in fit.used_budgets),
@@ -201,7 +264,9 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
     use_style()
     budgets = sorted({b for cf in an.corpora.values() for b in cf.runs["flops_budget"].unique()})
     colours, _ = _budget_colours(budgets)
-    fig, axes = plt.subplots(2, 3, figsize=(13.5, 8.2), layout="constrained")
+    nrows = len(an.corpora)
+    fig, axes = plt.subplots(nrows, 3, figsize=(13.5, 4.1 * nrows), layout="constrained",
+                             squeeze=False)  # fmt: skip
     C = np.geomspace(flops_min, flops_max, 200)
     nlabel = "Parameters " + (
         "(non-embedding)" if an.params_count == "non-embedding" else "(with embeddings)"
@@ -218,14 +283,14 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
             x = np.linspace(np.log10(N[sel].min()) - 0.1, np.log10(N[sel].max()) + 0.1, 100)
             ax.plot(10**x, np.polyval(p.coef, x), color=colours[p.budget], lw=1.2)
             ax.plot([p.N_opt], [p.L_min], "D", ms=5, mfc="white", mec=colours[p.budget], zorder=4)
-        ax.plot([], [], "o", ms=4, color="0.4", label=provenance(MEASURED_HERE, "final loss"))
-        ax.plot([], [], color="0.4", label=provenance(MEASURED_HERE, "parabola in log N"))
+        ax.plot([], [], "o", ms=4, color="0.4", label=an.series("final loss", fitted=False))
+        ax.plot([], [], color="0.4", label=an.series("parabola in log N"))
         ax.plot([], [], "D", ms=5, mfc="white", mec="0.4", label="vertex: N_opt, L_min")
         ax.set(
             xscale="log",
             xlabel=nlabel,
-            ylabel="Validation loss (nats/byte)",
-            title=f"{TITLE[corpus]}: IsoFLOP profiles",
+            ylabel="Validation loss (nats/byte)" if an.measured else "Validation loss",
+            title=f"{TITLE.get(corpus, 'Runs')}: IsoFLOP profiles",
         )
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + 0.3 * (hi - lo))  # room for the legend above the profiles
@@ -235,7 +300,15 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
         kap = HOFFMANN.table_a2.kaplan
         centre = float(np.exp(np.mean(np.log([p.flops for p in fit.profiles]))))
         for ax, what, law, pub, kexp, sym, ylabel in (
-            (axes[row, 1], "D_opt", fit.D_opt, pb, kap.b, "b", "Tokens (bytes)"),
+            (
+                axes[row, 1],
+                "D_opt",
+                fit.D_opt,
+                pb,
+                kap.b,
+                "b",
+                "Tokens (bytes)" if an.measured else "Tokens",
+            ),
             (axes[row, 2], "N_opt", fit.N_opt, pa, kap.a, "a", nlabel),
         ):
             ax.scatter(
@@ -246,7 +319,7 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
                 edgecolors="black",
                 linewidths=0.5,
                 zorder=4,
-                label=provenance(MEASURED_HERE, "IsoFLOP minima (vertices)"),
+                label=an.series("IsoFLOP minima (vertices)"),
             )
             iv = law.exponent_interval
             ax.plot(
@@ -254,7 +327,7 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
                 law(C),
                 color="0.1",
                 lw=1.4,
-                label=provenance(MEASURED_HERE, f"{sym} = {law.exponent:.2f}{_fmt_interval(iv)}"),
+                label=an.series(f"{sym} = {law.exponent:.2f}{_fmt_interval(iv)}"),
             )
             if iv is not None:
                 lo = _slope_through(C, law, iv[0], centre)
@@ -262,7 +335,13 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
                 ax.fill_between(C, np.minimum(lo, hi), np.maximum(lo, hi), color="0.5",
                                 alpha=0.18, lw=0, label=f"{sym}'s {LEVEL:.0%} bootstrap interval")  # fmt: skip
             for exponent, colour, ls, lw, source in (
-                (pub, _PAPER_COLOUR, "--", 1.2, f"Table A2, {ROLE[corpus]}"),
+                (
+                    pub,
+                    _PAPER_COLOUR,
+                    "--",
+                    1.2,
+                    f"Table A2, {ROLE[corpus]}" if corpus in ROLE else "Hoffmann 2022 Table 2",
+                ),
                 (kexp, _KAPLAN_COLOUR, ":", 1.3, "Kaplan 2020 (Table A2)"),
             ):
                 ax.plot(C, _slope_through(C, law, exponent, centre), color=colour, ls=ls, lw=lw,
@@ -271,7 +350,7 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
                 xscale="log",
                 yscale="log",
                 xlim=(flops_min, flops_max),
-                xlabel="Training FLOPs (exact count)",
+                xlabel="Training FLOPs (exact count)" if an.measured else "Training FLOPs",
                 ylabel=ylabel,
                 title=f"{ylabel.split(' (')[0]} at the IsoFLOP minima",
             )
@@ -293,10 +372,10 @@ def count_comparison(an: Analysis) -> pd.DataFrame:
     Kaplan's): the analysis's own count as fitted, the other refitted with the same settings."""
     runs = pd.concat([cf.runs for cf in an.corpora.values()], ignore_index=True)
     tables = []
-    for count in _PARAM_COLUMN:
+    for count in [c for c, col in _PARAM_COLUMN.items() if runs[col].notna().all()]:
         other = an if count == an.params_count else analyse(
             runs, n_bootstrap=an.n_bootstrap, fraction=an.fraction, seed=an.seed,
-            min_points=an.min_points, params_count=count)  # fmt: skip
+            min_points=an.min_points, params_count=count, source=an.source)  # fmt: skip
         tables.append(exponent_table(other))
     cols = ["corpus", "params_count", "a", "a_p10", "a_p90", "b", "b_p10", "b_p90", "table_a2_a",
             "table_a2_b"]  # fmt: skip
@@ -311,6 +390,8 @@ def loss_comparison(an: Analysis) -> pd.DataFrame:
         corpus: cf.runs.groupby("flops_budget")["loss_nats"].min()
         for corpus, cf in an.corpora.items()
     }
+    if not set(CORPORA) <= set(best):
+        return pd.DataFrame()  # needs both corpora
     shared = sorted(set(best["prose"].index) & set(best["code"].index))
     rows = []
     for C in shared:

@@ -22,7 +22,7 @@ from scalinglaws.constants import BESIROGLU, HOFFMANN, ParametricFit
 from scalinglaws.figures.envelope import fmt_exponent
 from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.params import Integer, Less, ParameterSpec, Real
+from scalinglaws.params import Integer, Less, ParameterError, ParameterSpec, Real, Text
 from scalinglaws.plotting import (
     PUBLISHED_DATA,
     PUBLISHED_LAW,
@@ -38,6 +38,7 @@ PARAMETERS = ParameterSpec(
     notebook=NOTEBOOK,
     params=[
         Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates (Besiroglu: 4000)"),
+        Text("runs", doc="a runs CSV (docs/runs-schema.md) or a registered data set name"),
         Integer("seed", lo=0, hi=2**32 - 1, doc="seed of the bootstrap's numpy Generator"),
         Integer("n_exclude", lo=0, hi=100, doc="highest-loss points dropped (Besiroglu: 5)"),
         Real("isoflop_tol", lo=0.005, hi=0.5, doc="log10-FLOPs distance to join a budget"),
@@ -70,6 +71,21 @@ class Analysis:
     bootstrap: fitting.BootstrapResult | None  # of the summed-Huber fit
     approach2: fitting.Approach2Result  # with 80% (10th-90th pct) bootstrap intervals
     seed: int
+    runs: str = DATA  # the data set's name or the runs CSV's path
+    budgets: tuple[float, ...] = tuple(HOFFMANN.budgets.isoflop)  # Approach 2's budgets, FLOPs
+    label: str = _DATA_LABEL  # legend label of the points
+
+    @property
+    def default(self) -> bool:
+        """True for the paper's data (Epoch's extraction): the figures compare with the paper."""
+        return self.runs == DATA
+
+    @property
+    def loss_norm(self) -> tuple[float, float]:
+        if self.default:
+            return _LOSS_NORM
+        L = self.points["loss_nats"]
+        return float(L.min()) * 0.97, float(L.max()) * 1.03
 
 
 def analyse(
@@ -78,13 +94,19 @@ def analyse(
     n_exclude: int = 5,
     isoflop_tol: float = 0.06,
     min_points: int = 5,
+    runs: str = DATA,
 ) -> Analysis:
-    """Refit Approaches 2 and 3 on the extracted Figure 4 points (Besiroglu 2024 selection).
+    """Refit Approaches 2 and 3 on the extracted Figure 4 points (Besiroglu 2024 selection), or on
+    any runs: ``runs`` is a runs CSV (docs/runs-schema.md) or a registered data set's name.
 
     n_bootstrap replicates (0: none) resample the points for Approach 3's standard errors and
     Approach 2's exponent intervals (at most 2,000 for Approach 2, whose replicates are refitted
-    one by one); both Generators derive from ``seed``.
+    one by one); both Generators derive from ``seed``. n_exclude highest losses are dropped from
+    Epoch's extraction only (Besiroglu 2024); other runs are fitted whole, each run's final
+    checkpoint, grouped into budgets by their ``budget`` column or else by FLOPs (isoflop_tol).
     """
+    if runs != DATA:
+        return _analyse_runs(runs, n_bootstrap, seed, isoflop_tol, min_points)
     df = data.load(DATA)
     if n_exclude:
         df = data.drop_highest_losses(df, n_exclude)
@@ -101,6 +123,37 @@ def analyse(
         n_bootstrap=min(n_bootstrap, 2000), rng=rng2, level=0.80,
     )  # fmt: skip
     return Analysis(df, n_exclude, huber, lik, boot, a2, seed)
+
+
+def _analyse_runs(runs: str, n_bootstrap, seed, isoflop_tol, min_points) -> Analysis:
+    from scalinglaws import runs_fit, runs_schema
+
+    try:
+        table, name = runs_fit.load(runs)
+        runs_schema.check_approach(table, 3)
+        runs_schema.check_approach(table, 2, tol_log10=isoflop_tol)
+    except (runs_schema.RunsSchemaError, data.DataError) as err:
+        raise ParameterError(f"parameter 'runs': {err}") from None
+    final = runs_schema.final_checkpoints(table)
+    df = pd.DataFrame({"params": final["params"], "tokens": final["tokens"],
+                       "flops": final["flops"], "loss_nats": final["loss"]})  # fmt: skip
+    N, D, C, L = fitting.arrays(df)
+    inp = runs_fit.a2_input(final, "params", isoflop_tol)
+    rng3, rng2 = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    huber = fitting.approach3(N, D, L)
+    lik = fitting.approach3(N, D, L, objective="huber_likelihood")
+    boot = None
+    if n_bootstrap:
+        boot = fitting.bootstrap_approach3(N, D, L, n_bootstrap=n_bootstrap, rng=rng3,
+                                           full_fit=huber)  # fmt: skip
+    a2 = fitting.approach2(
+        inp.N, inp.C, inp.L, budgets=inp.budgets, tol_log10=inp.tol_log10, min_points=min_points,
+        n_bootstrap=min(n_bootstrap, 2000), rng=rng2, level=0.80, D=inp.D,
+    )  # fmt: skip
+    kind = PUBLISHED_DATA if runs in data.REGISTRY else "runs"
+    label = provenance(kind, name) if kind == PUBLISHED_DATA else f"runs ({name})"
+    return Analysis(df, 0, huber, lik, boot, a2, seed, runs, tuple(float(b) for b in inp.budgets),
+                    label)  # fmt: skip
 
 
 # ---- tables -------------------------------------------------------------------------------------
@@ -226,6 +279,19 @@ def budget_table(an: Analysis) -> pd.DataFrame:
 # ---- figures ------------------------------------------------------------------------------------
 
 
+def _point_budgets(an: Analysis):
+    """(labels, nominal budgets) of the analysis's points, as Approach 2 grouped them."""
+    if an.default:
+        return fitting.isoflop_groups(an.points["flops"], HOFFMANN.budgets.isoflop,
+                                      an.approach2.tol_log10)  # fmt: skip
+    from scalinglaws import runs_fit, runs_schema
+
+    table, _ = runs_fit.load(an.runs)
+    final = runs_schema.final_checkpoints(table)
+    labels, budgets = runs_schema.budgets(final, an.approach2.tol_log10)
+    return labels, np.asarray(budgets, float)
+
+
 def _budget_colours(budgets):
     norm = LogNorm(min(budgets), max(budgets))
     cmap = plt.get_cmap(_BUDGET_CMAP)
@@ -238,9 +304,8 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
     use_style()
     a2 = an.approach2
     budgets = [p.budget for p in a2.profiles]
-    colours, norm = _budget_colours(HOFFMANN.budgets.isoflop)
-    labels, nominal = fitting.isoflop_groups(an.points["flops"], HOFFMANN.budgets.isoflop,
-                                             a2.tol_log10)  # fmt: skip
+    colours, norm = _budget_colours(an.budgets)
+    labels, nominal = _point_budgets(an)
     fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.3), layout="constrained")
     ax = axes[0]
     N = an.points["params"].to_numpy()
@@ -253,7 +318,7 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
         x = np.linspace(np.log10(N[sel].min()) - 0.1, np.log10(N[sel].max()) + 0.1, 100)
         ax.plot(10**x, np.polyval(p.coef, x), color=colours[p.budget], lw=1.2)
         ax.plot([p.N_opt], [p.L_min], "o", ms=5, mfc="white", mec=colours[p.budget], zorder=4)
-    ax.scatter([], [], s=12, color="0.4", label=_DATA_LABEL)
+    ax.scatter([], [], s=12, color="0.4", label=an.label)
     ax.plot([], [], color="0.4", label=provenance(REFIT_HERE, "parabola in log N per budget"))
     ax.set(xscale="log", xlabel="Parameters", ylabel="Training loss (nats/token)",
            title="IsoFLOP profiles")  # fmt: skip
@@ -276,7 +341,12 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
             s=22,
             c=[colours[b] for b in budgets],
             zorder=3,
-            label=provenance(REFIT_HERE, "IsoFLOP minima of the published points"),
+            label=provenance(
+                REFIT_HERE,
+                "IsoFLOP minima of the published points"
+                if an.default
+                else f"IsoFLOP minima of the {an.label}",
+            ),
         )
         iv = law.exponent_interval
         ivs = f" [{iv[0]:.3f}, {iv[1]:.3f}]" if iv is not None else ""
@@ -339,17 +409,18 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
 def _contour_panel(fig, ax, fit: ParametricFit, an: Analysis, title, flops_min, flops_max,
                    budgets, show_points: bool = True):  # fmt: skip
     lc = np.linspace(np.log10(flops_min), np.log10(flops_max), 240)
-    ln = np.linspace(7, 12.5, 240)
+    n_lo, n_hi = _size_range(an)
+    ln = np.linspace(n_lo, n_hi, 240)
     CC, NN = np.meshgrid(10**lc, 10**ln)
     LL = ch.loss(NN, ch.tokens_for_flops(CC, NN), fit)
-    lo, hi = _LOSS_NORM
+    lo, hi = an.loss_norm
     norm = LogNorm(lo, hi)
-    levels = np.geomspace(1.9, hi, 14)
+    levels = np.geomspace(1.9 if an.default else lo * 1.01, hi, 14)
     ax.contour(CC, NN, LL, levels=levels, cmap=_LOSS_CMAP, norm=norm, linewidths=0.8)
     if show_points:
         pts = an.points
         ax.scatter(pts["flops"], pts["params"], c=pts["loss_nats"], cmap=_LOSS_CMAP, norm=norm,
-                   s=9, edgecolors="0.2", linewidths=0.2, zorder=3, label=_DATA_LABEL)  # fmt: skip
+                   s=9, edgecolors="0.2", linewidths=0.2, zorder=3, label=an.label)  # fmt: skip
     ax.plot(10**lc, ch.optimal_N(10**lc, fit), color="#1f77b4", lw=1.6,
             label=f"{title.split(' (')[0]}: efficient frontier (eq 4)")  # fmt: skip
     for b in budgets:
@@ -358,17 +429,26 @@ def _contour_panel(fig, ax, fit: ParametricFit, an: Analysis, title, flops_min, 
     ax.axvline(GOPHER, color=_GOPHER_COLOUR, lw=0.8, ls=":")
     ax.plot([GOPHER], [ng], "*", ms=11, color=_GOPHER_COLOUR, mec="k", mew=0.5, zorder=5,
             label=f"Gopher budget: {ng / 1e9:.0f}B parameters")  # fmt: skip
-    ax.set(xscale="log", yscale="log", xlim=(flops_min, flops_max), ylim=(10**7, 10**12.5),
+    ax.set(xscale="log", yscale="log", xlim=(flops_min, flops_max), ylim=(10**n_lo, 10**n_hi),
            xlabel="FLOPs", ylabel="Parameters", title=title)  # fmt: skip
     ax.legend(loc="upper left", fontsize=6.8)
     return norm
 
 
+def _size_range(an: Analysis) -> tuple[float, float]:
+    """log10 of the parameter axis of Fig 4: the paper's 1e7-10^12.5, or the runs' own +-1 dex."""
+    if an.default:
+        return 7.0, 12.5
+    lN = np.log10(an.points["params"].to_numpy())
+    return float(np.floor(lN.min()) - 1), float(np.ceil(lN.max()) + 1.5)
+
+
 def _slices_panel(ax, fit: ParametricFit, an: Analysis, budgets, colours, title, labels, nominal):
     N = an.points["params"].to_numpy()
     L = an.points["loss_nats"].to_numpy()
+    n_lo, n_hi = _size_range(an)
     for b in budgets:
-        n = np.geomspace(1e7, 10**12.5, 300)
+        n = np.geomspace(10**n_lo, 10**n_hi, 300)
         ax.plot(n, ch.loss(n, ch.tokens_for_flops(b, n), fit), color=colours[b], lw=1.2)
         nb = float(ch.optimal_N(b, fit))
         lb = float(ch.optimal_loss(b, fit))
@@ -378,10 +458,15 @@ def _slices_panel(ax, fit: ParametricFit, an: Analysis, budgets, colours, title,
         if b in list(nominal):
             sel = labels == list(nominal).index(b)
             ax.scatter(N[sel], L[sel], s=9, color=colours[b], zorder=3)
-    ax.scatter([], [], s=9, color="0.4", label=_DATA_LABEL)
+    ax.scatter([], [], s=9, color="0.4", label=an.label)
     kind = title.split(": ", 1)[-1].split(" (")[0]
     ax.plot([], [], color="0.4", label=f"{kind}: eq 2 along each IsoFLOP slice (label: FLOPs)")
-    ax.set(xscale="log", xlim=(1e7, 10**12.5), ylim=(1.75, 4.0), xlabel="Parameters",
+    if an.default:
+        ylim = (1.75, 4.0)
+    else:
+        span = float(L.max() - L.min())
+        ylim = (float(L.min()) - 0.15 * span, float(L.max()) + 0.3 * span)
+    ax.set(xscale="log", xlim=(10**n_lo, 10**n_hi), ylim=ylim, xlabel="Parameters",
            ylabel="Loss (nats/token)", title=title)  # fmt: skip
     ax.legend(loc="upper right", fontsize=6.8)
 
@@ -391,15 +476,20 @@ def figure4(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
     contours of eq 2 over FLOPs x parameters with the efficient frontier, dashed IsoFLOP lines and
     the points coloured by loss (left); loss along the IsoFLOP slices (right)."""
     use_style()
-    budgets = list(HOFFMANN.budgets.isoflop[::2]) + [GOPHER]
+    budgets = list(an.budgets[::2]) + [GOPHER]
     colours, _ = _budget_colours(budgets)
     colours[GOPHER] = _GOPHER_COLOUR
-    labels, nominal = fitting.isoflop_groups(an.points["flops"], HOFFMANN.budgets.isoflop,
-                                             an.approach2.tol_log10)  # fmt: skip
+    labels, nominal = _point_budgets(an)
     fig, axes = plt.subplots(2, 2, figsize=(11.5, 9.0), layout="constrained")
     fits = (
         (HOFFMANN.approach3_tex, provenance(PUBLISHED_LAW, "Hoffmann 2022 eq 2, TeX values")),
-        (an.likelihood.fit, provenance(REFIT_HERE, "eq 2 on the published points")),
+        (
+            an.likelihood.fit,
+            provenance(
+                REFIT_HERE,
+                "eq 2 on the published points" if an.default else f"eq 2 on the {an.label}",
+            ),
+        ),
     )
     for row, (fit, name) in enumerate(fits):
         norm = _contour_panel(fig, axes[row, 0], fit, an, name, flops_min, flops_max,
@@ -409,8 +499,9 @@ def figure4(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
     cbar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=_LOSS_CMAP), ax=axes[:, 0],
                         pad=0.01, shrink=0.6)  # fmt: skip
     cbar.set_label("Loss (nats/token)")
-    cbar.ax.set_yticks([2, 3, 4, 5], ["2", "3", "4", "5"])
-    cbar.ax.minorticks_off()
+    if an.default:
+        cbar.ax.set_yticks([2, 3, 4, 5], ["2", "3", "4", "5"])
+        cbar.ax.minorticks_off()
     return fig
 
 

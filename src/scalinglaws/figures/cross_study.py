@@ -1,0 +1,97 @@
+"""Every data set through the same methods: the cross-study figure (drawing only).
+
+The numbers come from :mod:`scalinglaws.studies` (no plotting there): a and b with bootstrap
+intervals for each data set, approach and count of N, and Approach 2's bias on each data set's own
+grid. Left panel: a with its interval per row, beside Hoffmann 2022 Table 2's and Kaplan's values.
+Right panel: Approach 2's a on the noise-free simulation of each data set's grid minus the true
+beta / (alpha + beta) of the surface it was simulated from.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from scalinglaws.constants import HOFFMANN
+from scalinglaws.params import Integer, ParameterSpec
+from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE, provenance, use_style
+
+NOTEBOOK = "07_cross_study"
+
+PARAMETERS = ParameterSpec(
+    notebook=NOTEBOOK,
+    params=[
+        Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates per row"),
+        Integer("seed", lo=0, hi=2**32 - 1, doc="seed of each row's numpy Generator"),
+    ],
+)
+
+_APPROACH_MARKER = {1: "s", 2: "o", 3: "D"}
+_KIND_COLOUR = {REFIT_HERE: "#1f77b4", MEASURED_HERE: "#d62728"}
+_SHORT = {
+    "epoch-chinchilla-fig4": "Chinchilla (Epoch extraction)",
+    "llama3-isoflops": "Llama 3 (Fig 2 points)",
+    "misfitting-scaling-results": "(Mis)Fitting (Li et al. 2025)",
+    "measured-here-prose": "this project, prose",
+    "measured-here-code": "this project, code",
+}
+
+
+def _kind(row) -> str:
+    return MEASURED_HERE if row["provenance"].startswith("measured here") else REFIT_HERE
+
+
+def _label(row) -> str:
+    n = "" if row["params"] == "total" else ", N non-emb."
+    return f"{_SHORT.get(row['dataset'], row['dataset'])}: Approach {row['approach']}{n}"
+
+
+def figure(table: pd.DataFrame, bias: pd.DataFrame):
+    """Two panels: a with intervals per (data set, approach, N count); Approach 2's bias."""
+    use_style()
+    fig, (ax, bx) = plt.subplots(
+        1, 2, figsize=(13, 0.32 * len(table) + 3.2), gridspec_kw={"width_ratios": [3, 1.6]}
+    )
+    y = np.arange(len(table))[::-1]
+    for yi, (_, r) in zip(y, table.iterrows(), strict=True):
+        colour = _KIND_COLOUR[_kind(r)]
+        if np.isfinite(r["a_lo"]):
+            ax.plot([r["a_lo"], r["a_hi"]], [yi, yi], color=colour, lw=2, solid_capstyle="butt")
+        ax.plot(r["a"], yi, _APPROACH_MARKER[int(r["approach"])], color=colour, ms=6)
+    t2 = HOFFMANN.table2
+    ax.axvline(t2.approach1.a, color="0.3", ls="--", lw=1,
+               label=provenance(PUBLISHED_LAW, f"Hoffmann 2022 Table 2, a = {t2.approach1.a:.2f}"))  # fmt: skip
+    ax.axvline(t2.kaplan.a, color="0.3", ls=":", lw=1,
+               label=provenance(PUBLISHED_LAW, f"Kaplan 2020 via Table 2, a = {t2.kaplan.a:.2f}"))  # fmt: skip
+    ax.set_yticks(y, [_label(r) for _, r in table.iterrows()], fontsize=8)
+    ax.set_xlabel(r"$a$ in $N_\mathrm{opt} \propto C^a$")
+    level = table["level"].dropna()
+    pct = f"{100 * level.iloc[0]:g}% bootstrap interval" if len(level) else "no bootstrap"
+    for kind, colour in _KIND_COLOUR.items():
+        what = "published data, refit here" if kind == REFIT_HERE else kind
+        ax.plot([], [], color=colour, lw=2, label=f"{what} ({pct})")
+    for approach, marker in _APPROACH_MARKER.items():
+        ax.plot([], [], marker, color="0.4", label=f"Approach {approach}")
+    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.45, -0.07), ncol=2,
+              frameon=False)  # fmt: skip
+    ax.set_title("Compute-optimal exponent a, every data set and approach", fontsize=10)
+    yb = np.arange(len(bias))[::-1]
+    colours = [_KIND_COLOUR[MEASURED_HERE if d.startswith("measured") else REFIT_HERE]
+               for d in bias["dataset"]]  # fmt: skip
+    bx.barh(yb, bias["bias"], color=colours, height=0.6)
+    bx.axvline(0, color="0.3", lw=1)
+    for yi, v in zip(yb, bias["bias"], strict=True):
+        # right of the bar's end, or of zero for a negative bar: clear of the tick labels
+        bx.annotate(f"{v:+.4f}", (max(v, 0.0), yi), xytext=(4, 0), textcoords="offset points",
+                    va="center", ha="left", fontsize=8)  # fmt: skip
+    lo, hi = float(min(bias["bias"].min(), 0)), float(max(bias["bias"].max(), 0))
+    bx.set_xlim(lo - 0.3 * (hi - lo), hi + 0.3 * (hi - lo))
+    labels = [f"{_SHORT.get(d, d)}{'' if p == 'total' else ', N non-emb.'}"
+              for d, p in zip(bias["dataset"], bias["params"], strict=True)]  # fmt: skip
+    bx.set_yticks(yb, labels, fontsize=8)
+    bx.set_xlabel(r"Approach 2's $a$ minus $\beta/(\alpha+\beta)$")
+    bx.set_title("Approach 2's bias on each data set's own grid\n"
+                 "(noise-free, on its own Approach 3 fit)", fontsize=10)  # fmt: skip
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,343 @@
+"""Hoffmann et al. 2022's three approaches on any table of runs in the runs schema; no plotting.
+
+:func:`load` takes a path to a runs CSV or the name of a registered data set, :func:`fit` runs
+Approach 1, 2 or 3 (with an optional bootstrap over runs) and returns a JSON-ready dict, and
+:func:`predict` gives the compute-optimal allocation and loss at a FLOP budget under such a saved
+fit, with intervals from the bootstrap fits (and, for the loss, resampled residuals).
+
+Conventions (the same for every data set): N is ``params`` (total, with embeddings) unless
+``params="params_non_embedding"``; C is ``flops`` (6 N D where the table has none, said in
+``flops``); Approaches 2 and 3 use each run's final checkpoint; intervals are bootstrap
+percentile intervals at ``level`` over runs resampled with replacement.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scalinglaws import fitting, runs_schema
+from scalinglaws.runs_schema import RunsSchemaError
+
+PARAMS_COLUMNS = ("params", "params_non_embedding")
+LAST_FRACTION = 0.15  # Hoffmann 2022 footnote 4: envelope points in the last 15% of training
+FIT_FORMAT = "scalinglaws-fit/1"
+
+
+def load(spec: str | Path) -> tuple[pd.DataFrame, str]:
+    """(validated runs table, its label) for a registered data set name or a CSV path."""
+    from scalinglaws import data
+
+    text = str(spec)
+    if text in data.REGISTRY:
+        return data.load_runs(text), text
+    if not Path(text).exists():
+        raise RunsSchemaError(
+            f"--runs must be a runs CSV file or one of the registered data sets "
+            f"({', '.join(sorted(data.REGISTRY))}), got {text!r}"
+        )
+    return runs_schema.read_csv(text), Path(text).name
+
+
+def _interval(reps: np.ndarray, level: float) -> tuple[float, float]:
+    q = 100 * (1 - level) / 2
+    lo, hi = np.percentile(reps, [q, 100 - q])
+    return float(lo), float(hi)
+
+
+def _summary(names, reps: np.ndarray, level: float) -> dict:
+    reps = np.asarray(reps, dtype=float).reshape(-1, len(names))
+    return {
+        "se": {k: float(np.std(reps[:, i], ddof=1)) for i, k in enumerate(names)},
+        "interval": {k: _interval(reps[:, i], level) for i, k in enumerate(names)},
+    }
+
+
+def _check_params(runs: pd.DataFrame, params: str) -> None:
+    if params not in PARAMS_COLUMNS:
+        raise RunsSchemaError(f"params must be one of {', '.join(PARAMS_COLUMNS)}, got {params!r}")
+    if params not in runs.columns:
+        raise RunsSchemaError(f"column '{params}' is missing: it is needed to count N that way")
+
+
+# ---- Approach 3 ---------------------------------------------------------------------------------
+
+
+def _approach3(final, params, n_boot, rng, level) -> dict:
+    N, D, L = (final[c].to_numpy(float) for c in (params, "tokens", "loss"))
+    res = fitting.approach3(N, D, L)
+    a, b = res.fit.a, res.fit.b
+    pred = res.E + res.A / N**res.alpha + res.B / D**res.beta
+    out = {
+        "estimate": {**res.as_dict(), "a": a, "b": b},
+        "residuals_log": (np.log(L) - np.log(pred)).tolist(),  # log L - log L_hat, per run
+    }
+    if n_boot:
+        boot = fitting.bootstrap_approach3(N, D, L, n_bootstrap=n_boot, rng=rng, full_fit=res)
+        A, B, E, al, be = boot.replicates.T
+        ab = np.column_stack([be / (al + be), al / (al + be)])
+        reps = np.column_stack([boot.replicates, ab])
+        names = (*fitting.PARAM_NAMES, "a", "b")
+        out["bootstrap"] = {"n": n_boot, "n_failed": boot.n_failed, "level": level,
+                            **_summary(names, reps, level),
+                            "replicates": {"names": list(fitting.PARAM_NAMES),
+                                           "values": boot.replicates.tolist()}}  # fmt: skip
+    return out
+
+
+# ---- Approach 2 ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class A2Input:
+    """What Approach 2 needs: N, C, L, D per run and the runs' budget labels."""
+
+    N: np.ndarray
+    C: np.ndarray  # the budget a run belongs to (nominal) when the table says, else its FLOPs
+    L: np.ndarray
+    D: np.ndarray
+    budgets: np.ndarray
+    tol_log10: float
+
+
+def a2_input(final: pd.DataFrame, params: str = "params", tol_log10: float = 0.06) -> A2Input:
+    """Approach 2's arrays from final checkpoints: budgets from ``budget`` or clustered FLOPs."""
+    labels, budgets = runs_schema.budgets(final, tol_log10)
+    keep = labels >= 0
+    f = final[keep]
+    C = budgets[labels[keep]] if "budget" in final.columns else f["flops"].to_numpy(float)
+    # with a budget column every run is grouped by it exactly (tolerance well below any gap)
+    tol = 1e-6 if "budget" in final.columns else tol_log10
+    return A2Input(f[params].to_numpy(float), np.asarray(C, float), f["loss"].to_numpy(float),
+                   f["tokens"].to_numpy(float), np.asarray(budgets, float), tol)  # fmt: skip
+
+
+def approach2(inp: A2Input, min_points: int, D_given: bool = True) -> fitting.Approach2Result:
+    return fitting.approach2(inp.N, inp.C, inp.L, budgets=inp.budgets, tol_log10=inp.tol_log10,
+                             min_points=min_points, D=inp.D if D_given else None)  # fmt: skip
+
+
+def _approach2(final, params, n_boot, rng, level, min_points, tol_log10) -> dict:
+    inp = a2_input(final, params, tol_log10)
+    res = approach2(inp, min_points)
+    out = {
+        "a": res.a,
+        "b": res.b,
+        "N_opt": {"k": res.N_opt.k, "exponent": res.a},
+        "D_opt": {"k": res.D_opt.k, "exponent": res.b},
+        "budgets_used": list(res.used_budgets),
+        "budgets_skipped": {f"{k:.4g}": v for k, v in res.skipped.items()},
+        "vertices": [{"budget": p.budget, "flops": p.flops, "N_opt": p.N_opt, "D_opt": p.D_opt,
+                      "L_min": p.L_min, "n_points": p.n_points} for p in res.profiles],
+    }  # fmt: skip
+    if n_boot:
+        reps, failed = [], 0
+        n = inp.N.size
+        for _ in range(n_boot):
+            i = rng.integers(0, n, n)
+            sub = A2Input(inp.N[i], inp.C[i], inp.L[i], inp.D[i], inp.budgets, inp.tol_log10)
+            try:
+                with warnings.catch_warnings():  # a resample may repeat a budget's few sizes
+                    warnings.simplefilter("ignore", np.exceptions.RankWarning)
+                    r = approach2(sub, min_points)
+            except fitting.FitError:
+                failed += 1
+                continue
+            reps.append((r.a, r.b, r.N_opt.k, r.D_opt.k))
+        out["bootstrap"] = _boot_powerlaws(reps, n_boot, failed, level)
+    return out
+
+
+def _boot_powerlaws(reps, n_boot, failed, level) -> dict:
+    reps = np.asarray(reps, float).reshape(-1, 4)
+    if len(reps) < 2:
+        raise fitting.FitError(f"bootstrap: {failed} of {n_boot} replicates failed")
+    return {"n": n_boot, "n_failed": failed, "level": level,
+            **_summary(("a", "b", "N_opt_k", "D_opt_k"), reps, level),
+            "replicates": {"names": ["a", "b", "N_opt_k", "D_opt_k"],
+                           "values": reps.tolist()}}  # fmt: skip
+
+
+# ---- Approach 1 ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Approach 1 on a runs table: the envelope fit and where its points lie in their runs."""
+
+    result: fitting.Approach1Result
+    flops_range: tuple[float, float]
+    runs: pd.DataFrame  # one row per curve: run, params, flops_final
+    position: np.ndarray  # per envelope point: its FLOPs / its run's final FLOPs
+
+    @property
+    def last_fraction(self) -> float:
+        """Share of envelope points in the last 15% of their run (Hoffmann 2022 footnote 4)."""
+        return float(np.mean(self.position >= 1 - LAST_FRACTION))
+
+
+def _curve_table(runs: pd.DataFrame, params: str):
+    order = "step" if "step" in runs.columns else "tokens"
+    rows, tuples = [], []
+    for run, g in runs.sort_values(["run", order]).groupby("run", sort=True):
+        if len(g) < runs_schema.MIN_CHECKPOINTS_A1:
+            continue
+        g = g.sort_values("flops")
+        C = g["flops"].to_numpy(float)
+        if np.any(np.diff(C) <= 0):
+            raise RunsSchemaError(
+                f"column 'flops' must increase along run {run!r} (one value per checkpoint)"
+            )
+        rows.append({"run": run, "params": float(g[params].iloc[0]), "flops_final": C[-1]})
+        tuples.append((float(g[params].iloc[0]), C, g["loss"].to_numpy(float),
+                       g["tokens"].to_numpy(float)))  # fmt: skip
+    return pd.DataFrame(rows), tuples
+
+
+def envelope_range(table: pd.DataFrame, min_sizes: int = 3) -> tuple[float, float]:
+    """FLOPs over which the envelope is fitted: from the earliest end of any run (before it
+    every candidate is mid-schedule) to the largest FLOPs ``min_sizes`` distinct sizes reach."""
+    reach = table.groupby("params")["flops_final"].max().sort_values(ascending=False)
+    if len(reach) < min_sizes:
+        raise fitting.FitError(f"the envelope needs runs of >= {min_sizes} sizes, got {len(reach)}")
+    lo, hi = float(table["flops_final"].min()), float(reach.iloc[min_sizes - 1])
+    if not lo < hi:
+        raise fitting.FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
+    return lo, hi
+
+
+def envelope(runs: pd.DataFrame, params: str = "params", min_sizes: int = 3) -> Envelope:
+    """Approach 1 (section 3.1) on the curves of a runs table, fitted over :func:`envelope_range`."""
+    table, tuples = _curve_table(runs, params)
+    rng_ = envelope_range(table, min_sizes)
+    res = fitting.approach1(tuples, flops_range=rng_)
+    pos = res.flops / table["flops_final"].to_numpy()[res.curve]
+    return Envelope(res, rng_, table, pos)
+
+
+def _approach1(runs, params, n_boot, rng, level, min_sizes) -> dict:
+    env = envelope(runs, params, min_sizes)
+    res = env.result
+    out = {
+        "a": res.N_opt.exponent,
+        "b": res.D_opt.exponent,
+        "N_opt": {"k": res.N_opt.k, "exponent": res.N_opt.exponent},
+        "D_opt": {"k": res.D_opt.k, "exponent": res.D_opt.exponent},
+        "flops_range": list(env.flops_range),
+        "n_curves": len(env.runs),
+        "last_15pct_fraction": env.last_fraction,
+    }
+    if n_boot:
+        _, tuples = _curve_table(runs, params)
+        reps, failed = [], 0
+        for _ in range(n_boot):
+            pick = rng.integers(0, len(tuples), len(tuples))
+            try:
+                r = fitting.approach1([tuples[j] for j in pick], flops_range=env.flops_range)
+            except (fitting.FitError, ValueError):
+                failed += 1
+                continue
+            reps.append((r.N_opt.exponent, r.D_opt.exponent, r.N_opt.k, r.D_opt.k))
+        out["bootstrap"] = _boot_powerlaws(reps, n_boot, failed, level)
+    return out
+
+
+# ---- the entry points ---------------------------------------------------------------------------
+
+
+def fit(
+    runs: pd.DataFrame,
+    approach: int,
+    *,
+    n_bootstrap: int = 0,
+    seed: int = 0,
+    level: float = 0.95,
+    params: str = "params",
+    min_points: int = 5,
+    tol_log10: float = 0.06,
+    min_sizes: int = 3,
+    label: str = "runs",
+) -> dict:
+    """Approach ``approach`` on a validated runs table; a JSON-ready dict (see docs/runs-schema.md).
+
+    n_bootstrap replicates resample runs with replacement (Approach 1: whole curves); intervals
+    are percentiles at ``level``. The Generator is ``numpy.random.default_rng(seed)``.
+    """
+    _check_params(runs, params)
+    runs_schema.check_approach(runs, approach, tol_log10=tol_log10)
+    rng = np.random.default_rng(seed)
+    final = runs_schema.final_checkpoints(runs)
+    head = {"format": FIT_FORMAT, "runs": label, "approach": approach, "params": params,
+            "n_runs": int(len(final)), "n_rows": int(len(runs)),
+            "flops": runs_schema.flops_note(runs), "seed": seed}  # fmt: skip
+    if approach == 3:
+        body = _approach3(final, params, n_bootstrap, rng, level)
+    elif approach == 2:
+        body = _approach2(final, params, n_bootstrap, rng, level, min_points, tol_log10)
+    else:
+        body = _approach1(runs, params, n_bootstrap, rng, level, min_sizes)
+    return {**head, **body}
+
+
+def _optimum(E, A, B, alpha, beta, C):
+    """Hoffmann 2022 eq 4: N_opt, D_opt and the loss there under C = 6 N D (arrays broadcast)."""
+    G = (alpha * A / (beta * B)) ** (1.0 / (alpha + beta))
+    a, b = beta / (alpha + beta), alpha / (alpha + beta)
+    N = G * (C / 6.0) ** a
+    D = (C / 6.0) ** b / G
+    return N, D, E + A / N**alpha + B / D**beta
+
+
+def predict(saved: dict, flops: float, *, seed: int = 0, level: float = 0.95) -> dict:
+    """Allocation and loss at ``flops`` under a saved :func:`fit` result.
+
+    Approach 3: eq 4 at the estimate; the allocation's confidence interval from the bootstrap
+    fits, the loss's prediction interval from the bootstrap fits each times a residual resampled
+    from the fit's log residuals (so it covers a new run's loss, not only the law's). Approaches 1
+    and 2 give the allocation from their power laws (intervals from their bootstrap) and no loss.
+    """
+    if not isinstance(saved, dict) or saved.get("format") != FIT_FORMAT:
+        raise RunsSchemaError(
+            f"--fit must be a JSON file written by `scalinglaws fit --json` (format {FIT_FORMAT})"
+        )
+    approach = saved.get("approach")
+    out = {"flops": flops, "approach": approach, "runs": saved.get("runs"),
+           "params": saved.get("params"), "level": level}  # fmt: skip
+    boot = saved.get("bootstrap")
+    rng = np.random.default_rng(seed)
+    if approach == 3:
+        e = saved["estimate"]
+        N, D, L = _optimum(e["E"], e["A"], e["B"], e["alpha"], e["beta"], flops)
+        out.update(N_opt=float(N), D_opt=float(D), tokens_per_param=float(D / N), loss=float(L))
+        if boot:
+            reps = np.asarray(boot["replicates"]["values"], float)
+            names = boot["replicates"]["names"]
+            cols = {k: reps[:, names.index(k)] for k in ("E", "A", "B", "alpha", "beta")}
+            Nr, Dr, Lr = _optimum(cols["E"], cols["A"], cols["B"], cols["alpha"], cols["beta"],
+                                  flops)  # fmt: skip
+            res = np.asarray(saved["residuals_log"], float)
+            Lp = Lr * np.exp(res[rng.integers(0, res.size, Lr.size)])
+            out["interval"] = {"N_opt": _interval(Nr, level), "D_opt": _interval(Dr, level),
+                               "loss_confidence": _interval(Lr, level),
+                               "loss_prediction": _interval(Lp, level)}  # fmt: skip
+        return out
+    if approach in (1, 2):
+        Nl, Dl = saved["N_opt"], saved["D_opt"]
+        N = Nl["k"] * flops ** Nl["exponent"]
+        D = Dl["k"] * flops ** Dl["exponent"]
+        out.update(N_opt=N, D_opt=D, tokens_per_param=D / N, loss=None,
+                   note="Approaches 1 and 2 fit the allocation only; the loss needs Approach 3")  # fmt: skip
+        if boot:
+            reps = np.asarray(boot["replicates"]["values"], float)
+            names = boot["replicates"]["names"]
+            col = {k: reps[:, names.index(k)] for k in names}
+            out["interval"] = {
+                "N_opt": _interval(col["N_opt_k"] * flops ** col["a"], level),
+                "D_opt": _interval(col["D_opt_k"] * flops ** col["b"], level),
+            }
+        return out
+    raise RunsSchemaError(f"--fit: 'approach' must be 1, 2 or 3, got {approach!r}")

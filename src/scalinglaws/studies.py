@@ -1,0 +1,283 @@
+"""Every data set through the same methods: Llama 3, (Mis)Fitting, Chinchilla (Epoch's extraction)
+and the runs measured here, in the runs schema, fitted by :mod:`scalinglaws.runs_fit`; no plotting.
+
+- :func:`llama3_approach2_tokens`: Llama 3's own procedure (section 3.2.1): a second-degree
+  polynomial of the loss in log tokens per IsoFLOP curve, its minimum, and D*(C) = A C^alpha.
+- :func:`cross_study`: a and b with bootstrap intervals for every data set and approach the data
+  allow, one row each, labelled with the data's provenance (``data/derived/cross_study.csv``).
+- :func:`approach2_bias`: each data set's own grid simulated on its own fitted L(N, D) (Approach 3),
+  Approach 2 run on the simulation, and how far its a lands from beta / (alpha + beta).
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from scalinglaws import fitting, runs_fit, runs_schema
+
+LEVEL = 0.95  # every interval of the cross-study table: 2.5th to 97.5th bootstrap percentiles
+LLAMA3 = "llama3-isoflops"
+MISFITTING = "misfitting-scaling-results"
+EPOCH = "epoch-chinchilla-fig4"
+EPOCH_EXCLUDED = 5  # Besiroglu 2024 drop the 5 highest losses
+MEASURED_PROSE = "measured-here-prose"
+MEASURED_CODE = "measured-here-code"
+
+PROVENANCE = {
+    EPOCH: "published data: Besiroglu et al. 2024's extraction of Hoffmann et al. 2022 Fig 4 "
+    "(240 of 245 points)",
+    LLAMA3: "published data: points of Llama 3 Fig 2 (arXiv:2407.21783) extracted from the figure; "
+    "N = C / (6 D)",
+    MISFITTING: "published data: Li et al. 2025 (ICLR) learning curves on C4, 224 of 240 runs",
+    MEASURED_PROSE: "measured here: this project's byte-level runs on English prose (data/runs/)",
+    MEASURED_CODE: "measured here: this project's byte-level runs on Python code (data/runs/)",
+}
+
+
+# ---- data sets in the runs schema ---------------------------------------------------------------
+
+
+def measured_runs(corpus: str, curves: bool = False) -> pd.DataFrame:
+    """This project's runs on ``corpus`` in the runs schema.
+
+    ``curves=False``: the final result of each IsoFLOP run (budget = its planned FLOPs).
+    ``curves=True``: every validation point of the prose runs of both studies (Approach 1).
+    N is counted with embeddings (``params``) and without (``params_non_embedding``).
+    """
+    from scalinglaws import runs_data
+
+    if curves:
+        c = runs_data.load_curves()
+        c = c[(c["corpus"] == corpus) & c["study"].isin(["isoflop", "curves"])]
+        non_emb = runs_data.load_runs().set_index("run_id")["params"]
+        frame = pd.DataFrame({"run": c["run_id"], "step": c["step"], "params": c["params_total"],
+                              "params_non_embedding": c["run_id"].map(non_emb),
+                              "tokens": c["tokens"], "flops": c["flops"],
+                              "loss": c["loss_nats"]})  # fmt: skip
+        return runs_schema.validate(frame[frame["step"] > 0], source=f"{corpus} curves")
+    r = runs_data.load_runs(study="isoflop")
+    r = r[(r["corpus"] == corpus) & (r["status"] == "finished")]
+    frame = pd.DataFrame({"run": r["run_id"], "params": r["params_total"],
+                          "params_non_embedding": r["params"], "tokens": r["tokens"],
+                          "flops": r["flops"], "loss": r["loss_nats"],
+                          "budget": r["flops_budget"]})  # fmt: skip
+    return runs_schema.validate(frame, source=f"{corpus} IsoFLOP runs")
+
+
+@functools.cache
+def _registered(name: str) -> pd.DataFrame:
+    from scalinglaws import data
+
+    runs = data.load_runs(name)
+    if name == EPOCH:
+        runs = runs.drop(runs["loss"].nlargest(EPOCH_EXCLUDED).index).reset_index(drop=True)
+    return runs
+
+
+def runs_of(name: str, curves: bool = False, approach: int | None = None) -> pd.DataFrame:
+    """The runs-schema table of a data set of the cross-study table (a copy).
+
+    Epoch's points carry the nearest of Hoffmann's nine IsoFLOP budgets within 0.06 dex as their
+    ``budget`` (blank for points near none, which Approach 2 leaves out).
+    """
+    if name == MEASURED_PROSE:
+        return measured_runs("prose", curves)
+    if name == MEASURED_CODE:
+        return measured_runs("code", curves)
+    runs = _registered(name).copy()
+    if approach == 2 and "budget" in runs.columns:
+        runs = runs[runs["budget"].notna()].reset_index(drop=True)
+    return runs
+
+
+# ---- Llama 3, as the paper does it --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokensFit:
+    """Llama 3 section 3.2.1: D*(C) = A C^alpha through the minima of per-budget parabolas."""
+
+    alpha: float
+    A: float
+    budgets: np.ndarray  # FLOPs
+    D_opt: np.ndarray  # tokens at each parabola's minimum
+    L_min: np.ndarray
+
+    def tokens(self, C):
+        return self.A * np.asarray(C, float) ** self.alpha
+
+
+def llama3_approach2_tokens(runs: pd.DataFrame | None = None) -> TokensFit:
+    """Per budget a second-degree polynomial of the loss in log10 tokens, its minimum D*(C), then
+    log D* = log A + alpha log C by least squares (the paper's Figures 2 and 3)."""
+    runs = runs_of(LLAMA3) if runs is None else runs
+    budgets, D_opt, L_min = [], [], []
+    for C, g in runs.groupby("budget"):
+        x = np.log10(g["tokens"].to_numpy())
+        c2, c1, c0 = np.polyfit(x, g["loss"].to_numpy(), 2)
+        if c2 <= 0:
+            raise fitting.FitError(f"Llama 3 budget {C:.3g}: the parabola is not convex")
+        xv = -c1 / (2 * c2)
+        budgets.append(C)
+        D_opt.append(10**xv)
+        L_min.append(c0 - c1 * c1 / (4 * c2))
+    law = fitting.fit_power_law(budgets, D_opt)
+    return TokensFit(law.exponent, law.k, np.array(budgets), np.array(D_opt), np.array(L_min))
+
+
+def llama3_extrapolation(C: float, fit: TokensFit | None = None) -> tuple[float, float]:
+    """(tokens, parameters) at budget C under the refit: D = A C^alpha, N = C / (6 D)."""
+    fit = fit or llama3_approach2_tokens()
+    D = float(fit.tokens(C))
+    return D, C / (6.0 * D)
+
+
+# ---- the cross-study table ----------------------------------------------------------------------
+
+# (data set, approach, N counted as, curves?) -- every combination the data allow
+PLAN = (
+    (EPOCH, 2, "params", False),
+    (EPOCH, 3, "params", False),
+    (LLAMA3, 2, "params", False),
+    (LLAMA3, 3, "params", False),
+    (MISFITTING, 1, "params", True),
+    (MISFITTING, 1, "params_non_embedding", True),
+    (MISFITTING, 2, "params", False),
+    (MISFITTING, 2, "params_non_embedding", False),
+    (MISFITTING, 3, "params", False),
+    (MISFITTING, 3, "params_non_embedding", False),
+    (MEASURED_PROSE, 1, "params", True),
+    (MEASURED_PROSE, 2, "params", False),
+    (MEASURED_PROSE, 2, "params_non_embedding", False),
+    (MEASURED_PROSE, 3, "params", False),
+    (MEASURED_CODE, 2, "params", False),
+    (MEASURED_CODE, 2, "params_non_embedding", False),
+    (MEASURED_CODE, 3, "params", False),
+)
+MIN_POINTS = {EPOCH: 5, LLAMA3: 5, MISFITTING: 3, MEASURED_PROSE: 5, MEASURED_CODE: 5}
+
+CROSS_STUDY_COLUMNS = ["dataset", "approach", "params", "n_runs", "a", "a_lo", "a_hi", "b",
+                       "b_lo", "b_hi", "level", "n_bootstrap", "n_failed", "flops", "note",
+                       "provenance"]  # fmt: skip
+
+
+def _row(name: str, approach: int, params: str, res: dict, n_boot: int) -> dict:
+    if approach == 3:
+        a, b = res["estimate"]["a"], res["estimate"]["b"]
+    else:
+        a, b = res["a"], res["b"]
+    boot = res.get("bootstrap", {})
+    iv = boot.get("interval", {})
+    note = ""
+    if approach == 2:
+        note = f"{len(res['budgets_used'])} budgets used"
+        if "budget" not in runs_of(name, approach=2).columns:
+            note += " (final checkpoints grouped by FLOPs within 0.06 dex: not an IsoFLOP design)"
+    if approach == 1:
+        note = (f"envelope over {res['flops_range'][0]:.2g}-{res['flops_range'][1]:.2g} FLOPs; "
+                f"{100 * res['last_15pct_fraction']:.0f}% of its points in the last 15% of "
+                "their run")  # fmt: skip
+    if approach == 3:
+        e = res["estimate"]
+        note = (f"E={e['E']:.3g} A={e['A']:.3g} B={e['B']:.3g} alpha={e['alpha']:.3f} "
+                f"beta={e['beta']:.3f}")  # fmt: skip
+    return {
+        "dataset": name, "approach": approach,
+        "params": "total" if params == "params" else "non-embedding", "n_runs": res["n_runs"],
+        "a": a, "a_lo": iv.get("a", (np.nan,))[0], "a_hi": iv.get("a", (np.nan, np.nan))[1],
+        "b": b, "b_lo": iv.get("b", (np.nan,))[0], "b_hi": iv.get("b", (np.nan, np.nan))[1],
+        "level": LEVEL if n_boot else np.nan, "n_bootstrap": n_boot,
+        "n_failed": boot.get("n_failed", 0), "flops": res["flops"], "note": note,
+        "provenance": PROVENANCE[name],
+    }  # fmt: skip
+
+
+def fit_one(name: str, approach: int, params: str = "params", *, n_bootstrap: int = 0,
+            seed: int = 0) -> dict:  # fmt: skip
+    """runs_fit.fit on one data set of the plan (the same call as `fit --runs NAME`)."""
+    runs = runs_of(name, curves=approach == 1, approach=approach)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.RankWarning)
+        return runs_fit.fit(runs, approach, n_bootstrap=n_bootstrap, seed=seed, level=LEVEL,
+                            params=params, min_points=MIN_POINTS[name], label=name)  # fmt: skip
+
+
+def cross_study(n_bootstrap: int = 400, seed: int = 0, plan=PLAN) -> pd.DataFrame:
+    """One row per (data set, approach, parameter count): a, b and their intervals."""
+    rows = []
+    for name, approach, params, _ in plan:
+        res = fit_one(name, approach, params, n_bootstrap=n_bootstrap, seed=seed)
+        rows.append(_row(name, approach, params, res, n_bootstrap))
+    return pd.DataFrame(rows, columns=CROSS_STUDY_COLUMNS)
+
+
+# ---- Approach 2's bias on each data set's own grid ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bias:
+    dataset: str
+    params: str
+    a_true: float  # beta / (alpha + beta) of the data set's own Approach 3 fit
+    a_approach2: float  # Approach 2 on the noise-free simulation of the data set's grid
+    a_approach2_data: float  # Approach 2 on the data themselves
+    n_budgets: int
+
+    @property
+    def bias(self) -> float:
+        return self.a_approach2 - self.a_true
+
+
+def approach2_bias(name: str, params: str = "params") -> Bias:
+    """Simulate the data set's own final-checkpoint grid (its N, D, FLOPs and budgets) on its own
+    Approach 3 surface L = E + A/N^alpha + B/D^beta, without noise; run Approach 2 on it with the
+    settings used on the data; compare its a with the surface's beta / (alpha + beta)."""
+    final = runs_schema.final_checkpoints(runs_of(name, approach=2))
+    N, D = final[params].to_numpy(float), final["tokens"].to_numpy(float)
+    surface = fitting.approach3(N, D, final["loss"].to_numpy(float))
+    sim = final.copy()
+    sim["loss"] = surface.E + surface.A / N**surface.alpha + surface.B / D**surface.beta
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.RankWarning)
+        on_sim = runs_fit.approach2(runs_fit.a2_input(sim, params), MIN_POINTS[name])
+        on_data = runs_fit.approach2(runs_fit.a2_input(final, params), MIN_POINTS[name])
+    return Bias(name, params, surface.fit.a, on_sim.a, on_data.a, len(on_sim.used_budgets))
+
+
+BIAS_PLAN = ((EPOCH, "params"), (LLAMA3, "params"), (MISFITTING, "params"),
+             (MISFITTING, "params_non_embedding"), (MEASURED_PROSE, "params"),
+             (MEASURED_CODE, "params"))  # fmt: skip
+
+
+def bias_table(plan=BIAS_PLAN) -> pd.DataFrame:
+    rows = []
+    for name, params in plan:
+        b = approach2_bias(name, params)
+        rows.append({"dataset": name, "params": "total" if params == "params" else
+                     "non-embedding", "a_true": b.a_true, "a_approach2_sim": b.a_approach2,
+                     "bias": b.bias, "a_approach2_data": b.a_approach2_data,
+                     "n_budgets": b.n_budgets})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+# ---- (Mis)Fitting: Chinchilla Fig 2 and Kaplan Fig 2 from published curves ---------------------
+
+
+def misfitting_longest_runs() -> pd.DataFrame:
+    """Per model size, the run with the longest cosine horizon (the lowest final loss among that
+    horizon's learning rates), every checkpoint: Kaplan 2020 Fig 2's one curve per size.
+    Adds ``flops_kaplan`` = 6 N_non-embedding D (Kaplan's C, FLOPs)."""
+    runs = runs_of(MISFITTING, curves=True)
+    final = runs_schema.final_checkpoints(runs)
+    final = final.assign(horizon=final["step"])
+    pick = []
+    for _, g in final.groupby("params"):
+        longest = g[g["horizon"] == g["horizon"].max()]
+        pick.append(longest.loc[longest["loss"].idxmin(), "run"])
+    out = runs[runs["run"].isin(pick)].sort_values(["params", "step"]).reset_index(drop=True)
+    return out.assign(flops_kaplan=6.0 * out["params_non_embedding"] * out["tokens"])

@@ -1,0 +1,208 @@
+"""`fit --runs` and `optimal --fit` on runs drawn from a known L(N, D), and the runs schema's errors."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws import cli, runs_schema
+from scalinglaws.constants import HOFFMANN
+
+# The truth the synthetic runs are drawn from: Hoffmann 2022's App. D.2 fit (rounded, as printed).
+TRUE = HOFFMANN.approach3_rounded
+TRUE_A = TRUE.beta / (TRUE.alpha + TRUE.beta)  # eq 4: N_opt ~ C^a
+NOISE = 0.003  # sd of the multiplicative (log) noise on each loss
+BUDGETS = np.logspace(18, 21, 6)  # FLOPs
+SIZES_PER_BUDGET = 9
+HALF_WIDTH = 0.5  # log10 N either side of each budget's true optimum
+
+
+def true_loss(N, D):
+    return TRUE.E + TRUE.A / N**TRUE.alpha + TRUE.B / D**TRUE.beta
+
+
+def true_optimum(C):
+    G = (TRUE.alpha * TRUE.A / (TRUE.beta * TRUE.B)) ** (1 / (TRUE.alpha + TRUE.beta))
+    a, b = TRUE.beta / (TRUE.alpha + TRUE.beta), TRUE.alpha / (TRUE.alpha + TRUE.beta)
+    return G * (C / 6) ** a, (C / 6) ** b / G
+
+
+def synthetic_runs(seed: int = 1) -> pd.DataFrame:
+    """An IsoFLOP grid centred on each budget's true optimum, losses with small log noise."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for C in BUDGETS:
+        n_opt, _ = true_optimum(C)
+        for x in np.linspace(-HALF_WIDTH, HALF_WIDTH, SIZES_PER_BUDGET):
+            N = n_opt * 10**x
+            D = C / (6 * N)
+            L = true_loss(N, D) * np.exp(NOISE * rng.standard_normal())
+            rows.append({"params": N, "tokens": D, "loss": L, "budget": C})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def runs_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("runs") / "runs.csv"
+    synthetic_runs().to_csv(path, index=False)
+    return path
+
+
+def run(capsys, *argv):
+    code = cli.main([str(a) for a in argv])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_approach3_recovers_the_law_within_its_intervals(capsys, runs_csv):
+    code, out, err = run(capsys, "fit", "--runs", runs_csv, "--approach", "3",
+                         "--bootstrap", "200", "--seed", "0", "--json")  # fmt: skip
+    assert code == 0, err
+    res = json.loads(out)
+    assert res["flops"].startswith("FLOPs not given: C = 6 N D")
+    truth = {"E": TRUE.E, "A": TRUE.A, "B": TRUE.B, "alpha": TRUE.alpha, "beta": TRUE.beta,
+             "a": TRUE_A, "b": 1 - TRUE_A}  # fmt: skip
+    assert set(res["estimate"]) == set(truth)
+    iv = res["bootstrap"]["interval"]
+    for k, v in truth.items():
+        assert iv[k][0] <= v <= iv[k][1], (k, v, iv[k])
+        assert res["bootstrap"]["se"][k] > 0
+
+
+def test_approach2_recovers_a_within_002(capsys, runs_csv):
+    code, out, err = run(capsys, "fit", "--runs", runs_csv, "--approach", "2", "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    assert abs(res["a"] - TRUE_A) <= 0.02
+    assert abs(res["b"] - (1 - TRUE_A)) <= 0.02
+    assert len(res["budgets_used"]) == len(BUDGETS)
+    assert {"k", "exponent"} <= set(res["N_opt"]) and {"k", "exponent"} <= set(res["D_opt"])
+
+
+def test_optimal_under_a_saved_fit_has_a_prediction_interval(capsys, runs_csv, tmp_path):
+    code, out, _ = run(capsys, "fit", "--runs", runs_csv, "--approach", "3",
+                       "--bootstrap", "100", "--json")  # fmt: skip
+    assert code == 0
+    fit_path = tmp_path / "fit.json"
+    fit_path.write_text(out)
+    C = 1e20
+    code, out, err = run(capsys, "optimal", "--flops", C, "--fit", fit_path, "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    n_true, d_true = true_optimum(C)
+    iv = res["interval"]
+    assert iv["N_opt"][0] <= n_true <= iv["N_opt"][1]
+    assert iv["D_opt"][0] <= d_true <= iv["D_opt"][1]
+    lo, hi = iv["loss_prediction"]
+    c_lo, c_hi = iv["loss_confidence"]
+    assert lo <= true_loss(n_true, d_true) <= hi
+    assert lo < c_lo and c_hi < hi  # a new run's loss varies more than the law's
+    code, out, _ = run(capsys, "optimal", "--flops", C, "--fit", fit_path)
+    assert code == 0 and "prediction interval" in out
+
+
+def _write(tmp_path, frame: pd.DataFrame, name="bad.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _bad_cases():
+    base = synthetic_runs()
+    curves = pd.DataFrame({"run": ["r1", "r1", "r2"], "step": [1, 1, 1], "params": [1e6] * 3,
+                           "tokens": [1e8, 2e8, 1e8], "loss": [4.0, 3.9, 4.1]})  # fmt: skip
+    return [
+        ("missing", base.drop(columns="loss"), "3", "column 'loss' is missing"),
+        ("zero", base.assign(params=[0.0, *base["params"].iloc[1:]]), "3",
+         "column 'params' must hold finite numbers > 0, in (0, inf); data row 1 (line 2"),
+        ("nan", base.assign(tokens=[*base["tokens"].iloc[:4], np.nan, *base["tokens"].iloc[5:]]),
+         "3", "column 'tokens' must hold finite numbers > 0, in (0, inf); data row 5 (line 6"),
+        ("inf", base.assign(loss=[*base["loss"].iloc[:2], np.inf, *base["loss"].iloc[3:]]), "3",
+         "column 'loss' must hold finite numbers > 0, in (0, inf); data row 3 (line 4"),
+        ("text", base.assign(flops="many"), "3", "column 'flops' must hold finite numbers > 0"),
+        ("dup", curves, "1", "column 'run' and 'step': duplicated checkpoint at data row 2"),
+        ("few3", base.head(5), "3", "column 'loss': Approach 3 fits 5 parameters and needs at "
+         "least 6 runs"),
+        ("few2", base[base["budget"] == BUDGETS[0]], "2", "column 'budget': Approach 2 needs at "
+         "least 2 FLOP budgets"),
+        ("norun", base, "1", "column 'run' is missing: Approach 1 needs training curves"),
+    ]  # fmt: skip
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize(("case", "frame", "approach", "needle"), _bad_cases(),
+                         ids=[c[0] for c in _bad_cases()])  # fmt: skip
+def test_bad_runs_exit_2_naming_the_column(capsys, tmp_path, case, frame, approach, needle):
+    path = _write(tmp_path, frame)
+    code, out, err = run(capsys, "fit", "--runs", path, "--approach", approach, "--bootstrap", "0")
+    assert code == 2 and out == ""
+    assert needle in err and err.count("\n") == 1, err
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["fit", "--runs", "nope.csv"], "--runs must be a runs CSV file or one of the registered"),
+        (["fit", "--runs", "llama3-isoflops", "--approach", "4"], "'--approach' must be an integer in [1, 3]"),
+        (["fit", "--runs", "llama3-isoflops", "--params", "both"], "'--params' must be one of"),
+        (["fit", "--runs", "llama3-isoflops", "--params", "non_embedding"],
+         "column 'params_non_embedding' is missing"),
+        (["optimal", "--flops", "1e20", "--fit", "missing.json"], "'--fit': file 'missing.json' not found"),
+        (["optimal", "--flops", "1e20", "--fit", "pyproject.toml"], "'--fit': 'pyproject.toml' is not a JSON fit"),
+    ],
+)  # fmt: skip
+def test_bad_flags_exit_2(capsys, argv, needle):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert needle in err and err.count("\n") == 1, err
+
+
+def test_validate_fills_flops_and_keeps_given_ones():
+    frame = pd.DataFrame({"params": [1e6, 2e6], "tokens": [1e8, 1e8], "loss": [3.0, 2.9]})
+    out = runs_schema.validate(frame)
+    assert out["flops"].tolist() == [6e14, 1.2e15]
+    assert runs_schema.flops_note(out).startswith("FLOPs not given")
+    out = runs_schema.validate(frame.assign(flops=[7e14, 1.3e15]))
+    assert out["flops"].tolist() == [7e14, 1.3e15]
+
+
+def test_final_checkpoints_take_each_runs_last_step():
+    frame = pd.DataFrame({"run": ["a", "a", "b"], "step": [2, 1, 5], "params": [1.0, 1.0, 2.0],
+                          "tokens": [2.0, 1.0, 5.0], "loss": [3.0, 4.0, 2.5]})  # fmt: skip
+    final = runs_schema.final_checkpoints(runs_schema.validate(frame))
+    assert final[["run", "step"]].values.tolist() == [["a", 2], ["b", 5]]
+
+
+def test_optimal_under_an_approach2_fit_gives_the_allocation_only(capsys, runs_csv, tmp_path):
+    code, out, _ = run(capsys, "fit", "--runs", runs_csv, "--approach", "2", "--bootstrap", "50",
+                       "--json")  # fmt: skip
+    assert code == 0
+    fit_path = tmp_path / "fit2.json"
+    fit_path.write_text(out)
+    code, out, err = run(capsys, "optimal", "--flops", 1e20, "--fit", fit_path, "--json")
+    assert code == 0, err
+    res = json.loads(out)
+    n_true, _ = true_optimum(1e20)
+    assert res["loss"] is None and "Approach 3" in res["note"]
+    assert res["interval"]["N_opt"][0] <= n_true <= res["interval"]["N_opt"][1]
+
+
+def test_data_names_any_registered_set(capsys):
+    code, out, err = run(capsys, "fit", "--data", "llama3-isoflops", "--approach", "2",
+                         "--bootstrap", "0", "--json")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["runs"] == "llama3-isoflops"
+
+
+def test_blank_budget_is_a_run_on_no_budget():
+    frame = synthetic_runs()
+    frame.loc[0, "budget"] = np.nan
+    out = runs_schema.validate(frame)
+    labels, budgets = runs_schema.budgets(out)
+    assert labels[0] == -1 and (labels[1:] >= 0).all() and len(budgets) == len(BUDGETS)
+    with pytest.raises(runs_schema.RunsSchemaError, match="column 'budget' is blank on every row"):
+        runs_schema.validate(frame.assign(budget=np.nan))
+    with pytest.raises(runs_schema.RunsSchemaError, match=r"column 'budget' must hold .* \(or be"):
+        runs_schema.validate(frame.assign(budget=-1.0))
