@@ -62,22 +62,33 @@ def _setup_optimal(p: argparse.ArgumentParser) -> Callable:
     p.add_argument(
         "--law", default="all", type=str, help=f"one of: all, {', '.join(names)} (default all)"
     )
+    p.add_argument(
+        "--fit",
+        default=None,
+        help="also the eq 4 allocation of an eq 2 fit saved by `scalinglaws fit --json` "
+        "(or a JSON object with E, A, B, alpha, beta)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")  # fmt: skip
     return _run_optimal
 
 
 def _run_optimal(args) -> int:
-    from scalinglaws.laws.allocation import allocations
+    from scalinglaws.laws.allocation import (
+        REFIT_HERE,
+        allocations,
+        from_fit,
+        load_fit,
+        optimal_rows,
+    )
 
     laws = allocations()
     C = check_real("--flops", args.flops, *FLOPS_RANGE)
     law = check_choice("--law", args.law, ["all", *laws])
     chosen = list(laws.values()) if law == "all" else [laws[law]]
-    rows = []
-    for a in chosen:
-        row = {"law": a.name, "label": a.label, **a.at(C), "params": a.params_kind,
-               "source": a.source, "note": a.note}  # fmt: skip
-        rows.append(row)
+    if args.fit is not None:
+        fit = load_fit(args.fit, "--fit")
+        chosen.append(from_fit("user-fit", "fit from file", fit, fit.source, REFIT_HERE))
+    rows = optimal_rows(C, chosen)
     if args.json:
         print(json.dumps({"flops": C, "laws": rows}, indent=2))
         return 0

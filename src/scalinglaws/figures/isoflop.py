@@ -56,6 +56,12 @@ _GOPHER_COLOUR = "#2ca02c"
 _LOSS_NORM = (2.0, 5.0)  # colour range of losses, as Epoch's scatter of the extracted points
 _LOSS_CMAP = "magma"
 _BUDGET_CMAP = "viridis"
+LAW_STYLES = {
+    "kaplan": ("#7f7f7f", "-."), "approach1": ("#ff7f0e", "--"),
+    "approach2": ("#9467bd", "--"), "approach3-rounded": ("#8c564b", ":"),
+    "approach3-tex": ("#d62728", "--"), "epoch-refit": ("#17becf", "-"),
+}  # fmt: skip
+"""(colour, line style) of each published allocation law, the same on every figure."""
 
 
 @dataclass(frozen=True)
@@ -431,11 +437,7 @@ def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e26):
     use_style()
     C = np.geomspace(flops_min, flops_max, 200)
     laws = allocation.allocations()
-    styles = {
-        "kaplan": ("#7f7f7f", "-."), "approach1": ("#ff7f0e", "--"),
-        "approach2": ("#9467bd", "--"), "approach3-rounded": ("#8c564b", ":"),
-        "approach3-tex": ("#d62728", "--"), "epoch-refit": ("#17becf", "-"),
-    }  # fmt: skip
+    styles = LAW_STYLES
     widths = {"epoch-refit": 4.0}
     fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.6), layout="constrained")
     band = _refit_band(an, C)
