@@ -139,7 +139,10 @@ def test_widgets_redraw_when_the_budget_moves(calc, monkeypatch):
     slider, menu = box.children[0].children
     slider.value = 1e21
     menu.value = "approach1"
+    assert "approach1" in box.children[3].value and "epoch-refit" not in box.children[3].value
+    assert bytes(box.children[4].value).startswith(b"\x89PNG")
     box.children[1].value = "/no/such/fit.json"  # a bad file is reported, not raised
+    assert "parameter &#x27;user_fit&#x27;" in box.children[2].value
     assert [law for _, law in calls] == ["all", "all", "approach1", "approach1"]
     assert calls[0][0] == pytest.approx(1e24) and calls[1][0] == pytest.approx(1e21)
     plt.close("all")

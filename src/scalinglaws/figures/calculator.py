@@ -21,6 +21,7 @@ fixed parameters.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, replace
 
@@ -94,7 +95,7 @@ def analyse(n_bootstrap: int = 1000, seed: int = 0, user_fit: str = "") -> Calcu
         )
     laws = dict(allocation.allocations())
     laws[REFIT] = allocation.from_fit(
-        REFIT, "Approach 3 refit here", lik.fit,
+        REFIT, "eq 2 refitted on Besiroglu 2024's points, eq 4", lik.fit,
         f"eq 4 of eq 2 refitted here on {lik.n_points} points of {DATA} (Huber likelihood)",
         allocation.REFIT_HERE,
         note=f"band: {LEVEL:.0%} bootstrap interval ({n_bootstrap} replicates, summed Huber)"
@@ -117,13 +118,12 @@ def table(calc: Calculator, flops: float, law: str = "all") -> pd.DataFrame:
     rows = allocation.optimal_rows(flops, calc.chosen(law))
     out = []
     for r in rows:
-        band = calc.band(r["law"], flops)
-        span = {k: f"{band[k][0]:.3g} to {band[k][1]:.3g}" if band else "" for k in band or {}}
+        band = calc.band(r["law"], flops) or {}
+        span = {k: f"{lo:.3g} to {hi:.3g}" for k, (lo, hi) in band.items()}
         out.append({
-            "law": r["law"], "kind": calc.laws[r["law"]].kind,
-            "N_opt": f"{r['N_opt']:.3g}", "D_opt": f"{r['D_opt']:.3g}",
+            "law": r["law"], "N_opt": f"{r['N_opt']:.3g}", f"N_opt {LEVEL:.0%}": span.get("N_opt", ""),
+            "D_opt": f"{r['D_opt']:.3g}", f"D_opt {LEVEL:.0%}": span.get("D_opt", ""),
             "D/N": f"{r['tokens_per_param']:.1f}", "loss (nats)": f"{r['loss']:.3f}",
-            f"N_opt {LEVEL:.0%}": span.get("N_opt", ""), f"D_opt {LEVEL:.0%}": span.get("D_opt", ""),
             f"loss {LEVEL:.0%}": span.get("loss", ""), "parameters": r["params"],
         })  # fmt: skip
     return pd.DataFrame(out).set_index("law")
@@ -151,12 +151,13 @@ def figure(
             label = provenance(a.kind, a.label)
             if a.params_kind == "non-embedding":
                 label += "; non-embedding N; loss on WebText2"
-            ax.plot(C, getattr(a, key)(C), color=colour, ls=ls, lw=1.4, label=label)
+            lw = 4.0 if a.name == "epoch-refit" else 1.4  # wide: the refit here runs inside it
+            ax.plot(C, getattr(a, key)(C), color=colour, ls=ls, lw=lw, label=label)
             ax.plot([flops], [a.at(flops)[key]], "o", color=colour, ms=5, mec="white", mew=0.6)
             band = calc.band(a.name, C)
             if band is not None:
                 ax.fill_between(C, *band[key], color=colour, alpha=0.15, lw=0,
-                                label=f"{label}: {LEVEL:.0%} bootstrap band")  # fmt: skip
+                                label=f"refit here: {LEVEL:.0%} bootstrap band")  # fmt: skip
         ax.axvline(flops, color="0.3", lw=0.9, ls=":")
         ax.set(xscale="log", yscale=yscale, xlim=(flops_min, flops_max), xlabel="Budget C (FLOPs)",
                ylabel=ylabel)  # fmt: skip
@@ -176,10 +177,12 @@ def _sci(x: float) -> str:
 
 
 def interactive(calc: Calculator, flops: float, law: str, flops_min: float, flops_max: float):
-    """ipywidgets: a budget slider, a law menu and a fit-file box redrawing :func:`table` and
-    :func:`figure` (JupyterLab; a static notebook viewer shows only the widget's text form)."""
+    """ipywidgets: a budget slider, a law menu and a fit-file box redrawing :func:`table` (an HTML
+    widget) and :func:`figure` (an Image widget) for JupyterLab. No Output widget: capturing
+    displays into one can hang a headless run (papermill), and a static page shows no widgets."""
+    import io
+
     import ipywidgets as w
-    from IPython.display import display
 
     state = {"calc": calc}
     budget = w.FloatLogSlider(
@@ -190,24 +193,25 @@ def interactive(calc: Calculator, flops: float, law: str, flops_min: float, flop
     menu = w.Dropdown(options=LAW_CHOICES, value=law, description="law")
     path = w.Text(value="", placeholder="fit.json from `scalinglaws fit --json`",
                   description="user fit", continuous_update=False)  # fmt: skip
-    out = w.Output()
+    message = w.HTML()
+    numbers = w.HTML()
+    picture = w.Image(format="png", layout=w.Layout(max_width="100%"))
 
     def redraw(_=None):
-        with out:
-            out.clear_output(wait=True)
+        c, message.value = state["calc"], ""
+        if path.value:
             try:
-                c = state["calc"]
-                if path.value:
-                    c = with_user_fit(c, path.value)
-            except ValueError as err:  # ParameterError: a bad fit file, shown not raised
-                print(err)
-                c = state["calc"]
-            display(table(c, budget.value, menu.value))
-            fig = figure(c, budget.value, menu.value, flops_min, flops_max)
-            display(fig)
-            plt.close(fig)
+                c = with_user_fit(c, path.value)
+            except ValueError as err:  # ParameterError: a bad fit file is shown, not raised
+                message.value = f"<b>{html.escape(str(err))}</b>"
+        numbers.value = table(c, budget.value, menu.value).to_html()
+        fig = figure(c, budget.value, menu.value, flops_min, flops_max)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100)
+        plt.close(fig)
+        picture.value = buf.getvalue()
 
     for widget in (budget, menu, path):
         widget.observe(redraw, "value")
     redraw()
-    return w.VBox([w.HBox([budget, menu]), path, out])
+    return w.VBox([w.HBox([budget, menu]), path, message, numbers, picture])
