@@ -422,13 +422,8 @@ def _refit_band(an: Analysis, C, level: float = 0.80):
     """Percentile band of eq 4's N_opt(C), D_opt(C) over the bootstrap replicates (or None)."""
     if an.bootstrap is None:
         return None
-    r = an.bootstrap.replicates
-    A, B, alpha, beta = r[:, 0:1], r[:, 1:2], r[:, 3:4], r[:, 4:5]
-    G = (alpha * A / (beta * B)) ** (1 / (alpha + beta))
-    Nb = G * (C[None, :] / 6) ** (beta / (alpha + beta))
-    Db = C[None, :] / (6 * Nb)
-    q = 100 * (1 - level) / 2
-    return np.percentile(Nb, [q, 100 - q], axis=0), np.percentile(Db, [q, 100 - q], axis=0)
+    band = allocation.fit_band(an.bootstrap.replicates, an.bootstrap.names, C, level)
+    return band["N_opt"], band["D_opt"]
 
 
 def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e26):
