@@ -91,6 +91,19 @@ def _parse(page: Path) -> _Refs:
     return p
 
 
+@pytest.mark.badinput
+def test_book_without_executed_notebooks_fails_clearly(tmp_path):
+    """`make book` before `make figures`: an error naming the missing copies, and no site."""
+    sys.path.insert(0, str(paths.ROOT / "tools"))
+    import book as book_tool
+
+    with pytest.raises(SystemExit) as err:
+        book_tool.main(["--executed", str(tmp_path / "none"), "--out", str(tmp_path / "site")])
+    assert "01_compute_budget.ipynb is missing" in str(err.value)
+    assert "run `make figures` first" in str(err.value)
+    assert not (tmp_path / "site").exists()
+
+
 # ---- static checks of the built HTML -----------------------------------------------------------
 
 

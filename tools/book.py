@@ -46,6 +46,10 @@ def slug(title: str) -> str:
     return github_slugify(title)
 
 
+def _show(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def executed_notebooks(executed: Path) -> list[Path]:
     """The executed copy of every notebook in notebooks/; exit with a clear message if one is
     missing, older than its source or carries papermill's error banner."""
@@ -53,11 +57,11 @@ def executed_notebooks(executed: Path) -> list[Path]:
     for src in sorted((ROOT / "notebooks").glob("*.ipynb")):
         ex = executed / src.name
         if not ex.is_file():
-            problems.append(f"{ex.relative_to(ROOT)} is missing")
+            problems.append(f"{_show(ex)} is missing")
         elif "papermill-error-cell-tag" in ex.read_text():
-            problems.append(f"{ex.relative_to(ROOT)} failed (papermill's error banner)")
+            problems.append(f"{_show(ex)} failed (papermill's error banner)")
         elif ex.stat().st_mtime < src.stat().st_mtime:
-            problems.append(f"{ex.relative_to(ROOT)} is older than {src.relative_to(ROOT)}")
+            problems.append(f"{_show(ex)} is older than {_show(src)}")
         else:
             out.append(ex)
     if problems:
