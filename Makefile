@@ -8,6 +8,7 @@
 #   make runs-smoke  2-3 tiny runs of the study (under 2 minutes), results in build/runs-smoke/
 #   make report    regenerate REPRODUCTION.md from the registry of reproduced numbers
 #   make lock      regenerate requirements.lock, requirements-runs.lock and environment.yml
+#   make book      the executed notebooks, README and REPRODUCTION.md as a static site in build/book/
 #
 # Each verb first creates .venv from the exact pins in requirements.lock when it is missing or older
 # than the lock or pyproject.toml; test, bench and the runs verbs add torch from requirements-runs.lock.
@@ -53,7 +54,7 @@ KERNEL_NOISE := Kernel is running over TCP without encryption|KeyboardInterrupt 
 .PHONY: help venv venv-runs figures test lab bench lock clean runs runs-smoke report
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 
 venv: $(STAMP)
 venv-runs: $(RUNS_STAMP)
@@ -144,6 +145,14 @@ lock:
 	  $(FREEZE) | grep -v -x -F -f <(grep -v '^#' requirements.lock); } > requirements-runs.lock
 	$(PYTHON) tools/lockfiles.py write-env
 	rm -rf build/lockvenv
+
+# ---- the book ---------------------------------------------------------------------------------
+# The notebooks as `make figures` executed them into build/executed/ (never run again), with
+# README.md, REPRODUCTION.md and docs/differences.md, rendered by Sphinx + myst-nb into build/book/
+# (tools/book.py; docs/book/ holds the configuration). tests/test_book.py reads it in Chromium.
+.PHONY: book
+book: figures
+	@$(BIN)/python tools/book.py
 
 clean:
 	rm -rf build

@@ -126,7 +126,7 @@ def _run_optimal_fit(args, C: float) -> int:
 
 
 def _run_optimal(args) -> int:
-    from scalinglaws.laws.allocation import allocations
+    from scalinglaws.laws.allocation import allocations, optimal_rows
 
     laws = allocations()
     C = check_real("--flops", args.flops, *FLOPS_RANGE)
@@ -134,11 +134,7 @@ def _run_optimal(args) -> int:
         return _run_optimal_fit(args, C)
     law = check_choice("--law", args.law, ["all", *laws])
     chosen = list(laws.values()) if law == "all" else [laws[law]]
-    rows = []
-    for a in chosen:
-        row = {"law": a.name, "label": a.label, **a.at(C), "params": a.params_kind,
-               "kind": a.kind, "source": a.source, "note": a.note}  # fmt: skip
-        rows.append(row)
+    rows = optimal_rows(C, chosen)
     if args.json:
         print(json.dumps({"flops": C, "laws": rows}, indent=2))
         return 0

@@ -77,6 +77,20 @@ _METADATA = {
 }
 
 
+def _show_figures_in_notebooks() -> None:
+    """In a Jupyter kernel, display a returned Figure as a PNG (at DPI), as ``%matplotlib inline``
+    would; the Agg backend set above otherwise leaves only its text form in the notebook (and in
+    the executed copies the book renders). Outside a kernel this does nothing."""
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        select_figure_formats(shell, {"png"}, dpi=DPI)
+
+
 def use_style() -> None:
     """Apply the companion's one figure style (idempotent; call at the top of a figure function)."""
     matplotlib.rcParams.update(STYLE)
@@ -162,3 +176,6 @@ def save_table(table, name: str, outdir: str | Path | None = None) -> Path:
     target = out / f"{name}.csv"
     os.replace(tmp, target)
     return target
+
+
+_show_figures_in_notebooks()

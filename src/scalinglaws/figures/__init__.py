@@ -156,6 +156,16 @@ CATALOGUE: tuple[FigureInfo, ...] = (
         "eqs B.16, B.17; alpha_N, alpha_S from Table 5",
         "published law",
     ),
+    FigureInfo(
+        "calculator",
+        "06_calculator",
+        "Compute-optimal calculator (Hoffmann 2022 Fig A3's laws at one budget)",
+        "N_opt, D_opt and loss at 1e24 FLOPs as `scalinglaws optimal` prints them: Kaplan 2020 "
+        "Table 6 and eq 1.3; Approaches 1-2 power laws through Tables 3/A3; eq 4 and eq 2 with "
+        "App. D.2's rounded and TeX fits, Besiroglu 2024's refit and the refit here with its "
+        "bootstrap 10th-90th pct band",
+        "published law, refit here",
+    ),
 )
 """Every committed figure; README.md and REPRODUCTION.md show this table (a test checks both)."""
 

@@ -58,6 +58,12 @@ _GOPHER_COLOUR = "#2ca02c"
 _LOSS_NORM = (2.0, 5.0)  # colour range of losses, as Epoch's scatter of the extracted points
 _LOSS_CMAP = "magma"
 _BUDGET_CMAP = "viridis"
+LAW_STYLES = {
+    "kaplan": ("#7f7f7f", "-."), "approach1": ("#ff7f0e", "--"),
+    "approach2": ("#9467bd", "--"), "approach3-rounded": ("#8c564b", ":"),
+    "approach3-tex": ("#d62728", "--"), "epoch-refit": ("#17becf", "-"),
+}  # fmt: skip
+"""(colour, line style) of each published allocation law, the same on every figure."""
 
 
 @dataclass(frozen=True)
@@ -509,13 +515,8 @@ def _refit_band(an: Analysis, C, level: float = 0.80):
     """Percentile band of eq 4's N_opt(C), D_opt(C) over the bootstrap replicates (or None)."""
     if an.bootstrap is None:
         return None
-    r = an.bootstrap.replicates
-    A, B, alpha, beta = r[:, 0:1], r[:, 1:2], r[:, 3:4], r[:, 4:5]
-    G = (alpha * A / (beta * B)) ** (1 / (alpha + beta))
-    Nb = G * (C[None, :] / 6) ** (beta / (alpha + beta))
-    Db = C[None, :] / (6 * Nb)
-    q = 100 * (1 - level) / 2
-    return np.percentile(Nb, [q, 100 - q], axis=0), np.percentile(Db, [q, 100 - q], axis=0)
+    band = allocation.fit_band(an.bootstrap.replicates, an.bootstrap.names, C, level)
+    return band["N_opt"], band["D_opt"]
 
 
 def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e26):
@@ -525,11 +526,7 @@ def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e26):
     use_style()
     C = np.geomspace(flops_min, flops_max, 200)
     laws = allocation.allocations()
-    styles = {
-        "kaplan": ("#7f7f7f", "-."), "approach1": ("#ff7f0e", "--"),
-        "approach2": ("#9467bd", "--"), "approach3-rounded": ("#8c564b", ":"),
-        "approach3-tex": ("#d62728", "--"), "epoch-refit": ("#17becf", "-"),
-    }  # fmt: skip
+    styles = LAW_STYLES
     widths = {"epoch-refit": 4.0}
     fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.6), layout="constrained")
     band = _refit_band(an, C)

@@ -63,11 +63,19 @@ def table_law(rows: Sequence[ProjectionRow], skip: Sequence[int] = ()) -> PowerL
     return fit_power_law([r.flops for r in use], [r.params for r in use])
 
 
-def _from_fit(name, label, fit: ParametricFit, source: str) -> Allocation:
+def from_fit(
+    name: str,
+    label: str,
+    fit: ParametricFit,
+    source: str,
+    kind: str = PUBLISHED_LAW,
+    note: str = "",
+) -> Allocation:
+    """The eq 4 allocation (and eq 2 loss on it) of any eq 2 fit: published, refitted or a user's."""
     return Allocation(
-        name, label, PUBLISHED_LAW, source,
+        name, label, kind, source,
         N_opt=lambda C: ch.optimal_N(C, fit), D_opt=lambda C: ch.optimal_D(C, fit),
-        loss=lambda C: ch.optimal_loss(C, fit), params_kind="total",
+        loss=lambda C: ch.optimal_loss(C, fit), params_kind="total", note=note,
     )  # fmt: skip
 
 
@@ -116,14 +124,78 @@ def allocations() -> dict[str, Allocation]:
         _from_table("approach2", "Chinchilla Approach 2, power law through Table A3", a2,
                     f"power law fitted here to Hoffmann 2022 Table A3 rows (N ~ C^{a2.exponent:.3f}; "
                     "Table 2: 0.49)", note),
-        _from_fit("approach3-rounded", "Chinchilla Approach 3, rounded",
+        from_fit("approach3-rounded", "Chinchilla Approach 3, rounded",
                   HOFFMANN.approach3_rounded, "Hoffmann 2022 eq 4, App. D.2 printed fit"),
-        _from_fit("approach3-tex", "Chinchilla Approach 3, unrounded", HOFFMANN.approach3_tex,
+        from_fit("approach3-tex", "Chinchilla Approach 3, unrounded", HOFFMANN.approach3_tex,
                   "Hoffmann 2022 eq 4, App. D.2 TeX values"),
-        _from_fit("epoch-refit", "Besiroglu 2024 refit", BESIROGLU.refit,
+        from_fit("epoch-refit", "Besiroglu 2024 refit", BESIROGLU.refit,
                   "Besiroglu 2024 refit, eq 4"),
     ]  # fmt: skip
     return {a.name: a for a in laws}
+
+
+FIT_KEYS = ("E", "A", "B", "alpha", "beta")
+
+
+def load_fit(path, name: str = "fit") -> ParametricFit:
+    """An eq 2 fit from a JSON file: the output of ``scalinglaws fit --json`` (its ``estimate``)
+    or a plain object with the keys E, A, B, alpha, beta. Raises ParameterError naming the
+    parameter ``name``, the file and the key when the file is missing, is not JSON, or a value is
+    not a positive number."""
+    import json
+    import math
+    from pathlib import Path
+
+    from scalinglaws.params import ParameterError
+
+    path = Path(path)
+    where = f"parameter '{name}': fit file {str(path)!r}"
+    try:
+        obj = json.loads(path.read_text())
+    except OSError as err:
+        raise ParameterError(f"{where} cannot be read: {err.strerror}") from None
+    except ValueError as err:
+        raise ParameterError(f"{where} is not JSON: {err}") from None
+    est = obj.get("estimate", obj) if isinstance(obj, dict) else None
+    if not isinstance(est, dict):
+        raise ParameterError(f"{where} must hold a JSON object with keys {', '.join(FIT_KEYS)}")
+    values = {}
+    for k in FIT_KEYS:
+        v = est.get(k)
+        ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) and v > 0
+        if not ok:
+            raise ParameterError(f"{where}: '{k}' must be a positive number, got {v!r}")
+        values[k] = float(v)
+    return ParametricFit(**values, source=f"fit read from {path.name}")
+
+
+def optimal_rows(C: float, laws: Sequence[Allocation]) -> list[dict]:
+    """One row per law at budget C (FLOPs): what ``scalinglaws optimal --json`` prints."""
+    return [
+        {"law": a.name, "label": a.label, **a.at(C), "params": a.params_kind,
+         "kind": a.kind, "source": a.source, "note": a.note}
+        for a in laws
+    ]  # fmt: skip
+
+
+def fit_band(replicates, names: Sequence[str], C, level: float = 0.80) -> dict:
+    """Percentile band of eq 4's N_opt, D_opt and eq 2's loss on it, over bootstrap replicates.
+
+    replicates: (R, k) array of eq 2 fits whose columns are ``names`` (containing E, A, B, alpha,
+    beta), e.g. :class:`scalinglaws.fitting.BootstrapResult`. C: FLOPs (scalar or array).
+    Returns {"N_opt": (lo, hi), "D_opt": (lo, hi), "loss": (lo, hi)}, each shaped like C, from
+    the (1 - level)/2 and (1 + level)/2 quantiles.
+    """
+    r = np.asarray(replicates, dtype=float)
+    col = {k: r[:, list(names).index(k)].reshape(-1, *([1] * np.ndim(C))) for k in FIT_KEYS}
+    fits = ParametricFit(**col)
+    C = np.asarray(C, dtype=float)[None, ...]
+    q = 100 * (1 - level) / 2
+    out = {}
+    for key, fn in (("N_opt", ch.optimal_N), ("D_opt", ch.optimal_D), ("loss", ch.optimal_loss)):
+        lo, hi = np.percentile(fn(C, fits), [q, 100 - q], axis=0)
+        out[key] = (lo, hi)
+    return out
 
 
 @dataclass(frozen=True)

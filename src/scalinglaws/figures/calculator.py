@@ -1,0 +1,217 @@
+"""The compute-optimal calculator: N_opt, D_opt and predicted loss at a FLOP budget, per law.
+
+The same laws and the same numbers as ``python -m scalinglaws optimal`` (both read
+:func:`scalinglaws.laws.allocation.allocations` and :func:`~scalinglaws.laws.allocation.optimal_rows`),
+drawn across budgets with the chosen budget marked, plus two laws fitted rather than published:
+
+- ``refit-here``: Approach 3 (Hoffmann 2022 eq 2, Besiroglu 2024's Huber-likelihood objective)
+  refitted on Besiroglu 2024's 240 extracted points, as ``scalinglaws fit`` does, with a
+  10th-90th percentile band from a bootstrap of the summed-Huber fit (the level of Table 2);
+- ``user-fit``: any eq 2 fit saved by ``scalinglaws fit --json``, read with
+  :func:`~scalinglaws.laws.allocation.load_fit` (as ``scalinglaws optimal --fit``).
+
+The published laws come without an interval on N_opt(C): Table 2 prints percentiles of the
+exponents only, and Besiroglu 2024 per-parameter intervals without their covariance. So the band
+is drawn where a law has replicates to take it from: the refit here.
+
+:func:`interactive` wraps :func:`table` and :func:`figure` in ipywidgets (a budget slider, a law
+menu and a fit-file box) for JupyterLab; under papermill the notebook saves :func:`figure` at its
+fixed parameters.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, replace
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from scalinglaws import data, fitting
+from scalinglaws.cli import FLOPS_RANGE
+from scalinglaws.constants import BESIROGLU
+from scalinglaws.figures.isoflop import DATA, LAW_STYLES
+from scalinglaws.laws import allocation
+from scalinglaws.params import Choice, Integer, Less, ParameterSpec, Real, Text
+from scalinglaws.plotting import provenance, use_style
+
+NOTEBOOK = "06_calculator"
+REFIT = "refit-here"
+USER = "user-fit"
+LEVEL = 0.80  # band: 10th to 90th percentile, Table 2's level
+LAW_CHOICES = ("all", *allocation.allocations(), REFIT)
+
+PARAMETERS = ParameterSpec(
+    notebook=NOTEBOOK,
+    params=[
+        Real("flops", lo=FLOPS_RANGE[0], hi=FLOPS_RANGE[1], doc="training budget C in FLOPs"),
+        Choice("law", options=LAW_CHOICES, doc="the law to show, or all"),
+        Text("user_fit", doc="JSON fit saved by `scalinglaws fit --json` ('' for none)"),
+        Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates of the refit band"),
+        Integer("seed", lo=0, hi=2**32 - 1, doc="seed of the bootstrap's numpy Generator"),
+        Real("flops_min", lo=FLOPS_RANGE[0], hi=FLOPS_RANGE[1], doc="left end of the axes"),
+        Real("flops_max", lo=FLOPS_RANGE[0], hi=FLOPS_RANGE[1], doc="right end of the axes"),
+    ],
+    constraints=[Less("flops_min", "flops"), Less("flops", "flops_max")],
+)
+
+_STYLES = {**LAW_STYLES, REFIT: ("k", "-"), USER: ("#e377c2", "-")}
+
+
+@dataclass(frozen=True)
+class Calculator:
+    """The laws the calculator shows and the bootstrap replicates of the refit's band."""
+
+    laws: dict[str, allocation.Allocation]  # name -> law, in display order
+    bootstrap: fitting.BootstrapResult | None  # summed-Huber replicates for the refit's band
+    n_points: int  # points the refit used
+
+    def band(self, name: str, C, level: float = LEVEL) -> dict | None:
+        """{"N_opt": (lo, hi), "D_opt": ..., "loss": ...} at C for a law with an interval, else None."""
+        if name != REFIT or self.bootstrap is None:
+            return None
+        b = self.bootstrap
+        return allocation.fit_band(b.replicates, b.names, C, level)
+
+    def chosen(self, law: str) -> list[allocation.Allocation]:
+        """The laws to show for the menu choice ``law`` ("all" or a name); a user fit always."""
+        names = list(self.laws) if law == "all" else [law] + ([USER] if USER in self.laws else [])
+        return [self.laws[n] for n in dict.fromkeys(names)]
+
+
+def analyse(n_bootstrap: int = 1000, seed: int = 0, user_fit: str = "") -> Calculator:
+    """Published laws, the Approach 3 refit here (with ``n_bootstrap`` replicates; 0: no band)
+    and, if ``user_fit`` names a file, the fit saved there."""
+    df = data.drop_highest_losses(data.load(DATA), BESIROGLU.selection.n_excluded_highest_loss)
+    N, D, _, L = fitting.arrays(df)
+    huber = fitting.approach3(N, D, L)
+    lik = fitting.approach3(N, D, L, objective="huber_likelihood")
+    boot = None
+    if n_bootstrap:
+        boot = fitting.bootstrap_approach3(
+            N, D, L, n_bootstrap=n_bootstrap, rng=np.random.default_rng(seed), full_fit=huber
+        )
+    laws = dict(allocation.allocations())
+    laws[REFIT] = allocation.from_fit(
+        REFIT, "eq 2 refitted on Besiroglu 2024's points, eq 4", lik.fit,
+        f"eq 4 of eq 2 refitted here on {lik.n_points} points of {DATA} (Huber likelihood)",
+        allocation.REFIT_HERE,
+        note=f"band: {LEVEL:.0%} bootstrap interval ({n_bootstrap} replicates, summed Huber)"
+        if n_bootstrap else "",
+    )  # fmt: skip
+    calc = Calculator(laws, boot, lik.n_points)
+    return with_user_fit(calc, user_fit) if user_fit else calc
+
+
+def with_user_fit(calc: Calculator, path: str) -> Calculator:
+    """``calc`` with the eq 2 fit saved at ``path`` added as the law ``user-fit``."""
+    fit = allocation.load_fit(path, "user_fit")
+    law = allocation.from_fit(USER, "fit from file", fit, fit.source, allocation.REFIT_HERE)
+    return replace(calc, laws={**{k: v for k, v in calc.laws.items() if k != USER}, USER: law})
+
+
+def table(calc: Calculator, flops: float, law: str = "all") -> pd.DataFrame:
+    """The rows of ``scalinglaws optimal`` at ``flops`` for the chosen laws, with the 10th-90th
+    percentile band where the law has one, formatted to 3 significant digits."""
+    rows = allocation.optimal_rows(flops, calc.chosen(law))
+    out = []
+    for r in rows:
+        band = calc.band(r["law"], flops) or {}
+        span = {k: f"{lo:.3g} to {hi:.3g}" for k, (lo, hi) in band.items()}
+        out.append({
+            "law": r["law"], "N_opt": f"{r['N_opt']:.3g}", f"N_opt {LEVEL:.0%}": span.get("N_opt", ""),
+            "D_opt": f"{r['D_opt']:.3g}", f"D_opt {LEVEL:.0%}": span.get("D_opt", ""),
+            "D/N": f"{r['tokens_per_param']:.1f}", "loss (nats)": f"{r['loss']:.3f}",
+            f"loss {LEVEL:.0%}": span.get("loss", ""), "parameters": r["params"],
+        })  # fmt: skip
+    return pd.DataFrame(out).set_index("law")
+
+
+def figure(
+    calc: Calculator,
+    flops: float,
+    law: str = "all",
+    flops_min: float = 1e18,
+    flops_max: float = 1e26,
+    n_points: int = 200,
+):
+    """N_opt, D_opt and predicted loss against the budget for the chosen laws, with the refit's
+    band, and each law's value at ``flops`` marked on the dotted vertical line."""
+    use_style()
+    C = np.geomspace(flops_min, flops_max, n_points)
+    fig, axes = plt.subplots(1, 3, figsize=(13.0, 4.6), layout="constrained")
+    panels = (("N_opt", "Parameters", "log"), ("D_opt", "Tokens", "log"),
+              ("loss", "Predicted loss (nats/token)", "linear"))  # fmt: skip
+    chosen = calc.chosen(law)
+    for ax, (key, ylabel, yscale) in zip(axes, panels, strict=True):
+        for a in chosen:
+            colour, ls = _STYLES[a.name]
+            label = provenance(a.kind, a.label)
+            if a.params_kind == "non-embedding":
+                label += "; non-embedding N; loss on WebText2"
+            lw = 4.0 if a.name == "epoch-refit" else 1.4  # wide: the refit here runs inside it
+            ax.plot(C, getattr(a, key)(C), color=colour, ls=ls, lw=lw, label=label)
+            ax.plot([flops], [a.at(flops)[key]], "o", color=colour, ms=5, mec="white", mew=0.6)
+            band = calc.band(a.name, C)
+            if band is not None:
+                ax.fill_between(C, *band[key], color=colour, alpha=0.15, lw=0,
+                                label=f"refit here: {LEVEL:.0%} bootstrap band")  # fmt: skip
+        ax.axvline(flops, color="0.3", lw=0.9, ls=":")
+        ax.set(xscale="log", yscale=yscale, xlim=(flops_min, flops_max), xlabel="Budget C (FLOPs)",
+               ylabel=ylabel)  # fmt: skip
+    axes[0].set_title("Compute-optimal parameters N_opt")
+    axes[1].set_title("Compute-optimal tokens D_opt (C = 6ND)")
+    axes[2].set_title("Loss at the optimum (eq 2; Kaplan: eq 1.3)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=7.5)
+    fig.suptitle(f"Compute-optimal allocation at C = {_sci(flops)} FLOPs (dotted line, dots)")
+    return fig
+
+
+def _sci(x: float) -> str:
+    e = math.floor(math.log10(x))
+    m = x / 10**e
+    return f"{m:.3g}e{e}" if abs(m - 1) > 1e-9 else f"1e{e}"
+
+
+def interactive(calc: Calculator, flops: float, law: str, flops_min: float, flops_max: float):
+    """ipywidgets: a budget slider, a law menu and a fit-file box redrawing :func:`table` (an HTML
+    widget) and :func:`figure` (an Image widget) for JupyterLab. No Output widget: capturing
+    displays into one can hang a headless run (papermill), and a static page shows no widgets."""
+    import io
+
+    import ipywidgets as w
+
+    state = {"calc": calc}
+    budget = w.FloatLogSlider(
+        value=flops, base=10, min=math.log10(flops_min), max=math.log10(flops_max), step=0.05,
+        description="C (FLOPs)", readout_format=".3g", continuous_update=False,
+        layout=w.Layout(width="480px"),
+    )  # fmt: skip
+    menu = w.Dropdown(options=LAW_CHOICES, value=law, description="law")
+    path = w.Text(value="", placeholder="fit.json from `scalinglaws fit --json`",
+                  description="user fit", continuous_update=False)  # fmt: skip
+    message = w.HTML()
+    numbers = w.HTML()
+    picture = w.Image(format="png", layout=w.Layout(max_width="100%"))
+
+    def redraw(_=None):
+        c, message.value = state["calc"], ""
+        if path.value:
+            try:
+                c = with_user_fit(c, path.value)
+            except ValueError as err:  # ParameterError: a bad fit file is shown, not raised
+                message.value = f"<b>{html.escape(str(err))}</b>"
+        numbers.value = table(c, budget.value, menu.value).to_html()
+        fig = figure(c, budget.value, menu.value, flops_min, flops_max)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100)
+        plt.close(fig)
+        picture.value = buf.getvalue()
+
+    for widget in (budget, menu, path):
+        widget.observe(redraw, "value")
+    redraw()
+    return w.VBox([w.HBox([budget, menu]), path, message, numbers, picture])

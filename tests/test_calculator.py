@@ -1,0 +1,143 @@
+"""The calculator notebook's package side: the same rows as `scalinglaws optimal`, the refit's
+band, user fits read from `scalinglaws fit --json`, and the widgets redrawing."""
+
+from __future__ import annotations
+
+import json
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from scalinglaws import cli
+from scalinglaws.constants import BESIROGLU, HOFFMANN
+from scalinglaws.figures import calculator
+from scalinglaws.laws import allocation
+from scalinglaws.params import ParameterError
+
+
+@pytest.fixture(scope="module")
+def calc():
+    return calculator.analyse(n_bootstrap=200, seed=0)
+
+
+def _cli_rows(capsys, *argv):
+    assert cli.main(["optimal", *argv, "--json"]) == 0
+    return {r["law"]: r for r in json.loads(capsys.readouterr().out)["laws"]}
+
+
+def test_table_shows_the_cli_numbers(calc, capsys):
+    C = HOFFMANN.budgets.gopher
+    cli_rows = _cli_rows(capsys, "--flops", str(C))
+    tab = calculator.table(calc, C)
+    for name, r in cli_rows.items():
+        assert tab.loc[name, "N_opt"] == f"{r['N_opt']:.3g}"
+        assert tab.loc[name, "D_opt"] == f"{r['D_opt']:.3g}"
+        assert tab.loc[name, "loss (nats)"] == f"{r['loss']:.3f}"
+    # Hoffmann 2022 Fig 4 caption: 40B parameters at the Gopher budget (eq 4, unrounded fit)
+    assert round(float(tab.loc["approach3-tex", "N_opt"]) / 1e9) == 40
+
+
+def test_refit_here_reproduces_besiroglu_and_its_band_brackets_it(calc):
+    C = np.geomspace(1e18, 1e26, 9)
+    refit = calc.laws[calculator.REFIT]
+    # Besiroglu 2024's refit, printed to 4-5 digits: eq 4 from the refit here agrees to 1%
+    assert refit.N_opt(C) == pytest.approx(calc.laws["epoch-refit"].N_opt(C), rel=0.01)
+    band = calc.band(calculator.REFIT, C)
+    for key in ("N_opt", "D_opt", "loss"):
+        lo, hi = band[key]
+        assert np.all(lo < hi)
+        assert np.all((lo <= getattr(refit, key)(C)) & (getattr(refit, key)(C) <= hi)), key
+    assert calc.band("approach1", C) is None  # published laws print no interval on N_opt(C)
+
+
+def test_fit_band_matches_replicates_one_by_one():
+    rng = np.random.default_rng(1)
+    names = ("A", "B", "E", "alpha", "beta")
+    f = BESIROGLU.refit
+    reps = np.array([f.A, f.B, f.E, f.alpha, f.beta]) * (1 + 0.01 * rng.standard_normal((50, 5)))
+    band = allocation.fit_band(reps, names, 1e23, level=0.80)
+    from scalinglaws.constants import ParametricFit
+    from scalinglaws.laws import chinchilla as ch
+
+    each = [ch.optimal_N(1e23, ParametricFit(**dict(zip(names, r, strict=True)))) for r in reps]
+    assert band["N_opt"][0] == pytest.approx(np.percentile(each, 10))
+    assert band["N_opt"][1] == pytest.approx(np.percentile(each, 90))
+
+
+def test_user_fit_from_the_fit_command(calc, tmp_path):
+    f = BESIROGLU.refit
+    saved = {"data": "x", "estimate": {"A": f.A, "B": f.B, "E": f.E, "alpha": f.alpha,
+                                       "beta": f.beta}}  # fmt: skip
+    path = tmp_path / "fit.json"
+    path.write_text(json.dumps(saved))
+    with_user = calculator.with_user_fit(calc, str(path))
+    C = 1e24
+    assert with_user.laws["user-fit"].at(C) == pytest.approx(with_user.laws["epoch-refit"].at(C))
+    assert list(calculator.table(with_user, C, "approach1").index) == ["approach1", "user-fit"]
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (None, "cannot be read"),
+        ("{not json", "is not JSON"),
+        ("[1, 2]", "must hold a JSON object with keys E, A, B, alpha, beta"),
+        (
+            '{"E": 1.7, "A": 400, "B": 400, "alpha": -0.3, "beta": 0.3}',
+            "'alpha' must be a positive",
+        ),
+        ('{"estimate": {"E": 1.7, "A": 400, "B": 400, "alpha": 0.3}}', "'beta' must be a positive"),
+    ],
+)
+@pytest.mark.badinput
+def test_bad_fit_files_name_parameter_file_and_key(tmp_path, content, needle):
+    path = tmp_path / "fit.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(ParameterError, match=r"parameter 'user_fit': fit file .*fit\.json"):
+        allocation.load_fit(path, "user_fit")
+    with pytest.raises(ParameterError, match=needle):
+        allocation.load_fit(path, "user_fit")
+
+
+@pytest.mark.badinput
+def test_budget_outside_the_axes_is_rejected():
+    good = {"flops": 1e24, "law": "all", "user_fit": "", "n_bootstrap": 0, "seed": 0,
+            "flops_min": 1e18, "flops_max": 1e26, "formats": ["png"], "output_dir": ""}  # fmt: skip
+    calculator.PARAMETERS.validate(good)
+    with pytest.raises(ParameterError, match=r"'flops' must be less than 'flops_max'"):
+        calculator.PARAMETERS.validate({**good, "flops": 1e27})
+
+
+def test_figure_marks_every_law_at_the_budget(calc):
+    fig = calculator.figure(calc, 1e24, "all", 1e18, 1e26, n_points=20)
+    try:
+        ax = fig.axes[0]
+        dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
+        assert len(dots) == len(calc.laws)
+        ys = sorted(float(d.get_ydata()[0]) for d in dots)
+        assert ys == pytest.approx(sorted(a.at(1e24)["N_opt"] for a in calc.laws.values()))
+        assert len(ax.collections) == 1  # one band: the refit's
+    finally:
+        plt.close(fig)
+
+
+def test_widgets_redraw_when_the_budget_moves(calc, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    calls = []
+    real_table = calculator.table
+    monkeypatch.setattr(
+        calculator, "table", lambda c, C, law: calls.append((C, law)) or real_table(c, C, law)
+    )
+    box = calculator.interactive(calc, 1e24, "all", 1e18, 1e26)
+    slider, menu = box.children[0].children
+    slider.value = 1e21
+    menu.value = "approach1"
+    assert "approach1" in box.children[3].value and "epoch-refit" not in box.children[3].value
+    assert bytes(box.children[4].value).startswith(b"\x89PNG")
+    box.children[1].value = "/no/such/fit.json"  # a bad file is reported, not raised
+    assert "parameter &#x27;user_fit&#x27;" in box.children[2].value
+    assert [law for _, law in calls] == ["all", "all", "approach1", "approach1"]
+    assert calls[0][0] == pytest.approx(1e24) and calls[1][0] == pytest.approx(1e21)
+    plt.close("all")
