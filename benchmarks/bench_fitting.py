@@ -27,6 +27,8 @@ Data: Besiroglu et al. 2024's extraction of Hoffmann 2022 Fig 4, the 5 highest l
 
 BLAS runs on one thread throughout: scipy >= 1.15's L-BFGS-B is many times slower under a
 multithreaded OpenBLAS on a problem this small (scipy issue 22438), which would flatter us.
+Everything is then single-threaded, so the ratios are of CPU time (``time.process_time``), which
+other processes on a shared machine disturb far less than wall time; wall time is printed too.
 
 Run: ``make bench`` (or ``python benchmarks/bench_fitting.py [--sample K] [--reference-every K]``).
 """
@@ -99,13 +101,18 @@ def _children_cpu() -> float:
 
 
 def timed(fn, repeats=1):
-    """(median seconds over repeats, last result)."""
-    times, out = [], None
+    """(median wall seconds, median CPU seconds of this process, last result) over repeats."""
+    wall, cpu, out = [], [], None
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+        wall.append(time.perf_counter() - w0)
+        cpu.append(time.process_time() - c0)
+    return statistics.median(wall), statistics.median(cpu), out
+
+
+def _s(wall: float, cpu: float) -> str:
+    return f"{wall:.3g} s wall, {cpu:.3g} s CPU"
 
 
 def main(argv=None) -> int:
@@ -123,71 +130,72 @@ def main(argv=None) -> int:
     n_boot = BESIROGLU.uncertainty.n_bootstrap
     on = "autograd.numpy" if grad is not None else "plain numpy (autograd not installed; faster)"
     how = "autograd" if grad is not None else "exact (autograd not installed; faster)"
-    print(
-        f"data: {n} points (Besiroglu 2024 extraction, 5 highest losses dropped); one BLAS thread"
-    )
+    print(f"data: {n} points (Besiroglu 2024 extraction, 5 highest losses dropped); one BLAS "
+          f"thread; ratios of CPU time (wall time also shown: other processes inflate it)")  # fmt: skip
 
     # -- the fast path, as the CLI runs it ------------------------------------------------------
     def cli_path():
         fitting.approach3(N, D, L, objective="huber_likelihood")
         huber = fitting.approach3(N, D, L)
-        boot = fitting.bootstrap_approach3(
+        fitting.bootstrap_approach3(
             N, D, L, n_bootstrap=n_boot, rng=np.random.default_rng(0), full_fit=huber
         )
-        return huber, boot
 
-    t_fit, fit = timed(lambda: fitting.approach3(N, D, L), args.repeats)
-    t_boot, boot = timed(
+    w_fit, c_fit, fit = timed(lambda: fitting.approach3(N, D, L), args.repeats)
+    w_boot, c_boot, boot = timed(
         lambda: fitting.bootstrap_approach3(
             N, D, L, n_bootstrap=n_boot, rng=np.random.default_rng(0), full_fit=fit
         ),
         args.repeats,
     )
-    t_cli, _ = timed(cli_path, args.repeats)
-    print(
-        f"ours   approach3 grid fit ({len(grid)} starts): {t_fit:.3f} s (median of {args.repeats})"
-    )
+    w_cli, c_cli, _ = timed(cli_path, args.repeats)
+    print(f"ours   approach3 grid fit ({len(grid)} starts): {_s(w_fit, c_fit)} "
+          f"(median of {args.repeats})")  # fmt: skip
     print(f"       A={fit.A:.4f} B={fit.B:.4f} E={fit.E:.6f} alpha={fit.alpha:.6f} "
           f"beta={fit.beta:.6f} objective={fit.value:.9g}")  # fmt: skip
-    print(
-        f"ours   bootstrap_approach3 ({n_boot} replicates): {t_boot:.3f} s, failed={boot.n_failed}"
-    )
-    print(f"ours   the CLI's calls (likelihood fit + grid fit + {n_boot} bootstrap): {t_cli:.3f} s")
+    print(f"ours   bootstrap_approach3 ({n_boot} replicates): {_s(w_boot, c_boot)}, "
+          f"failed={boot.n_failed}")  # fmt: skip
+    print(f"ours   the CLI's calls (likelihood fit + grid fit + {n_boot} bootstrap): "
+          f"{_s(w_cli, c_cli)}")  # fmt: skip
     cmd = [sys.executable, "-m", "scalinglaws", "fit", "--data", "epoch-chinchilla-fig4",
            "--bootstrap", str(n_boot)]  # fmt: skip
     cpu0, t0 = _children_cpu(), time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
-    t_cmd, cpu_cmd = time.perf_counter() - t0, _children_cpu() - cpu0
-    print(f"ours   `scalinglaws fit ... --bootstrap {n_boot}` end to end, new process: {t_cmd:.2f} s "
-          f"({cpu_cmd:.2f} s CPU; Python start-up, imports and data loading included)")  # fmt: skip
-    t0 = time.perf_counter()
-    full = fitting.approach3(N, D, L, schedule=((60, len(grid)),))
+    w_cmd, c_cmd = time.perf_counter() - t0, _children_cpu() - cpu0
+    print(f"ours   `scalinglaws fit ... --bootstrap {n_boot}` end to end, new process: "
+          f"{_s(w_cmd, c_cmd)} (Python start-up, imports and data loading included)")  # fmt: skip
+    w, c, full = timed(lambda: fitting.approach3(N, D, L, schedule=((60, len(grid)),)))
     same = abs(full.value - fit.value) <= 1e-12 * fit.value
-    print(f"check  approach3 without pruning (every start 60 batched steps): "
-          f"{time.perf_counter() - t0:.2f} s, same optimum: {same}")  # fmt: skip
+    print(f"check  approach3 without pruning (every start 60 batched steps): {_s(w, c)}, "
+          f"same optimum: {same}")  # fmt: skip
 
     # -- the readable reference -----------------------------------------------------------------
     starts = grid[:: args.reference_every]
-    t_ref, ref = timed(lambda: approach3_reference(N, D, L, starts=starts))
-    t_ref_full = t_ref * len(grid) / len(starts)
-    note = "" if len(starts) == len(grid) else f" -> {t_ref_full:.1f} s extrapolated to {len(grid)}"
+    w_ref, c_ref, ref = timed(lambda: approach3_reference(N, D, L, starts=starts))
+    k = len(grid) / len(starts)
+    note = (
+        "" if len(starts) == len(grid) else f" -> {c_ref * k:.1f} s CPU extrapolated to {len(grid)}"
+    )
     print(f"ref    approach3_reference, L-BFGS-B + exact gradient, {len(starts)} starts: "
-          f"{t_ref:.1f} s ({1e3 * t_ref / len(starts):.1f} ms/start){note}")  # fmt: skip
+          f"{_s(w_ref, c_ref)} ({1e3 * c_ref / len(starts):.1f} ms CPU/start){note}")  # fmt: skip
     print(f"       A={ref.A:.4f} B={ref.B:.4f} E={ref.E:.6f} alpha={ref.alpha:.6f} "
           f"beta={ref.beta:.6f} objective={ref.value:.9g}")  # fmt: skip
+    c_ref *= k
 
     # -- Epoch's procedure ----------------------------------------------------------------------
     rng = np.random.default_rng(0)
     sample = grid[rng.choice(len(grid), size=min(args.sample, len(grid)), replace=False)]
-    t0 = time.perf_counter()
-    runs = [minimize(epoch_huber, s, args=(N, D, L), method="L-BFGS-B") for s in sample]
-    t_grid = (time.perf_counter() - t0) / len(sample)
-    best = min(r.fun for r in runs if r.success) if any(r.success for r in runs) else np.nan
-    print(f"epoch  grid fit, L-BFGS-B with finite differences, on {on}: {1e3 * t_grid:.1f} ms/start "
-          f"on {len(sample)} random starts -> {t_grid * len(grid):.1f} s extrapolated to {len(grid)}")  # fmt: skip
-    print(f"       {sum(r.success for r in runs)}/{len(runs)} reported success; best objective "
-          f"in the sample {best:.9g} (ours {fit.value:.9g})")  # fmt: skip
-    t_like, like = timed(
+    w, c, runs = timed(
+        lambda: [minimize(epoch_huber, s, args=(N, D, L), method="L-BFGS-B") for s in sample]
+    )
+    c_grid = c * len(grid) / len(sample)
+    ok = [r.fun for r in runs if r.success]
+    print(f"epoch  grid fit, L-BFGS-B with finite differences, on {on}: {_s(w, c)} for "
+          f"{len(sample)} random starts ({1e3 * c / len(sample):.1f} ms CPU/start) -> "
+          f"{c_grid:.1f} s CPU extrapolated to {len(grid)}")  # fmt: skip
+    print(f"       {len(ok)}/{len(runs)} reported success; best objective in the sample "
+          f"{min(ok, default=np.nan):.9g} (ours {fit.value:.9g})")  # fmt: skip
+    w, c_like, like = timed(
         lambda: minimize(
             epoch_likelihood,
             [*TEX_START, 0.0],
@@ -196,28 +204,31 @@ def main(argv=None) -> int:
             jac=_jac(epoch_likelihood),
         )
     )
-    print(f"epoch  likelihood refit, BFGS ({how if grad else 'finite-difference'} gradients) from the TeX values: {t_like:.2f} s, "
-          f"alpha={like.x[3]:.5f} beta={like.x[4]:.5f}")  # fmt: skip
+    print(f"epoch  likelihood refit, BFGS ({how if grad else 'finite-difference'} gradients) from "
+          f"the TeX values: {_s(w, c_like)}, alpha={like.x[3]:.5f} beta={like.x[4]:.5f}")  # fmt: skip
     counts = fitting.legacy_resample_counts(n, n_boot, BESIROGLU.uncertainty.seed)
     picks = [np.repeat(np.arange(n), c.astype(int)) for c in counts[: min(args.sample, n_boot)]]
     jac = _jac(epoch_huber)
-    t0 = time.perf_counter()
-    for idx in picks:
-        minimize(epoch_huber, TEX_START, args=(N[idx], D[idx], L[idx]), jac=jac, method="BFGS")
-    t_rep = (time.perf_counter() - t0) / len(picks)
-    print(f"epoch  bootstrap, BFGS with {how} gradients: {1e3 * t_rep:.1f} ms/replicate on their first "
-          f"{len(picks)} resamples -> {t_rep * n_boot:.1f} s extrapolated to {n_boot}")  # fmt: skip
+    w, c, _ = timed(
+        lambda: [
+            minimize(epoch_huber, TEX_START, args=(N[i], D[i], L[i]), jac=jac, method="BFGS")
+            for i in picks
+        ]
+    )
+    c_rep = c * n_boot / len(picks)
+    print(f"epoch  bootstrap, BFGS with {how} gradients: {_s(w, c)} for their first {len(picks)} "
+          f"resamples ({1e3 * c / len(picks):.1f} ms CPU/replicate) -> {c_rep:.1f} s CPU "
+          f"extrapolated to {n_boot}")  # fmt: skip
 
-    # -- ratios (same process, same data, one BLAS thread) ---------------------------------------
-    t_epoch = t_grid * len(grid) + t_like + t_rep * n_boot
-    print(f"ratio  grid fit: Epoch / ours = {t_grid * len(grid) / t_fit:.0f}x; "
-          f"reference / ours = {t_ref_full / t_fit:.0f}x; Epoch / reference = "
-          f"{t_grid * len(grid) / t_ref_full:.2f}x")  # fmt: skip
-    print(f"ratio  bootstrap: Epoch / ours = {t_rep * n_boot / t_boot:.0f}x")
-    print(f"ratio  the CLI's fit (likelihood + grid + {n_boot} bootstrap): Epoch {t_epoch:.1f} s "
-          f"(extrapolated) / ours {t_cli:.2f} s = {t_epoch / t_cli:.0f}x (bar: >= 100x)")  # fmt: skip
+    # -- ratios of CPU time (same process, same data, one BLAS thread) ---------------------------
+    c_epoch = c_grid + c_like + c_rep
+    print(f"ratio  grid fit: Epoch / ours = {c_grid / c_fit:.0f}x; reference / ours = "
+          f"{c_ref / c_fit:.0f}x; Epoch / reference = {c_grid / c_ref:.2f}x")  # fmt: skip
+    print(f"ratio  bootstrap: Epoch / ours = {c_rep / c_boot:.0f}x")
+    print(f"ratio  the CLI's fit (likelihood + grid + {n_boot} bootstrap): Epoch {c_epoch:.1f} s "
+          f"CPU (extrapolated) / ours {c_cli:.2f} s = {c_epoch / c_cli:.0f}x (bar: >= 100x)")  # fmt: skip
     print(f"ratio  the same against our CLI run end to end, our process start-up, imports and data "
-          f"loading included (Epoch's not): {t_epoch / t_cmd:.0f}x")  # fmt: skip
+          f"loading included (Epoch's not): {c_epoch / c_cmd:.0f}x")  # fmt: skip
     return 0
 
 
