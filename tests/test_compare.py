@@ -85,3 +85,17 @@ def test_text_numbers_within_the_printed_digits():
     diff = compare.text_differences(committed, committed.replace("0.4566", "0.4600"))
     assert len(diff) == 1 and diff[0].startswith("line 1:")
     assert compare.text_differences(committed, committed.replace("ok", "explained"))
+
+
+def test_estimates_may_move_by_a_tenth_of_their_interval_and_no_more(tmp_path):
+    row = {"dataset": ["x"], "a": [0.50], "a_lo": [0.40], "a_hi": [0.60], "level": [0.95],
+           "n_bootstrap": [400], "n_failed": [10]}  # fmt: skip
+    a = _csv(tmp_path, "a", pd.DataFrame(row))
+    near = _csv(tmp_path, "near", pd.DataFrame({**row, "a_lo": [0.41], "n_failed": [14]}))
+    compare.check_table(a, near)
+    far = _csv(tmp_path, "far", pd.DataFrame({**row, "a": [0.53]}))
+    with pytest.raises(compare.Mismatch, match="column 'a', data row 1"):
+        compare.check_table(a, far)
+    failed = _csv(tmp_path, "failed", pd.DataFrame({**row, "n_failed": [15]}))
+    with pytest.raises(compare.Mismatch, match="column 'n_failed'"):
+        compare.check_table(a, failed)
