@@ -2,7 +2,7 @@
 
 python -m scalinglaws.runs sweep --plan PATH [--results DIR] [--workers N] [--shard K/N]
                                  [--device cpu|cuda] [--max-flops C]
-python -m scalinglaws.runs corpora [--write-manifest]   build and verify both corpora
+python -m scalinglaws.runs corpora [--write-manifest] [NAME ...]   build and verify the corpora
 python -m scalinglaws.runs plans                        rewrite data/runs/plans/*.json
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scalinglaws.params import ParameterError
+from scalinglaws.params import ParameterError, check_choice
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--device", default="cpu", help="cpu or cuda")
     s.add_argument("--max-flops", type=float, default=None, help="skip runs above this budget")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
-    c = sub.add_parser("corpora", help="build and verify both corpora against the manifest")
+    c = sub.add_parser("corpora", help="build and verify the corpora against the manifest")
+    c.add_argument(
+        "names", nargs="*", help="corpora to build (default: all; 'code' needs CPython 3.11.7)"
+    )
     c.add_argument(
         "--write-manifest",
         action="store_true",
@@ -55,9 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "corpora":
             from scalinglaws.runs import corpora
 
+            names = tuple(args.names) or corpora.CORPORA
+            for name in names:
+                check_choice("corpus", name, corpora.CORPORA)
             if args.write_manifest:
-                corpora.write_manifest()
-            for name in corpora.CORPORA:
+                corpora.write_manifest(names=names)
+            for name in names:
                 c = corpora.load(name)
                 print(
                     f"{name}: {c.train.size:,} train + {c.validation.size:,} validation bytes, "
