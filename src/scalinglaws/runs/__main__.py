@@ -23,7 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("sweep", help="run a plan's pending runs (resumable)")
     s.add_argument("--plan", required=True, help="JSON list of runs (data/runs/plans/*.json)")
-    s.add_argument("--results", default=None, help="result folder (default data/runs/results/)")
+    s.add_argument(
+        "--results",
+        default=None,
+        help="result folder (default data/runs/results/, data/runs/results/v2/ for v2_* plans)",
+    )
     s.add_argument("--workers", type=int, default=2, help="worker processes, 1 thread each")
     s.add_argument("--shard", default="1/1", help="K/N: run plan entries K-1, K-1+N, ...")
     s.add_argument("--device", default="cpu", help="cpu or cuda")
@@ -38,7 +42,18 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="rebuild from the pinned sources and rewrite data/runs/corpora.json",
     )
-    sub.add_parser("plans", help="rewrite the plan files in data/runs/plans/")
+    pl = sub.add_parser("plans", help="rewrite the plan files in data/runs/plans/")
+    pl.add_argument(
+        "--costs",
+        action="store_true",
+        help="print the v2 plans' exact TFLOP and job-hours instead of writing files",
+    )
+    pl.add_argument(
+        "--gflops",
+        type=float,
+        default=None,
+        help="throughput per worker for --costs (GFLOP/s; default: measured, per model size)",
+    )
     st = sub.add_parser("status", help="finished and pending runs of every plan")
     st.add_argument("--results", default=None, help="result folder (default data/runs/results/)")
     args = parser.parse_args(argv)
@@ -48,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
             sweep.sweep(
                 args.plan,
-                args.results or sweep.RESULTS,
+                sweep.results_for(args.plan, args.results),
                 workers=args.workers,
                 shard=sweep.parse_shard(args.shard),
                 device=args.device,
@@ -72,7 +87,16 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "status":
             from scalinglaws.runs import sweep
 
-            sweep.status(args.results or sweep.RESULTS)
+            sweep.status(args.results)
+        elif args.costs:
+            from scalinglaws.runs import plans_v2
+
+            rows = plans_v2.cost_table(args.gflops)
+            print(f"{'plan':<30} {'runs':>5} {'TFLOP':>8} {'job-hours':>10}")
+            for r in rows:
+                print(f"{r['plan']:<30} {r['runs']:>5} {r['tflop']:>8.1f} {r['job_hours']:>10.2f}")
+            tf, jh = sum(r["tflop"] for r in rows), sum(r["job_hours"] for r in rows)
+            print(f"{'total':<30} {sum(r['runs'] for r in rows):>5} {tf:>8.1f} {jh:>10.2f}")
         else:
             from scalinglaws.runs import plans
 

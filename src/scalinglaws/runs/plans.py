@@ -105,11 +105,14 @@ def smoke_plan() -> list[dict]:
 
 
 def write_plans(folder: Path = PLANS) -> list[Path]:
+    from scalinglaws.runs import plans_v2
+
     plans = {
         "smoke.json": smoke_plan(),
         "isoflop_prose.json": isoflop_plan("prose"),
         "isoflop_code.json": isoflop_plan("code"),
         "curves_prose.json": curves_plan(),
+        **plans_v2.plans(),
     }
     out = []
     folder.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,15 @@ from scalinglaws.runs.train import RunConfig, train, validate
 
 RESULTS = paths.DATA / "runs" / "results"
 PLANS = paths.DATA / "runs" / "plans"
+V2_PREFIX = "v2_"  # plans of the second study; their results go to RESULTS / "v2"
+
+
+def results_for(plan: Path | str, results: Path | str | None = None) -> Path:
+    """The result folder of ``plan``: ``results`` if given, else data/runs/results/ (v1 plans) or
+    data/runs/results/v2/ (plans named v2_*), so v1 and v2 results never mix."""
+    if results is not None:
+        return Path(results)
+    return RESULTS / "v2" if Path(plan).name.startswith(V2_PREFIX) else RESULTS
 
 
 def load_plan(path: Path | str) -> list[RunConfig]:
@@ -169,14 +178,14 @@ def sweep(
     return done
 
 
-def status(results: Path | str = RESULTS, plans: Path = PLANS) -> None:
+def status(results: Path | str | None = None, plans: Path = PLANS) -> None:
     """Print, per plan and budget, how many runs are finished and how many are left."""
-    results = Path(results)
     for plan in sorted(Path(plans).glob("*.json")):
+        folder = results_for(plan, results)
         groups: dict = {}
         for cfg in load_plan(plan):
             key = f"{cfg.flops:.0e} FLOP" if cfg.flops is not None else f"{cfg.tokens} tokens"
             done, total = groups.get(key, (0, 0))
-            groups[key] = (done + result_path(results, cfg).is_file(), total + 1)
+            groups[key] = (done + result_path(folder, cfg).is_file(), total + 1)
         parts = ", ".join(f"{k}: {d}/{t}" for k, (d, t) in groups.items())
         print(f"{plan.name}: {parts}")
