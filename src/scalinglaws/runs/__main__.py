@@ -1,7 +1,7 @@
 """Command line of the measured-here study.
 
 python -m scalinglaws.runs sweep --plan PATH [--results DIR] [--workers N] [--shard K/N]
-                                 [--device cpu|cuda] [--max-flops C]
+                                 [--device cpu|cuda] [--max-flops C] [--stack R]
 python -m scalinglaws.runs corpora [--write-manifest] [NAME ...]   build and verify the corpora
 python -m scalinglaws.runs plans                        rewrite data/runs/plans/*.json
 """
@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--device", default="cpu", help="cpu or cuda")
     s.add_argument("--max-flops", type=float, default=None, help="skip runs above this budget")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument(
+        "--stack",
+        type=int,
+        default=1,
+        help="train up to this many runs of one shape together (stacked weights; tiny models)",
+    )
     c = sub.add_parser("corpora", help="build and verify the corpora against the manifest")
     c.add_argument(
         "names", nargs="*", help="corpora to build (default: all; 'code' needs CPython 3.11.7)"
@@ -69,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                 device=args.device,
                 max_flops=args.max_flops,
                 progress=not args.no_progress,
+                stack=args.stack,
             )
         elif args.command == "corpora":
             from scalinglaws.runs import corpora
