@@ -2,6 +2,7 @@
 
 python -m scalinglaws.runs sweep --plan PATH [--results DIR] [--workers N] [--shard K/N]
                                  [--device cpu|cuda] [--max-flops C] [--stack R]
+                                 [--launcher pool|slurm|submitit-local --shards N [--wait]]
 python -m scalinglaws.runs corpora [--write-manifest] [NAME ...]   build and verify the corpora
 python -m scalinglaws.runs plans                        rewrite data/runs/plans/*.json
 """
@@ -34,6 +35,18 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--max-flops", type=float, default=None, help="skip runs above this budget")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument(
+        "--launcher",
+        default="pool",
+        help="pool (worker processes here, default), slurm (one job array through submitit) or "
+        "submitit-local (the same tasks as local subprocesses)",
+    )
+    s.add_argument(
+        "--shards", type=int, default=None, help="array tasks for slurm/submitit-local (required)"
+    )
+    s.add_argument("--slurm-partition", default=None, help="SLURM partition")
+    s.add_argument("--slurm-time", type=int, default=240, help="time limit per task, minutes")
+    s.add_argument("--wait", action="store_true", help="wait for the array tasks to finish")
+    s.add_argument(
         "--stack",
         type=int,
         default=1,
@@ -64,7 +77,28 @@ def main(argv: list[str] | None = None) -> int:
     st.add_argument("--results", default=None, help="result folder (default data/runs/results/)")
     args = parser.parse_args(argv)
     try:
-        if args.command == "sweep":
+        if args.command == "sweep" and args.launcher != "pool":
+            from scalinglaws.runs import launch, sweep
+
+            check_choice("launcher", args.launcher, launch.LAUNCHERS)
+            if args.shards is None:
+                raise ParameterError(f"--launcher {args.launcher} needs --shards N (array tasks)")
+            if args.shard != "1/1":
+                raise ParameterError("--shard K/N is for one machine; array tasks get theirs")
+            sweep.load_plan(args.plan)  # a bad plan fails here, not in every task
+            launch.submit(
+                args.plan,
+                sweep.results_for(args.plan, args.results),
+                launcher=args.launcher,
+                shards=args.shards,
+                device=args.device,
+                max_flops=args.max_flops,
+                stack=args.stack,
+                timeout_min=args.slurm_time,
+                partition=args.slurm_partition,
+                wait=args.wait,
+            )
+        elif args.command == "sweep":
             from scalinglaws.runs import sweep
 
             sweep.sweep(
