@@ -15,6 +15,44 @@ import sys
 from scalinglaws.params import ParameterError, check_choice
 
 
+def _summary(results: str | None) -> None:
+    """Print what the v2 results measured so far (torch not needed)."""
+    from scalinglaws import runs_data
+    from scalinglaws.runs.sweep import RESULTS
+
+    folder = results or RESULTS / "v2"
+    runs = runs_data.load_runs(folder)
+    print(f"{folder}: {len(runs)} runs, {runs['flops'].sum() / 1e12:.1f} TFLOP, "
+          f"{runs['wall_s'].sum():,.0f} job-seconds")  # fmt: skip
+    spread = runs_data.seed_spread(runs)
+    if len(spread):
+        print("\nseed spread of the final validation loss (nats/byte)")
+        for _, r in spread.iterrows():
+            print(
+                f"  {r['study']:<12} {r['flops_budget']:.0e} FLOP  {r['n_layer']}x{r['d_model']} "
+                f"(N {r['params']:,})  lr {r['lr']:g} beta2 {r['beta2']:g}  seeds {r['seeds']}: "
+                f"{r['losses']}  sd {r['sd']:.4f}  range {r['range']:.4f}"
+            )
+    sweep_runs = runs[runs["study"] == "v2-lr"]
+    if len(sweep_runs):
+        print("\nlearning-rate sweep: final loss per lr")
+        for (n, b2), g in sweep_runs.groupby(["params", "beta2"]):
+            cells = "  ".join(
+                f"{lr:g}: {v:.4f}" for lr, v in zip(g["lr"], g["loss_nats"], strict=True)
+            )
+            print(f"  N {n:>7,} beta2 {b2:g}  {cells}")
+        best = runs_data.lr_sweep_best(sweep_runs)
+        if len(best):
+            print("\nbest lr per size (parabola in log lr; edge: at the grid's end)")
+            print(best.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            for b2, g in best.groupby("beta2"):
+                try:
+                    a, p = runs_data.fit_lr_rule(g)
+                    print(f"  beta2 {b2:g}: lr = {a:.3g} (N / 1e4)^{p:.3f}")
+                except ValueError as err:
+                    print(f"  beta2 {b2:g}: no rule yet ({err})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scalinglaws.runs",
@@ -73,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="throughput per worker for --costs (GFLOP/s; default: measured, per model size)",
     )
+    sm = sub.add_parser(
+        "summary", help="v2 so far: seed spread, lr sweep best per size, fitted lr rule, cost"
+    )
+    sm.add_argument("--results", default=None, help="result folder (default data/runs/results/v2/)")
     st = sub.add_parser("status", help="finished and pending runs of every plan")
     st.add_argument("--results", default=None, help="result folder (default data/runs/results/)")
     args = parser.parse_args(argv)
@@ -125,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"{name}: {c.train.size:,} train + {c.validation.size:,} validation bytes, "
                     f"sha256 {c.sha256}"
                 )
+        elif args.command == "summary":
+            _summary(args.results)
         elif args.command == "status":
             from scalinglaws.runs import sweep
 
