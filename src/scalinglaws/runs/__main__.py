@@ -37,6 +37,7 @@ def _summary(results: str | None) -> None:
     if len(sweep_runs):
         print("\nlearning-rate sweep: final loss per lr")
         for (n, b2), g in sweep_runs.groupby(["params", "beta2"]):
+            g = g.sort_values("lr")
             cells = "  ".join(
                 f"{lr:g}: {v:.4f}" for lr, v in zip(g["lr"], g["loss_nats"], strict=True)
             )

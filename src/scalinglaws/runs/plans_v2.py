@@ -13,9 +13,9 @@ IsoFLOP profiles are deep. v2 is designed around that noise. Its parts, each a p
   dimensions.
 * ``v2_noise.json``: the seed-to-seed spread, first: 4 seeds at the expected optimum of three
   budgets, with the v1 recipe (lr 3e-3, beta2 0.95).
-* ``v2_lr.json``: learning rate (5 values, factors of 2) x AdamW beta2 (0.95 and 0.99, Porian et
-  al. 2024) at the expected optima of the three smallest budgets, and 3 learning rates at beta2
-  0.95 at the expected optimum of 1e13; a power law lr(N) fitted to the per-size best sets the
+* ``v2_lr.json``: learning rate (6 values, factors of 2 from 1e-3) x AdamW beta2 (0.95 and 0.99,
+  Porian et al. 2024) at the expected optima of the three smallest budgets, and 4 learning rates
+  (2e-3 to 1.6e-2) at beta2 0.95 at the expected optimum of 1e13; a power law lr(N) fitted to the per-size best sets the
   learning rate of every later v2 run (``LR_RULE``, filled in from those results).
 * ``v2_isoflop_prose.json``, ``v2_isoflop_code.json`` (corpus ``code-sympy``): Chinchilla's Approach 2 (Hoffmann et al. 2022 section 3.2): at
   each budget of ``BUDGETS`` 8 consecutive ladder sizes centred on the expected optimum
@@ -67,6 +67,7 @@ OPT_AT_1E12 = 6e3
 OPT_SLOPE = 0.8
 V1_LR = 3e-3  # v1's learning rate below d_model 100 (all v2 sizes): the noise and ladder step 4
 LR_GRID = (1e-3, 2e-3, 4e-3, 8e-3, 1.6e-2)
+LR_EXTRA = 3.2e-2  # one step above the grid (see lr_plan)
 BETA2 = (0.95, 0.99)
 KAPLAN_WARMUP_STEPS = 3000  # Kaplan et al. 2020 section 2.2: 3000-step linear warmup
 # lr(N) = LR_RULE[0] * (N / 1e4) ** LR_RULE[1] and beta2 = LR_RULE[2]: set from v2_lr results.
@@ -151,6 +152,14 @@ def lr_plan() -> list[dict]:
             out += [run("lr", "prose", k, flops=C, lr=lr, beta2=beta2) for lr in LR_GRID]
     k = centre_rung(1e13)
     out += [run("lr", "prose", k, flops=1e13, lr=lr, beta2=0.95) for lr in LR_GRID[1:4]]
+    # Added after the first points (3e11, 2026-12-01): the loss still fell at the grid's top
+    # (lr 8e-3: 2.192, 1.6e-2: 2.187 nats), so the grid is extended one step up at every size.
+    # Appended, so the earlier entries keep their places (and --shard its split).
+    for C in (3e11, 1e12, 3e12):
+        k = centre_rung(C)
+        out += [run("lr", "prose", k, flops=C, lr=LR_EXTRA, beta2=beta2) for beta2 in BETA2]
+    k = centre_rung(1e13)
+    out.append(run("lr", "prose", k, flops=1e13, lr=LR_GRID[4], beta2=0.95))
     return out
 
 
