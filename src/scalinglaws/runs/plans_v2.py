@@ -13,7 +13,7 @@ IsoFLOP profiles are deep. v2 is designed around that noise. Its parts, each a p
   dimensions.
 * ``v2_noise.json``: the seed-to-seed spread, first: 4 seeds at the expected optimum of three
   budgets, with the v1 recipe (lr 3e-3, beta2 0.95).
-* ``v2_lr.json``: learning rate (6 values, factors of 2 from 1e-3) x AdamW beta2 (0.95 and 0.99,
+* ``v2_lr.json``: learning rate (7 values, factors of 2 from 1e-3 to 6.4e-2) x AdamW beta2 (0.95 and 0.99,
   Porian et al. 2024) at the expected optima of the three smallest budgets, and 4 learning rates
   (2e-3 to 1.6e-2) at beta2 0.95 at the expected optimum of 1e13; a power law lr(N) fitted to the per-size best sets the
   learning rate of every later v2 run (``LR_RULE``, filled in from those results).
@@ -67,7 +67,7 @@ OPT_AT_1E12 = 6e3
 OPT_SLOPE = 0.8
 V1_LR = 3e-3  # v1's learning rate below d_model 100 (all v2 sizes): the noise and ladder step 4
 LR_GRID = (1e-3, 2e-3, 4e-3, 8e-3, 1.6e-2)
-LR_EXTRA = 3.2e-2  # one step above the grid (see lr_plan)
+LR_EXTRA = 3.2e-2  # one step above the grid, then 2 x LR_EXTRA (see lr_plan)
 BETA2 = (0.95, 0.99)
 KAPLAN_WARMUP_STEPS = 3000  # Kaplan et al. 2020 section 2.2: 3000-step linear warmup
 # lr(N) = LR_RULE[0] * (N / 1e4) ** LR_RULE[1] and beta2 = LR_RULE[2]: set from v2_lr results.
@@ -160,6 +160,11 @@ def lr_plan() -> list[dict]:
         out += [run("lr", "prose", k, flops=C, lr=LR_EXTRA, beta2=beta2) for beta2 in BETA2]
     k = centre_rung(1e13)
     out.append(run("lr", "prose", k, flops=1e13, lr=LR_GRID[4], beta2=0.95))
+    # Second extension (2026-12-01): 3.2e-2 was best again at 3e11 (2.177 / 2.154 nats for beta2
+    # 0.95 / 0.99) and 1.6e-2 at 1e12 (3.2e-2 still running): one more step up, 6.4e-2.
+    for C in (3e11, 1e12, 3e12):
+        k = centre_rung(C)
+        out += [run("lr", "prose", k, flops=C, lr=2 * LR_EXTRA, beta2=beta2) for beta2 in BETA2]
     return out
 
 
