@@ -15,7 +15,7 @@ IsoFLOP profiles are deep. v2 is designed around that noise. Its parts, each a p
   budgets, with the v1 recipe (lr 3e-3, beta2 0.95).
 * ``v2_lr.json``: learning rate (7 values, factors of 2 from 1e-3 to 6.4e-2) x AdamW beta2 (0.95 and 0.99,
   Porian et al. 2024) at the expected optima of the three smallest budgets, and 4 learning rates
-  (2e-3 to 1.6e-2) at beta2 0.95 at the expected optimum of 1e13; a power law lr(N) fitted to the per-size best sets the
+  (4e-3 to 3.2e-2) at beta2 0.95 at the expected optimum of 1e13; a power law lr(N) fitted to the per-size best sets the
   learning rate of every later v2 run (``LR_RULE``, filled in from those results).
 * ``v2_isoflop_prose.json``, ``v2_isoflop_code.json`` (corpus ``code-sympy``): Chinchilla's Approach 2 (Hoffmann et al. 2022 section 3.2): at
   each budget of ``BUDGETS`` 8 consecutive ladder sizes centred on the expected optimum
@@ -151,7 +151,8 @@ def lr_plan() -> list[dict]:
         for beta2 in BETA2:
             out += [run("lr", "prose", k, flops=C, lr=lr, beta2=beta2) for lr in LR_GRID]
     k = centre_rung(1e13)
-    out += [run("lr", "prose", k, flops=1e13, lr=lr, beta2=0.95) for lr in LR_GRID[1:4]]
+    # 2e-3 was dropped here before it ran (the 3e11 and 1e12 sizes lost 0.2-0.3 nats at 2e-3)
+    out += [run("lr", "prose", k, flops=1e13, lr=lr, beta2=0.95) for lr in LR_GRID[2:4]]
     # Added after the first points (3e11, 2026-12-01): the loss still fell at the grid's top
     # (lr 8e-3: 2.192, 1.6e-2: 2.187 nats), so the grid is extended one step up at every size.
     # Appended, so the earlier entries keep their places (and --shard its split).
@@ -165,6 +166,9 @@ def lr_plan() -> list[dict]:
     for C in (3e11, 1e12, 3e12):
         k = centre_rung(C)
         out += [run("lr", "prose", k, flops=C, lr=2 * LR_EXTRA, beta2=beta2) for beta2 in BETA2]
+    # The two smaller sizes' vertices (2.0e-2 to 2.8e-2) put the 1e13 size's best near the top of
+    # its grid: 3.2e-2 there too, in place of the dropped 2e-3.
+    out.append(run("lr", "prose", centre_rung(1e13), flops=1e13, lr=LR_EXTRA, beta2=0.95))
     return out
 
 
