@@ -6,7 +6,13 @@ For one thread (as each sweep worker uses) it measures the fp32 matmul peak (bes
 (``scalinglaws.runs.model.counts``: 3 x forward matmul FLOP, attention and output layer included)
 and that as a fraction of the peak. Other processes on the machine lower every number.
 
-    .venv/bin/python benchmarks/bench_runs.py [--threads 1] [--seconds 3]
+Then, for the models under 1e5 non-embedding parameters, it compares the sweep's training of one
+run alone (before: ``train.train``) with R runs of the same shape trained together with stacked
+weights (after: ``stacked.train_stacked``, ``runs sweep --stack R``) on a synthetic corpus:
+tokens per second summed over the runs, both measured in this one call, alternately, best of two,
+so the ratio holds on a loaded machine.
+
+    .venv/bin/python benchmarks/bench_runs.py [--threads 1] [--seconds 3] [--stack 4]
 """
 
 from __future__ import annotations
@@ -17,8 +23,12 @@ import time
 import torch
 
 from scalinglaws.runs.model import GPT, ModelConfig, counts
+from scalinglaws.runs.stacked import train_stacked
+from scalinglaws.runs.train import train, validate
 
 SHAPES = [(1, 16, 1), (2, 32, 2), (4, 48, 3), (4, 96, 6), (6, 128, 8), (8, 176, 11), (8, 256, 16)]
+# models under 1e5 parameters for the stacked comparison: v1's two smallest and v2 ladder shapes
+TINY = [(1, 14, 1), (1, 16, 1), (1, 24, 2), (2, 26, 2), (2, 32, 2), (2, 40, 2), (3, 48, 3)]
 
 
 def matmul_peak(seconds: float) -> tuple[float, int]:
@@ -58,12 +68,59 @@ def train_rate(cfg: ModelConfig, seconds: float, batch: int = 16) -> float:
     return steps * batch * cfg.n_ctx / dt
 
 
+def _synthetic_corpus():
+    import numpy as np
+
+    from scalinglaws.runs import corpora
+
+    data = np.random.default_rng(0).integers(0, 256, 40 * corpora.BLOCK_BYTES, dtype=np.uint8)
+    return corpora.Corpus("prose", "synthetic", *corpora.split(data))
+
+
+def sweep_rates(cfg: ModelConfig, runs: int, steps: int, corpus) -> tuple[float, float]:
+    """(alone, stacked) training tokens per second of the sweep's own code paths
+    (:func:`scalinglaws.runs.train.train` once, :func:`scalinglaws.runs.stacked.train_stacked`
+    on ``runs`` seeds; data sampling, schedule, clipping, AdamW and 2 validation points included),
+    ``steps`` steps of 16 x 128 tokens each, summed over the runs."""
+    entry = {"study": "bench", "corpus": "prose", "n_layer": cfg.n_layer, "d_model": cfg.d_model}
+    entry.update(n_head=cfg.n_head, tokens=16 * cfg.n_ctx * steps, n_eval=2, eval_tokens=1024)
+    cfgs = [validate({**entry, "seed": s}) for s in range(runs)]
+    t0 = time.perf_counter()
+    train(cfgs[0], corpus=corpus)
+    alone = steps * 16 * cfg.n_ctx / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    train_stacked(cfgs, corpus=corpus)
+    return alone, runs * steps * 16 * cfg.n_ctx / (time.perf_counter() - t0)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=1, help="torch threads (sweep workers use 1)")
     ap.add_argument("--seconds", type=float, default=3.0, help="timing window per measurement")
+    ap.add_argument("--stack", type=int, default=4, help="runs trained together (after)")
+    ap.add_argument("--steps", type=int, default=60, help="steps per run in the comparison")
+    ap.add_argument("--tiny-only", action="store_true", help="only the stacked comparison")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    if not args.tiny_only:
+        throughput(args)
+    print(f"\nmodels under 1e5 parameters: alone (before) vs {args.stack} stacked (after)")
+    print(
+        f"{'layers x d':>11} {'N non-emb':>10} {'before tok/s':>12} {'after tok/s':>12} {'ratio':>6}"
+    )
+    corpus = _synthetic_corpus()
+    for L, d, h in TINY:
+        cfg = ModelConfig(L, d, h)
+        # alternate the two, twice each, and keep each one's best: load hits both alike
+        before = after = 0.0
+        for _ in range(2):
+            a, b = sweep_rates(cfg, args.stack, args.steps, corpus)
+            before, after = max(before, a), max(after, b)
+        N = counts(cfg)["params_nonembedding"]
+        print(f"{L:>4} x {d:<4} {N:>10,} {before:>12,.0f} {after:>12,.0f} {after / before:>5.2f}x")
+
+
+def throughput(args) -> None:
     peak, n = matmul_peak(args.seconds)
     print(f"torch {torch.__version__}, {args.threads} thread(s)")
     print(f"fp32 matmul peak: {peak / 1e9:.1f} GFLOP/s (torch.mm {n}x{n})")

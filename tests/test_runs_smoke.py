@@ -56,7 +56,7 @@ def test_smoke_plan_killed_and_resumed_end_to_end(tmp_path):
 
     runs = runs_data.load_runs(results)
     assert list(runs.columns) == runs_data.RUN_COLUMNS and len(runs) == n_runs
-    assert set(runs["corpus"]) == {"prose", "code"} and (runs["status"] == "finished").all()
+    assert set(runs["corpus"]) == {"prose", "code-sympy"} and (runs["status"] == "finished").all()
     assert (runs["loss_nats"] < 5.545).all()  # below ln 256: every run learned something
     assert (runs["flops"] == runs["tokens"] * runs["flops_per_token"]).all()
     curves = runs_data.load_curves(results)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from scalinglaws import paths
@@ -50,6 +51,7 @@ RUN_COLUMNS = [
     "device",
     "threads",
     "status",  # "finished" or "diverged"
+    "beta2",  # AdamW beta2
 ]
 CURVE_COLUMNS = [
     "run_id",
@@ -105,6 +107,7 @@ def _run_row(r: dict) -> dict:
         "device": r["device"],
         "threads": r["threads"],
         "status": r["status"],
+        "beta2": c.get("beta2", 0.95),
     }
 
 
@@ -176,3 +179,77 @@ def isoflop_minima(runs: pd.DataFrame) -> pd.DataFrame:
             ]
         )
     return pd.DataFrame(out, columns=cols)
+
+
+SPREAD_KEYS = ["study", "corpus", "flops_budget", "n_layer", "d_model", "lr", "beta2"]
+
+
+def seed_spread(runs: pd.DataFrame) -> pd.DataFrame:
+    """Seed-to-seed spread of the final loss: one row per configuration trained with 2 or more
+    seeds (columns ``SPREAD_KEYS``, params, n_seeds, seeds, losses, mean, sd (sample), range)."""
+    rows = []
+    for key, g in runs.groupby(SPREAD_KEYS, sort=True, dropna=False):
+        if len(g) < 2:
+            continue
+        g = g.sort_values("seed")
+        losses = g["loss_nats"].to_numpy()
+        rows.append(
+            {
+                **dict(zip(SPREAD_KEYS, key, strict=True)),
+                "params": int(g["params"].iloc[0]),
+                "n_seeds": len(g),
+                "seeds": g["seed"].tolist(),
+                "losses": losses.round(4).tolist(),
+                "mean": float(losses.mean()),
+                "sd": float(losses.std(ddof=1)),
+                "range": float(losses.max() - losses.min()),
+            }
+        )
+    cols = [*SPREAD_KEYS, "params", "n_seeds", "seeds", "losses", "mean", "sd", "range"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def lr_sweep_best(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per (corpus, size, beta2) of a learning-rate sweep: the best learning rate, as the vertex of a
+    parabola in log10 lr through the grid's lowest loss and its two neighbours (``edge`` True, and
+    the grid's best kept, when the lowest loss is at an end of the grid)."""
+    rows = []
+    for (corpus, params, beta2), g in runs.groupby(["corpus", "params", "beta2"], sort=True):
+        g = g.groupby("lr", as_index=False)["loss_nats"].mean().sort_values("lr")
+        if len(g) < 3:
+            continue
+        x = np.log10(g["lr"].to_numpy())
+        y = g["loss_nats"].to_numpy()
+        i = int(np.argmin(y))
+        edge = i in (0, len(y) - 1)
+        lr_best, loss_best = float(10 ** x[i]), float(y[i])
+        if not edge:
+            a, b, c = np.polyfit(x[i - 1 : i + 2], y[i - 1 : i + 2], 2)
+            if a > 0:
+                v = -b / (2 * a)
+                lr_best, loss_best = float(10**v), float(c - b * b / (4 * a))
+        rows.append(
+            {
+                "corpus": corpus,
+                "params": int(params),
+                "beta2": float(beta2),
+                "lr_best": lr_best,
+                "loss_best": loss_best,
+                "lr_grid_best": float(10 ** x[i]),
+                "loss_grid_best": float(y[i]),
+                "edge": edge,
+                "n_lr": len(g),
+            }
+        )
+    cols = ["corpus", "params", "beta2", "lr_best", "loss_best", "lr_grid_best"]
+    return pd.DataFrame(rows, columns=[*cols, "loss_grid_best", "edge", "n_lr"])
+
+
+def fit_lr_rule(best: pd.DataFrame, n_ref: float = 1e4) -> tuple[float, float]:
+    """(a, p) of lr_best = a (N / n_ref)^p, least squares in log-log over the rows of ``best``
+    (one beta2; sizes whose best is at the grid's edge are left out)."""
+    b = best[~best["edge"]]
+    if b["params"].nunique() < 2:
+        raise ValueError(f"need 2 or more sizes with an interior best learning rate, got {len(b)}")
+    p, log_a = np.polyfit(np.log(b["params"] / n_ref), np.log(b["lr_best"]), 1)
+    return float(np.exp(log_a)), float(p)

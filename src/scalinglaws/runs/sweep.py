@@ -31,6 +31,15 @@ from scalinglaws.runs.train import RunConfig, train, validate
 
 RESULTS = paths.DATA / "runs" / "results"
 PLANS = paths.DATA / "runs" / "plans"
+V2_PREFIX = "v2_"  # plans of the second study; their results go to RESULTS / "v2"
+
+
+def results_for(plan: Path | str, results: Path | str | None = None) -> Path:
+    """The result folder of ``plan``: ``results`` if given, else data/runs/results/ (v1 plans) or
+    data/runs/results/v2/ (plans named v2_*), so v1 and v2 results never mix."""
+    if results is not None:
+        return Path(results)
+    return RESULTS / "v2" if Path(plan).name.startswith(V2_PREFIX) else RESULTS
 
 
 def load_plan(path: Path | str) -> list[RunConfig]:
@@ -105,9 +114,27 @@ def run_one(cfg: RunConfig, results: Path, device: str = "cpu", threads: int = 1
     return result
 
 
-def _worker(entry: dict, results: str, device: str) -> tuple[str, float, float]:
-    r = run_one(RunConfig(**entry), Path(results), device=device, threads=1)
-    return r["run_id"], r["final"]["val_loss"], r["wall_s"]
+def run_group(
+    cfgs: list[RunConfig], results: Path, device: str = "cpu", threads: int = 1
+) -> list[dict]:
+    """Train runs of one shape together (:mod:`scalinglaws.runs.stacked`), or one alone; each
+    result file is written atomically as in :func:`run_one`."""
+    if len(cfgs) == 1:
+        return [run_one(cfgs[0], results, device=device, threads=threads)]
+    from scalinglaws.runs import corpora, stacked
+
+    corpus = cfgs[0].corpus
+    if corpus not in _CORPUS_CACHE:
+        _CORPUS_CACHE[corpus] = corpora.load(corpus)
+    out = stacked.train_stacked(cfgs, device=device, threads=threads, corpus=_CORPUS_CACHE[corpus])
+    for cfg, r in zip(cfgs, out, strict=True):
+        write_json_atomic(result_path(results, cfg), r)
+    return out
+
+
+def _worker(entries: list[dict], results: str, device: str) -> list[tuple[str, float, float]]:
+    rs = run_group([RunConfig(**e) for e in entries], Path(results), device=device, threads=1)
+    return [(r["run_id"], r["final"]["val_loss"], r["wall_s"]) for r in rs]
 
 
 def pending_runs(
@@ -129,9 +156,15 @@ def sweep(
     device: str = "cpu",
     max_flops: float | None = None,
     progress: bool = True,
+    stack: int = 1,
 ) -> list[str]:
-    """Run the plan's pending runs (in plan order); returns the run ids finished by this call."""
+    """Run the plan's pending runs (in plan order); returns the run ids finished by this call.
+
+    ``stack`` > 1 trains up to that many pending runs of one shape and length together in one
+    process (:mod:`scalinglaws.runs.stacked`; faster for tiny models, equal to training alone up
+    to float rounding); stacks are not checkpointed, single runs are."""
     check_int("workers", workers, 1, 1024)
+    check_int("stack", stack, 1, 64)
     check_choice("device", device, ("cpu", "cuda"))
     results = Path(results)
     runs = load_plan(plan)
@@ -153,30 +186,37 @@ def sweep(
         bar.update(cfg.derived()["flops"] / 1e12)
         bar.set_postfix_str(f"runs {len(done)}/{len(todo)}, last L={loss:.3f} in {wall:.0f}s")
 
+    groups = [[cfg] for cfg in todo]
+    if stack > 1:
+        from scalinglaws.runs import stacked
+
+        groups = stacked.group(todo, stack)
     if workers == 1:
-        for cfg in todo:
-            r = run_one(cfg, results, device=device, threads=1)
-            finished(cfg, r["run_id"], r["final"]["val_loss"], r["wall_s"])
+        for cfgs in groups:
+            for cfg, r in zip(cfgs, run_group(cfgs, results, device=device), strict=True):
+                finished(cfg, r["run_id"], r["final"]["val_loss"], r["wall_s"])
     else:
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             futures = {
-                pool.submit(_worker, cfg.__dict__.copy(), str(results), device): cfg for cfg in todo
+                pool.submit(_worker, [c.__dict__.copy() for c in cfgs], str(results), device): cfgs
+                for cfgs in groups
             }
             for fut in as_completed(futures):
-                finished(futures[fut], *fut.result())
+                for cfg, out in zip(futures[fut], fut.result(), strict=True):
+                    finished(cfg, *out)
     bar.close()
     print(f"{len(done)} runs finished in {time.perf_counter() - t0:.0f} s", flush=True)
     return done
 
 
-def status(results: Path | str = RESULTS, plans: Path = PLANS) -> None:
+def status(results: Path | str | None = None, plans: Path = PLANS) -> None:
     """Print, per plan and budget, how many runs are finished and how many are left."""
-    results = Path(results)
     for plan in sorted(Path(plans).glob("*.json")):
+        folder = results_for(plan, results)
         groups: dict = {}
         for cfg in load_plan(plan):
             key = f"{cfg.flops:.0e} FLOP" if cfg.flops is not None else f"{cfg.tokens} tokens"
             done, total = groups.get(key, (0, 0))
-            groups[key] = (done + result_path(results, cfg).is_file(), total + 1)
+            groups[key] = (done + result_path(folder, cfg).is_file(), total + 1)
         parts = ", ".join(f"{k}: {d}/{t}" for k, (d, t) in groups.items())
         print(f"{plan.name}: {parts}")

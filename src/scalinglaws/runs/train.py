@@ -37,7 +37,7 @@ from scalinglaws.runs.model import GPT, N_CTX, ModelConfig, counts
 @dataclass(frozen=True)
 class RunConfig:
     study: str  # label grouping runs (e.g. "isoflop", "curves", "smoke"); part of the run's hash
-    corpus: str  # "prose" or "code" (scalinglaws.runs.corpora)
+    corpus: str  # "prose", "code-sympy" or "code" (v1) (scalinglaws.runs.corpora)
     n_layer: int
     d_model: int
     n_head: int
@@ -55,13 +55,23 @@ class RunConfig:
     n_eval: int = 16  # validation points, log-spaced in steps (the last one is the final loss)
     eval_tokens: int = 16384  # validation tokens per point: the same fixed windows for every run
     tied: bool = True  # output layer tied to the token embedding
+    warmup_steps: int | None = (
+        None  # a fixed warmup in steps instead of warmup_frac (Kaplan's 3000)
+    )
 
     def model(self) -> ModelConfig:
         return ModelConfig(self.n_layer, self.d_model, self.n_head, tied=self.tied)
 
     def run_id(self) -> str:
-        """First 16 hex digits of the sha256 of the config as canonical JSON."""
-        text = json.dumps(dataclasses.asdict(self), sort_keys=True, separators=(",", ":"))
+        """First 16 hex digits of the sha256 of the config as canonical JSON.
+
+        Fields added after the first results (``OPTIONAL_FIELDS``) enter the hash only when set,
+        so every earlier run keeps its id."""
+        cfg = dataclasses.asdict(self)
+        for name in OPTIONAL_FIELDS:
+            if cfg[name] is None:
+                del cfg[name]
+        text = json.dumps(cfg, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def derived(self) -> dict:
@@ -81,6 +91,7 @@ class RunConfig:
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(RunConfig)}
+OPTIONAL_FIELDS = ("warmup_steps",)  # left out of the run id when None
 
 
 def validate(entry: dict) -> RunConfig:
@@ -120,14 +131,21 @@ def validate(entry: dict) -> RunConfig:
     check_int("seed", e.get("seed", 0), 0, 2**63 - 1)
     check_int("n_eval", e.get("n_eval", 16), 1, 1000)
     check_int("eval_tokens", e.get("eval_tokens", 16384), N_CTX, 10**8)
+    if e.get("warmup_steps") is not None:
+        check_int("warmup_steps", e["warmup_steps"], 0, 10**9)
     if not isinstance(e.get("tied", True), bool):
         raise ParameterError(f"parameter 'tied' must be true or false, got {e['tied']!r}")
     return RunConfig(**e)
 
 
 def lr_at(step: int, steps: int, cfg: RunConfig) -> float:
-    """Learning rate for 0-based ``step`` of ``steps``: linear warmup, then cosine to min_lr_frac."""
-    warmup = max(1, round(cfg.warmup_frac * steps)) if cfg.warmup_frac > 0 else 0
+    """Learning rate for 0-based ``step`` of ``steps``: linear warmup (``warmup_steps``, else
+    ``warmup_frac`` of the run), then cosine to min_lr_frac x lr at the last step. A warmup as long
+    as the run or longer (Kaplan's fixed 3000 steps on a short run) never reaches the peak."""
+    if cfg.warmup_steps is not None:
+        warmup = cfg.warmup_steps
+    else:
+        warmup = max(1, round(cfg.warmup_frac * steps)) if cfg.warmup_frac > 0 else 0
     if step < warmup:
         return cfg.lr * (step + 1) / warmup
     progress = (step - warmup) / max(1, steps - 1 - warmup)

@@ -1,0 +1,100 @@
+"""The v2 study's design (scalinglaws.runs.plans_v2), its plan files and the training options it adds."""
+
+import json
+import math
+
+import pytest
+
+pytest.importorskip("torch")
+
+from scalinglaws import paths  # noqa: E402
+from scalinglaws.runs import plans_v2, sweep, train  # noqa: E402
+from scalinglaws.runs.model import ModelConfig, counts  # noqa: E402
+
+PLANS = paths.DATA / "runs" / "plans"
+TINY = {"study": "test", "corpus": "prose", "n_layer": 1, "d_model": 16, "n_head": 2}
+
+
+def _n(k):
+    return counts(ModelConfig(*plans_v2.shape(plans_v2.ladder(k))))["params_nonembedding"]
+
+
+def test_one_shape_family_grows_monotonically_with_whole_heads():
+    sizes = [_n(k) for k in range(plans_v2.LADDER_RUNGS)]
+    assert sizes == sorted(sizes) and len(set(sizes)) == len(sizes)
+    depths = [plans_v2.shape(plans_v2.ladder(k))[0] for k in range(plans_v2.LADDER_RUNGS)]
+    assert depths == sorted(depths)  # depth never falls as size grows
+    for k in range(plans_v2.LADDER_RUNGS):
+        L, d, h = plans_v2.shape(plans_v2.ladder(k))
+        assert d % h == 0
+        # the rule: the integer depth nearest (in log) to the target aspect ratio; an integer depth
+        # cannot miss by more than a factor (L+1)/L either way, plus the width's rounding
+        assert abs(math.log(d / L / plans_v2.ASPECT)) <= math.log(2.0) + 0.1
+        w = math.sqrt(plans_v2.ladder(k) / (12 * L))  # eq 2.1 solved for the width
+        assert abs(d - w) <= (2 if w < 32 else 4 if w < 64 else 8) / 2  # the rounding step
+
+
+def test_each_budget_spans_4x_either_side_and_the_optimum_moves_10x():
+    for corpus, budgets in plans_v2.BUDGETS.items():
+        for C in budgets:
+            w = plans_v2.window(C)
+            assert len(w) == 8 and w == list(range(w[0], w[0] + 8))
+            assert _n(w[-1]) / _n(w[0]) >= 16 * 0.8  # 16x across the window (width rounding)
+        lo, hi = (plans_v2.expected_optimum(C) for C in (budgets[0], budgets[-1]))
+        assert hi / lo >= 10, corpus
+
+
+def test_isoflop_grid_has_three_seeds_near_each_optimum_and_four_horizons_per_size():
+    for corpus in plans_v2.BUDGETS:
+        grid = plans_v2.isoflop_grid(corpus)
+        assert len(set(grid)) == len(grid)
+        for C in plans_v2.BUDGETS[corpus]:
+            centre = plans_v2.centre_rung(C)
+            for k in (centre - 1, centre, centre + 1):
+                assert {s for CC, kk, s in grid if (CC, kk) == (C, k)} == set(plans_v2.SEEDS)
+    grid = plans_v2.isoflop_grid("prose")
+    horizons = {}
+    for C, k, _ in grid:
+        horizons.setdefault(k, set()).add(C)
+    shared = [k for k, hs in horizons.items() if len(hs & set(plans_v2.BUDGETS["prose"])) >= 2]
+    assert shared and all(len(horizons[k]) >= plans_v2.MIN_HORIZONS for k in shared)
+
+
+def test_plan_files_match_the_code_and_the_study_fits_its_budget():
+    for name, entries in plans_v2.plans().items():
+        on_disk = json.loads((PLANS / name).read_text())
+        assert on_disk == entries, (
+            f"{name} differs from plans_v2: run `python -m scalinglaws.runs plans`"
+        )
+        sweep.load_plan(PLANS / name)  # every entry validates, no duplicates
+    rows = plans_v2.cost_table()
+    total = sum(r["tflop"] for r in rows)
+    assert 1000 < total < 1550  # the plan is sized to ~1,500 TFLOP (issue budget)
+
+
+def test_v2_plans_write_to_their_own_results_folder():
+    assert sweep.results_for(PLANS / "v2_noise.json") == sweep.RESULTS / "v2"
+    assert sweep.results_for(PLANS / "isoflop_prose.json") == sweep.RESULTS
+    assert sweep.results_for(PLANS / "v2_noise.json", "/tmp/x").as_posix() == "/tmp/x"
+
+
+def test_fixed_warmup_steps_and_run_ids_of_earlier_results_unchanged():
+    cfg = train.validate({**TINY, "tokens": 1000 * 16 * 128, "lr": 1e-3, "warmup_steps": 3000})
+    lrs = [train.lr_at(s, 1000, cfg) for s in range(1000)]
+    assert lrs[-1] == pytest.approx(1e-3 * 1000 / 3000)  # a warmup longer than the run
+    assert all(a < b for a, b in zip(lrs, lrs[1:], strict=False))
+    base = train.validate({**TINY, "tokens": 1000})
+    assert train.validate({**TINY, "tokens": 1000, "warmup_steps": None}).run_id() == base.run_id()
+    assert cfg.run_id() != train.validate({**TINY, "tokens": 1000 * 16 * 128, "lr": 1e-3}).run_id()
+    v1 = sorted((paths.DATA / "runs" / "results").glob("*.json"))[0]
+    r = json.loads(v1.read_text())
+    assert train.validate(r["config"]).run_id() == r["run_id"]
+
+
+def test_lr_rule_is_required_before_isoflop_plans():
+    if plans_v2.LR_RULE is None:
+        with pytest.raises(RuntimeError, match="LR_RULE"):
+            plans_v2.lr_of(1e4)
+        assert "v2_isoflop_prose.json" not in plans_v2.plans()
+    else:
+        assert "v2_isoflop_prose.json" in plans_v2.plans()
