@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy.optimize import check_grad, minimize
 
-from scalinglaws import data, fitting
+from scalinglaws import fitting
 from scalinglaws.approach3_reference import approach3_reference, objective_and_gradient
 from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.laws import chinchilla as ch
@@ -23,14 +23,6 @@ EPOCH_FTOL = 1e7 * np.finfo(float).eps
 
 def printed(x: float, decimals: int) -> str:
     return f"{x:.{decimals}f}"
-
-
-@pytest.fixture(scope="module")
-def epoch240():
-    # Besiroglu 2024: 245 points extracted from Hoffmann 2022 Fig 4, the 5 highest losses dropped
-    df = data.drop_highest_losses(data.load("epoch-chinchilla-fig4"), 5)
-    assert len(df) == BESIROGLU.selection.n_points_fitted
-    return df["params"].to_numpy(), df["tokens"].to_numpy(), df["loss_nats"].to_numpy()
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from scalinglaws import data, fitting
+from scalinglaws import fitting
 from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.params import ParameterError
@@ -11,14 +11,6 @@ from scalinglaws.params import ParameterError
 
 def sig3(x: float) -> str:
     return f"{x:.3g}"
-
-
-@pytest.fixture(scope="module")
-def epoch240():
-    # Besiroglu 2024: 245 points extracted from Hoffmann 2022 Fig 4, the 5 highest losses dropped
-    df = data.drop_highest_losses(data.load("epoch-chinchilla-fig4"), 5)
-    assert len(df) == BESIROGLU.selection.n_points_fitted
-    return df["params"].to_numpy(), df["tokens"].to_numpy(), df["loss_nats"].to_numpy()
 
 
 @pytest.fixture(scope="module")

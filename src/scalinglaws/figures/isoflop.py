@@ -117,6 +117,14 @@ def analyse(
     if n_exclude:
         df = data.drop_highest_losses(df, n_exclude)
     N, D, C, L = fitting.arrays(df)
+    a2_input = dict(N=N, C=C, L=L, budgets=HOFFMANN.budgets.isoflop, tol_log10=isoflop_tol)
+    huber, lik, boot, a2 = _fits(N, D, L, a2_input, n_bootstrap, seed, min_points)
+    return Analysis(df, n_exclude, huber, lik, boot, a2, seed)
+
+
+def _fits(N, D, L, a2_input: dict, n_bootstrap: int, seed: int, min_points: int):
+    """Approach 3 (Huber and likelihood), its bootstrap, and Approach 2 with its bootstrap, on one
+    seed split into two independent streams."""
     rng3, rng2 = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     huber = fitting.approach3(N, D, L)
     lik = fitting.approach3(N, D, L, objective="huber_likelihood")
@@ -125,10 +133,9 @@ def analyse(
         boot = fitting.bootstrap_approach3(N, D, L, n_bootstrap=n_bootstrap, rng=rng3,
                                            full_fit=huber)  # fmt: skip
     a2 = fitting.approach2(
-        N, C, L, budgets=HOFFMANN.budgets.isoflop, tol_log10=isoflop_tol, min_points=min_points,
-        n_bootstrap=min(n_bootstrap, 2000), rng=rng2, level=0.80,
-    )  # fmt: skip
-    return Analysis(df, n_exclude, huber, lik, boot, a2, seed)
+        **a2_input, min_points=min_points, n_bootstrap=min(n_bootstrap, 2000), rng=rng2, level=0.80
+    )
+    return huber, lik, boot, a2
 
 
 def _analyse_runs(runs: str, n_bootstrap, seed, isoflop_tol, min_points) -> Analysis:
@@ -145,17 +152,9 @@ def _analyse_runs(runs: str, n_bootstrap, seed, isoflop_tol, min_points) -> Anal
                        "flops": final["flops"], "loss_nats": final["loss"]})  # fmt: skip
     N, D, C, L = fitting.arrays(df)
     inp = runs_fit.a2_input(final, "params", isoflop_tol)
-    rng3, rng2 = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
-    huber = fitting.approach3(N, D, L)
-    lik = fitting.approach3(N, D, L, objective="huber_likelihood")
-    boot = None
-    if n_bootstrap:
-        boot = fitting.bootstrap_approach3(N, D, L, n_bootstrap=n_bootstrap, rng=rng3,
-                                           full_fit=huber)  # fmt: skip
-    a2 = fitting.approach2(
-        inp.N, inp.C, inp.L, budgets=inp.budgets, tol_log10=inp.tol_log10, min_points=min_points,
-        n_bootstrap=min(n_bootstrap, 2000), rng=rng2, level=0.80, D=inp.D,
-    )  # fmt: skip
+    a2_input = dict(N=inp.N, C=inp.C, L=inp.L, budgets=inp.budgets, tol_log10=inp.tol_log10,
+                    D=inp.D)  # fmt: skip
+    huber, lik, boot, a2 = _fits(N, D, L, a2_input, n_bootstrap, seed, min_points)
     kind = PUBLISHED_DATA if runs in data.REGISTRY else "runs"
     label = provenance(kind, name) if kind == PUBLISHED_DATA else f"runs ({name})"
     return Analysis(df, 0, huber, lik, boot, a2, seed, runs, tuple(float(b) for b in inp.budgets),
