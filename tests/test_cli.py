@@ -107,3 +107,15 @@ def test_python_dash_m_entry_point():
     )  # fmt: skip
     assert proc.returncode == 2
     assert "'--flops' must be a number" in proc.stderr
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    """`python -m scalinglaws optimal --json | true`: the pipe closes before the output is written."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        f"{sys.executable} -m scalinglaws optimal --flops 1e21 --json | true",
+        shell=True, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr, proc.stderr

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 
@@ -310,7 +311,13 @@ def main(argv: list[str] | None = None) -> int:
     from scalinglaws.runs_schema import RunsSchemaError
 
     try:
-        return args._run(args)
+        code = args._run(args)
+        sys.stdout.flush()  # inside the try: a reader that left (`| head`) is met here
+        return code
+    except BrokenPipeError:
+        # the reader closed the pipe early: stop quietly, as other command-line tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (ParameterError, RunsSchemaError, DataError) as err:
         print(f"scalinglaws {args.command}: error: {err}", file=sys.stderr)
         return 2
