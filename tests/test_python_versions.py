@@ -78,3 +78,19 @@ def test_figures_environment_and_one_notebook_under_another_python(minor, tmp_pa
     assert pngs, f"{STEM} wrote no figure under Python 3.{minor}"
     for png in pngs:
         compare.check_png(paths.FIGURES / png.name, png)
+
+
+@pytest.mark.badinput
+def test_an_unsupported_python_is_refused_by_name(tmp_path):
+    """`make venv PYTHON=<not 3.11-3.13>` stops at once, naming PYTHON and the accepted versions,
+    and creates no venv."""
+    if shutil.which("make") is None:
+        pytest.skip("GNU make is not installed")
+    venv = tmp_path / "venv"
+    out = subprocess.run(
+        ["make", "--no-print-directory", "PYTHON=/bin/false", f"VENV={venv}", "venv"],
+        cwd=paths.ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert out.returncode != 0
+    assert "PYTHON=/bin/false is not Python 3.11, 3.12 or 3.13" in out.stdout + out.stderr
+    assert not venv.exists()
