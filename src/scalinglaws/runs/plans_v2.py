@@ -171,6 +171,7 @@ def lr_plan() -> list[dict]:
     out.append(run("lr", "prose", centre_rung(1e13), flops=1e13, lr=LR_EXTRA, beta2=0.95))
     # Third extension: at 1e13 (N 38,800) the best point came out at the grid's low end (4e-3:
     # 1.599 nats; 8e-3: 1.620; 1.6e-2: 1.678; 3.2e-2: 1.723), so the grid goes down there: 2e-3, 1e-3.
+    k = centre_rung(1e13)
     out += [run("lr", "prose", k, flops=1e13, lr=lr, beta2=0.95) for lr in LR_GRID[1::-1]]
     return out
 
