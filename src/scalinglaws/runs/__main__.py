@@ -52,6 +52,31 @@ def _summary(results: str | None) -> None:
                     print(f"  beta2 {b2:g}: lr = {a:.3g} (N / 1e4)^{p:.3f}")
                 except ValueError as err:
                     print(f"  beta2 {b2:g}: no rule yet ({err})")
+    _summary_isoflop(runs)
+
+
+def _summary_isoflop(runs) -> None:
+    """Each v2 IsoFLOP budget's optimum (80% bootstrap over sizes and seeds) and the exponents."""
+    from scalinglaws.analysis import study_v2
+
+    for study in ("isoflop", "ladder-matched"):
+        for corpus, r in runs[runs["study"] == f"v2-{study}"].groupby("corpus"):
+            r = r[r["status"] == "finished"]
+            opt = study_v2.optima(r, n_bootstrap=1000)
+            print(f"\n{study} {corpus}: optimum per budget (N with embeddings; 80% interval)")
+            for _, t in opt.table.iterrows():
+                print(f"  {t['budget']:.0e} FLOP  {int(t['n_sizes'])} sizes, {int(t['n_runs'])} runs  "
+                      f"N_opt {t['N_opt']:,.0f} ({t['N_lo']:,.0f} - {t['N_hi']:,.0f})  "
+                      f"L_opt {t['L_opt']:.4f}  seed sd {t['seed_sd']:.4f}  rise at the ends "
+                      f"{t['rise_small']:.1f}, {t['rise_large']:.1f} sd  failed {int(t['n_failed'])}")  # fmt: skip
+            try:
+                ex = study_v2.exponents(opt, r)
+            except ValueError as err:
+                print(f"  no exponents yet ({err})")
+                continue
+            for name, e in ex.items():
+                print(f"  {name} = {e.value:.3f} ({e.lo:.3f} - {e.hi:.3f}, width {e.width:.3f}) "
+                      f"over {e.n_budgets} budgets; {e.n_failed} replicates without every vertex")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""Analysis: the numbers behind each figure family, computed without drawing (no matplotlib)."""
