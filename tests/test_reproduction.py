@@ -8,16 +8,10 @@ import pytest
 from scalinglaws import paths
 from scalinglaws.figures import CATALOGUE
 from scalinglaws.plotting import KINDS, MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
-from scalinglaws.reproduction import (
-    ENTRIES,
-    Entry,
-    entry,
-    evaluate,
-    main,
-    render,
-    render_readme,
-    report_differences,
-)
+from scalinglaws.report.__main__ import main
+from scalinglaws.report.readme import render_readme
+from scalinglaws.report.registry import ENTRIES, Entry, entry, evaluate
+from scalinglaws.report.render import render, report_differences
 from scalinglaws.tolerance import from_printed
 
 DIFFERENCES = (paths.ROOT / "docs" / "differences.md").read_text()
