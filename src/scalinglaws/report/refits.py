@@ -100,7 +100,7 @@ def chi2(which: str) -> float:
 
 @functools.cache
 def _approach2():
-    from scalinglaws.figures.isoflop import analyse
+    from scalinglaws.analysis.isoflop import analyse
 
     return analyse(n_bootstrap=0).approach2
 
@@ -112,7 +112,7 @@ def approach2_refit_a() -> float:
 
 @functools.cache
 def _measured_isoflop():
-    from scalinglaws.figures.c4_github import analyse
+    from scalinglaws.analysis.c4_github import analyse
 
     return analyse(n_bootstrap=C4_BOOTSTRAP, seed=0)
 
@@ -130,7 +130,7 @@ def measured_isoflop_interval(corpus: str, which: str) -> tuple[float, float]:
 
 @functools.cache
 def _measured_envelope():
-    from scalinglaws.figures.envelope import measured_envelope
+    from scalinglaws.analysis.envelope import measured_envelope
 
     return measured_envelope(n_bootstrap=ENVELOPE_BOOTSTRAP, seed=0).fitted
 

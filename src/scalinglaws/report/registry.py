@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scalinglaws import constants
-from scalinglaws.plotting import KINDS, MEASURED_HERE
+from scalinglaws.kinds import KINDS, MEASURED_HERE
 from scalinglaws.tolerance import Tolerance, from_printed
 
 REGISTRY = Path(__file__).with_name("registry.toml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from scalinglaws.plotting import MEASURED_HERE
+from scalinglaws.kinds import MEASURED_HERE
 from scalinglaws.report.registry import Outcome, evaluate_all
 
 

@@ -32,7 +32,7 @@ def kaplan_law(law: str, key: str | None = None, index: int | None = None) -> fl
 
 def kaplan_fig12(which: str) -> float:
     """Fig 12 (App. B.4): ``lower_ratio``, ``upper_ratio`` or ``step_saving_at_paper_upper``."""
-    from scalinglaws.figures.excess import figure12_numbers
+    from scalinglaws.analysis.excess import figure12_numbers
 
     return float(getattr(figure12_numbers(), which))
 
