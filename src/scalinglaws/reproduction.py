@@ -211,10 +211,11 @@ def _kaplan_fig12(i: int) -> float:
 
 
 def _kaplan(fn: str, *args, key=None, index=None):
-    from scalinglaws.laws import kaplan
+    from scalinglaws.laws import kaplan, kaplan_efficient
 
     def run() -> float:
-        out = getattr(kaplan, fn)(*args)
+        law = getattr(kaplan_efficient, fn, None) or getattr(kaplan, fn)
+        out = law(*args)
         if key is not None:
             out = out[key]
         if index is not None:
@@ -240,7 +241,8 @@ def _kaplan_bcrit_doubling_drop(loss_exponent: float):
 
 def _kaplan_b5_factor() -> float:
     # Eq B.5: at the efficient size the loss is (1 + alpha_N/alpha_S) x the converged loss.
-    from scalinglaws.laws.kaplan import efficient_params, loss_at_min_compute
+    from scalinglaws.laws.kaplan_efficient import efficient_params
+    from scalinglaws.laws.kaplan_training import loss_at_min_compute
 
     t3 = KAPLAN.joint_NS
     C = 1.0  # PF-days; any budget gives the same factor
@@ -444,7 +446,7 @@ def _entries() -> list[Entry]:
             "alpha_C^min = 1/(1/alpha_S + 1/alpha_B + 1/alpha_N), alpha_N = 0.076",
             KAPLAN.efficient.alpha_C_min_eq_B_7,
             "0.052",
-            _kaplan("alpha_C_min_theory", KAPLAN.basic.alpha_N),
+            _kaplan("alpha_C_min_theory", KAPLAN.basic),
             PUBLISHED_LAW,
         ),
         Entry(
@@ -455,7 +457,7 @@ def _entries() -> list[Entry]:
             "alpha_C^min as printed in eq 6.4",
             KAPLAN.efficient.alpha_C_min_eq_6_4,
             "~0.054",
-            _kaplan("alpha_C_min_theory", KAPLAN.basic.alpha_N),
+            _kaplan("alpha_C_min_theory", KAPLAN.basic),
             PUBLISHED_LAW,
             explained="Rounding inside the papers' derived numbers",
         ),

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from scalinglaws.constants import KAPLAN
-from scalinglaws.laws.kaplan import (
+from scalinglaws.laws.kaplan_efficient import (
     excess_compute_interval,
     excess_compute_ratio,
     excess_domain_min,

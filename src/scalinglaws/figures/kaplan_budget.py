@@ -4,7 +4,7 @@ Both are drawn from the published laws (the paper drew its runs and fitted curve
 
 * Figure 11 left, "Performance vs Compute Budget": the loss of each model size N trained with
   C PF-days at the paper's batch B = 2^19 tokens, from eq 5.6 (Table 3) with S = C/(6NB) and
-  eqs 5.3-5.5, an implicit equation in L solved exactly (:func:`scalinglaws.laws.kaplan.loss_at_compute`).
+  eqs 5.3-5.5, an implicit equation in L solved exactly (:func:`scalinglaws.laws.kaplan_training.loss_at_compute`).
   Each budget's loss-minimising size is found numerically and the optima are joined.
 * Figure 2 right: learning curves against batch-adjusted compute C_min (eq B.3), one per size, with
   the L(C_min) frontier of eq 1.3 and the curves' envelope (eqs B.6-B.8); the annotation sits where
@@ -24,10 +24,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from scalinglaws import units
 from scalinglaws.constants import KAPLAN
 from scalinglaws.figures import kaplan_common as kc
 from scalinglaws.fitting import fit_power_law
-from scalinglaws.laws import kaplan as law
+from scalinglaws.laws import kaplan, kaplan_efficient, kaplan_training
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
 from scalinglaws.plotting import PUBLISHED_LAW, log_colorbar, provenance, use_style
 
@@ -87,9 +88,9 @@ class BudgetOptima:
 def budget_optima(budget_min_pf=1e-5, budget_max_pf=1.0, n_budgets=11) -> BudgetOptima:
     """Minimise the fixed-compute loss (B = 2^19) over N for each budget, exactly (golden section)."""
     C = np.geomspace(budget_min_pf, budget_max_pf, n_budgets)
-    N_opt, L_opt = law.optimal_params_at_compute(C, B=_B)
+    N_opt, L_opt = kaplan_training.optimal_params_at_compute(C, B=_B)
     p = fit_power_law(C, N_opt).exponent
-    return BudgetOptima(C, N_opt, L_opt, law.steps_at_compute(N_opt, C), p)
+    return BudgetOptima(C, N_opt, L_opt, kaplan_training.steps_at_compute(N_opt, C), p)
 
 
 def figure11_left(
@@ -109,8 +110,10 @@ def figure11_left(
     use_style()
     C = np.geomspace(budget_min_pf, budget_max_pf, n_budgets)
     N = np.geomspace(params_min, params_max, n_points)
-    L = law.loss_at_compute(N[None, :], C[:, None])
-    fitted = law.in_fitted_range(N[None, :], law.steps_at_compute(N[None, :], C[:, None]))
+    L = kaplan_training.loss_at_compute(N[None, :], C[:, None])
+    fitted = kaplan.in_fitted_range(
+        N[None, :], kaplan_training.steps_at_compute(N[None, :], C[:, None])
+    )
     opt = budget_optima(budget_min_pf, budget_max_pf, n_budgets)
 
     fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
@@ -155,15 +158,15 @@ class ConvergenceMark:
 
 def convergence_mark(N, compute_max_pf=1.0) -> ConvergenceMark:
     """The point on N's curve that touches the frontier (eqs B.5, B.9), checked to be in range."""
-    C = float(law.efficient_compute_for_params(N))
+    C = float(kaplan_efficient.efficient_compute_for_params(N))
     if C > compute_max_pf:
         raise ValueError(
             f"the model of N={N:.3g} parameters is compute-efficient only at {C:.3g} PF-days, beyond "
             f"compute_max_pf={compute_max_pf!r}"
         )
     t3 = KAPLAN.joint_NS
-    L_inf = float(law.loss_of_params(N, t3.alpha_N, t3.N_c))
-    return ConvergenceMark(float(N), C, float(law.loss_at_min_compute(N, C)), L_inf)
+    L_inf = float(kaplan.loss_of_params(N, fit=t3))
+    return ConvergenceMark(float(N), C, float(kaplan_training.loss_at_min_compute(N, C)), L_inf)
 
 
 def _law_compute(sizes, C):
@@ -172,10 +175,10 @@ def _law_compute(sizes, C):
     Eq B.3's curve trains at B_crit for S_min = C_min/(6 N B_crit(L)) steps (eq 5.5); the fit range
     is in steps at the paper's 2^19 batch, S = S_min (1 + B_crit/B) (eq 5.4).
     """
-    L = law.learning_curve_compute(sizes[:, None], C[None, :])
-    B_crit = law.critical_batch(L)
-    S_min = law.pf_days_to_flop(C)[None, :] / (6.0 * sizes[:, None] * B_crit)
-    return L, law.in_fitted_range(sizes[:, None], S_min * (1.0 + B_crit / _B))
+    L = kaplan_training.learning_curve_compute(sizes[:, None], C[None, :])
+    B_crit = kaplan.critical_batch(L)
+    S_min = units.pf_days_to_flop(C)[None, :] / (6.0 * sizes[:, None] * B_crit)
+    return L, kaplan.in_fitted_range(sizes[:, None], S_min * (1.0 + B_crit / _B))
 
 
 def figure2_right(
@@ -205,7 +208,7 @@ def figure2_right(
         kc.plot_law(ax, C, L[i], fitted[i], kc.colour_of(cmap, norm, n), lw=1.3)
     ax.plot(
         C,
-        law.loss_of_compute_min(C),
+        kaplan.loss_of_compute_min(C),
         color="black",
         lw=1.4,
         ls="--",
@@ -214,7 +217,7 @@ def figure2_right(
     )
     ax.plot(
         C,
-        law.efficient_loss(C),
+        kaplan_efficient.efficient_loss(C),
         color="0.45",
         lw=2.8,
         alpha=0.45,
@@ -224,7 +227,7 @@ def figure2_right(
     ax.plot([], [], color=cmap(0.6), label=provenance(PUBLISHED_LAW, "Kaplan 2020 eq B.3, Table 3"))
 
     # eq B.5 annotation on the largest size that is compute-efficient inside the axis
-    eff_C = law.efficient_compute_for_params(sizes)
+    eff_C = kaplan_efficient.efficient_compute_for_params(sizes)
     candidates = sizes[eff_C <= compute_max_pf / 3]
     if candidates.size:
         m = convergence_mark(float(candidates[-1]), compute_max_pf)
@@ -271,14 +274,14 @@ def frontier_table() -> list[tuple[str, str, str]]:
     alpha_B; the numerical optimum of eq B.3 reproduces eqs B.5-B.10 (tests/test_kaplan_laws.py).
     """
     eff, t3 = KAPLAN.efficient, KAPLAN.joint_NS
-    p = law.efficient_exponents()
-    x, ref = law.data_limit_intersection(), KAPLAN.intersection
+    p = kaplan_efficient.efficient_exponents()
+    x, ref = kaplan.data_limit_intersection(), KAPLAN.intersection
     return [
         (
             "alpha_C^min, eq 1.8 / B.7",
             f"~{eff.alpha_C_min_eq_B_7} (B.7), ~{eff.alpha_C_min_eq_6_4} (6.4); "
             f"fit {KAPLAN.basic.alpha_C_min} (eq 1.3)",
-            f"{law.alpha_C_min_theory():.4f}",
+            f"{kaplan_efficient.alpha_C_min_theory():.4f}",
         ),
         (
             "N_eff ~ C_min^p, eq 6.5 / B.9",
@@ -295,27 +298,27 @@ def frontier_table() -> list[tuple[str, str, str]]:
         (
             "C_c, eq B.8 (PF-days)",
             f"{KAPLAN.basic.C_c_min:.2g} (eq 1.3 fit)",
-            f"{law.efficient_C_c():.3g}",
+            f"{kaplan_efficient.efficient_C_c():.3g}",
         ),
         (
             "N_eff at 1 PF-day, eq B.9",
             f"{eff.N_e:.2g} (Table 6)",
-            f"{float(law.efficient_params(1.0)):.3g}",
+            f"{float(kaplan_efficient.efficient_params(1.0)):.3g}",
         ),
         (
             "B_crit at 1 PF-day, eq B.2 at eq B.6 (tokens)",
             f"{eff.B_e:.2g} (Table 6)",
-            f"{float(law.efficient_batch(1.0)):.3g}",
+            f"{float(kaplan_efficient.efficient_batch(1.0)):.3g}",
         ),
         (
             "S_min at 1 PF-day, eq B.10",
             f"{eff.S_e:.2g} (Table 6, lower bound)",
-            f"{float(law.efficient_steps(1.0)):.3g}",
+            f"{float(kaplan_efficient.efficient_steps(1.0)):.3g}",
         ),
         (
             "L at 1 PF-day, eq B.6",
-            f"{float(law.loss_of_compute_min(1.0)):.3f} (eq 1.3 fit)",
-            f"{float(law.efficient_loss(1.0)):.3f}",
+            f"{float(kaplan.loss_of_compute_min(1.0)):.3f} (eq 1.3 fit)",
+            f"{float(kaplan_efficient.efficient_loss(1.0)):.3f}",
         ),
         ("C*, eq 6.8 (PF-days)", f"~{ref.C_star_pf_days:.0e}", f"{x['C_star']:.3g}"),
         ("N*, eq 6.8", f"~{ref.N_star:.0e}", f"{x['N_star']:.3g}"),
@@ -326,7 +329,7 @@ def frontier_table() -> list[tuple[str, str, str]]:
 
 def measured_pf_days(g) -> np.ndarray:
     """Kaplan's training compute C = 6 N D of measured points (N non-embedding), in PF-days."""
-    return law.flop_to_pf_days(6.0 * g["params"].to_numpy(float) * g["tokens"].to_numpy(float))
+    return units.flop_to_pf_days(6.0 * g["params"].to_numpy(float) * g["tokens"].to_numpy(float))
 
 
 def figure2_right_measured(
