@@ -175,7 +175,7 @@ def _law_compute(sizes, C):
     Eq B.3's curve trains at B_crit for S_min = C_min/(6 N B_crit(L)) steps (eq 5.5); the fit range
     is in steps at the paper's 2^19 batch, S = S_min (1 + B_crit/B) (eq 5.4).
     """
-    L = kaplan_training.learning_curve_compute(sizes[:, None], C[None, :])
+    L = kaplan_training.loss_at_min_compute(sizes[:, None], C[None, :])
     B_crit = kaplan.critical_batch(L)
     S_min = units.pf_days_to_flop(C)[None, :] / (6.0 * sizes[:, None] * B_crit)
     return L, kaplan.in_fitted_range(sizes[:, None], S_min * (1.0 + B_crit / _B))

@@ -159,9 +159,13 @@ def loss_at_min_compute(
 
     The loss a model of N parameters reaches with C_min_pf PF-days when trained at the critical
     batch size (App. B: S = C/(6 N B_crit(L))), i.e. the learning curve L(N, C_min) drawn against
-    batch-adjusted compute (eq 5.5). N: non-embedding parameters; C_min_pf: PF-days (broadcast).
-    Returns nats per token. Its envelope over N is eqs B.6-B.9
-    (:func:`scalinglaws.laws.kaplan_efficient.efficient_loss`).
+    batch-adjusted compute (eq 5.5): Figure 2 right, where as in Figure 1 (footnote 2: "predicted
+    compute when using a sufficiently small batch size") every curve touches the
+    compute-efficient frontier at one point. N: non-embedding parameters; C_min_pf: PF-days
+    (broadcast). Returns nats per token. Its envelope over N is eqs B.6-B.9
+    (:func:`scalinglaws.laws.kaplan_efficient.efficient_loss`). Fitted range as in
+    :func:`learning_curve_tokens`: eq 5.6 holds after the warm-up, so the early (small-compute)
+    end of each curve and sizes outside 768 to 1.5e9 are extrapolations.
     """
     inp = _broadcast_inputs(
         N=positive_array(N_NAME, N), C_min_pf=positive_array("C_min_pf (PF-days)", C_min_pf)
@@ -198,20 +202,6 @@ def learning_curve_tokens(
     tokens = positive_array("tokens", tokens)
     S = tokens / positive_array("B (tokens per step)", B)
     return loss_at_steps(N, S, B, fit=fit, batch=batch)
-
-
-def learning_curve_compute(
-    N, C_min_pf, *, fit: JointNS = KAPLAN.joint_NS, batch: BasicLaws = KAPLAN.basic
-):
-    """L(N, C_min): Figure 2 right's learning curves against batch-adjusted PF-days (eq B.3).
-
-    As in Figure 1 (footnote 2: "predicted compute when using a sufficiently small batch size"),
-    compute is C_min (eq 5.5), so every curve touches the compute-efficient frontier (eqs B.5, B.6)
-    at one point. N: non-embedding parameters; C_min_pf: PF-days; arrays broadcast. Returns nats.
-    Fitted range as in :func:`learning_curve_tokens`: eq 5.6 holds after the warm-up, so the
-    early (small-compute) end of each curve and sizes outside 768 to 1.5e9 are extrapolations.
-    """
-    return loss_at_min_compute(N, C_min_pf, fit=fit, batch=batch)
 
 
 def tokens_to_reach(
