@@ -246,9 +246,9 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
 
 
 def _run_fit(args) -> int:
-    import numpy as np
 
     from scalinglaws import data, fitting
+    from scalinglaws.rng import stream
 
     n_boot = check_int("--bootstrap", args.bootstrap, *BOOTSTRAP_RANGE)
     seed = check_int("--seed", args.seed, *SEED_RANGE)
@@ -265,7 +265,7 @@ def _run_fit(args) -> int:
     if n_boot:
         huber = fit if objective == "huber" else fitting.approach3(N, D, L)
         boot = fitting.bootstrap_approach3(
-            N, D, L, n_bootstrap=n_boot, rng=np.random.default_rng(seed), full_fit=huber
+            N, D, L, n_bootstrap=n_boot, rng=stream(seed, "approach3-bootstrap"), full_fit=huber
         )
         out["bootstrap"] = {"n": n_boot, "seed": seed, "objective": "huber",
                             "n_failed": boot.n_failed, "se": boot.se, "ci95": boot.interval()}  # fmt: skip

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws import fitting, runs_schema
+from scalinglaws.rng import stream
 from scalinglaws.runs_schema import RunsSchemaError
 
 PARAMS_COLUMNS = ("params", "params_non_embedding")
@@ -269,7 +270,7 @@ def fit(
     """
     _check_params(runs, params)
     runs_schema.check_approach(runs, approach, tol_log10=tol_log10)
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "runs-fit.bootstrap")
     final = runs_schema.final_checkpoints(runs)
     head = {"format": FIT_FORMAT, "runs": label, "approach": approach, "params": params,
             "n_runs": int(len(final)), "n_rows": int(len(runs)),
@@ -308,7 +309,7 @@ def predict(saved: dict, flops: float, *, seed: int = 0, level: float = 0.95) ->
     out = {"flops": flops, "approach": approach, "runs": saved.get("runs"),
            "params": saved.get("params"), "level": level}  # fmt: skip
     boot = saved.get("bootstrap")
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "runs-fit.predict")
     if approach == 3:
         e = saved["estimate"]
         N, D, L = _optimum(e["E"], e["A"], e["B"], e["alpha"], e["beta"], flops)

@@ -36,6 +36,7 @@ from scalinglaws.plotting import (
     provenance,
     use_style,
 )
+from scalinglaws.rng import stream
 
 NOTEBOOK = "04_c4_github"
 
@@ -164,7 +165,7 @@ def analyse(
     if runs[column].isna().all():
         raise ParameterError(f"parameter 'params_count': the runs have no {params_count} count")
     out = {}
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "c4-github.bootstrap")
     present = [c for c in CORPORA if (runs["corpus"] == c).any()] or [OTHER]
     for corpus in present:
         g = runs[(runs["study"] == "isoflop") & (runs["corpus"] == corpus)]

@@ -36,6 +36,7 @@ from scalinglaws.figures.isoflop import DATA, LAW_STYLES
 from scalinglaws.laws import allocation
 from scalinglaws.params import Choice, Integer, Less, ParameterSpec, Real, Text
 from scalinglaws.plotting import provenance, use_style
+from scalinglaws.rng import stream
 
 NOTEBOOK = "06_calculator"
 REFIT = "refit-here"
@@ -91,7 +92,12 @@ def analyse(n_bootstrap: int = 1000, seed: int = 0, user_fit: str = "") -> Calcu
     boot = None
     if n_bootstrap:
         boot = fitting.bootstrap_approach3(
-            N, D, L, n_bootstrap=n_bootstrap, rng=np.random.default_rng(seed), full_fit=huber
+            N,
+            D,
+            L,
+            n_bootstrap=n_bootstrap,
+            rng=stream(seed, "approach3-bootstrap"),
+            full_fit=huber,
         )
     laws = dict(allocation.allocations())
     laws[REFIT] = allocation.from_fit(

@@ -39,6 +39,7 @@ from scalinglaws.plotting import (
     provenance,
     use_style,
 )
+from scalinglaws.rng import stream
 
 SIZE_RANGE = (75e6, 10e9)  # Fig 2 colour bar: model sizes 75M to 10B (caption: "70M to 10B")
 SIZE_TICKS = (75e6, 250e6, 500e6, 1e9, 2.5e9, 5e9, 10e9)  # Fig 2 colour-bar ticks
@@ -214,7 +215,7 @@ def measured_envelope(
     position = fitted.flops / runs["flops_final"].to_numpy()[winner]
     failed = 0
     if n_bootstrap:
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
+        rng = stream(seed, "envelope.bootstrap")
         reps, failed = _bootstrap(tuples, rng_range, n_bootstrap, rng, n_flops)
         q = 100 * (1 - LEVEL) / 2
         (a_lo, b_lo), (a_hi, b_hi) = np.percentile(reps, [q, 100 - q], axis=0)

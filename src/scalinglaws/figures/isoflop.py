@@ -31,6 +31,7 @@ from scalinglaws.plotting import (
     provenance,
     use_style,
 )
+from scalinglaws.rng import stream
 
 NOTEBOOK = "03_isoflop"
 
@@ -125,7 +126,8 @@ def analyse(
 def _fits(N, D, L, a2_input: dict, n_bootstrap: int, seed: int, min_points: int):
     """Approach 3 (Huber and likelihood), its bootstrap, and Approach 2 with its bootstrap, on one
     seed split into two independent streams."""
-    rng3, rng2 = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    rng3 = stream(seed, "isoflop.approach3-bootstrap")
+    rng2 = stream(seed, "isoflop.approach2-bootstrap")
     huber = fitting.approach3(N, D, L)
     lik = fitting.approach3(N, D, L, objective="huber_likelihood")
     boot = None
