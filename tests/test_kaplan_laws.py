@@ -6,7 +6,7 @@ import pytest
 from scipy.optimize import brentq
 
 from scalinglaws.constants import KAPLAN
-from scalinglaws.fitting import fit_power_law
+from scalinglaws.estimators import fit_power_law
 from scalinglaws.laws import kaplan as k
 
 T3, T5, T6 = KAPLAN.joint_NS, KAPLAN.basic, KAPLAN.efficient

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws.constants import KAPLAN
+from scalinglaws.estimators import fit_power_law
 from scalinglaws.figures import kaplan_common as kc
-from scalinglaws.fitting import fit_power_law
 from scalinglaws.laws import kaplan as law
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
 from scalinglaws.plotting import PUBLISHED_LAW, log_colorbar, provenance, use_style

@@ -28,7 +28,7 @@ import numpy as np
 
 from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN, ParametricFit
 from scalinglaws.constants.hoffmann2022 import ProjectionRow
-from scalinglaws.fitting import PowerLaw, fit_power_law
+from scalinglaws.estimators import PowerLaw, fit_power_law
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.laws import kaplan
 
