@@ -7,7 +7,7 @@ from scipy.optimize import brentq
 
 from scalinglaws import units
 from scalinglaws.constants import KAPLAN
-from scalinglaws.fitting import fit_power_law
+from scalinglaws.estimators import fit_power_law
 from scalinglaws.laws import kaplan as k
 from scalinglaws.laws import kaplan_efficient as ke
 from scalinglaws.laws import kaplan_training as kt

@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from scalinglaws import fitting, runs_data
+from scalinglaws import estimators, runs_data
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures.isoflop import _budget_colours
 from scalinglaws.params import Choice, Integer, Less, ParameterError, ParameterSpec, Real, Text
@@ -111,7 +111,7 @@ class CorpusFit:
     corpus: str
     runs: pd.DataFrame  # the corpus's IsoFLOP runs (runs_data.RUN_COLUMNS)
     N: np.ndarray  # parameters used in the fit (per run)
-    fit: fitting.Approach2Result
+    fit: estimators.Approach2Result
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def analyse(
     runs: a ``runs_data.load_runs()`` frame (default: the committed results). Each budget needs
     ``min_points`` runs, a convex parabola and an interior vertex; the intervals on a and b come
     from ``n_bootstrap`` replicates that each keep ``fraction`` of the runs (Table 2's procedure),
-    drawn from ``numpy.random.default_rng(seed)``. Raises fitting.FitError naming the corpus when
+    drawn from ``numpy.random.default_rng(seed)``. Raises estimators.FitError naming the corpus when
     fewer than 2 budgets qualify.
     """
     if runs is None:
@@ -172,20 +172,20 @@ def analyse(
         g = g.reset_index(drop=True)
         N = g[column].to_numpy(dtype=float)
         try:
-            fit = fitting.approach2(
-                N,
-                g["flops"].to_numpy(dtype=float),
-                g["loss_nats"].to_numpy(dtype=float),
-                budgets=sorted(g["flops_budget"].unique()),
+            fit = estimators.approach2(
+                N=N,
                 D=g["tokens"].to_numpy(dtype=float),
+                C=g["flops"].to_numpy(dtype=float),
+                L=g["loss_nats"].to_numpy(dtype=float),
+                budgets=sorted(g["flops_budget"].unique()),
                 min_points=min_points,
                 n_bootstrap=n_bootstrap,
                 rng=rng,
                 fraction=fraction,
                 level=LEVEL,
             )
-        except (fitting.FitError, ValueError) as err:
-            raise fitting.FitError(f"{corpus} IsoFLOP runs: {err}") from err
+        except (estimators.FitError, ValueError) as err:
+            raise estimators.FitError(f"{corpus} IsoFLOP runs: {err}") from err
         out[corpus] = CorpusFit(corpus, g, N, fit)
     return Analysis(out, params_count, n_bootstrap, fraction, seed, min_points, source)
 
@@ -253,7 +253,7 @@ def _fmt_interval(iv) -> str:
     return "" if iv is None else f" [{iv[0]:.2f}, {iv[1]:.2f}]"
 
 
-def _slope_through(C, law: fitting.PowerLaw, exponent: float, centre: float):
+def _slope_through(C, law: estimators.PowerLaw, exponent: float, centre: float):
     """A power law of the given exponent through our fit's value at ``centre`` FLOPs."""
     return law(centre) * (C / centre) ** exponent
 

@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from scalinglaws import fitting, runs_data
+from scalinglaws import estimators, runs_data
 from scalinglaws.constants import HOFFMANN, ParametricFit
 from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
@@ -68,8 +68,8 @@ class LawEnvelope:
     sizes: np.ndarray  # N of the family, parameters
     flops: np.ndarray  # C at which each curve is evaluated, FLOPs
     loss: np.ndarray  # (sizes, flops): L(N, C / 6N), nats per token
-    drawn: fitting.Approach1Result  # envelope over the whole of CURVE_FLOPS (drawn)
-    fitted: fitting.Approach1Result  # envelope over flops_range (its power laws are the fit)
+    drawn: estimators.Approach1Result  # envelope over the whole of CURVE_FLOPS (drawn)
+    fitted: estimators.Approach1Result  # envelope over flops_range (its power laws are the fit)
     flops_range: tuple[float, float]  # FLOPs at which eq 4's optimum lies inside the family
 
 
@@ -103,8 +103,8 @@ def law_envelope(
     L = np.array([ch.loss(N, ch.tokens_for_flops(C, N), fit) for N in sizes])
     curves = [(N, C, row) for N, row in zip(sizes, L, strict=True)]
     rng = law_fit_range(fit)
-    drawn = fitting.approach1(curves, n_flops=n_flops)
-    fitted = fitting.approach1(curves, n_flops=n_flops, flops_range=rng)
+    drawn = estimators.approach1(curves=curves, n_flops=n_flops)
+    fitted = estimators.approach1(curves=curves, n_flops=n_flops, flops_range=rng)
     return LawEnvelope(fit, sizes, C, L, drawn, fitted, rng)
 
 
@@ -117,8 +117,8 @@ class MeasuredEnvelope:
 
     curves: pd.DataFrame  # one row per validation point (runs_data.CURVE_COLUMNS)
     runs: pd.DataFrame  # one row per run: run_id, study, params, flops_budget, flops_final
-    drawn: fitting.Approach1Result  # envelope over every curve's FLOPs (drawn)
-    fitted: fitting.Approach1Result  # envelope over flops_range; N_opt/D_opt with intervals
+    drawn: estimators.Approach1Result  # envelope over every curve's FLOPs (drawn)
+    fitted: estimators.Approach1Result  # envelope over flops_range; N_opt/D_opt with intervals
     flops_range: tuple[float, float]  # FLOPs of the fit (see measured_fit_range)
     winner: np.ndarray  # per point of ``fitted``: row of ``runs`` that achieves the minimum
     position: np.ndarray  # per point of ``fitted``: C / (that run's final C), in (0, 1]
@@ -162,10 +162,12 @@ def measured_fit_range(runs: pd.DataFrame, min_sizes: int = 3) -> tuple[float, f
         raise ValueError(f"min_sizes must be an integer in [2, 20], got {min_sizes}")
     reach = runs.groupby("params")["flops_final"].max().sort_values(ascending=False)
     if len(reach) < min_sizes:
-        raise fitting.FitError(f"the envelope needs runs of >= {min_sizes} sizes, got {len(reach)}")
+        raise estimators.FitError(
+            f"the envelope needs runs of >= {min_sizes} sizes, got {len(reach)}"
+        )
     lo, hi = float(runs["flops_final"].min()), float(reach.iloc[min_sizes - 1])
     if not lo < hi:
-        raise fitting.FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
+        raise estimators.FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
     return lo, hi
 
 
@@ -175,9 +177,9 @@ def _bootstrap(tuples, flops_range, n_bootstrap: int, rng: np.random.Generator, 
     for _ in range(n_bootstrap):
         pick = rng.integers(0, len(tuples), len(tuples))
         try:
-            r = fitting.approach1([tuples[j] for j in pick], n_flops=n_flops,
-                                  flops_range=flops_range)  # fmt: skip
-        except fitting.FitError:
+            r = estimators.approach1(curves=[tuples[j] for j in pick], n_flops=n_flops,
+                                     flops_range=flops_range)  # fmt: skip
+        except estimators.FitError:
             failed += 1
             continue
         reps.append((r.N_opt.exponent, r.D_opt.exponent))
@@ -196,7 +198,7 @@ def measured_envelope(
 
     curves: tidy learning curves (default :func:`prose_curves`); N is the parameter count with
     embeddings (``PARAMS``, Chinchilla's count, as notebook 04), C the training FLOPs counted exactly, D the bytes seen at that point (passed to
-    :func:`fitting.approach1` as the curve's tokens, not C / 6N). n_bootstrap replicates resample
+    :func:`estimators.approach1` as the curve's tokens, not C / 6N). n_bootstrap replicates resample
     the runs with replacement and refit the envelope over the same FLOP range; the exponents'
     10th-90th percentiles (Table 2's interval) are attached to N_opt and D_opt. The Generator is
     the third child of ``numpy.random.SeedSequence(seed)`` (:func:`isoflop.analyse` uses the first
@@ -205,12 +207,12 @@ def measured_envelope(
     curves = prose_curves() if curves is None else curves
     runs, tuples = _curve_tuples(curves)
     if len(tuples) < 2:
-        raise fitting.FitError(
+        raise estimators.FitError(
             f"the envelope needs >= 2 measured learning curves, got {len(tuples)}"
         )
     rng_range = measured_fit_range(runs, min_sizes)
-    drawn = fitting.approach1(tuples, n_flops=n_flops)
-    fitted = fitting.approach1(tuples, n_flops=n_flops, flops_range=rng_range)
+    drawn = estimators.approach1(curves=tuples, n_flops=n_flops)
+    fitted = estimators.approach1(curves=tuples, n_flops=n_flops, flops_range=rng_range)
     winner = fitted.curve  # row of ``runs`` whose curve gives each envelope point
     position = fitted.flops / runs["flops_final"].to_numpy()[winner]
     failed = 0
@@ -447,7 +449,7 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
             provenance(MEASURED_HERE, f"power law: {sym} = {fl.exponent:.3f}{_interval_text(fl)}"),
             span,
         )  # fmt: skip
-        ref = fitting.PowerLaw(k=float(fl(c0)) / c0**pub, exponent=pub)
+        ref = estimators.PowerLaw(k=float(fl(c0)) / c0**pub, exponent=pub)
         Cx = np.geomspace(*span, 200)
         ax.plot(Cx, ref(Cx), color="#ff7f0e", ls="--", lw=1.2,
                 label=provenance(PUBLISHED_LAW, f"Table 2 Approach 1: {sym} = {pub:.2f}")

@@ -26,8 +26,8 @@ import pandas as pd
 
 from scalinglaws import units
 from scalinglaws.constants import KAPLAN
+from scalinglaws.estimators import fit_power_law
 from scalinglaws.figures import kaplan_common as kc
-from scalinglaws.fitting import fit_power_law
 from scalinglaws.laws import kaplan, kaplan_efficient, kaplan_training
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
 from scalinglaws.plotting import PUBLISHED_LAW, log_colorbar, provenance, use_style
