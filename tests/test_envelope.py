@@ -8,17 +8,18 @@ import pandas as pd
 import pytest
 
 from scalinglaws import estimators, runs_data
+from scalinglaws.analysis import envelope
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.figures import envelope
-from scalinglaws.laws import chinchilla as ch
-from scalinglaws.plotting import (
+from scalinglaws.figures import envelope as envelope_figure
+from scalinglaws.kinds import (
     DERIVED_HERE,
     MEASURED_HERE,
     PUBLISHED_DATA,
     PUBLISHED_LAW,
     REFIT_HERE,
-    save_figure,
 )
+from scalinglaws.laws import chinchilla as ch
+from scalinglaws.plotting import save_figure
 
 # 25 sizes from 75M to 10B are 1.22x apart, so at every FLOP value the envelope's N lies within
 # a factor 1.105 of eq 4's optimum. Over the 4.7 decades of FLOPs where that optimum lies inside
@@ -143,7 +144,7 @@ def test_tables(law, synthetic):
 def test_figure2_draws_every_kind_and_is_deterministic(law, synthetic, tmp_path):
     import matplotlib.pyplot as plt
 
-    fig = envelope.figure2(law, synthetic)
+    fig = envelope_figure.figure2(law, synthetic)
     axes = fig.axes
     labels = [t.get_text() for ax in axes[:8] if ax.get_legend() for t in ax.get_legend().texts]
     for kind in (PUBLISHED_LAW, PUBLISHED_DATA, MEASURED_HERE, DERIVED_HERE, REFIT_HERE):
@@ -157,7 +158,7 @@ def test_figure2_draws_every_kind_and_is_deterministic(law, synthetic, tmp_path)
     assert "67B" in texts and "1.5T" in texts  # Table 3 at Gopher's budget
     digests = []
     for i in range(2):
-        fig = envelope.figure2(law, synthetic)
+        fig = envelope_figure.figure2(law, synthetic)
         (png,) = save_figure(fig, "fig2", ["png"], tmp_path / str(i))
         digests.append(png.read_bytes())
         plt.close(fig)

@@ -7,7 +7,7 @@ import pytest
 
 from scalinglaws import paths
 from scalinglaws.figures import CATALOGUE
-from scalinglaws.plotting import KINDS, MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
+from scalinglaws.kinds import KINDS, MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
 from scalinglaws.reproduction import (
     ENTRIES,
     Entry,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN, LLAMA3
-from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_DATA, PUBLISHED_LAW, REFIT_HERE
+from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_DATA, PUBLISHED_LAW, REFIT_HERE
 from scalinglaws.tolerance import Tolerance, from_printed
 
 
@@ -123,14 +123,14 @@ def _bootstrap_legacy():
 
 @functools.cache
 def _approach2():
-    from scalinglaws.figures.isoflop import analyse
+    from scalinglaws.analysis.isoflop import analyse
 
     return analyse(n_bootstrap=0).approach2
 
 
 @functools.cache
 def _measured_isoflop():
-    from scalinglaws.figures.c4_github import analyse
+    from scalinglaws.analysis.c4_github import analyse
 
     return analyse(n_bootstrap=_C4_BOOTSTRAP, seed=0)
 
@@ -152,7 +152,7 @@ def _measured_exponent_interval(corpus: str, which: str):
 
 @functools.cache
 def _measured_envelope_fit():
-    from scalinglaws.figures.envelope import measured_envelope
+    from scalinglaws.analysis.envelope import measured_envelope
 
     return measured_envelope(n_bootstrap=_ENVELOPE_BOOTSTRAP, seed=0).fitted
 
@@ -205,7 +205,7 @@ def _allocation(name: str, key: str, C: float):
 
 
 def _kaplan_fig12(i: int) -> float:
-    from scalinglaws.figures.excess import figure12_numbers
+    from scalinglaws.analysis.excess import figure12_numbers
 
     n = figure12_numbers()
     return (n.lower_ratio, n.upper_ratio, n.step_saving_at_paper_upper)[i]

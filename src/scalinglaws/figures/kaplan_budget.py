@@ -17,20 +17,20 @@ Both are drawn from the published laws (the paper drew its runs and fitted curve
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
-from scalinglaws import units
-from scalinglaws.constants import KAPLAN
-from scalinglaws.estimators import fit_power_law
+from scalinglaws.analysis.kaplan import (
+    budget_optima,
+    convergence_mark,
+    law_compute,
+    measured_pf_days,
+)
 from scalinglaws.figures import kaplan_common as kc
+from scalinglaws.kinds import PUBLISHED_LAW, provenance
 from scalinglaws.laws import kaplan, kaplan_efficient, kaplan_training
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
-from scalinglaws.plotting import PUBLISHED_LAW, log_colorbar, provenance, use_style
+from scalinglaws.plotting import log_colorbar, use_style
 
 NOTEBOOK = "01_compute_budget"
 
@@ -62,35 +62,6 @@ PARAMETERS = ParameterSpec(
 )
 
 _FIG11_EQ = "Kaplan 2020 eqs 5.3-5.6, Table 3, B = 2^19"
-_B = float(KAPLAN.setup.batch_tokens)
-
-
-@dataclass(frozen=True)
-class BudgetOptima:
-    """Each budget's loss-minimising model at B = 2^19 (Figure 11 left's marked optima)."""
-
-    budgets_pf: np.ndarray  # PF-days
-    N_opt: np.ndarray  # non-embedding parameters
-    L_opt: np.ndarray  # nats per token
-    S_opt: np.ndarray  # steps at 2^19 tokens
-    exponent: float  # slope of log N_opt against log C
-
-    def table(self) -> list[tuple[str, str, str, str]]:
-        """(budget, N_opt, loss, steps) rows for the notebook."""
-        return [
-            (f"{c:.2g}", f"{n:.3g}", f"{loss:.3f}", f"{s:.3g}")
-            for c, n, loss, s in zip(
-                self.budgets_pf, self.N_opt, self.L_opt, self.S_opt, strict=True
-            )
-        ]
-
-
-def budget_optima(budget_min_pf=1e-5, budget_max_pf=1.0, n_budgets=11) -> BudgetOptima:
-    """Minimise the fixed-compute loss (B = 2^19) over N for each budget, exactly (golden section)."""
-    C = np.geomspace(budget_min_pf, budget_max_pf, n_budgets)
-    N_opt, L_opt = kaplan_training.optimal_params_at_compute(C, B=_B)
-    p = fit_power_law(C, N_opt).exponent
-    return BudgetOptima(C, N_opt, L_opt, kaplan_training.steps_at_compute(N_opt, C), p)
 
 
 def figure11_left(
@@ -146,41 +117,6 @@ def figure11_left(
     return fig
 
 
-@dataclass(frozen=True)
-class ConvergenceMark:
-    """Where eq B.5 puts compute-efficient training for one model size (Figure 2 right)."""
-
-    N: float  # non-embedding parameters
-    C_min_pf: float  # PF-days at which N is the efficient size (inverse of eq B.9)
-    L_eff: float  # loss there, (1 + alpha_N/alpha_S) L(N, inf)
-    L_converged: float  # L(N, inf) = (N_c/N)^alpha_N (Table 3)
-
-
-def convergence_mark(N, compute_max_pf=1.0) -> ConvergenceMark:
-    """The point on N's curve that touches the frontier (eqs B.5, B.9), checked to be in range."""
-    C = float(kaplan_efficient.efficient_compute_for_params(N))
-    if C > compute_max_pf:
-        raise ValueError(
-            f"the model of N={N:.3g} parameters is compute-efficient only at {C:.3g} PF-days, beyond "
-            f"compute_max_pf={compute_max_pf!r}"
-        )
-    t3 = KAPLAN.joint_NS
-    L_inf = float(kaplan.loss_of_params(N, fit=t3))
-    return ConvergenceMark(float(N), C, float(kaplan_training.loss_at_min_compute(N, C)), L_inf)
-
-
-def _law_compute(sizes, C):
-    """(loss, in eq 5.6's fitted range) on the grid sizes x C_min PF-days (eq B.3, Figure 2 right).
-
-    Eq B.3's curve trains at B_crit for S_min = C_min/(6 N B_crit(L)) steps (eq 5.5); the fit range
-    is in steps at the paper's 2^19 batch, S = S_min (1 + B_crit/B) (eq 5.4).
-    """
-    L = kaplan_training.loss_at_min_compute(sizes[:, None], C[None, :])
-    B_crit = kaplan.critical_batch(L)
-    S_min = units.pf_days_to_flop(C)[None, :] / (6.0 * sizes[:, None] * B_crit)
-    return L, kaplan.in_fitted_range(sizes[:, None], S_min * (1.0 + B_crit / _B))
-
-
 def figure2_right(
     sizes_min=1e3,
     sizes_max=1e9,
@@ -200,7 +136,7 @@ def figure2_right(
     use_style()
     sizes = np.geomspace(sizes_min, sizes_max, n_sizes)
     C = np.geomspace(compute_min_pf, compute_max_pf, n_points)
-    L, fitted = _law_compute(sizes, C)
+    L, fitted = law_compute(sizes, C)
 
     fig, ax = plt.subplots(figsize=(5.8, 4.2), layout="constrained")
     _, norm, cmap = log_colorbar(fig, ax, "viridis", sizes_min, sizes_max, kc.N_SIZES_LABEL)
@@ -267,71 +203,6 @@ def figure2_right(
     return fig
 
 
-def frontier_table() -> list[tuple[str, str, str]]:
-    """(quantity, as the paper prints it, what the equations give) for App. B and section 6.
-
-    The equations use Table 3's alpha_N = 0.077, alpha_S = 0.76, N_c, S_c and Table 5's B_*,
-    alpha_B; the numerical optimum of eq B.3 reproduces eqs B.5-B.10 (tests/test_kaplan_laws.py).
-    """
-    eff, t3 = KAPLAN.efficient, KAPLAN.joint_NS
-    p = kaplan_efficient.efficient_exponents()
-    x, ref = kaplan.data_limit_intersection(), KAPLAN.intersection
-    return [
-        (
-            "alpha_C^min, eq 1.8 / B.7",
-            f"~{eff.alpha_C_min_eq_B_7} (B.7), ~{eff.alpha_C_min_eq_6_4} (6.4); "
-            f"fit {KAPLAN.basic.alpha_C_min} (eq 1.3)",
-            f"{kaplan_efficient.alpha_C_min_theory():.4f}",
-        ),
-        (
-            "N_eff ~ C_min^p, eq 6.5 / B.9",
-            f"~{eff.eq_6_5_exponent}; empirical {eff.p_N} (eq 6.1)",
-            f"{p['N']:.3f}",
-        ),
-        ("B_crit ~ C_min^p, eq 1.7", f"{eff.p_B} (Table 6)", f"{p['B']:.3f}"),
-        ("S_min ~ C_min^p, eq 1.7", f"{eff.p_S} (Table 6)", f"{p['S']:.3f}"),
-        (
-            "L(N_eff, C) / L(N_eff, inf), eq B.5",
-            "1 + alpha_N/alpha_S ~ 1.10",
-            f"{1 + t3.alpha_N / t3.alpha_S:.4f}",
-        ),
-        (
-            "C_c, eq B.8 (PF-days)",
-            f"{KAPLAN.basic.C_c_min:.2g} (eq 1.3 fit)",
-            f"{kaplan_efficient.efficient_C_c():.3g}",
-        ),
-        (
-            "N_eff at 1 PF-day, eq B.9",
-            f"{eff.N_e:.2g} (Table 6)",
-            f"{float(kaplan_efficient.efficient_params(1.0)):.3g}",
-        ),
-        (
-            "B_crit at 1 PF-day, eq B.2 at eq B.6 (tokens)",
-            f"{eff.B_e:.2g} (Table 6)",
-            f"{float(kaplan_efficient.efficient_batch(1.0)):.3g}",
-        ),
-        (
-            "S_min at 1 PF-day, eq B.10",
-            f"{eff.S_e:.2g} (Table 6, lower bound)",
-            f"{float(kaplan_efficient.efficient_steps(1.0)):.3g}",
-        ),
-        (
-            "L at 1 PF-day, eq B.6",
-            f"{float(kaplan.loss_of_compute_min(1.0)):.3f} (eq 1.3 fit)",
-            f"{float(kaplan_efficient.efficient_loss(1.0)):.3f}",
-        ),
-        ("C*, eq 6.8 (PF-days)", f"~{ref.C_star_pf_days:.0e}", f"{x['C_star']:.3g}"),
-        ("N*, eq 6.8", f"~{ref.N_star:.0e}", f"{x['N_star']:.3g}"),
-        ("D*, eq 6.8 (tokens)", f"~{ref.D_star:.0e}", f"{x['D_star']:.3g}"),
-        ("L*, eq 6.8 (nats/token)", f"~{ref.L_star}", f"{x['L_star']:.3f}"),
-    ]
-
-
-def measured_pf_days(g) -> np.ndarray:
-    """Kaplan's training compute C = 6 N D of measured points (N non-embedding), in PF-days."""
-    return units.flop_to_pf_days(6.0 * g["params"].to_numpy(float) * g["tokens"].to_numpy(float))
-
-
 def figure2_right_measured(
     measured,
     sizes_min=1e3,
@@ -345,7 +216,7 @@ def figure2_right_measured(
 ):
     """Figure 2 right with this project's learning curves: loss vs compute (PF-days), one axes.
 
-    measured: the frame of :func:`kaplan_common.load_measured_runs` (loss in nats per byte). For
+    measured: the frame of :func:`scalinglaws.analysis.kaplan.load_measured_runs` (loss in nats per byte). For
     each measured size N the published law (eq B.3, as in :func:`figure2_right`, against
     batch-adjusted C_min) is drawn over the paper's range compute_min_pf..compute_max_pf, and the
     measured curve at C = 6 N D over its own range; the x axis runs from axis_min_pf to
@@ -355,7 +226,7 @@ def figure2_right_measured(
     C = np.geomspace(compute_min_pf, compute_max_pf, n_points)
     return kc.overlay_figure(
         measured,
-        lambda sizes: _law_compute(sizes, C),
+        lambda sizes: law_compute(sizes, C),
         C,
         measured_pf_days,
         law_source="Kaplan 2020 eq B.3, Table 3",
@@ -368,29 +239,3 @@ def figure2_right_measured(
         sizes_max=sizes_max,
         end_labels=((-2, -8, "right"), (4, -3, "left")),  # larger curves cross the smallest's end
     )
-
-
-def measured_best_size(measured) -> pd.DataFrame:
-    """At one compute per decade (C = 6 N D, PF-days) inside the measured range, the best run.
-
-    measured: the frame of :func:`kaplan_common.load_measured_runs`. Each run's loss is interpolated
-    linearly in log10 C between its validation points; only runs whose curve reaches C compete
-    (every run trains on the same number of bytes, so small runs end at small C). Columns: C, the
-    number of runs that reach it, the lowest-loss N and its loss (nats per byte).
-    """
-    runs = [
-        (n, np.log10(measured_pf_days(g)), g["loss_nats"].to_numpy())
-        for n, g in kc.measured_by_run(measured)
-    ]
-    columns = ["compute (PF-days)", "runs reaching it", "best N", "its loss (nats/byte)"]
-    if not runs:
-        return pd.DataFrame([], columns=columns)
-    lo = min(x[0] for _, x, _ in runs)
-    hi = max(x[-1] for _, x, _ in runs)
-    rows = []
-    for k in range(math.ceil(lo), math.floor(hi) + 1):
-        c = float(k)
-        there = [(float(np.interp(c, x, y)), n) for n, x, y in runs if x[0] <= c <= x[-1]]
-        loss, n = min(there)
-        rows.append([10.0**k, len(there), n, loss])
-    return pd.DataFrame(rows, columns=columns)
