@@ -13,7 +13,7 @@ import numpy as np
 from scalinglaws.analysis.excess import figure12_numbers
 from scalinglaws.constants import KAPLAN
 from scalinglaws.kinds import PUBLISHED_LAW, provenance
-from scalinglaws.laws.kaplan import excess_compute_ratio, excess_steps_ratio
+from scalinglaws.laws.kaplan_efficient import excess_compute_ratio, excess_steps_ratio
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
 from scalinglaws.plotting import use_style
 

@@ -4,7 +4,7 @@ Both are drawn from the published laws (the paper drew its runs and fitted curve
 
 * Figure 11 left, "Performance vs Compute Budget": the loss of each model size N trained with
   C PF-days at the paper's batch B = 2^19 tokens, from eq 5.6 (Table 3) with S = C/(6NB) and
-  eqs 5.3-5.5, an implicit equation in L solved exactly (:func:`scalinglaws.laws.kaplan.loss_at_compute`).
+  eqs 5.3-5.5, an implicit equation in L solved exactly (:func:`scalinglaws.laws.kaplan_training.loss_at_compute`).
   Each budget's loss-minimising size is found numerically and the optima are joined.
 * Figure 2 right: learning curves against batch-adjusted compute C_min (eq B.3), one per size, with
   the L(C_min) frontier of eq 1.3 and the curves' envelope (eqs B.6-B.8); the annotation sits where
@@ -28,7 +28,7 @@ from scalinglaws.analysis.kaplan import (
 )
 from scalinglaws.figures import kaplan_common as kc
 from scalinglaws.kinds import PUBLISHED_LAW, provenance
-from scalinglaws.laws import kaplan as law
+from scalinglaws.laws import kaplan, kaplan_efficient, kaplan_training
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
 from scalinglaws.plotting import log_colorbar, use_style
 
@@ -81,8 +81,10 @@ def figure11_left(
     use_style()
     C = np.geomspace(budget_min_pf, budget_max_pf, n_budgets)
     N = np.geomspace(params_min, params_max, n_points)
-    L = law.loss_at_compute(N[None, :], C[:, None])
-    fitted = law.in_fitted_range(N[None, :], law.steps_at_compute(N[None, :], C[:, None]))
+    L = kaplan_training.loss_at_compute(N[None, :], C[:, None])
+    fitted = kaplan.in_fitted_range(
+        N[None, :], kaplan_training.steps_at_compute(N[None, :], C[:, None])
+    )
     opt = budget_optima(budget_min_pf, budget_max_pf, n_budgets)
 
     fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
@@ -142,7 +144,7 @@ def figure2_right(
         kc.plot_law(ax, C, L[i], fitted[i], kc.colour_of(cmap, norm, n), lw=1.3)
     ax.plot(
         C,
-        law.loss_of_compute_min(C),
+        kaplan.loss_of_compute_min(C),
         color="black",
         lw=1.4,
         ls="--",
@@ -151,7 +153,7 @@ def figure2_right(
     )
     ax.plot(
         C,
-        law.efficient_loss(C),
+        kaplan_efficient.efficient_loss(C),
         color="0.45",
         lw=2.8,
         alpha=0.45,
@@ -161,7 +163,7 @@ def figure2_right(
     ax.plot([], [], color=cmap(0.6), label=provenance(PUBLISHED_LAW, "Kaplan 2020 eq B.3, Table 3"))
 
     # eq B.5 annotation on the largest size that is compute-efficient inside the axis
-    eff_C = law.efficient_compute_for_params(sizes)
+    eff_C = kaplan_efficient.efficient_compute_for_params(sizes)
     candidates = sizes[eff_C <= compute_max_pf / 3]
     if candidates.size:
         m = convergence_mark(float(candidates[-1]), compute_max_pf)

@@ -4,7 +4,7 @@ Both are drawn from the published laws (the paper drew its runs and fitted curve
 
 * Figure 11 right, "Performance vs Steps": the loss of each model size N after S steps at the paper's
   batch B = 2^19 tokens, from eq 5.6 (Table 3) with S_min from eq 5.4 and B_crit(L) from eq 5.3,
-  an implicit equation in L solved exactly (:func:`scalinglaws.laws.kaplan.loss_at_steps`).
+  an implicit equation in L solved exactly (:func:`scalinglaws.laws.kaplan_training.loss_at_steps`).
 * Figure 2 left, "Larger models require fewer samples to reach the same performance": learning
   curves against tokens processed (the same law with S = tokens / 2^19), one per size, with the
   tokens each size needs to reach a target loss solved exactly (eq 5.6 inverted) and the ratio
@@ -22,7 +22,7 @@ from scalinglaws.analysis.kaplan import law_tokens, sample_efficiency
 from scalinglaws.constants import KAPLAN
 from scalinglaws.figures import kaplan_common as kc
 from scalinglaws.kinds import PUBLISHED_LAW, provenance
-from scalinglaws.laws import kaplan as law
+from scalinglaws.laws import kaplan, kaplan_training
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
 from scalinglaws.plotting import log_colorbar, use_style
 
@@ -70,8 +70,8 @@ def figure11_right(
     use_style()
     S = np.geomspace(steps_min, steps_max, n_steps)
     N = np.geomspace(params_min, params_max, n_points)
-    L = law.loss_at_steps(N[None, :], S[:, None])
-    fitted = law.in_fitted_range(N[None, :], S[:, None])
+    L = kaplan_training.loss_at_steps(N[None, :], S[:, None])
+    fitted = kaplan.in_fitted_range(N[None, :], S[:, None])
 
     fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
     _, norm, cmap = log_colorbar(fig, ax, "viridis", steps_min, steps_max, "Steps")
@@ -80,7 +80,7 @@ def figure11_right(
     ax.plot([], [], color=cmap(0.5), label=provenance(PUBLISHED_LAW, _FIG11_EQ))
     ax.plot(
         N,
-        law.loss_of_params(N, KAPLAN.joint_NS.alpha_N, KAPLAN.joint_NS.N_c),
+        kaplan.loss_of_params(N, fit=KAPLAN.joint_NS),
         "k--",
         lw=1.0,
         label=r"converged, $S \to \infty$: $(N_c/N)^{\alpha_N}$ (Table 3)",

@@ -33,20 +33,21 @@ def _epoch_points():
 
 @functools.cache
 def _refit(objective: str):
-    from scalinglaws import fitting
+    from scalinglaws import estimators
 
-    return fitting.approach3(*_epoch_points(), objective=objective)
+    N, D, L = _epoch_points()
+    return estimators.approach3(N=N, D=D, L=L, objective=objective)
 
 
 @functools.cache
 def _bootstrap_legacy():
     """Epoch's own 4,000 resamples (np.random.seed(42)) of the 240 points, refitted here."""
-    from scalinglaws import fitting
+    from scalinglaws import estimators
 
     N, D, L = _epoch_points()
-    counts = fitting.legacy_resample_counts(N.size, 4000, 42)
-    return fitting.bootstrap_approach3(
-        N, D, L, n_bootstrap=4000, counts=counts, full_fit=_refit("huber")
+    counts = estimators.legacy_resample_counts(N.size, 4000, 42)
+    return estimators.bootstrap_approach3(
+        N=N, D=D, L=L, n_bootstrap=4000, counts=counts, full_fit=_refit("huber")
     )
 
 

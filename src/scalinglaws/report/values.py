@@ -7,6 +7,8 @@ functions need are read from :mod:`scalinglaws.constants`, never typed here.
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 
 from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN
@@ -19,10 +21,10 @@ _K6 = KAPLAN.efficient
 
 
 def kaplan_law(law: str, key: str | None = None, index: int | None = None) -> float:
-    """``scalinglaws.laws.kaplan.<law>()`` with its published constants, one key or index of it."""
-    from scalinglaws.laws import kaplan
-
-    out = getattr(kaplan, law)()
+    """``scalinglaws.laws.<law>()`` (e.g. ``"kaplan_efficient.efficient_exponents"``) with its
+    published constants; one key or index of what it returns."""
+    module, _, name = law.rpartition(".")
+    out = getattr(importlib.import_module(f"scalinglaws.laws.{module}"), name)()
     if key is not None:
         out = out[key]
     if index is not None:
@@ -54,15 +56,16 @@ def kaplan_bcrit_doubling_drop(loss_exponent: str) -> float:
 
 
 def kaplan_alpha_C_min_table5() -> float:
-    """Eq B.7 with Table 5's alpha_N = 0.076 (the other exponents from Table 3)."""
-    from scalinglaws.laws.kaplan import alpha_C_min_theory
+    """Eq B.7 with Table 5's exponents (alpha_N = 0.076)."""
+    from scalinglaws.laws.kaplan_efficient import alpha_C_min_theory
 
-    return float(alpha_C_min_theory(KAPLAN.basic.alpha_N))
+    return float(alpha_C_min_theory(KAPLAN.basic))
 
 
 def kaplan_b5_factor() -> float:
     """Eq B.5: at the efficient size the loss is (1 + alpha_N/alpha_S) x the converged loss."""
-    from scalinglaws.laws.kaplan import efficient_params, loss_at_min_compute
+    from scalinglaws.laws.kaplan_efficient import efficient_params
+    from scalinglaws.laws.kaplan_training import loss_at_min_compute
 
     t3 = KAPLAN.joint_NS
     C = 1.0  # PF-days; any budget gives the same factor
@@ -73,7 +76,7 @@ def kaplan_b5_factor() -> float:
 
 def kaplan_convergence_ratio(index: int) -> float:
     """Eqs B.12-B.14: N_f/N_f', S_f/S_f' or C_f/C_f' (index 0, 1, 2) at f = 10%, f' = 2%."""
-    from scalinglaws.laws.kaplan import convergence_factor_ratios
+    from scalinglaws.laws.kaplan_efficient import convergence_factor_ratios
 
     ratios = convergence_factor_ratios(_C.convergence_f_efficient, _C.convergence_f_typical)
     return float(ratios[index])
@@ -162,7 +165,7 @@ def table_exponent(rows: str, skip_typo: bool = False) -> float:
 
 def table_tokens_exponent(rows: str, skip_typo: bool = False) -> float:
     """b of the power law D_opt ~ C^b fitted to a table's token column against its FLOPs."""
-    from scalinglaws.fitting import fit_power_law
+    from scalinglaws.estimators import fit_power_law
 
     use = _table(rows, skip_typo)
     return fit_power_law([r.flops for r in use], [r.tokens for r in use]).exponent
