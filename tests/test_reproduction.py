@@ -215,3 +215,25 @@ def test_bad_input_count_is_what_pytest_collects(request):
                     stack.append(node)
     assert counted == collected
     assert sum(counted.values()) > 100
+
+
+def _sig_digits(text: str) -> int:
+    """Significant digits of a printed number ("1/29,968" -> 5, "6.7" -> 2, "1.92e+19" -> 3)."""
+    body = text.strip().removeprefix("1/")
+    mant = re.search(r"\d[\d,]*(?:\.\d+)?", body).group(0).replace(",", "").replace(".", "")
+    return len(mant.lstrip("0"))
+
+
+def test_table3_gopher_units_target_the_less_precise_column():
+    """Of Table 3's two FLOP columns, the one printed with fewer digits is the target and the other
+    the input (the tolerance of the more precise one would ask more than the other can give)."""
+    from scalinglaws.constants import HOFFMANN
+
+    t = HOFFMANN.tables
+    rows = [e for e in ENTRIES if e.id.startswith("hoffmann2022.table3.gopher_units.")]
+    assert len(rows) == len(t.table3_approach1) - 1  # all but the Gopher row, 1 by definition
+    for e in rows:
+        i = e.compute.keywords["row"]
+        units, flops = t.table3_gopher_units_text[i], f"{t.table3_approach1[i].flops:.2e}"
+        target = flops if _sig_digits(units) > _sig_digits(flops) else units
+        assert e.printed_text == target, e.id
