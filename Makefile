@@ -112,8 +112,8 @@ test: $(RUNS_STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-report: $(STAMP)
-	$(BIN)/python -m scalinglaws.reproduction
+report: $(RUNS_STAMP)
+	$(BIN)/python -m scalinglaws.report
 
 # The numbers are also kept in data/benchmarks.txt (with the machine they ran on) for REPRODUCTION.md.
 bench: $(RUNS_STAMP)

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalinglaws import fitting, runs_data
-from scalinglaws.figures import c4_github
+from scalinglaws import estimators, runs_data
+from scalinglaws.analysis import c4_github
+from scalinglaws.figures import c4_github as c4_github_figure
 from scalinglaws.plotting import save_table
 
 # A known eq-2 law for synthetic IsoFLOP runs: N_opt ~ C^(beta/(alpha+beta)) = C^0.6
@@ -69,15 +70,15 @@ def test_bootstrap_interval_brackets_the_estimate_and_is_seeded():
 
 def test_too_few_budgets_names_the_corpus():
     runs = _synthetic_runs(budgets=(1e12,))
-    with pytest.raises(fitting.FitError, match="prose IsoFLOP runs"):
+    with pytest.raises(estimators.FitError, match="prose IsoFLOP runs"):
         c4_github.analyse(runs, n_bootstrap=0)
 
 
 def test_approach2_tokens_match_6nd_when_runs_have_6nd_tokens():
     runs = _synthetic_runs(corpora=("prose",))
-    args = (runs["params"], runs["flops"], runs["loss_nats"])
-    plain = fitting.approach2(*args, budgets=BUDGETS)
-    given = fitting.approach2(*args, budgets=BUDGETS, D=runs["tokens"])
+    args = {"N": runs["params"], "C": runs["flops"], "L": runs["loss_nats"]}
+    plain = estimators.approach2(**args, budgets=BUDGETS)
+    given = estimators.approach2(**args, D=runs["tokens"], budgets=BUDGETS)
     for p, q in zip(plain.profiles, given.profiles, strict=True):
         assert q.D_opt == pytest.approx(p.D_opt, rel=1e-9)
 
@@ -85,8 +86,9 @@ def test_approach2_tokens_match_6nd_when_runs_have_6nd_tokens():
 def test_approach2_fraction_is_checked():
     runs = _synthetic_runs(corpora=("prose",))
     with pytest.raises(ValueError, match="fraction"):
-        fitting.approach2(runs["params"], runs["flops"], runs["loss_nats"], budgets=BUDGETS,
-                          n_bootstrap=5, rng=np.random.default_rng(0), fraction=1.5)  # fmt: skip
+        estimators.approach2(N=runs["params"], C=runs["flops"], L=runs["loss_nats"],
+                             budgets=BUDGETS, n_bootstrap=5, rng=np.random.default_rng(0),
+                             fraction=1.5)  # fmt: skip
 
 
 def test_measured_runs_have_an_interior_minimum_at_every_complete_budget():
@@ -112,7 +114,7 @@ def test_loss_comparison_uses_shared_budgets():
 
 def test_figure_labels_every_series():
     an = c4_github.analyse(_synthetic_runs(), n_bootstrap=50)
-    fig = c4_github.figure_a2(an)
+    fig = c4_github_figure.figure_a2(an)
     labels = [t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts()]
     assert any(t.startswith("measured here") for t in labels)
     assert sum("Table A2, C4" in t for t in labels) == 2

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from scalinglaws import cli
+from scalinglaws.analysis import calculator
 from scalinglaws.constants import BESIROGLU, HOFFMANN
-from scalinglaws.figures import calculator
+from scalinglaws.figures import calculator as calculator_figure
 from scalinglaws.laws import allocation
 from scalinglaws.params import ParameterError
 
@@ -105,13 +106,13 @@ def test_bad_fit_files_name_parameter_file_and_key(tmp_path, content, needle):
 def test_budget_outside_the_axes_is_rejected():
     good = {"flops": 1e24, "law": "all", "user_fit": "", "n_bootstrap": 0, "seed": 0,
             "flops_min": 1e18, "flops_max": 1e26, "formats": ["png"], "output_dir": ""}  # fmt: skip
-    calculator.PARAMETERS.validate(good)
+    calculator_figure.PARAMETERS.validate(good)
     with pytest.raises(ParameterError, match=r"'flops' must be less than 'flops_max'"):
-        calculator.PARAMETERS.validate({**good, "flops": 1e27})
+        calculator_figure.PARAMETERS.validate({**good, "flops": 1e27})
 
 
 def test_figure_marks_every_law_at_the_budget(calc):
-    fig = calculator.figure(calc, 1e24, "all", 1e18, 1e26, n_points=20)
+    fig = calculator_figure.figure(calc, 1e24, "all", 1e18, 1e26, n_points=20)
     try:
         ax = fig.axes[0]
         dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
@@ -128,9 +129,11 @@ def test_widgets_redraw_when_the_budget_moves(calc, monkeypatch):
     calls = []
     real_table = calculator.table
     monkeypatch.setattr(
-        calculator, "table", lambda c, C, law: calls.append((C, law)) or real_table(c, C, law)
+        calculator_figure,
+        "table",
+        lambda c, C, law: calls.append((C, law)) or real_table(c, C, law),
     )
-    box = calculator.interactive(calc, 1e24, "all", 1e18, 1e26)
+    box = calculator_figure.interactive(calc, 1e24, "all", 1e18, 1e26)
     slider, menu = box.children[0].children
     slider.value = 1e21
     menu.value = "approach1"

@@ -3,9 +3,10 @@
 import matplotlib.pyplot as plt
 import pytest
 
+from scalinglaws.analysis import isoflop
 from scalinglaws.constants import BESIROGLU, HOFFMANN
-from scalinglaws.figures import isoflop
-from scalinglaws.plotting import KINDS
+from scalinglaws.figures import isoflop as isoflop_figure
+from scalinglaws.kinds import KINDS
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def test_table_a3_flags_the_typo_row():
 
 @pytest.mark.parametrize("name", ["figure3", "figure4", "figure_a3"])
 def test_every_series_is_labelled_with_its_provenance(an, name):
-    fig = getattr(isoflop, name)(an)
+    fig = getattr(isoflop_figure, name)(an)
     texts = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().texts]
     assert texts
     kinds = [t for t in texts if t.startswith(KINDS)]

@@ -7,18 +7,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalinglaws import fitting, runs_data
+from scalinglaws import estimators, runs_data
+from scalinglaws.analysis import envelope
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.figures import envelope
-from scalinglaws.laws import chinchilla as ch
-from scalinglaws.plotting import (
+from scalinglaws.figures import envelope as envelope_figure
+from scalinglaws.kinds import (
     DERIVED_HERE,
     MEASURED_HERE,
     PUBLISHED_DATA,
     PUBLISHED_LAW,
     REFIT_HERE,
-    save_figure,
 )
+from scalinglaws.laws import chinchilla as ch
+from scalinglaws.plotting import save_figure
 
 # 25 sizes from 75M to 10B are 1.22x apart, so at every FLOP value the envelope's N lies within
 # a factor 1.105 of eq 4's optimum. Over the 4.7 decades of FLOPs where that optimum lies inside
@@ -60,9 +61,9 @@ def test_approach1_returns_the_curves_tokens():
         D = np.geomspace(1e5, 1e8, 50)
         C = 7.5 * N * D
         curves.append((N, C, 2.0 + L0 + 50 / D**0.3 - 0.2 * np.log10(N), D))
-    r = fitting.approach1(curves, n_flops=200)
+    r = estimators.approach1(curves=curves, n_flops=200)
     np.testing.assert_allclose(r.D, r.flops / (7.5 * r.N), rtol=1e-9)
-    r3 = fitting.approach1([c[:3] for c in curves], n_flops=200)
+    r3 = estimators.approach1(curves=[c[:3] for c in curves], n_flops=200)
     np.testing.assert_allclose(r3.D, r3.flops / (6 * r3.N), rtol=1e-12)
 
 
@@ -108,7 +109,7 @@ def test_measured_fit_range_checks():
     assert envelope.measured_fit_range(runs, 2) == (1e10, 1e11)
     with pytest.raises(ValueError, match=r"min_sizes must be an integer in \[2, 20\], got 1"):
         envelope.measured_fit_range(runs, 1)
-    with pytest.raises(fitting.FitError, match="sizes"):
+    with pytest.raises(estimators.FitError, match="sizes"):
         envelope.measured_fit_range(runs, 4)
 
 
@@ -143,7 +144,7 @@ def test_tables(law, synthetic):
 def test_figure2_draws_every_kind_and_is_deterministic(law, synthetic, tmp_path):
     import matplotlib.pyplot as plt
 
-    fig = envelope.figure2(law, synthetic)
+    fig = envelope_figure.figure2(law, synthetic)
     axes = fig.axes
     labels = [t.get_text() for ax in axes[:8] if ax.get_legend() for t in ax.get_legend().texts]
     for kind in (PUBLISHED_LAW, PUBLISHED_DATA, MEASURED_HERE, DERIVED_HERE, REFIT_HERE):
@@ -157,7 +158,7 @@ def test_figure2_draws_every_kind_and_is_deterministic(law, synthetic, tmp_path)
     assert "67B" in texts and "1.5T" in texts  # Table 3 at Gopher's budget
     digests = []
     for i in range(2):
-        fig = envelope.figure2(law, synthetic)
+        fig = envelope_figure.figure2(law, synthetic)
         (png,) = save_figure(fig, "fig2", ["png"], tmp_path / str(i))
         digests.append(png.read_bytes())
         plt.close(fig)

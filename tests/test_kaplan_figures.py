@@ -4,8 +4,11 @@ import matplotlib
 import numpy as np
 import pytest
 
+from scalinglaws.analysis import kaplan
 from scalinglaws.constants import KAPLAN
-from scalinglaws.figures import kaplan_budget, kaplan_common, kaplan_steps
+from scalinglaws.figures import kaplan_budget as kaplan_budget_figure
+from scalinglaws.figures import kaplan_common as kaplan_common_figure
+from scalinglaws.figures import kaplan_steps as kaplan_steps_figure
 from scalinglaws.params import ParameterError
 
 matplotlib.use("Agg")
@@ -28,27 +31,57 @@ def test_families_are_discovered():
     from scalinglaws.figures import families
 
     found = families()
-    assert found["01_compute_budget"] is kaplan_budget
-    assert found["02_steps"] is kaplan_steps
+    assert found["01_compute_budget"] is kaplan_budget_figure
+    assert found["02_steps"] is kaplan_steps_figure
 
 
 @pytest.mark.parametrize(
     ("module", "good", "name", "value", "pattern"),
     [
-        (kaplan_budget, BUDGET_OK, "n_budgets", -3, r"'n_budgets' must be an integer in \[2, 50\]"),
-        (kaplan_budget, BUDGET_OK, "budget_min_pf", 0.0, r"'budget_min_pf' must be a number in"),
-        (kaplan_budget, BUDGET_OK, "budget_max_pf", 1e-6, r"'budget_min_pf' must be less than"),
-        (kaplan_budget, BUDGET_OK, "formats", ["gif"], r"'formats' must be a non-empty list"),
-        (kaplan_steps, STEPS_OK, "steps_max", "1e5", r"'steps_max' must be a number in"),
         (
-            kaplan_steps,
+            kaplan_budget_figure,
+            BUDGET_OK,
+            "n_budgets",
+            -3,
+            r"'n_budgets' must be an integer in \[2, 50\]",
+        ),
+        (
+            kaplan_budget_figure,
+            BUDGET_OK,
+            "budget_min_pf",
+            0.0,
+            r"'budget_min_pf' must be a number in",
+        ),
+        (
+            kaplan_budget_figure,
+            BUDGET_OK,
+            "budget_max_pf",
+            1e-6,
+            r"'budget_min_pf' must be less than",
+        ),
+        (
+            kaplan_budget_figure,
+            BUDGET_OK,
+            "formats",
+            ["gif"],
+            r"'formats' must be a non-empty list",
+        ),
+        (kaplan_steps_figure, STEPS_OK, "steps_max", "1e5", r"'steps_max' must be a number in"),
+        (
+            kaplan_steps_figure,
             STEPS_OK,
             "target_loss",
             1.0,
             r"'target_loss' must be a number in \(1, 20\]",
         ),
-        (kaplan_steps, STEPS_OK, "ratio_small", 1e10, r"'ratio_small' must be less than"),
-        (kaplan_steps, STEPS_OK, "n_points", 10, r"'n_points' must be an integer in \[20, 5000\]"),
+        (kaplan_steps_figure, STEPS_OK, "ratio_small", 1e10, r"'ratio_small' must be less than"),
+        (
+            kaplan_steps_figure,
+            STEPS_OK,
+            "n_points",
+            10,
+            r"'n_points' must be an integer in \[20, 5000\]",
+        ),
     ],
 )
 @pytest.mark.badinput
@@ -60,8 +93,8 @@ def test_bad_notebook_parameters_name_the_parameter_and_range(module, good, name
 
 def test_budget_optima_lie_on_their_curves_and_scale_with_compute():
     # Fig 11 caption: "Each value of compute budget has an associated optimal model size"
-    opt = kaplan_budget.budget_optima(1e-5, 1.0, 6)
-    from scalinglaws.laws import kaplan as law
+    opt = kaplan.budget_optima(1e-5, 1.0, 6)
+    from scalinglaws.laws import kaplan_training as law
 
     for f in (0.9, 1.1):  # the minimum: neighbours on the same curve are higher
         assert np.all(law.loss_at_compute(opt.N_opt * f, opt.budgets_pf) > opt.L_opt)
@@ -71,28 +104,28 @@ def test_budget_optima_lie_on_their_curves_and_scale_with_compute():
 
 def test_convergence_mark_is_10_percent_above_converged():
     # Kaplan 2020 eq B.5, Figure 2 right's "stops far short of convergence"
-    m = kaplan_budget.convergence_mark(1e8)
+    m = kaplan.convergence_mark(1e8)
     t3 = KAPLAN.joint_NS
     assert m.L_eff / m.L_converged == pytest.approx(1 + t3.alpha_N / t3.alpha_S, rel=1e-10)
     with pytest.raises(ValueError, match=r"compute_max_pf"):
-        kaplan_budget.convergence_mark(1e12, compute_max_pf=1.0)
+        kaplan.convergence_mark(1e12, compute_max_pf=1.0)
 
 
 def test_sample_efficiency_ratio_is_computed_from_the_law():
     # Figure 2 left: "Larger models require fewer samples to reach the same performance"
-    eff = kaplan_steps.sample_efficiency(5.0, 1e3, 1e9, 7, 1e5, 1e9)
+    eff = kaplan.sample_efficiency(5.0, 1e3, 1e9, 7, 1e5, 1e9)
     assert np.all(np.diff(eff.tokens) < 0)
-    from scalinglaws.laws import kaplan as law
+    from scalinglaws.laws import kaplan_training as law
 
     expected = law.tokens_to_reach(1e5, 5.0) / law.tokens_to_reach(1e9, 5.0)
     assert eff.ratio == pytest.approx(float(expected))
     assert eff.sizes.min() >= 1e5  # smaller models' converged loss is above 5 nats
     with pytest.raises(ValueError, match=r"above the converged loss"):
-        kaplan_steps.sample_efficiency(4.0, 1e3, 1e9, 7, 1e5, 1e9)
+        kaplan.sample_efficiency(4.0, 1e3, 1e9, 7, 1e5, 1e9)
 
 
 def test_frontier_table_has_paper_and_equation_columns():
-    rows = kaplan_budget.frontier_table()
+    rows = kaplan.frontier_table()
     assert all(len(r) == 3 for r in rows)
     assert any("eq 6.8" in r[0] for r in rows)
 
@@ -100,14 +133,14 @@ def test_frontier_table_has_paper_and_equation_columns():
 def test_measured_runs_loader_returns_the_committed_prose_curves(tmp_path):
     from scalinglaws import runs_data
 
-    df = kaplan_common.load_measured_runs()
+    df = kaplan.load_measured_runs()
     assert list(df.columns) == runs_data.CURVE_COLUMNS
     assert len(df) and set(df["study"]) == {"curves"} and set(df["corpus"]) == {"prose"}
     sizes = df.groupby("run_id")["params"].first()
     assert sizes.min() < 1e4 and sizes.max() > 5e5  # the study spans ~1e3 to ~1e6 and beyond
     assert (df.groupby("run_id")["tokens"].max() == 2**21).all()  # every run: 2^21 bytes
     assert (df["loss_nats"] < 5.6).all()  # nats per byte: at most about ln 256 = 5.55
-    empty = kaplan_common.load_measured_runs(tmp_path / "absent")
+    empty = kaplan.load_measured_runs(tmp_path / "absent")
     assert empty.empty and list(empty.columns) == runs_data.CURVE_COLUMNS
 
 
@@ -127,7 +160,7 @@ def _two_runs():
 
 
 @pytest.mark.parametrize(
-    "draw", [kaplan_steps.figure2_left_measured, kaplan_budget.figure2_right_measured]
+    "draw", [kaplan_steps_figure.figure2_left_measured, kaplan_budget_figure.figure2_right_measured]
 )
 def test_measured_figures_draw_one_line_per_run_coloured_by_size(draw):
     import matplotlib.pyplot as plt
@@ -141,7 +174,7 @@ def test_measured_figures_draw_one_line_per_run_coloured_by_size(draw):
     assert [ln.get_gid() for ln in lines] == ["measured:a", "measured:b"]
     norm, cmap = LogNorm(1e3, 1e9), plt.get_cmap("viridis")  # the paper figure's colour scale
     for ln, n in zip(lines, (2e3, 2e5), strict=True):
-        assert ln.get_color() == kaplan_common.colour_of(cmap, norm, n)
+        assert ln.get_color() == kaplan_common_figure.colour_of(cmap, norm, n)
     labels = " ".join(t.get_text() for t in fig.legends[0].get_texts())
     assert "published law (Kaplan 2020 eq" in labels and "measured here (" in labels
     assert "nats per byte" in fig.legends[0].get_title().get_text()
@@ -150,7 +183,7 @@ def test_measured_figures_draw_one_line_per_run_coloured_by_size(draw):
 
 
 @pytest.mark.parametrize(
-    "draw", [kaplan_steps.figure2_left_measured, kaplan_budget.figure2_right_measured]
+    "draw", [kaplan_steps_figure.figure2_left_measured, kaplan_budget_figure.figure2_right_measured]
 )
 def test_measured_figures_draw_the_law_alone_without_runs(draw):
     import matplotlib.pyplot as plt
@@ -166,26 +199,26 @@ def test_measured_figures_draw_the_law_alone_without_runs(draw):
 
 def test_measured_tables_from_the_curves():
     runs = _two_runs()
-    reach = kaplan_steps.measured_tokens_to_reach(runs, losses=(3.0, 2.5))
+    reach = kaplan.measured_tokens_to_reach(runs, losses=(3.0, 2.5))
     assert reach["N"].tolist() == [2e3, 2e5]
     assert reach["bytes to 3 nats"].tolist() == [2e6, 2e6]
     assert (
         np.isnan(reach["bytes to 2.5 nats"].iloc[0]) and reach["bytes to 2.5 nats"].iloc[1] == 2e6
     )
-    best = kaplan_budget.measured_best_size(runs)
+    best = kaplan.measured_best_size(runs)
     C = best["compute (PF-days)"].to_numpy()
     assert np.allclose(np.log10(C), np.round(np.log10(C)))  # one per decade
     # at the largest compute only the larger run is there
     assert best["best N"].iloc[-1] == 2e5 and best["runs reaching it"].iloc[-1] == 1
-    assert kaplan_budget.measured_best_size(runs.iloc[:0]).empty
+    assert kaplan.measured_best_size(runs.iloc[:0]).empty
 
 
 def test_figures_draw_with_small_settings(tmp_path):
     figs = [
-        kaplan_budget.figure11_left(1e-5, 1.0, 3, 1e4, 1e9, 30),
-        kaplan_budget.figure2_right(1e3, 1e9, 4, 1e-9, 1.0, 30),
-        kaplan_steps.figure11_right(1e4, 1e5, 3, 1e6, 1e9, 30),
-        kaplan_steps.figure2_left(1e3, 1e9, 4, 1e7, 1e11, 5.0, 1e5, 1e9, 30),
+        kaplan_budget_figure.figure11_left(1e-5, 1.0, 3, 1e4, 1e9, 30),
+        kaplan_budget_figure.figure2_right(1e3, 1e9, 4, 1e-9, 1.0, 30),
+        kaplan_steps_figure.figure11_right(1e4, 1e5, 3, 1e6, 1e9, 30),
+        kaplan_steps_figure.figure2_left(1e3, 1e9, 4, 1e7, 1e11, 5.0, 1e5, 1e9, 30),
     ]
     for fig in figs:
         ax = fig.axes[0]

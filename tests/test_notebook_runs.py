@@ -33,7 +33,7 @@ def test_notebook_03_draws_the_isoflop_figures_of_a_runs_csv(tmp_path):
 
 
 def test_isoflop_analysis_of_a_runs_csv_recovers_a(tmp_path):
-    from scalinglaws.figures import isoflop
+    from scalinglaws.analysis import isoflop
 
     csv = tmp_path / "my_runs.csv"
     synthetic_runs().to_csv(csv, index=False)
@@ -72,7 +72,7 @@ def test_notebook_04_draws_figure_a2_for_a_registered_data_set(tmp_path):
 
 def test_c4_github_analysis_of_registered_runs():
     from scalinglaws import studies
-    from scalinglaws.figures import c4_github
+    from scalinglaws.analysis import c4_github
 
     an = c4_github.analyse(n_bootstrap=0, source="llama3-isoflops")
     assert list(an.corpora) == [c4_github.OTHER]

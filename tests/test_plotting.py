@@ -7,7 +7,8 @@ import sys
 import matplotlib.pyplot as plt
 import pytest
 
-from scalinglaws.plotting import KINDS, provenance, save_figure, use_style
+from scalinglaws.kinds import KINDS, provenance
+from scalinglaws.plotting import save_figure, use_style
 
 SCRIPT = """
 import sys

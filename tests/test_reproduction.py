@@ -1,23 +1,21 @@
 """Every entry of the registry of reproduced numbers, asserted from the registry itself."""
 
 import dataclasses
+import json
 import re
+import subprocess
+import sys
 
 import pytest
 
 from scalinglaws import paths
 from scalinglaws.figures import CATALOGUE
-from scalinglaws.plotting import KINDS, MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
-from scalinglaws.reproduction import (
-    ENTRIES,
-    Entry,
-    entry,
-    evaluate,
-    main,
-    render,
-    render_readme,
-    report_differences,
-)
+from scalinglaws.kinds import KINDS, MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
+from scalinglaws.report.__main__ import main
+from scalinglaws.report.badinput import cases_by_test
+from scalinglaws.report.readme import render_readme
+from scalinglaws.report.registry import ENTRIES, Entry, RegistryError, entry, evaluate, load
+from scalinglaws.report.render import render, report_differences
 from scalinglaws.tolerance import from_printed
 
 DIFFERENCES = (paths.ROOT / "docs" / "differences.md").read_text()
@@ -120,3 +118,122 @@ def test_catalogue_figures_exist_and_are_in_readme():
         assert f"figures/{fig.stem}.png" in readme and f"`{fig.stem}`" in readme, fig.stem
     committed = {p.stem for p in paths.FIGURES.glob("*.png")}
     assert committed == {f.stem for f in CATALOGUE}, "figures/ and CATALOGUE disagree"
+
+
+def test_computing_every_value_imports_no_matplotlib():
+    """The registry's values come from the analysis layer and below, never from drawing code."""
+    code = (
+        "import sys\n"
+        "from scalinglaws.report.registry import ENTRIES, evaluate\n"
+        "for e in ENTRIES:\n"
+        "    evaluate(e)\n"
+        "drawn = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'seaborn'))\n"
+        "print(len(ENTRIES), drawn[:5])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == f"{len(ENTRIES)} []", out.stdout + out.stderr[-2000:]
+
+
+_ROW = {
+    "id": "demo.row",
+    "paper": "Kaplan 2020",
+    "family": "demo",
+    "where": "eq 1.1",
+    "quantity": "loss factor when N doubles",
+    "printed": "KAPLAN.claims.doubling_N_loss_factor",
+    "printed_text": "0.95",
+    "compute": "scalinglaws.report.values:kaplan_doubling_N",
+    "kind": PUBLISHED_LAW,
+}
+
+
+def _toml(row: dict) -> str:
+    def value(v):
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k} = {value(x)}" for k, x in v.items()) + " }"
+        return json.dumps(v)
+
+    return "[[entry]]\n" + "".join(f"{k} = {value(v)}\n" for k, v in row.items())
+
+
+def test_a_good_row_loads(tmp_path):
+    f = tmp_path / "registry.toml"
+    f.write_text(_toml(_ROW) + "\n" + _toml({**_ROW, "id": "demo.two"}))
+    a, b = load(f)
+    assert (a.id, b.id, a.printed, a.compute_from) == (
+        "demo.row", "demo.two", 0.95, "scalinglaws.report.values:kaplan_doubling_N()"
+    )  # fmt: skip
+    assert evaluate(a).within
+
+
+@pytest.mark.parametrize(
+    "change, pattern",
+    [
+        ({"colour": "red"}, r"'demo.row'.*unknown field 'colour'"),
+        ({"kind": "guessed"}, r"'demo.row'.*'kind' must be one of published law.*got 'guessed'"),
+        ({"compute": "scalinglaws.report.values:nope"}, r"'demo.row'.*'compute' .*:nope"),
+        ({"compute": "numpy:sum"}, r"'demo.row'.*'compute' must be 'scalinglaws.module:function'"),
+        ({"printed": "KAPLAN.claims.nope"}, r"'demo.row'.*'printed' 'KAPLAN.claims.nope' is not"),
+        ({"printed": "0.95"}, r"'demo.row'.*'printed' must name a constant"),
+        ({"args": {"i": 0}}, r"'demo.row'.*'args' \{'i': 0\} do not fit 'compute'"),
+        ({"printed_text": "about"}, r"'demo.row'.*'printed_text' printed text must start"),
+        ({"interval": "scalinglaws.report.values:kaplan_doubling_N"}, r"'interval' is required"),
+        ({"id": None}, r"row 1 \('no id'\).*field 'id' is missing"),
+    ],
+)
+@pytest.mark.badinput
+def test_a_bad_row_names_itself_and_the_field(tmp_path, change, pattern):
+    f = tmp_path / "registry.toml"
+    f.write_text(_toml({k: v for k, v in {**_ROW, **change}.items() if v is not None}))
+    with pytest.raises(RegistryError, match=pattern):
+        load(f)
+
+
+@pytest.mark.badinput
+def test_a_repeated_id_is_refused(tmp_path):
+    f = tmp_path / "registry.toml"
+    f.write_text(_toml(_ROW) + "\n" + _toml(_ROW))
+    with pytest.raises(RegistryError, match="id 'demo.row' appears twice"):
+        load(f)
+
+
+def test_bad_input_count_is_what_pytest_collects(request):
+    """The report's count (the tests' own parametrize marks) against pytest's collection of the
+    same modules, here in this session, test by test."""
+    tests = paths.ROOT / "tests"
+    counted = cases_by_test(tests)
+    collected: dict[str, int] = {}
+    for path in sorted(tests.glob("test_*.py")):
+        stack = [pytest.Module.from_parent(request.session, path=path)]
+        while stack:
+            for node in stack.pop().collect():
+                if isinstance(node, pytest.Item):
+                    if node.get_closest_marker("badinput"):
+                        key = f"{path.name}::{node.originalname}"
+                        collected[key] = collected.get(key, 0) + 1
+                else:
+                    stack.append(node)
+    assert counted == collected
+    assert sum(counted.values()) > 100
+
+
+def _sig_digits(text: str) -> int:
+    """Significant digits of a printed number ("1/29,968" -> 5, "6.7" -> 2, "1.92e+19" -> 3)."""
+    body = text.strip().removeprefix("1/")
+    mant = re.search(r"\d[\d,]*(?:\.\d+)?", body).group(0).replace(",", "").replace(".", "")
+    return len(mant.lstrip("0"))
+
+
+def test_table3_gopher_units_target_the_less_precise_column():
+    """Of Table 3's two FLOP columns, the one printed with fewer digits is the target and the other
+    the input (the tolerance of the more precise one would ask more than the other can give)."""
+    from scalinglaws.constants import HOFFMANN
+
+    t = HOFFMANN.tables
+    rows = [e for e in ENTRIES if e.id.startswith("hoffmann2022.table3.gopher_units.")]
+    assert len(rows) == len(t.table3_approach1) - 1  # all but the Gopher row, 1 by definition
+    for e in rows:
+        i = e.compute.keywords["row"]
+        units, flops = t.table3_gopher_units_text[i], f"{t.table3_approach1[i].flops:.2e}"
+        target = flops if _sig_digits(units) > _sig_digits(flops) else units
+        assert e.printed_text == target, e.id

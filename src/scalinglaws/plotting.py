@@ -1,14 +1,5 @@
-"""One figure style, the provenance labels, and deterministic, atomic figure saving.
-
-Every curve in the companion says what it is, with one of the labels below:
-
-* ``PUBLISHED_LAW``: a paper's fitted equation evaluated with its published constants;
-* ``PUBLISHED_DATA``: points a paper or a replication released (e.g. Epoch AI's extraction);
-* ``REFIT_HERE``: a law this project fitted to published data ("fitted here from published data",
-  e.g. a power law through the printed rows of a table);
-* ``DERIVED_HERE``: a curve this project computed from a published law that the paper did not
-  print itself (e.g. the envelope of eq 2's final losses);
-* ``MEASURED_HERE``: runs this project trained itself.
+"""One figure style and deterministic, atomic figure saving (what a curve is:
+:mod:`scalinglaws.kinds`).
 
 :func:`save_figure` writes PNG, PDF and SVG files that are byte-identical for identical inputs
 (metadata with dates and versions stripped, a fixed SVG hash salt, fixed dpi and fonts), each through
@@ -32,13 +23,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 
 from scalinglaws.params import Formats  # noqa: E402
-
-PUBLISHED_LAW = "published law"
-PUBLISHED_DATA = "published data"
-REFIT_HERE = "refit here"
-DERIVED_HERE = "derived here from a published law"
-MEASURED_HERE = "measured here"
-KINDS = (PUBLISHED_LAW, PUBLISHED_DATA, REFIT_HERE, DERIVED_HERE, MEASURED_HERE)
 
 DPI = 150
 STYLE = {
@@ -94,13 +78,6 @@ def _show_figures_in_notebooks() -> None:
 def use_style() -> None:
     """Apply the companion's one figure style (idempotent; call at the top of a figure function)."""
     matplotlib.rcParams.update(STYLE)
-
-
-def provenance(kind: str, source: str) -> str:
-    """A legend label that says what a curve is, e.g. 'published law (Kaplan 2020 eq B.16)'."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}, got {kind!r}")
-    return f"{kind} ({source})"
 
 
 def log_colorbar(fig, ax, cmap, vmin: float, vmax: float, label: str):

@@ -245,6 +245,9 @@ class Claims:
     text_280b_tokens: float = 6.8e12  # ... and 6.8T tokens
     intro_kaplan_model_growth: float = 5.5  # section 1: Kaplan's 10x compute -> model 5.5x ...
     intro_kaplan_data_growth: float = 1.8  # ... and training tokens 1.8x
+    # section 3.1, footnote 4: all points of the training-curve envelope lie in the last 15% of
+    # their run (read as a share of 100%)
+    footnote4_share_in_last_15pct: float = 1.0
 
 
 @dataclass(frozen=True)

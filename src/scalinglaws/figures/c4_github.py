@@ -1,4 +1,5 @@
-"""Hoffmann et al. 2022 (Chinchilla) Appendix C, Figure A2 and Table A2, measured here.
+"""Hoffmann et al. 2022 (Chinchilla) Appendix C, Figure A2, measured here, drawn from
+:func:`scalinglaws.analysis.c4_github.analyse`.
 
 The paper repeats its IsoFLOP analysis (Approach 2) on two more datasets, C4 and GitHub: 4 budgets
 (1e19 to 1e21 FLOPs) each, giving a = 0.50, b = 0.50 on C4 and a = 0.53, b = 0.47 on GitHub
@@ -18,24 +19,16 @@ runs' real token counts rather than set to C / 6N; losses are validation nats pe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
-from scalinglaws import fitting, runs_data
+from scalinglaws import estimators
+from scalinglaws.analysis.c4_github import LEVEL, ROLE, Analysis, published_exponents
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures.isoflop import _budget_colours
-from scalinglaws.params import Choice, Integer, Less, ParameterError, ParameterSpec, Real, Text
-from scalinglaws.plotting import (
-    MEASURED_HERE,
-    PUBLISHED_DATA,
-    PUBLISHED_LAW,
-    REFIT_HERE,
-    provenance,
-    use_style,
-)
+from scalinglaws.kinds import PUBLISHED_LAW, provenance
+from scalinglaws.params import Choice, Integer, Less, ParameterSpec, Real, Text
+from scalinglaws.plotting import use_style
 
 NOTEBOOK = "04_c4_github"
 
@@ -54,205 +47,16 @@ PARAMETERS = ParameterSpec(
     constraints=[Less("flops_min", "flops_max")],
 )
 
-CORPORA = ("prose", "code")
-ROLE = {"prose": "C4", "code": "GitHub"}  # which of the paper's datasets each corpus stands in for
 TITLE = {"prose": "English prose (in C4's role)", "code": "Python code (in GitHub's role)"}
-MEASURED = "measured-here"  # the default `runs`: this project's runs in data/runs/
-OTHER = "runs"  # the corpus name given to the runs of a runs CSV or a registered data set
-LEVEL = 0.80  # interval level: Table 2's 10th to 90th percentiles
-_PARAM_COLUMN = {"total": "params_total", "non-embedding": "params"}
 _KAPLAN_COLOUR = "#d62728"
 _PAPER_COLOUR = "#1f77b4"
-
-
-def published_exponents(corpus: str) -> tuple[float, float]:
-    """Table A2's (a, b) for the dataset ``corpus`` stands in for (C4 for prose, GitHub for code);
-    for other runs Table 2's Approach 2 (section 3.2)."""
-    table = HOFFMANN.table_a2
-    if corpus not in ROLE:
-        t2 = HOFFMANN.table2.approach2
-        return t2.a, t2.b
-    row = {"prose": table.c4, "code": table.github}[corpus]
-    return row.a, row.b
-
-
-def _role(corpus: str) -> str:
-    return ROLE.get(corpus, "Table 2, Approach 2")
-
-
-def runs_frame(spec: str) -> tuple[pd.DataFrame, str]:
-    """A runs CSV or registered data set as this family's runs table (one corpus, ``OTHER``):
-    final checkpoints, ``flops_budget`` from the ``budget`` column or the FLOPs clustered."""
-    from scalinglaws import data, runs_fit, runs_schema
-
-    try:
-        table, name = runs_fit.load(spec)
-        runs_schema.check_approach(table, 2)
-    except (runs_schema.RunsSchemaError, data.DataError) as err:
-        raise ParameterError(f"parameter 'runs': {err}") from None
-    final = runs_schema.final_checkpoints(table)
-    labels, budgets = runs_schema.budgets(final)
-    final = final[labels >= 0]
-    frame = pd.DataFrame({
-        "run_id": final.get("run", pd.Series(range(len(final)), index=final.index)).astype(str),
-        "study": "isoflop", "corpus": OTHER, "params_total": final["params"],
-        "params": final.get("params_non_embedding", np.nan), "flops": final["flops"],
-        "flops_budget": np.asarray(budgets, float)[labels[labels >= 0]],
-        "tokens": final["tokens"], "loss_nats": final["loss"], "status": "finished",
-    })  # fmt: skip
-    return frame.reset_index(drop=True), name
-
-
-@dataclass(frozen=True)
-class CorpusFit:
-    """One corpus's IsoFLOP runs and their Approach 2 fit."""
-
-    corpus: str
-    runs: pd.DataFrame  # the corpus's IsoFLOP runs (runs_data.RUN_COLUMNS)
-    N: np.ndarray  # parameters used in the fit (per run)
-    fit: fitting.Approach2Result
-
-
-@dataclass(frozen=True)
-class Analysis:
-    corpora: dict[str, CorpusFit]
-    params_count: str
-    n_bootstrap: int
-    fraction: float
-    seed: int
-    min_points: int
-    source: str = MEASURED  # MEASURED, or the name of the runs CSV / data set
-
-    @property
-    def measured(self) -> bool:
-        return self.source == MEASURED
-
-    def series(self, what: str, fitted: bool = True) -> str:
-        """Legend label of a series drawn from the runs (``fitted``: a fit to them), saying what
-        the runs are: measured here, published data (refit here) or the reader's runs."""
-        from scalinglaws import data
-
-        if self.measured:
-            return provenance(MEASURED_HERE, what)
-        if self.source in data.REGISTRY:
-            kind = REFIT_HERE if fitted else PUBLISHED_DATA
-            return provenance(kind, f"{self.source}: {what}")
-        return f"runs ({self.source}): {what}"
-
-
-def analyse(
-    runs: pd.DataFrame | None = None,
-    *,
-    n_bootstrap: int = 1000,
-    fraction: float = 0.8,
-    seed: int = 0,
-    min_points: int = 5,
-    params_count: str = "total",
-    source: str = MEASURED,
-) -> Analysis:
-    """Approach 2 (Hoffmann 2022 section 3.2, App. C) on each corpus's measured IsoFLOP runs.
-
-    runs: a ``runs_data.load_runs()`` frame (default: the committed results). Each budget needs
-    ``min_points`` runs, a convex parabola and an interior vertex; the intervals on a and b come
-    from ``n_bootstrap`` replicates that each keep ``fraction`` of the runs (Table 2's procedure),
-    drawn from ``numpy.random.default_rng(seed)``. Raises fitting.FitError naming the corpus when
-    fewer than 2 budgets qualify.
-    """
-    if runs is None:
-        runs = runs_data.load_runs(study="isoflop") if source == MEASURED else runs_frame(source)[0]
-    column = _PARAM_COLUMN[params_count]
-    if runs[column].isna().all():
-        raise ParameterError(f"parameter 'params_count': the runs have no {params_count} count")
-    out = {}
-    rng = np.random.default_rng(seed)
-    present = [c for c in CORPORA if (runs["corpus"] == c).any()] or [OTHER]
-    for corpus in present:
-        g = runs[(runs["study"] == "isoflop") & (runs["corpus"] == corpus)]
-        g = g.reset_index(drop=True)
-        N = g[column].to_numpy(dtype=float)
-        try:
-            fit = fitting.approach2(
-                N,
-                g["flops"].to_numpy(dtype=float),
-                g["loss_nats"].to_numpy(dtype=float),
-                budgets=sorted(g["flops_budget"].unique()),
-                D=g["tokens"].to_numpy(dtype=float),
-                min_points=min_points,
-                n_bootstrap=n_bootstrap,
-                rng=rng,
-                fraction=fraction,
-                level=LEVEL,
-            )
-        except (fitting.FitError, ValueError) as err:
-            raise fitting.FitError(f"{corpus} IsoFLOP runs: {err}") from err
-        out[corpus] = CorpusFit(corpus, g, N, fit)
-    return Analysis(out, params_count, n_bootstrap, fraction, seed, min_points, source)
-
-
-def budget_table(an: Analysis, corpus: str) -> pd.DataFrame:
-    """Per budget of one corpus: runs, the best run, the parabola's vertex and D/N there."""
-    cf = an.corpora[corpus]
-    vertex = {p.budget: p for p in cf.fit.profiles}
-    rows = []
-    for C, g in cf.runs.groupby("flops_budget", sort=True):
-        best = g.loc[g["loss_nats"].idxmin()]
-        p = vertex.get(float(C))
-        rows.append(
-            {
-                "corpus": corpus,
-                "flops_budget": float(C),
-                "n_runs": len(g),
-                "best_run_params": float(best[_PARAM_COLUMN[an.params_count]]),
-                "best_run_tokens": float(best["tokens"]),
-                "best_run_loss_nats": float(best["loss_nats"]),
-                "interior": bool(g["params"].min() < best["params"] < g["params"].max()),
-                "N_opt": p.N_opt if p else np.nan,
-                "D_opt": p.D_opt if p else np.nan,
-                "tokens_per_param_opt": p.D_opt / p.N_opt if p else np.nan,
-                "L_min_nats": p.L_min if p else np.nan,
-                "used_in_fit": p is not None,
-                "skipped_because": cf.fit.skipped.get(float(C), ""),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def exponent_table(an: Analysis) -> pd.DataFrame:
-    """Per corpus: our a and b with their intervals beside Table A2's and Kaplan's exponents."""
-    rows = []
-    for corpus, cf in an.corpora.items():
-        fit = cf.fit
-        a_iv = fit.N_opt.exponent_interval or (np.nan, np.nan)
-        b_iv = fit.D_opt.exponent_interval or (np.nan, np.nan)
-        pa, pb = published_exponents(corpus)
-        rows.append(
-            {
-                "corpus": corpus,
-                "role": _role(corpus),
-                "params_count": an.params_count,
-                "n_budgets": len(fit.profiles),
-                "budgets": " ".join(f"{b:.0e}" for b in fit.used_budgets),
-                "a": fit.a,
-                "a_p10": a_iv[0],
-                "a_p90": a_iv[1],
-                "b": fit.b,
-                "b_p10": b_iv[0],
-                "b_p90": b_iv[1],
-                "n_bootstrap": an.n_bootstrap,
-                "table_a2_a": pa,
-                "table_a2_b": pb,
-                "kaplan_a": HOFFMANN.table_a2.kaplan.a,
-                "kaplan_b": HOFFMANN.table_a2.kaplan.b,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def _fmt_interval(iv) -> str:
     return "" if iv is None else f" [{iv[0]:.2f}, {iv[1]:.2f}]"
 
 
-def _slope_through(C, law: fitting.PowerLaw, exponent: float, centre: float):
+def _slope_through(C, law: estimators.PowerLaw, exponent: float, centre: float):
     """A power law of the given exponent through our fit's value at ``centre`` FLOPs."""
     return law(centre) * (C / centre) ** exponent
 
@@ -365,45 +169,3 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
         color="0.3",
     )
     return fig
-
-
-def count_comparison(an: Analysis) -> pd.DataFrame:
-    """The exponents with both parameter counts (with embeddings, Chinchilla's; without,
-    Kaplan's): the analysis's own count as fitted, the other refitted with the same settings."""
-    runs = pd.concat([cf.runs for cf in an.corpora.values()], ignore_index=True)
-    tables = []
-    for count in [c for c, col in _PARAM_COLUMN.items() if runs[col].notna().all()]:
-        other = an if count == an.params_count else analyse(
-            runs, n_bootstrap=an.n_bootstrap, fraction=an.fraction, seed=an.seed,
-            min_points=an.min_points, params_count=count, source=an.source)  # fmt: skip
-        tables.append(exponent_table(other))
-    cols = ["corpus", "params_count", "a", "a_p10", "a_p90", "b", "b_p10", "b_p90", "table_a2_a",
-            "table_a2_b"]  # fmt: skip
-    return pd.concat(tables, ignore_index=True)[cols].sort_values(["corpus", "params_count"],
-                                                                   ignore_index=True)  # fmt: skip
-
-
-def loss_comparison(an: Analysis) -> pd.DataFrame:
-    """Per budget both corpora ran: each corpus's lowest final loss (nats and bits per byte) and
-    the ratio code / prose (the paper's GitHub losses are a fraction of its C4 losses)."""
-    best = {
-        corpus: cf.runs.groupby("flops_budget")["loss_nats"].min()
-        for corpus, cf in an.corpora.items()
-    }
-    if not set(CORPORA) <= set(best):
-        return pd.DataFrame()  # needs both corpora
-    shared = sorted(set(best["prose"].index) & set(best["code"].index))
-    rows = []
-    for C in shared:
-        lp, lc = float(best["prose"][C]), float(best["code"][C])
-        rows.append(
-            {
-                "flops_budget": C,
-                "prose_nats_per_byte": lp,
-                "code_nats_per_byte": lc,
-                "prose_bits_per_byte": lp / np.log(2),
-                "code_bits_per_byte": lc / np.log(2),
-                "code_over_prose": lc / lp,
-            }
-        )
-    return pd.DataFrame(rows)

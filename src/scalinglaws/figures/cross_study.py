@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws.constants import HOFFMANN
+from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE, provenance
 from scalinglaws.params import Integer, ParameterSpec
-from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE, provenance, use_style
+from scalinglaws.plotting import use_style
 
 NOTEBOOK = "07_cross_study"
 

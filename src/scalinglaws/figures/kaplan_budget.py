@@ -4,7 +4,7 @@ Both are drawn from the published laws (the paper drew its runs and fitted curve
 
 * Figure 11 left, "Performance vs Compute Budget": the loss of each model size N trained with
   C PF-days at the paper's batch B = 2^19 tokens, from eq 5.6 (Table 3) with S = C/(6NB) and
-  eqs 5.3-5.5, an implicit equation in L solved exactly (:func:`scalinglaws.laws.kaplan.loss_at_compute`).
+  eqs 5.3-5.5, an implicit equation in L solved exactly (:func:`scalinglaws.laws.kaplan_training.loss_at_compute`).
   Each budget's loss-minimising size is found numerically and the optima are joined.
 * Figure 2 right: learning curves against batch-adjusted compute C_min (eq B.3), one per size, with
   the L(C_min) frontier of eq 1.3 and the curves' envelope (eqs B.6-B.8); the annotation sits where
@@ -17,19 +17,20 @@ Both are drawn from the published laws (the paper drew its runs and fitted curve
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
-from scalinglaws.constants import KAPLAN
+from scalinglaws.analysis.kaplan import (
+    budget_optima,
+    convergence_mark,
+    law_compute,
+    measured_pf_days,
+)
 from scalinglaws.figures import kaplan_common as kc
-from scalinglaws.fitting import fit_power_law
-from scalinglaws.laws import kaplan as law
+from scalinglaws.kinds import PUBLISHED_LAW, provenance
+from scalinglaws.laws import kaplan, kaplan_efficient, kaplan_training
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
-from scalinglaws.plotting import PUBLISHED_LAW, log_colorbar, provenance, use_style
+from scalinglaws.plotting import log_colorbar, use_style
 
 NOTEBOOK = "01_compute_budget"
 
@@ -61,35 +62,6 @@ PARAMETERS = ParameterSpec(
 )
 
 _FIG11_EQ = "Kaplan 2020 eqs 5.3-5.6, Table 3, B = 2^19"
-_B = float(KAPLAN.setup.batch_tokens)
-
-
-@dataclass(frozen=True)
-class BudgetOptima:
-    """Each budget's loss-minimising model at B = 2^19 (Figure 11 left's marked optima)."""
-
-    budgets_pf: np.ndarray  # PF-days
-    N_opt: np.ndarray  # non-embedding parameters
-    L_opt: np.ndarray  # nats per token
-    S_opt: np.ndarray  # steps at 2^19 tokens
-    exponent: float  # slope of log N_opt against log C
-
-    def table(self) -> list[tuple[str, str, str, str]]:
-        """(budget, N_opt, loss, steps) rows for the notebook."""
-        return [
-            (f"{c:.2g}", f"{n:.3g}", f"{loss:.3f}", f"{s:.3g}")
-            for c, n, loss, s in zip(
-                self.budgets_pf, self.N_opt, self.L_opt, self.S_opt, strict=True
-            )
-        ]
-
-
-def budget_optima(budget_min_pf=1e-5, budget_max_pf=1.0, n_budgets=11) -> BudgetOptima:
-    """Minimise the fixed-compute loss (B = 2^19) over N for each budget, exactly (golden section)."""
-    C = np.geomspace(budget_min_pf, budget_max_pf, n_budgets)
-    N_opt, L_opt = law.optimal_params_at_compute(C, B=_B)
-    p = fit_power_law(C, N_opt).exponent
-    return BudgetOptima(C, N_opt, L_opt, law.steps_at_compute(N_opt, C), p)
 
 
 def figure11_left(
@@ -109,8 +81,10 @@ def figure11_left(
     use_style()
     C = np.geomspace(budget_min_pf, budget_max_pf, n_budgets)
     N = np.geomspace(params_min, params_max, n_points)
-    L = law.loss_at_compute(N[None, :], C[:, None])
-    fitted = law.in_fitted_range(N[None, :], law.steps_at_compute(N[None, :], C[:, None]))
+    L = kaplan_training.loss_at_compute(N[None, :], C[:, None])
+    fitted = kaplan.in_fitted_range(
+        N[None, :], kaplan_training.steps_at_compute(N[None, :], C[:, None])
+    )
     opt = budget_optima(budget_min_pf, budget_max_pf, n_budgets)
 
     fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
@@ -143,41 +117,6 @@ def figure11_left(
     return fig
 
 
-@dataclass(frozen=True)
-class ConvergenceMark:
-    """Where eq B.5 puts compute-efficient training for one model size (Figure 2 right)."""
-
-    N: float  # non-embedding parameters
-    C_min_pf: float  # PF-days at which N is the efficient size (inverse of eq B.9)
-    L_eff: float  # loss there, (1 + alpha_N/alpha_S) L(N, inf)
-    L_converged: float  # L(N, inf) = (N_c/N)^alpha_N (Table 3)
-
-
-def convergence_mark(N, compute_max_pf=1.0) -> ConvergenceMark:
-    """The point on N's curve that touches the frontier (eqs B.5, B.9), checked to be in range."""
-    C = float(law.efficient_compute_for_params(N))
-    if C > compute_max_pf:
-        raise ValueError(
-            f"the model of N={N:.3g} parameters is compute-efficient only at {C:.3g} PF-days, beyond "
-            f"compute_max_pf={compute_max_pf!r}"
-        )
-    t3 = KAPLAN.joint_NS
-    L_inf = float(law.loss_of_params(N, t3.alpha_N, t3.N_c))
-    return ConvergenceMark(float(N), C, float(law.loss_at_min_compute(N, C)), L_inf)
-
-
-def _law_compute(sizes, C):
-    """(loss, in eq 5.6's fitted range) on the grid sizes x C_min PF-days (eq B.3, Figure 2 right).
-
-    Eq B.3's curve trains at B_crit for S_min = C_min/(6 N B_crit(L)) steps (eq 5.5); the fit range
-    is in steps at the paper's 2^19 batch, S = S_min (1 + B_crit/B) (eq 5.4).
-    """
-    L = law.learning_curve_compute(sizes[:, None], C[None, :])
-    B_crit = law.critical_batch(L)
-    S_min = law.pf_days_to_flop(C)[None, :] / (6.0 * sizes[:, None] * B_crit)
-    return L, law.in_fitted_range(sizes[:, None], S_min * (1.0 + B_crit / _B))
-
-
 def figure2_right(
     sizes_min=1e3,
     sizes_max=1e9,
@@ -197,7 +136,7 @@ def figure2_right(
     use_style()
     sizes = np.geomspace(sizes_min, sizes_max, n_sizes)
     C = np.geomspace(compute_min_pf, compute_max_pf, n_points)
-    L, fitted = _law_compute(sizes, C)
+    L, fitted = law_compute(sizes, C)
 
     fig, ax = plt.subplots(figsize=(5.8, 4.2), layout="constrained")
     _, norm, cmap = log_colorbar(fig, ax, "viridis", sizes_min, sizes_max, kc.N_SIZES_LABEL)
@@ -205,7 +144,7 @@ def figure2_right(
         kc.plot_law(ax, C, L[i], fitted[i], kc.colour_of(cmap, norm, n), lw=1.3)
     ax.plot(
         C,
-        law.loss_of_compute_min(C),
+        kaplan.loss_of_compute_min(C),
         color="black",
         lw=1.4,
         ls="--",
@@ -214,7 +153,7 @@ def figure2_right(
     )
     ax.plot(
         C,
-        law.efficient_loss(C),
+        kaplan_efficient.efficient_loss(C),
         color="0.45",
         lw=2.8,
         alpha=0.45,
@@ -224,7 +163,7 @@ def figure2_right(
     ax.plot([], [], color=cmap(0.6), label=provenance(PUBLISHED_LAW, "Kaplan 2020 eq B.3, Table 3"))
 
     # eq B.5 annotation on the largest size that is compute-efficient inside the axis
-    eff_C = law.efficient_compute_for_params(sizes)
+    eff_C = kaplan_efficient.efficient_compute_for_params(sizes)
     candidates = sizes[eff_C <= compute_max_pf / 3]
     if candidates.size:
         m = convergence_mark(float(candidates[-1]), compute_max_pf)
@@ -264,71 +203,6 @@ def figure2_right(
     return fig
 
 
-def frontier_table() -> list[tuple[str, str, str]]:
-    """(quantity, as the paper prints it, what the equations give) for App. B and section 6.
-
-    The equations use Table 3's alpha_N = 0.077, alpha_S = 0.76, N_c, S_c and Table 5's B_*,
-    alpha_B; the numerical optimum of eq B.3 reproduces eqs B.5-B.10 (tests/test_kaplan_laws.py).
-    """
-    eff, t3 = KAPLAN.efficient, KAPLAN.joint_NS
-    p = law.efficient_exponents()
-    x, ref = law.data_limit_intersection(), KAPLAN.intersection
-    return [
-        (
-            "alpha_C^min, eq 1.8 / B.7",
-            f"~{eff.alpha_C_min_eq_B_7} (B.7), ~{eff.alpha_C_min_eq_6_4} (6.4); "
-            f"fit {KAPLAN.basic.alpha_C_min} (eq 1.3)",
-            f"{law.alpha_C_min_theory():.4f}",
-        ),
-        (
-            "N_eff ~ C_min^p, eq 6.5 / B.9",
-            f"~{eff.eq_6_5_exponent}; empirical {eff.p_N} (eq 6.1)",
-            f"{p['N']:.3f}",
-        ),
-        ("B_crit ~ C_min^p, eq 1.7", f"{eff.p_B} (Table 6)", f"{p['B']:.3f}"),
-        ("S_min ~ C_min^p, eq 1.7", f"{eff.p_S} (Table 6)", f"{p['S']:.3f}"),
-        (
-            "L(N_eff, C) / L(N_eff, inf), eq B.5",
-            "1 + alpha_N/alpha_S ~ 1.10",
-            f"{1 + t3.alpha_N / t3.alpha_S:.4f}",
-        ),
-        (
-            "C_c, eq B.8 (PF-days)",
-            f"{KAPLAN.basic.C_c_min:.2g} (eq 1.3 fit)",
-            f"{law.efficient_C_c():.3g}",
-        ),
-        (
-            "N_eff at 1 PF-day, eq B.9",
-            f"{eff.N_e:.2g} (Table 6)",
-            f"{float(law.efficient_params(1.0)):.3g}",
-        ),
-        (
-            "B_crit at 1 PF-day, eq B.2 at eq B.6 (tokens)",
-            f"{eff.B_e:.2g} (Table 6)",
-            f"{float(law.efficient_batch(1.0)):.3g}",
-        ),
-        (
-            "S_min at 1 PF-day, eq B.10",
-            f"{eff.S_e:.2g} (Table 6, lower bound)",
-            f"{float(law.efficient_steps(1.0)):.3g}",
-        ),
-        (
-            "L at 1 PF-day, eq B.6",
-            f"{float(law.loss_of_compute_min(1.0)):.3f} (eq 1.3 fit)",
-            f"{float(law.efficient_loss(1.0)):.3f}",
-        ),
-        ("C*, eq 6.8 (PF-days)", f"~{ref.C_star_pf_days:.0e}", f"{x['C_star']:.3g}"),
-        ("N*, eq 6.8", f"~{ref.N_star:.0e}", f"{x['N_star']:.3g}"),
-        ("D*, eq 6.8 (tokens)", f"~{ref.D_star:.0e}", f"{x['D_star']:.3g}"),
-        ("L*, eq 6.8 (nats/token)", f"~{ref.L_star}", f"{x['L_star']:.3f}"),
-    ]
-
-
-def measured_pf_days(g) -> np.ndarray:
-    """Kaplan's training compute C = 6 N D of measured points (N non-embedding), in PF-days."""
-    return law.flop_to_pf_days(6.0 * g["params"].to_numpy(float) * g["tokens"].to_numpy(float))
-
-
 def figure2_right_measured(
     measured,
     sizes_min=1e3,
@@ -342,7 +216,7 @@ def figure2_right_measured(
 ):
     """Figure 2 right with this project's learning curves: loss vs compute (PF-days), one axes.
 
-    measured: the frame of :func:`kaplan_common.load_measured_runs` (loss in nats per byte). For
+    measured: the frame of :func:`scalinglaws.analysis.kaplan.load_measured_runs` (loss in nats per byte). For
     each measured size N the published law (eq B.3, as in :func:`figure2_right`, against
     batch-adjusted C_min) is drawn over the paper's range compute_min_pf..compute_max_pf, and the
     measured curve at C = 6 N D over its own range; the x axis runs from axis_min_pf to
@@ -352,7 +226,7 @@ def figure2_right_measured(
     C = np.geomspace(compute_min_pf, compute_max_pf, n_points)
     return kc.overlay_figure(
         measured,
-        lambda sizes: _law_compute(sizes, C),
+        lambda sizes: law_compute(sizes, C),
         C,
         measured_pf_days,
         law_source="Kaplan 2020 eq B.3, Table 3",
@@ -365,29 +239,3 @@ def figure2_right_measured(
         sizes_max=sizes_max,
         end_labels=((-2, -8, "right"), (4, -3, "left")),  # larger curves cross the smallest's end
     )
-
-
-def measured_best_size(measured) -> pd.DataFrame:
-    """At one compute per decade (C = 6 N D, PF-days) inside the measured range, the best run.
-
-    measured: the frame of :func:`kaplan_common.load_measured_runs`. Each run's loss is interpolated
-    linearly in log10 C between its validation points; only runs whose curve reaches C compete
-    (every run trains on the same number of bytes, so small runs end at small C). Columns: C, the
-    number of runs that reach it, the lowest-loss N and its loss (nats per byte).
-    """
-    runs = [
-        (n, np.log10(measured_pf_days(g)), g["loss_nats"].to_numpy())
-        for n, g in kc.measured_by_run(measured)
-    ]
-    columns = ["compute (PF-days)", "runs reaching it", "best N", "its loss (nats/byte)"]
-    if not runs:
-        return pd.DataFrame([], columns=columns)
-    lo = min(x[0] for _, x, _ in runs)
-    hi = max(x[-1] for _, x, _ in runs)
-    rows = []
-    for k in range(math.ceil(lo), math.floor(hi) + 1):
-        c = float(k)
-        there = [(float(np.interp(c, x, y)), n) for n, x, y in runs if x[0] <= c <= x[-1]]
-        loss, n = min(there)
-        rows.append([10.0**k, len(there), n, loss])
-    return pd.DataFrame(rows, columns=columns)

@@ -1,15 +1,15 @@
 """Drawing helpers shared by the Kaplan 2020 compute-budget and steps families (Figures 2 and 11).
 
 Not a family itself (no ``NOTEBOOK``): the curve style that marks where eq 5.6 is outside its fitted
-range, the loss axis the paper uses, the loader for the learning curves measured in this project,
-and :func:`overlay_figure`, which draws them beside the published law (Figure 2's measured panels).
+range, the loss axis the paper uses, and :func:`overlay_figure`, which draws the learning curves
+measured in this project (:func:`scalinglaws.analysis.kaplan.load_measured_runs`) beside the
+published law (Figure 2's measured panels).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,43 +17,20 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullFormatter, ScalarFormatter
 
-from scalinglaws import runs_data
+from scalinglaws.analysis.kaplan import measured_by_run
 from scalinglaws.constants import KAPLAN
-from scalinglaws.plotting import MEASURED_HERE, PUBLISHED_LAW, log_colorbar, provenance, use_style
+from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
+from scalinglaws.plotting import log_colorbar, use_style
 
 EXTRAPOLATED = {"ls": (0, (1.2, 1.6)), "alpha": 0.75}  # dotted: eq 5.6 outside its fitted range
 N_SIZES_LABEL = "Line color indicates number of parameters (non-embedding)"
 MEASURED_SOURCE = "prose bytes, 2 CPU cores, data/runs"
-MEASURED_CORPUS = "prose"  # the learning-curve study trains on the prose corpus only
 N_BYTE_VOCAB = 256  # the measured models read bytes: ln 256 = 5.55 nats is the uniform guess
 UNITS_NOTE = (
     "Units differ: measured loss is nats per byte (vocabulary of 256 bytes), the law's is nats per\n"
     "token (GPT-2 BPE, WebText2). Levels are not comparable, only shapes: slopes and how larger\n"
     "models pull away."
 )
-
-
-def load_measured_runs(results: Path | str | None = None) -> pd.DataFrame:
-    """Learning curves measured in this project: the prose runs of the "curves" study.
-
-    One row per validation point (columns :data:`scalinglaws.runs_data.CURVE_COLUMNS`): ``params``
-    is N (non-embedding parameters), ``tokens`` the bytes processed so far, ``flops`` the exact
-    training FLOP so far and ``loss_nats`` the validation loss in nats per **byte**. Read from the
-    result files in ``data/runs/results`` (or ``results``) by
-    :func:`scalinglaws.runs_data.load_curves`; an empty frame with the same columns when no run
-    has finished.
-    """
-    df = runs_data.load_curves(results, study="curves")
-    return df[df["corpus"] == MEASURED_CORPUS].reset_index(drop=True)
-
-
-def measured_by_run(measured: pd.DataFrame) -> list[tuple[float, pd.DataFrame]]:
-    """(N, that run's points in step order) for each measured run, smallest N first."""
-    runs = [
-        (float(g["params"].iloc[0]), g.sort_values("step"))
-        for _, g in measured.groupby("run_id", sort=True)
-    ]
-    return sorted(runs, key=lambda r: r[0])
 
 
 def _sci(x: float) -> str:

@@ -4,7 +4,7 @@ Both are drawn from the published laws (the paper drew its runs and fitted curve
 
 * Figure 11 right, "Performance vs Steps": the loss of each model size N after S steps at the paper's
   batch B = 2^19 tokens, from eq 5.6 (Table 3) with S_min from eq 5.4 and B_crit(L) from eq 5.3,
-  an implicit equation in L solved exactly (:func:`scalinglaws.laws.kaplan.loss_at_steps`).
+  an implicit equation in L solved exactly (:func:`scalinglaws.laws.kaplan_training.loss_at_steps`).
 * Figure 2 left, "Larger models require fewer samples to reach the same performance": learning
   curves against tokens processed (the same law with S = tokens / 2^19), one per size, with the
   tokens each size needs to reach a target loss solved exactly (eq 5.6 inverted) and the ratio
@@ -15,17 +15,16 @@ Both are drawn from the published laws (the paper drew its runs and fitted curve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 
+from scalinglaws.analysis.kaplan import law_tokens, sample_efficiency
 from scalinglaws.constants import KAPLAN
 from scalinglaws.figures import kaplan_common as kc
-from scalinglaws.laws import kaplan as law
+from scalinglaws.kinds import PUBLISHED_LAW, provenance
+from scalinglaws.laws import kaplan, kaplan_training
 from scalinglaws.params import Integer, Less, ParameterSpec, Real
-from scalinglaws.plotting import PUBLISHED_LAW, log_colorbar, provenance, use_style
+from scalinglaws.plotting import log_colorbar, use_style
 
 NOTEBOOK = "02_steps"
 
@@ -56,7 +55,6 @@ PARAMETERS = ParameterSpec(
     ],
 )
 
-_B = float(KAPLAN.setup.batch_tokens)
 _FIG11_EQ = "Kaplan 2020 eqs 5.3, 5.4, 5.6, Table 3, B = 2^19"
 _FIG2_EQ = "Kaplan 2020 eqs 5.3, 5.4, 5.6, Table 3, B = 2^19"
 
@@ -72,8 +70,8 @@ def figure11_right(
     use_style()
     S = np.geomspace(steps_min, steps_max, n_steps)
     N = np.geomspace(params_min, params_max, n_points)
-    L = law.loss_at_steps(N[None, :], S[:, None])
-    fitted = law.in_fitted_range(N[None, :], S[:, None])
+    L = kaplan_training.loss_at_steps(N[None, :], S[:, None])
+    fitted = kaplan.in_fitted_range(N[None, :], S[:, None])
 
     fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
     _, norm, cmap = log_colorbar(fig, ax, "viridis", steps_min, steps_max, "Steps")
@@ -82,7 +80,7 @@ def figure11_right(
     ax.plot([], [], color=cmap(0.5), label=provenance(PUBLISHED_LAW, _FIG11_EQ))
     ax.plot(
         N,
-        law.loss_of_params(N, KAPLAN.joint_NS.alpha_N, KAPLAN.joint_NS.N_c),
+        kaplan.loss_of_params(N, fit=KAPLAN.joint_NS),
         "k--",
         lw=1.0,
         label=r"converged, $S \to \infty$: $(N_c/N)^{\alpha_N}$ (Table 3)",
@@ -100,61 +98,6 @@ def figure11_right(
         title="Performance vs Steps",
     )
     return fig
-
-
-@dataclass(frozen=True)
-class SampleEfficiency:
-    """Tokens each size needs to reach ``target_loss`` at B = 2^19 (eq 5.6 inverted exactly)."""
-
-    target_loss: float  # nats per token
-    sizes: np.ndarray  # non-embedding parameters, those that can reach the target
-    tokens: np.ndarray  # tokens processed to reach it
-    steps: np.ndarray  # steps at 2^19 tokens
-    in_fitted_range: np.ndarray  # bool: S >= 3000 and 768 <= N <= 1.5e9
-    ratio_small: float
-    ratio_large: float
-    ratio: float  # tokens(ratio_small) / tokens(ratio_large)
-
-    def table(self) -> list[tuple[str, str, str, str]]:
-        """(N, tokens, steps, within eq 5.6's fitted range) rows for the notebook."""
-        return [
-            (f"{n:.2g}", f"{d:.3g}", f"{s:.3g}", "yes" if ok else "no (extrapolated)")
-            for n, d, s, ok in zip(
-                self.sizes, self.tokens, self.steps, self.in_fitted_range, strict=True
-            )
-        ]
-
-
-def sample_efficiency(
-    target_loss=5.0, sizes_min=1e3, sizes_max=1e9, n_sizes=7, ratio_small=1e5, ratio_large=1e9
-) -> SampleEfficiency:
-    """Tokens to reach ``target_loss`` for each size that can (its converged loss is below it).
-
-    Raises ValueError if ``ratio_small`` cannot reach the target (its converged loss is higher).
-    """
-    t3 = KAPLAN.joint_NS
-    sizes = np.geomspace(sizes_min, sizes_max, n_sizes)
-    reach = law.loss_of_params(sizes, t3.alpha_N, t3.N_c) < target_loss
-    sizes = sizes[reach]
-    tokens = law.tokens_to_reach(sizes, target_loss)
-    steps = tokens / _B
-    pair = law.tokens_to_reach(np.array([ratio_small, ratio_large]), target_loss)
-    return SampleEfficiency(
-        float(target_loss),
-        sizes,
-        tokens,
-        steps,
-        law.in_fitted_range(sizes, steps),
-        float(ratio_small),
-        float(ratio_large),
-        float(pair[0] / pair[1]),
-    )
-
-
-def _law_tokens(sizes, D):
-    """(loss, in eq 5.6's fitted range) on the grid sizes x tokens D at B = 2^19 (Figure 2 left)."""
-    L = law.learning_curve_tokens(sizes[:, None], D[None, :])
-    return L, law.in_fitted_range(sizes[:, None], D[None, :] / _B)
 
 
 def _power(x: float) -> str:
@@ -185,7 +128,7 @@ def figure2_left(
     use_style()
     sizes = np.geomspace(sizes_min, sizes_max, n_sizes)
     D = np.geomspace(tokens_min, tokens_max, n_points)
-    L, fitted = _law_tokens(sizes, D)
+    L, fitted = law_tokens(sizes, D)
     eff = sample_efficiency(target_loss, sizes_min, sizes_max, n_sizes, ratio_small, ratio_large)
 
     fig, ax = plt.subplots(figsize=(5.8, 4.2), layout="constrained")
@@ -260,7 +203,7 @@ def figure2_left_measured(
 ):
     """Figure 2 left with this project's learning curves: loss vs tokens processed, one axes.
 
-    measured: the frame of :func:`kaplan_common.load_measured_runs` (tokens are bytes, loss in nats
+    measured: the frame of :func:`scalinglaws.analysis.kaplan.load_measured_runs` (tokens are bytes, loss in nats
     per byte). For each measured size N the published law (eq 5.6 with eqs 5.3/5.4, B = 2^19, as in
     :func:`figure2_left`) is drawn over the paper's range tokens_min..tokens_max, and the measured
     curve over its own tokens; the x axis runs from axis_min to tokens_max, the log y axis from
@@ -270,7 +213,7 @@ def figure2_left_measured(
     D = np.geomspace(tokens_min, tokens_max, n_points)
     return kc.overlay_figure(
         measured,
-        lambda sizes: _law_tokens(sizes, D),
+        lambda sizes: law_tokens(sizes, D),
         D,
         lambda g: g["tokens"].to_numpy(dtype=float),
         law_source=_FIG2_EQ,
@@ -282,20 +225,3 @@ def figure2_left_measured(
         sizes_min=sizes_min,
         sizes_max=sizes_max,
     )
-
-
-def measured_tokens_to_reach(measured, losses=(3.0, 2.5)) -> pd.DataFrame:
-    """Bytes each measured run had processed at its first validation point at or below each loss.
-
-    measured: the frame of :func:`kaplan_common.load_measured_runs`; losses: nats per byte. One row
-    per run, smallest N first: N, its final loss and, per loss, the bytes (NaN if never reached).
-    """
-    rows = []
-    for n, g in kc.measured_by_run(measured):
-        row = {"N": n, "final loss (nats/byte)": float(g["loss_nats"].iloc[-1])}
-        for target in losses:
-            hit = g.loc[g["loss_nats"] <= target, "tokens"]
-            row[f"bytes to {target:g} nats"] = float(hit.iloc[0]) if len(hit) else np.nan
-        rows.append(row)
-    columns = ["N", "final loss (nats/byte)"] + [f"bytes to {t:g} nats" for t in losses]
-    return pd.DataFrame(rows, columns=columns)

@@ -12,7 +12,8 @@ from matplotlib.colors import LogNorm
 
 from scalinglaws import runs_fit
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.plotting import PUBLISHED_DATA, PUBLISHED_LAW, REFIT_HERE, provenance, use_style
+from scalinglaws.kinds import PUBLISHED_DATA, PUBLISHED_LAW, REFIT_HERE, provenance
+from scalinglaws.plotting import use_style
 from scalinglaws.units import flop_to_pf_days
 
 _DATA = "Li et al. 2025, C4"

@@ -1,0 +1,289 @@
+"""Hoffmann et al. 2022 Figure 2: the training-curve envelope (Approach 1, section 3.1).
+
+Approach 1 trains a family of model sizes, each with several cosine horizons, takes at every FLOP
+value the run with the lowest loss (the envelope; 1500 log-spaced FLOP values) and fits
+N_opt ~ C^a and D_opt ~ C^b to the winners; Table 2 prints a = b = 0.50. The envelope itself is
+:func:`scalinglaws.estimators.approach1`; this module prepares its curves and computes the numbers of
+the figure's two rows (drawn by :mod:`scalinglaws.figures.envelope`; no plotting here):
+
+* **published law, at the paper's scale**: eq 2 with the App. D.2 fit, evaluated as the final
+  loss L(N, C / 6N) of a size family from 75M to 10B parameters (Fig 2's colour bar) for
+  C = 1e17 to 1e23 FLOPs. Its envelope must recover eq 4's exponents of the same fit.
+* **measured here**: the English-prose byte-level learning curves of ``data/runs/`` (validation
+  loss in nats per byte against training FLOPs counted exactly, tokens = bytes seen).
+
+Symbols as in the paper: N parameters (with embeddings, Chinchilla's count, for the runs measured here too), D tokens,
+C training FLOPs, L loss in nats per token (per byte for the runs measured here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from scalinglaws import estimators, runs_data
+from scalinglaws.constants import HOFFMANN, ParametricFit
+from scalinglaws.laws import chinchilla as ch
+from scalinglaws.rng import stream
+
+SIZE_RANGE = (75e6, 10e9)  # Fig 2 colour bar: model sizes 75M to 10B (caption: "70M to 10B")
+CURVE_FLOPS = (1e17, 1e23)  # Fig 2 left panel's x-axis, FLOPs
+LAST_FRACTION = 0.15  # Hoffmann 2022 footnote 4: envelope points lie in the last 15% of training
+CORPUS = "prose"  # the measured-here corpus drawn in row 2
+STUDIES = ("isoflop", "curves")  # its studies with learning curves
+PARAMS = "params_total"  # N of the measured runs: with embeddings (Chinchilla section 2.1)
+LEVEL = 0.80  # bootstrap interval: 10th-90th percentile, as Table 2
+
+
+# ---- row 1: the published law at the paper's scale ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class LawEnvelope:
+    """Approach 1 applied to eq 2's final losses over a size family (published law)."""
+
+    fit: ParametricFit  # eq 2's constants
+    sizes: np.ndarray  # N of the family, parameters
+    flops: np.ndarray  # C at which each curve is evaluated, FLOPs
+    loss: np.ndarray  # (sizes, flops): L(N, C / 6N), nats per token
+    drawn: estimators.Approach1Result  # envelope over the whole of CURVE_FLOPS (drawn)
+    fitted: estimators.Approach1Result  # envelope over flops_range (its power laws are the fit)
+    flops_range: tuple[float, float]  # FLOPs at which eq 4's optimum lies inside the family
+
+
+def law_fit_range(fit: ParametricFit, sizes=SIZE_RANGE) -> tuple[float, float]:
+    """FLOPs at which eq 4's N_opt(C) equals the smallest and the largest size (FLOPs).
+
+    Outside this range the envelope can only pick the family's end member, whatever the law's
+    optimum, so a power law fitted there would measure the family's edges, not the law.
+    """
+    return float(ch.flops_for_optimal_N(min(sizes), fit)), float(
+        ch.flops_for_optimal_N(max(sizes), fit)
+    )
+
+
+def law_envelope(
+    n_sizes: int = 25,
+    fit: ParametricFit = HOFFMANN.approach3_tex,
+    n_flops: int = HOFFMANN.budgets.approach1_n_flop_points,
+) -> LawEnvelope:
+    """Eq 2's final loss L(N, C / 6N) for ``n_sizes`` log-spaced N from 75M to 10B, C from 1e17
+    to 1e23 FLOPs, and Approach 1 (section 3.1) on those curves, with D = C / 6N.
+
+    Each point of a curve is the loss the law predicts for a run of size N that ends at C, so
+    the envelope is the law's best size per budget among the family; over :func:`law_fit_range`
+    its power laws should recover eq 4's a = beta/(alpha+beta), b = alpha/(alpha+beta).
+    """
+    if not 3 <= n_sizes <= 200:
+        raise ValueError(f"n_sizes must be an integer in [3, 200], got {n_sizes}")
+    sizes = np.geomspace(*SIZE_RANGE, n_sizes)
+    C = np.geomspace(*CURVE_FLOPS, 400)
+    L = np.array([ch.loss(N, ch.tokens_for_flops(C, N), fit) for N in sizes])
+    curves = [(N, C, row) for N, row in zip(sizes, L, strict=True)]
+    rng = law_fit_range(fit)
+    drawn = estimators.approach1(curves=curves, n_flops=n_flops)
+    fitted = estimators.approach1(curves=curves, n_flops=n_flops, flops_range=rng)
+    return LawEnvelope(fit, sizes, C, L, drawn, fitted, rng)
+
+
+# ---- row 2: measured here -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasuredEnvelope:
+    """Approach 1 on the learning curves measured here, with where its winners lie in training."""
+
+    curves: pd.DataFrame  # one row per validation point (runs_data.CURVE_COLUMNS)
+    runs: pd.DataFrame  # one row per run: run_id, study, params, flops_budget, flops_final
+    drawn: estimators.Approach1Result  # envelope over every curve's FLOPs (drawn)
+    fitted: estimators.Approach1Result  # envelope over flops_range; N_opt/D_opt with intervals
+    flops_range: tuple[float, float]  # FLOPs of the fit (see measured_fit_range)
+    winner: np.ndarray  # per point of ``fitted``: row of ``runs`` that achieves the minimum
+    position: np.ndarray  # per point of ``fitted``: C / (that run's final C), in (0, 1]
+    n_bootstrap: int  # replicates behind the intervals (0: none)
+    n_failed: int  # replicates whose envelope could not be fitted
+
+
+def prose_curves(curves: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The measured-here learning curves drawn in Fig 2's second row: corpus "prose", studies
+    "isoflop" and "curves" (``curves`` defaults to ``runs_data.load_curves()``)."""
+    df = runs_data.load_curves() if curves is None else curves
+    keep = (df["corpus"] == CORPUS) & df["study"].isin(STUDIES)
+    return df[keep].sort_values([PARAMS, "run_id", "step"]).reset_index(drop=True)
+
+
+def _curve_tuples(curves: pd.DataFrame):
+    """(runs table, [(N, flops, loss, tokens) per run]) in the runs table's order."""
+    runs, tuples = [], []
+    for run_id, g in curves.groupby("run_id", sort=False):
+        g = g.sort_values("flops")
+        C = g["flops"].to_numpy(float)
+        runs.append({
+            "run_id": run_id, "study": g["study"].iloc[0], "params": float(g[PARAMS].iloc[0]),
+            "flops_budget": g["flops_budget"].iloc[0], "flops_first": C[0], "flops_final": C[-1],
+        })  # fmt: skip
+        tuples.append((float(g[PARAMS].iloc[0]), C, g["loss_nats"].to_numpy(float),
+                       g["tokens"].to_numpy(float)))  # fmt: skip
+    return pd.DataFrame(runs), tuples
+
+
+def measured_fit_range(runs: pd.DataFrame, min_sizes: int = 3) -> tuple[float, float]:
+    """FLOPs over which the measured envelope is fitted (FLOPs).
+
+    Lower end: the earliest FLOP value at which some run has finished its cosine schedule;
+    before it every candidate is mid-schedule (warm-up, high learning rate). Upper end: the
+    largest FLOP value that ``min_sizes`` distinct model sizes reach; beyond it the envelope
+    picks whichever of the few longest runs is left, with no competitor that finished there,
+    the analogue of the paper-scale family's edge (:func:`law_fit_range`).
+    """
+    if not 2 <= min_sizes <= 20:
+        raise ValueError(f"min_sizes must be an integer in [2, 20], got {min_sizes}")
+    reach = runs.groupby("params")["flops_final"].max().sort_values(ascending=False)
+    if len(reach) < min_sizes:
+        raise estimators.FitError(
+            f"the envelope needs runs of >= {min_sizes} sizes, got {len(reach)}"
+        )
+    lo, hi = float(runs["flops_final"].min()), float(reach.iloc[min_sizes - 1])
+    if not lo < hi:
+        raise estimators.FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
+    return lo, hi
+
+
+def _bootstrap(tuples, flops_range, n_bootstrap: int, rng: np.random.Generator, n_flops: int):
+    """Exponents (a, b) of the envelope over runs resampled with replacement; (reps, failures)."""
+    reps, failed = [], 0
+    for _ in range(n_bootstrap):
+        pick = rng.integers(0, len(tuples), len(tuples))
+        try:
+            r = estimators.approach1(curves=[tuples[j] for j in pick], n_flops=n_flops,
+                                     flops_range=flops_range)  # fmt: skip
+        except estimators.FitError:
+            failed += 1
+            continue
+        reps.append((r.N_opt.exponent, r.D_opt.exponent))
+    return np.array(reps).reshape(-1, 2), failed
+
+
+def measured_envelope(
+    curves: pd.DataFrame | None = None,
+    *,
+    min_sizes: int = 3,
+    n_bootstrap: int = 0,
+    seed: int = 0,
+    n_flops: int = HOFFMANN.budgets.approach1_n_flop_points,
+) -> MeasuredEnvelope:
+    """Approach 1 (section 3.1) on the prose learning curves measured here.
+
+    curves: tidy learning curves (default :func:`prose_curves`); N is the parameter count with
+    embeddings (``PARAMS``, Chinchilla's count, as notebook 04), C the training FLOPs counted exactly, D the bytes seen at that point (passed to
+    :func:`estimators.approach1` as the curve's tokens, not C / 6N). n_bootstrap replicates resample
+    the runs with replacement and refit the envelope over the same FLOP range; the exponents'
+    10th-90th percentiles (Table 2's interval) are attached to N_opt and D_opt. The Generator is
+    the third child of ``numpy.random.SeedSequence(seed)`` (:func:`isoflop.analyse` uses the first
+    two), so the same seed gives the same intervals.
+    """
+    curves = prose_curves() if curves is None else curves
+    runs, tuples = _curve_tuples(curves)
+    if len(tuples) < 2:
+        raise estimators.FitError(
+            f"the envelope needs >= 2 measured learning curves, got {len(tuples)}"
+        )
+    rng_range = measured_fit_range(runs, min_sizes)
+    drawn = estimators.approach1(curves=tuples, n_flops=n_flops)
+    fitted = estimators.approach1(curves=tuples, n_flops=n_flops, flops_range=rng_range)
+    winner = fitted.curve  # row of ``runs`` whose curve gives each envelope point
+    position = fitted.flops / runs["flops_final"].to_numpy()[winner]
+    failed = 0
+    if n_bootstrap:
+        rng = stream(seed, "envelope.bootstrap")
+        reps, failed = _bootstrap(tuples, rng_range, n_bootstrap, rng, n_flops)
+        q = 100 * (1 - LEVEL) / 2
+        (a_lo, b_lo), (a_hi, b_hi) = np.percentile(reps, [q, 100 - q], axis=0)
+        fitted = replace(
+            fitted,
+            N_opt=replace(fitted.N_opt, exponent_interval=(float(a_lo), float(a_hi))),
+            D_opt=replace(fitted.D_opt, exponent_interval=(float(b_lo), float(b_hi))),
+        )
+    return MeasuredEnvelope(curves, runs, drawn, fitted, rng_range, winner, position,
+                            n_bootstrap, failed)  # fmt: skip
+
+
+# ---- tables -------------------------------------------------------------------------------------
+
+
+def fmt_exponent(x: float, interval: tuple[float, float] | None = None) -> str:
+    """An exponent to 3 decimals, with its (10th, 90th) percentile interval where there is one."""
+    return f"{x:.3f}" + (f" ({interval[0]:.3f}, {interval[1]:.3f})" if interval else "")
+
+
+def exponent_table(law: LawEnvelope, measured: MeasuredEnvelope) -> pd.DataFrame:
+    """Approach 1's exponents: eq 4 of the App. D.2 fit, the envelope of that law (recovers it),
+    Table 2's Approach 1 (10th, 90th percentiles) and the envelope measured here."""
+    a, b = ch.frontier_exponents(law.fit)
+    t2 = HOFFMANN.table2.approach1
+    m = measured.fitted
+    rows = [
+        ("eq 4, App. D.2 fit (published law)", fmt_exponent(a), fmt_exponent(b)),
+        (f"Approach 1 envelope of eq 2 over {law.sizes.size} sizes (published law)",
+         fmt_exponent(law.fitted.N_opt.exponent), fmt_exponent(law.fitted.D_opt.exponent)),
+        ("Approach 1 [Table 2] (published)", fmt_exponent(t2.a, t2.a_interval),
+         fmt_exponent(t2.b, t2.b_interval)),
+        (f"Approach 1 envelope, measured here ({len(measured.runs)} prose runs)",
+         fmt_exponent(m.N_opt.exponent, m.N_opt.exponent_interval),
+         fmt_exponent(m.D_opt.exponent, m.D_opt.exponent_interval)),
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["series", "a (N_opt ~ C^a)", "b (D_opt ~ C^b)"])
+
+
+def last_fraction(measured: MeasuredEnvelope) -> float:
+    """Share of the fitted envelope's points in the last 15% of their run's training FLOPs
+    (Hoffmann 2022 footnote 4 says all of theirs are)."""
+    return float(np.mean(measured.position >= 1 - LAST_FRACTION))
+
+
+def summary(law: LawEnvelope, measured: MeasuredEnvelope) -> str:
+    """The numbers of Fig 2 in three sentences: law vs its envelope, measured vs Table 2, and the
+    share of measured envelope points in the last 15% of training (footnote 4)."""
+    a, b = ch.frontier_exponents(law.fit)
+    t2 = HOFFMANN.table2.approach1
+    m = measured.fitted
+    boot = (f" (10th-90th pct of {measured.n_bootstrap} bootstrap replicates over runs)"
+            if measured.n_bootstrap else "")  # fmt: skip
+    lo, hi = measured.flops_range
+    return (
+        f"published law: eq 4 gives a = {a:.3f}, b = {b:.3f}; the envelope of eq 2 over "
+        f"{law.sizes.size} sizes, fitted over {law.flops_range[0]:.2g}-{law.flops_range[1]:.2g} "
+        f"FLOPs, gives a = {law.fitted.N_opt.exponent:.3f}, b = {law.fitted.D_opt.exponent:.3f}.\n"
+        f"measured here: {len(measured.runs)} prose runs, envelope fitted over {lo:.2g}-{hi:.2g} "
+        f"FLOPs: a = {fmt_exponent(m.N_opt.exponent, m.N_opt.exponent_interval)}, "
+        f"b = {fmt_exponent(m.D_opt.exponent, m.D_opt.exponent_interval)}{boot}; Table 2, "
+        f"Approach 1: a = {fmt_exponent(t2.a, t2.a_interval)}, "
+        f"b = {fmt_exponent(t2.b, t2.b_interval)}.\n"
+        f"{100 * last_fraction(measured):.1f}% of the measured envelope's points lie in the last "
+        f"{100 * LAST_FRACTION:.0f}% of their run's training FLOPs (footnote 4: all of the paper's)."
+    )
+
+
+def winner_table(measured: MeasuredEnvelope) -> pd.DataFrame:
+    """The runs that win the fitted envelope: the FLOP range each wins, its share of the 1500
+    points and where in its training those points lie (fraction of its final FLOPs)."""
+    rows = []
+    f = measured.fitted
+    for j in np.unique(measured.winner):
+        sel = measured.winner == j
+        r = measured.runs.iloc[j]
+        pos = measured.position[sel]
+        rows.append({
+            "_from": float(f.flops[sel].min()),
+            "run_id": r["run_id"], "study": r["study"], "N (with embeddings)": int(r["params"]),
+            "FLOP budget": "-" if pd.isna(r["flops_budget"]) else f"{r['flops_budget']:.0e}",
+            "final FLOPs": f"{r['flops_final']:.3g}",
+            "wins FLOPs": f"{f.flops[sel].min():.3g} - {f.flops[sel].max():.3g}",
+            "share of points": round(float(sel.mean()), 3),
+            "position in training": f"{pos.min():.2f} - {pos.max():.2f}",
+            "in last 15%": round(float(np.mean(pos >= 1 - LAST_FRACTION)), 3),
+        })  # fmt: skip
+    out = pd.DataFrame(rows).sort_values("_from", ignore_index=True)
+    return out.drop(columns="_from")

@@ -1,0 +1,184 @@
+"""The values of the registry that are fitted or measured here (cached: the refits take seconds).
+
+Like :mod:`scalinglaws.report.values`, each function returns one float (or, for a measured-here
+entry's interval, a pair) and takes plain keyword arguments that ``registry.toml`` names.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from scalinglaws.constants import BESIROGLU, HOFFMANN, LLAMA3
+
+# The measured-here intervals use the replicates `make figures` uses, so that REPRODUCTION.md and
+# the figures show the same 10th-90th percentiles (notebooks/params/03_isoflop.yaml; notebook 04).
+ENVELOPE_BOOTSTRAP = 4000
+C4_BOOTSTRAP = 2000
+
+
+# ---- Besiroglu 2024: the Approach 3 refit on Epoch's 240 points and its bootstrap
+
+
+@functools.cache
+def _epoch_points():
+    from scalinglaws import data
+
+    df = data.drop_highest_losses(
+        data.load("epoch-chinchilla-fig4"), BESIROGLU.selection.n_excluded_highest_loss
+    )
+    return df["params"].to_numpy(), df["tokens"].to_numpy(), df["loss_nats"].to_numpy()
+
+
+@functools.cache
+def _refit(objective: str):
+    from scalinglaws import estimators
+
+    N, D, L = _epoch_points()
+    return estimators.approach3(N=N, D=D, L=L, objective=objective)
+
+
+@functools.cache
+def _bootstrap_legacy():
+    """Epoch's own 4,000 resamples (np.random.seed(42)) of the 240 points, refitted here."""
+    from scalinglaws import estimators
+
+    N, D, L = _epoch_points()
+    counts = estimators.legacy_resample_counts(N.size, 4000, 42)
+    return estimators.bootstrap_approach3(
+        N=N, D=D, L=L, n_bootstrap=4000, counts=counts, full_fit=_refit("huber")
+    )
+
+
+def refit_param(objective: str, name: str) -> float:
+    """Parameter ``name`` (A, B, E, alpha, beta) of the Approach 3 refit with ``objective``."""
+    return float(getattr(_refit(objective), name))
+
+
+def refit_implied_a() -> float:
+    """a = beta/(alpha + beta) of the refit with Epoch's Huber-likelihood objective."""
+    return float(_refit("huber_likelihood").fit.a)
+
+
+def bootstrap_se(name: str) -> float:
+    """Standard error of ``name`` over Epoch's 4,000 resamples, refitted here."""
+    return float(_bootstrap_legacy().se[name])
+
+
+def bootstrap_ci95(name: str, side: int) -> float:
+    """The 2.5th (side 0) or 97.5th (side 1) percentile of ``name`` over the same replicates."""
+    return float(_bootstrap_legacy().interval(0.95)[name][side])
+
+
+def bootstrap_se_a() -> float:
+    """Epoch notebook cell 59: np.std of a = beta/(alpha + beta) over the replicates."""
+    r = _bootstrap_legacy().replicates  # columns A, B, E, alpha, beta
+    return float(np.std(r[:, 4] / (r[:, 3] + r[:, 4])))
+
+
+def chi2(which: str) -> float:
+    """Epoch notebook cell 34: chi^2 (``which="stat"``) of Hoffmann's TeX values against the refit,
+    with the covariance of the 4,000 replicates over (log A, log B, log E, alpha, beta); or its
+    p-value (``"p"``)."""
+    from scipy.stats import chi2 as chi2_distribution
+
+    reps = _bootstrap_legacy().replicates.copy()
+    reps[:, :3] = np.log(reps[:, :3])
+
+    def theta(f):
+        return np.array([np.log(f.A), np.log(f.B), np.log(f.E), f.alpha, f.beta])
+
+    d = theta(HOFFMANN.approach3_tex) - theta(_refit("huber_likelihood"))
+    stat = float(d @ np.linalg.inv(np.cov(reps.T)) @ d)
+    if which == "stat":
+        return stat
+    return float(chi2_distribution.sf(stat, BESIROGLU.claims.chi2_dof))
+
+
+# ---- Hoffmann 2022 Approach 2 on Epoch's points; measured here on this project's runs
+
+
+@functools.cache
+def _approach2():
+    from scalinglaws.analysis.isoflop import analyse
+
+    return analyse(n_bootstrap=0).approach2
+
+
+def approach2_refit_a() -> float:
+    """a of Approach 2 (IsoFLOP parabolas) refitted on Epoch's 240 points."""
+    return float(_approach2().a)
+
+
+@functools.cache
+def _measured_isoflop():
+    from scalinglaws.analysis.c4_github import analyse
+
+    return analyse(n_bootstrap=C4_BOOTSTRAP, seed=0)
+
+
+def measured_isoflop_exponent(corpus: str, which: str) -> float:
+    """a or b of Approach 2 on this project's ``prose`` or ``code`` runs."""
+    return float(getattr(_measured_isoflop().corpora[corpus].fit, which))
+
+
+def measured_isoflop_interval(corpus: str, which: str) -> tuple[float, float]:
+    """The bootstrap interval of that exponent."""
+    fit = _measured_isoflop().corpora[corpus].fit
+    return (fit.N_opt if which == "a" else fit.D_opt).exponent_interval
+
+
+@functools.cache
+def _measured_envelope():
+    from scalinglaws.analysis.envelope import measured_envelope
+
+    return measured_envelope(n_bootstrap=ENVELOPE_BOOTSTRAP, seed=0).fitted
+
+
+def measured_envelope_exponent(which: str) -> float:
+    """a or b of the envelope (Approach 1) of this project's prose learning curves."""
+    return float(getattr(_measured_envelope(), "N_opt" if which == "a" else "D_opt").exponent)
+
+
+def measured_envelope_interval(which: str) -> tuple[float, float]:
+    """The bootstrap interval of that exponent."""
+    return getattr(_measured_envelope(), "N_opt" if which == "a" else "D_opt").exponent_interval
+
+
+# ---- Other studies: Llama 3 and the (Mis)Fitting runs
+
+
+@functools.cache
+def _llama3_fit():
+    from scalinglaws import studies
+
+    return studies.llama3_approach2_tokens()
+
+
+def llama3(what: str) -> float:
+    """Llama 3's D*(C) = A C^alpha refit (``alpha``, ``A``), or its ``tokens``/``params`` at the
+    flagship budget."""
+    from scalinglaws import studies
+
+    fit = _llama3_fit()
+    if what in ("alpha", "A"):
+        return float(getattr(fit, what))
+    D, N = studies.llama3_extrapolation(LLAMA3.flagship_flops, fit)
+    return float(D if what == "tokens" else N)
+
+
+@functools.cache
+def _misfitting_envelope(params: str):
+    from scalinglaws import runs_fit, studies
+
+    return runs_fit.envelope(studies.runs_of(studies.MISFITTING, curves=True), params)
+
+
+def misfitting(params: str, what: str) -> float:
+    """The envelope of Li et al. 2025's curves with N = ``params``: exponent ``a``/``b``, or
+    ``last``, the share of its points in the last 15% of their run."""
+    env = _misfitting_envelope(params)
+    if what == "last":
+        return float(env.last_fraction)
+    return float(env.result.N_opt.exponent if what == "a" else env.result.D_opt.exponent)
