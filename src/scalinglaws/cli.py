@@ -263,11 +263,16 @@ def _run_fit(args) -> int:
     objective = check_choice("--objective", args.objective, estimators.OBJECTIVES)
     cols = data.load_columns(name)  # arrays, without pandas
     N, D, _, L = estimators.arrays(data.drop_highest_losses(cols, exclude) if exclude else cols)
-    fit = estimators.approach3(N=N, D=D, L=L, objective=objective)
+    # the bootstrap resamples the summed-Huber fit; the likelihood starts from its optimum
+    huber = estimators.approach3(N=N, D=D, L=L) if n_boot or objective == "huber" else None
+    fit = (
+        huber
+        if objective == "huber"
+        else estimators.approach3(N=N, D=D, L=L, objective=objective, huber=huber)
+    )
     out = {"data": name, "n_points": fit.n_points, "excluded_highest_losses": exclude,
            "objective": objective, "estimate": fit.as_dict(), "a": fit.fit.a, "b": fit.fit.b}  # fmt: skip
     if n_boot:
-        huber = fit if objective == "huber" else estimators.approach3(N=N, D=D, L=L)
         boot = estimators.bootstrap_approach3(
             N=N, D=D, L=L, n_bootstrap=n_boot, rng=np.random.default_rng(seed), full_fit=huber
         )
