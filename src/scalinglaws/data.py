@@ -9,8 +9,7 @@ the cache (``$SCALINGLAWS_CACHE`` or ``.cache/``), checking its sha256 every tim
 A file whose hash differs from the registered one raises :class:`DataIntegrityError`, naming the file
 and both hashes, and is never used (a corrupt cached copy is deleted). :func:`load` returns a tidy
 DataFrame with units in the column names, after a schema check (:class:`DataFormatError`);
-:func:`load_columns` the same columns as arrays, without importing pandas, where a data set has a
-pandas-free reader (the command line's fit of Epoch's points starts faster without it).
+:func:`load_columns` the same as arrays without importing pandas, for the data sets it can read.
 """
 
 from __future__ import annotations
@@ -87,46 +86,29 @@ EPOCH_REQUIRED = {"Model Size": "params", "Training FLOP": "flops", "loss": "los
 def _epoch_fig4_columns(path: Path) -> dict[str, np.ndarray]:
     """Epoch's extraction as arrays params, flops, tokens, loss_nats, svg_x, svg_y, color, read
     with the csv module (no pandas); D = C / (6 N) as Epoch derive it."""
-    name = "dataset 'epoch-chinchilla-fig4'"
+    name, cols = "dataset 'epoch-chinchilla-fig4'", (*EPOCH_REQUIRED, "x", "y", "color")
     try:
         with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.reader(fh))
+            header, *body = [r for r in csv.reader(fh) if r] or [[]]
     except (UnicodeDecodeError, csv.Error) as err:
         raise DataFormatError(f"{name}: cannot parse {path}: {err}") from None
-    if not rows:
-        raise DataFormatError(f"{name}: cannot parse {path}: the file is empty")
-    header, body = rows[0], [r for r in rows[1:] if r]
-    for i, r in enumerate(body):
-        if len(r) != len(header):
-            raise DataFormatError(
-                f"{name}: cannot parse {path}: row {i} has {len(r)} fields, the header {len(header)}"
-            )
-    missing = [c for c in (*EPOCH_REQUIRED, "x", "y", "color") if c not in header]
-    if missing:
-        raise DataFormatError(
-            f"{name}: {path} lacks column(s) {missing}; "
-            f"expected at least {sorted([*EPOCH_REQUIRED, 'x', 'y', 'color'])}"
-        )
+    if not header or any(len(r) != len(header) for r in body):
+        raise DataFormatError(f"{name}: cannot parse {path}: empty, or rows of unequal length")
+    if missing := [c for c in cols if c not in header]:
+        raise DataFormatError(f"{name}: {path} lacks column(s) {missing}; expected at least {sorted(cols)}")  # fmt: skip
     if not body:
         raise DataFormatError(f"{name}: {path} has no data rows")
-    text = {c: [r[header.index(c)] for r in body] for c in header}
-    out: dict[str, np.ndarray] = {}
+    text = {c: [r[header.index(c)] for r in body] for c in cols}
+    out = {}
     for src, dst in EPOCH_REQUIRED.items():
-        col = np.array([_number(v) for v in text[src]])
-        bad = ~np.isfinite(col) | (col <= 0)
-        if bad.any():
+        out[dst] = col = np.array([_number(v) for v in text[src]])
+        if (bad := ~np.isfinite(col) | (col <= 0)).any():
             row = int(np.flatnonzero(bad)[0])
-            raise DataFormatError(
-                f"{name}: column '{src}' must hold finite numbers > 0, "
-                f"row {row} holds {text[src][row]!r}"
-            )
-        out[dst] = col
-    out = {"params": out["params"], "flops": out["flops"],
-           "tokens": out["flops"] / (6.0 * out["params"]), "loss_nats": out["loss_nats"]}  # fmt: skip
-    out["svg_x"] = np.array([float(v) for v in text["x"]])
-    out["svg_y"] = np.array([float(v) for v in text["y"]])
-    out["color"] = np.array(text["color"], dtype=object)
-    return out
+            raise DataFormatError(f"{name}: column '{src}' must hold finite numbers > 0, row {row} holds {text[src][row]!r}")  # fmt: skip
+    return {"params": out["params"], "flops": out["flops"],
+            "tokens": out["flops"] / (6.0 * out["params"]), "loss_nats": out["loss_nats"],
+            "svg_x": np.array(text["x"], dtype=float), "svg_y": np.array(text["y"], dtype=float),
+            "color": np.array(text["color"], dtype=object)}  # fmt: skip
 
 
 def _number(text: str) -> float:
