@@ -1,9 +1,9 @@
 """The readable Approach 3 (App. D.2 as written) against the fast path and against Besiroglu 2024.
 
-The reference takes about 20 ms per start on one core, so the full 4,500-start grid (~90 s) runs in
-benchmarks/bench_fitting.py, which prints its optimum beside ``estimators.approach3``'s. Here it runs
-from every 100th start of Hoffmann's grid (45 starts in the grid's own order, a fixed slice, not
-chosen by outcome).
+On Epoch's 240 points the reference runs from all 4,500 starts of Hoffmann's grid (10-20 ms a start
+on one core: the slowest test here, kept because the fast path earns its place only by landing on
+the reference's optimum from the same grid). The synthetic checks run it from every 100th start
+(45 starts in the grid's own order, a fixed slice, not chosen by outcome).
 """
 
 import numpy as np
@@ -30,9 +30,18 @@ def printed(x: float, decimals: int) -> str:
     return f"{x:.{decimals}f}"
 
 
+# The same optimum, the rule: the objectives agree to 1e-12 relative (both are the optimum to
+# float64 precision, 1.01827e-3 on Epoch's points), and the log-parameters theta = (log A, log B,
+# log E, alpha, beta) to 1e-6 absolute, so A, B and E to 1e-6 relative: a digit past the 5
+# significant digits the papers print. B is the loosest (flat valley, see below); the measured gap
+# is about 2e-8.
+SAME_OBJECTIVE_REL = 1e-12
+SAME_THETA_ABS = 1e-6
+
+
 @pytest.fixture(scope="module")
 def reference(epoch240):
-    return approach3_reference(**epoch240, starts=estimators.hoffmann_grid()[SUBSET])
+    return approach3_reference(**epoch240)  # Hoffmann's 4,500 starts
 
 
 def test_gradient_is_the_derivative_of_the_objective(epoch240):
@@ -45,14 +54,18 @@ def test_gradient_is_the_derivative_of_the_objective(epoch240):
         assert check_grad(f, g, theta, epsilon=1e-7) <= 1e-4 * scale
 
 
-def test_reference_reaches_the_fast_paths_optimum(epoch240, reference):
-    # issue 14: the summed-Huber optimum over Hoffmann's grid on Epoch's 240 points is 1.01827e-3
+def test_fast_path_and_reference_reach_the_same_optimum_from_hoffmanns_grid(epoch240, reference):
+    # the summed-Huber optimum over Hoffmann's grid on Epoch's 240 points is 1.01827e-3
     fast = estimators.approach3(**epoch240)
+    assert reference.n_starts == fast.n_starts == 4500
     assert f"{reference.value:.6g}" == f"{fast.value:.6g}" == "0.00101827"
-    assert reference.value <= fast.value * (1 + 1e-9)
+    assert abs(reference.value - fast.value) <= SAME_OBJECTIVE_REL * fast.value
+    gap = np.abs(np.subtract(reference.theta, fast.theta))
+    assert gap.max() <= SAME_THETA_ABS, dict(
+        zip(("a", "b", "e", "alpha", "beta"), gap, strict=True)
+    )
     for k in ("A", "B", "E", "alpha", "beta"):
-        assert getattr(reference, k) == pytest.approx(getattr(fast, k), rel=1e-6), k
-    assert reference.n_starts == 45
+        assert getattr(reference, k) == pytest.approx(getattr(fast, k), rel=SAME_THETA_ABS), k
 
 
 def test_reference_agrees_with_besiroglus_grid_exact_fit_to_the_printed_digits(epoch240, reference):

@@ -119,3 +119,14 @@ def test_a_reader_that_leaves_early_gets_no_traceback():
         shell=True, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr, proc.stderr
+
+
+def test_fit_on_epochs_points_imports_neither_pandas_nor_matplotlib():
+    """Start-up is most of `fit`'s time: the default fit reads Epoch's file without pandas."""
+    code = (
+        "import sys; from scalinglaws import cli; "
+        "rc = cli.main(['fit', '--bootstrap', '20', '--json']); "
+        "print(rc, sorted(m for m in ('pandas', 'matplotlib', 'pooch', 'seaborn') if m in sys.modules))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "0 []", proc.stdout[-300:]

@@ -44,6 +44,20 @@ def test_likelihood_refit_matches_epoch(epoch240):
     assert r.sigma is not None and r.value < 0
 
 
+def test_likelihood_from_a_given_huber_fit_is_the_searched_one(epoch240, huber_fit):
+    # the command line fits the summed Huber once, for the bootstrap and as the likelihood's start
+    searched = estimators.approach3(**epoch240, objective="huber_likelihood")
+    given = estimators.approach3(**epoch240, objective="huber_likelihood", huber=huber_fit)
+    assert given.n_starts == searched.n_starts == 4500
+    assert given.value == pytest.approx(searched.value, rel=1e-9)
+    for k in ("A", "B", "E", "alpha", "beta", "sigma"):
+        assert getattr(given, k) == pytest.approx(getattr(searched, k), rel=1e-6), k
+    with pytest.raises(ValueError, match="huber must be a 'huber' fit of the same 240 runs"):
+        estimators.approach3(**epoch240, objective="huber_likelihood", huber=searched)
+    with pytest.raises(ValueError, match="with objective 'huber'"):
+        estimators.approach3(**epoch240, huber=huber_fit)
+
+
 def test_bootstrap_on_epochs_resamples_reproduces_their_standard_errors(epoch240, huber_fit):
     # Besiroglu 2024 notebook cell 25 SEs (4,000 resamples after np.random.seed(42)):
     # A 124.52, B 1293.28, E 0.02566, alpha 0.01540, beta 0.02060

@@ -9,6 +9,10 @@ Commands (each registered in SUBCOMMANDS as name -> setup function):
 
 Bad arguments give one line on stderr naming the argument and its accepted range, and exit
 code 2 (as argparse does).
+
+Imports are deferred to the command that needs them (only the chosen command's arguments are set
+up), so that ``fit`` on Epoch's points loads numpy, scipy and the estimators, not pandas or
+matplotlib: start-up is most of the time of that command.
 """
 
 from __future__ import annotations
@@ -257,13 +261,18 @@ def _run_fit(args) -> int:
         return _run_fit_runs(args, n_boot, seed)
     exclude = check_int("--exclude", 5 if args.exclude is None else args.exclude, 0, 100)
     objective = check_choice("--objective", args.objective, estimators.OBJECTIVES)
-    df = data.drop_highest_losses(data.load(name), exclude) if exclude else data.load(name)
-    N, D, _, L = estimators.arrays(df)
-    fit = estimators.approach3(N=N, D=D, L=L, objective=objective)
+    cols = data.load_columns(name)  # arrays, without pandas
+    N, D, _, L = estimators.arrays(data.drop_highest_losses(cols, exclude) if exclude else cols)
+    # the bootstrap resamples the summed-Huber fit; the likelihood starts from its optimum
+    huber = estimators.approach3(N=N, D=D, L=L) if n_boot or objective == "huber" else None
+    fit = (
+        huber
+        if objective == "huber"
+        else estimators.approach3(N=N, D=D, L=L, objective=objective, huber=huber)
+    )
     out = {"data": name, "n_points": fit.n_points, "excluded_highest_losses": exclude,
            "objective": objective, "estimate": fit.as_dict(), "a": fit.fit.a, "b": fit.fit.b}  # fmt: skip
     if n_boot:
-        huber = fit if objective == "huber" else estimators.approach3(N=N, D=D, L=L)
         boot = estimators.bootstrap_approach3(
             N=N,
             D=D,
@@ -298,23 +307,28 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], Callable]]
 """name -> (one-line help, setup function adding the arguments and returning the runner)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv``, only the command it names gets its arguments (and imports)."""
+    command = next((a for a in argv if not a.startswith("-")), None) if argv is not None else None
     parser = _Parser(prog="scalinglaws", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, (help_, setup) in SUBCOMMANDS.items():
         p = sub.add_parser(name, help=help_, description=help_)
-        p.set_defaults(_run=setup(p))
+        if argv is None or name == command:
+            p.set_defaults(_run=setup(p))
     return parser
+
+
+def _raised(err: Exception, module: str, name: str) -> bool:
+    """Whether err is module.name; a module never imported cannot have raised its error."""
+    mod = sys.modules.get(module)
+    return mod is not None and isinstance(err, getattr(mod, name))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code (0 ok, 2 bad arguments)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    from scalinglaws.data import DataError
-    from scalinglaws.estimators import FitError
-    from scalinglaws.runs_schema import RunsSchemaError
-
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         code = args._run(args)
         sys.stdout.flush()  # inside the try: a reader that left (`| head`) is met here
@@ -323,9 +337,17 @@ def main(argv: list[str] | None = None) -> int:
         # the reader closed the pipe early: stop quietly, as other command-line tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except (ParameterError, RunsSchemaError, DataError) as err:
-        print(f"scalinglaws {args.command}: error: {err}", file=sys.stderr)
-        return 2
-    except FitError as err:
-        print(f"scalinglaws {args.command}: fit failed: {err}", file=sys.stderr)
-        return 1
+    except Exception as err:
+        if isinstance(err, ParameterError) or any(
+            _raised(err, m, n)
+            for m, n in (
+                ("scalinglaws.runs_schema", "RunsSchemaError"),
+                ("scalinglaws.data", "DataError"),
+            )
+        ):
+            print(f"scalinglaws {args.command}: error: {err}", file=sys.stderr)
+            return 2
+        if _raised(err, "scalinglaws.estimators.inputs", "FitError"):
+            print(f"scalinglaws {args.command}: fit failed: {err}", file=sys.stderr)
+            return 1
+        raise

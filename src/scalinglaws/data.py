@@ -8,23 +8,28 @@ the cache (``$SCALINGLAWS_CACHE`` or ``.cache/``), checking its sha256 every tim
 
 A file whose hash differs from the registered one raises :class:`DataIntegrityError`, naming the file
 and both hashes, and is never used (a corrupt cached copy is deleted). :func:`load` returns a tidy
-DataFrame with units in the column names, after a schema check (:class:`DataFormatError`).
+DataFrame with units in the column names, after a schema check (:class:`DataFormatError`);
+:func:`load_columns` the same as arrays without importing pandas, for the data sets it can read.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-import pooch
 
 from scalinglaws import paths
+
+if TYPE_CHECKING:  # imported where a table is built: load_columns needs no pandas
+    import pandas as pd
 
 MIRROR_ENV = "SCALINGLAWS_DATA_MIRROR"
 
@@ -59,7 +64,11 @@ class Dataset:
 
 
 def _sha256(path: Path) -> str:
-    return pooch.file_hash(str(path), alg="sha256")
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _check_hash(ds: Dataset, path: Path) -> None:
@@ -71,41 +80,53 @@ def _check_hash(ds: Dataset, path: Path) -> None:
         )
 
 
-def _load_epoch_fig4(path: Path) -> pd.DataFrame:
-    required = {"Model Size": "params", "Training FLOP": "flops", "loss": "loss_nats"}
+EPOCH_REQUIRED = {"Model Size": "params", "Training FLOP": "flops", "loss": "loss_nats"}
+
+
+def _epoch_fig4_columns(path: Path) -> dict[str, np.ndarray]:
+    """Epoch's extraction as arrays params, flops, tokens, loss_nats, svg_x, svg_y, color, read
+    with the csv module (no pandas); D = C / (6 N) as Epoch derive it."""
+    name, cols = "dataset 'epoch-chinchilla-fig4'", (*EPOCH_REQUIRED, "x", "y", "color")
     try:
-        raw = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise DataFormatError(
-            f"dataset 'epoch-chinchilla-fig4': cannot parse {path}: {err}"
-        ) from None
-    missing = [c for c in (*required, "x", "y", "color") if c not in raw.columns]
-    if missing:
-        raise DataFormatError(
-            f"dataset 'epoch-chinchilla-fig4': {path} lacks column(s) {missing}; "
-            f"expected at least {sorted([*required, 'x', 'y', 'color'])}"
-        )
-    out = pd.DataFrame()
-    for src, dst in required.items():
-        col = pd.to_numeric(raw[src], errors="coerce").to_numpy(dtype=float)
-        bad = ~np.isfinite(col) | (col <= 0)
-        if bad.any():
+        with open(path, newline="", encoding="utf-8") as fh:
+            header, *body = [r for r in csv.reader(fh) if r] or [[]]
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise DataFormatError(f"{name}: cannot parse {path}: {err}") from None
+    if not header or any(len(r) != len(header) for r in body):
+        raise DataFormatError(f"{name}: cannot parse {path}: empty, or rows of unequal length")
+    if missing := [c for c in cols if c not in header]:
+        raise DataFormatError(f"{name}: {path} lacks column(s) {missing}; expected at least {sorted(cols)}")  # fmt: skip
+    if not body:
+        raise DataFormatError(f"{name}: {path} has no data rows")
+    text = {c: [r[header.index(c)] for r in body] for c in cols}
+    out = {}
+    for src, dst in EPOCH_REQUIRED.items():
+        out[dst] = col = np.array([_number(v) for v in text[src]])
+        if (bad := ~np.isfinite(col) | (col <= 0)).any():
             row = int(np.flatnonzero(bad)[0])
-            raise DataFormatError(
-                f"dataset 'epoch-chinchilla-fig4': column '{src}' must hold finite numbers > 0, "
-                f"row {row} holds {raw[src].iloc[row]!r}"
-            )
-        out[dst] = col
-    if len(out) == 0:
-        raise DataFormatError(f"dataset 'epoch-chinchilla-fig4': {path} has no data rows")
-    out.insert(2, "tokens", out["flops"] / (6.0 * out["params"]))  # Epoch: D = C / (6 N)
-    out["svg_x"] = raw["x"].astype(float)
-    out["svg_y"] = raw["y"].astype(float)
-    out["color"] = raw["color"].astype(str)
-    return out
+            raise DataFormatError(f"{name}: column '{src}' must hold finite numbers > 0, row {row} holds {text[src][row]!r}")  # fmt: skip
+    return {"params": out["params"], "flops": out["flops"],
+            "tokens": out["flops"] / (6.0 * out["params"]), "loss_nats": out["loss_nats"],
+            "svg_x": np.array(text["x"], dtype=float), "svg_y": np.array(text["y"], dtype=float),
+            "color": np.array(text["color"], dtype=object)}  # fmt: skip
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def _load_epoch_fig4(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(_epoch_fig4_columns(path))
 
 
 def _read_csv(name: str, path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         raw = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
@@ -137,6 +158,8 @@ def _misfitting_runs(raw: pd.DataFrame) -> pd.DataFrame:
     with different losses, so which row is right cannot be told: 224 runs remain) and runs whose
     last checkpoint is before ``total_steps`` (unfinished schedules; none at the pinned commit).
     """
+    import pandas as pd
+
     key = ["model", "total_steps", "peak_lr"]
     dup = raw.duplicated([*key, "current_steps"], keep=False)
     bad = raw.loc[dup, key].drop_duplicates()
@@ -170,6 +193,8 @@ def _load_llama3(path: Path) -> pd.DataFrame:
 
 def _llama3_runs(raw: pd.DataFrame) -> pd.DataFrame:
     """Runs schema: N = C / (6 D) (the paper's C = 6 N D), budget = the curve's legend value."""
+    import pandas as pd
+
     C = raw["compute_budget"].astype(float)
     D = raw["training_tokens"].astype(float)
     return pd.DataFrame({"params": C / (6.0 * D), "tokens": D, "loss": raw["validation_loss"],
@@ -179,6 +204,8 @@ def _llama3_runs(raw: pd.DataFrame) -> pd.DataFrame:
 def _epoch_runs(df: pd.DataFrame) -> pd.DataFrame:
     """Runs schema; ``budget``: the nearest of Hoffmann 2022's nine IsoFLOP budgets (section 3.2)
     within 0.06 in log10 FLOPs, blank for points near none (as notebook 03's Approach 2)."""
+    import pandas as pd
+
     from scalinglaws.constants import HOFFMANN
 
     budgets = np.asarray(HOFFMANN.budgets.isoflop, dtype=float)
@@ -275,6 +302,11 @@ REGISTRY: dict[str, Dataset] = {
     )
 }
 
+COLUMN_READERS: dict[str, Callable[[Path], dict[str, np.ndarray]]] = {
+    "epoch-chinchilla-fig4": _epoch_fig4_columns,
+}
+"""Data sets :func:`load_columns` reads without pandas: name -> reader of the verified file."""
+
 
 def get(name: str) -> Dataset:
     """The registry entry for ``name``; a clear error lists the registered names."""
@@ -316,6 +348,8 @@ def fetch(name: str) -> Path:
             )
         _copy_verified(ds, src, target)
         return target
+    import pooch
+
     try:
         got = pooch.retrieve(
             ds.url,
@@ -340,6 +374,14 @@ def load(name: str) -> pd.DataFrame:
     return ds.loader(fetch(name))
 
 
+def load_columns(name: str) -> dict[str, np.ndarray]:
+    """The columns of :func:`load` as arrays (fetched and verified first), without pandas; for
+    the data sets with a pandas-free reader (``COLUMN_READERS``)."""
+    if get(name).name not in COLUMN_READERS:
+        raise DataError(f"dataset '{name}' is read with pandas only: use load({name!r})")
+    return COLUMN_READERS[name](fetch(name))
+
+
 def load_runs(name: str) -> pd.DataFrame:
     """Dataset ``name`` as a validated table in the runs schema (docs/runs-schema.md)."""
     from scalinglaws import runs_schema
@@ -351,7 +393,15 @@ def load_runs(name: str) -> pd.DataFrame:
 
 
 def drop_highest_losses(df: pd.DataFrame, n: int = 5) -> pd.DataFrame:
-    """``df`` without its ``n`` highest-loss rows, as Besiroglu et al. 2024 drop 5 outliers."""
-    if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n < len(df):
-        raise ValueError(f"n must be an integer in [0, {len(df) - 1}], got {n!r}")
-    return df.drop(df["loss_nats"].nlargest(n).index)
+    """``df`` without its ``n`` highest-loss rows, as Besiroglu et al. 2024 drop 5 outliers.
+
+    df: a DataFrame, or a mapping of column arrays (as :func:`load_columns` returns; returned as
+    a dict of arrays in the same row order)."""
+    loss = np.asarray(df["loss_nats"], dtype=float)
+    if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n < loss.size:
+        raise ValueError(f"n must be an integer in [0, {loss.size - 1}], got {n!r}")
+    keep = np.ones(loss.size, dtype=bool)
+    keep[np.argsort(-loss, kind="stable")[:n]] = False  # ties: the first rows, as nlargest
+    if isinstance(df, dict):
+        return {k: np.asarray(v)[keep] for k, v in df.items()}
+    return df[keep]

@@ -184,6 +184,7 @@ def approach3(
     schedule: Sequence[tuple[int, int]] = DEFAULT_SCHEDULE,
     n_polish: int = 3,
     gtol: float = 1e-10,
+    huber: Approach3Result | None = None,
 ) -> Approach3Result:
     """Approach 3 (Hoffmann 2022 eq 3, App. D.2): fit eq 2 to runs (N params, D tokens, L nats).
 
@@ -196,7 +197,9 @@ def approach3(
     with K >= number of starts runs every start for k iterations). The best ``n_polish`` distinct
     end points are polished with scipy's trust-region Newton method (the likelihood then with
     BFGS). Converged means a positive definite Hessian and a Newton decrement g^T H^-1 g <=
-    gtol * max(1, |objective|); otherwise FitError is raised.
+    gtol * max(1, |objective|); otherwise FitError is raised. huber: with "huber_likelihood", the
+    "huber" fit of the same runs if already made; the likelihood then starts from its optimum
+    instead of searching the grid again.
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
@@ -209,6 +212,23 @@ def approach3(
     starts = hoffmann_grid() if starts is None else np.atleast_2d(np.asarray(starts, float))
     if starts.ndim != 2 or starts.shape[1] != 5:
         raise ValueError(f"starts must have shape (K, 5), got {starts.shape}")
+    if huber is not None:
+        if objective != "huber_likelihood" or huber.objective != "huber" or huber.n_points != n:
+            raise ValueError(
+                f"huber must be a 'huber' fit of the same {n} runs, given with objective "
+                f"'huber_likelihood'; got a {huber.objective!r} fit of {huber.n_points} runs "
+                f"with objective {objective!r}"
+            )
+        theta = d.to_centred(np.array(huber.theta))
+        return _likelihood(theta, d, delta, gtol, n, huber.n_starts)
+    theta, value, best = _search(d, delta, starts, schedule, n_polish, gtol)
+    if objective == "huber_likelihood":
+        return _likelihood(theta, d, delta, gtol, n, starts.shape[0])
+    return _checked(theta, value, best, d, delta, gtol, n, starts.shape[0], objective)
+
+
+def _search(d, delta, starts, schedule, n_polish, gtol):
+    """The summed-Huber optimum over the starts: (centred theta, objective, scipy result)."""
     # coarse stages in float32 (ranking starts), the polish below in float64
     th, lam, d32 = d.to_centred(starts).astype(np.float32), None, d.astype(np.float32)
     f = np.zeros(th.shape[0])
@@ -231,14 +251,21 @@ def approach3(
         res = _polish(p, d, delta, None, False, gtol=gtol * 1e-2)
         if best is None or res.fun < best.fun:
             best = res
-    theta, value = best.x, best.fun
-    if objective == "huber_likelihood":
-        # Start the scale where the likelihood puts it when every |r| / scale > delta:
-        # scale = delta * mean|r|; then BFGS (as Besiroglu 2024) and a Newton check.
-        r = _terms(theta[None, :], d)[0][0]
-        th6 = np.append(theta, np.log(delta * np.abs(r).mean()))
-        best = _bfgs(th6, d, delta, None, True)
-        theta, value = best.x, best.fun
+    return best.x, best.fun, best
+
+
+def _likelihood(theta, d, delta, gtol, n, n_starts) -> Approach3Result:
+    """The Huber likelihood from the summed-Huber optimum theta (centred)."""
+    # Start the scale where the likelihood puts it when every |r| / scale > delta:
+    # scale = delta * mean|r|; then BFGS (as Besiroglu 2024) and a Newton check.
+    r = _terms(theta[None, :], d)[0][0]
+    th6 = np.append(theta, np.log(delta * np.abs(r).mean()))
+    best = _bfgs(th6, d, delta, None, True)
+    return _checked(best.x, best.fun, best, d, delta, gtol, n, n_starts, "huber_likelihood")
+
+
+def _checked(theta, value, best, d, delta, gtol, n, n_starts, objective) -> Approach3Result:
+    """The result at theta, or FitError unless the Newton decrement shows convergence."""
     dec, gmax = _newton_decrement(theta, d, delta, None, objective == "huber_likelihood")
     if not np.isfinite(value) or not dec <= gtol * max(1.0, abs(value)):
         raise FitError(
@@ -246,4 +273,4 @@ def approach3(
             f"{gtol:g} x max(1, |objective| {abs(value):.4g}) after polishing "
             f"(max|gradient| {gmax:.3g}); {best.message}"
         )
-    return _result(theta, d, value, dec, n, starts.shape[0], objective, delta)
+    return _result(theta, d, value, dec, n, n_starts, objective, delta)

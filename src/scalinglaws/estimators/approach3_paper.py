@@ -26,11 +26,6 @@ from scipy.optimize import minimize
 
 from scalinglaws.constants import HOFFMANN
 
-try:  # scipy >= 1.15's L-BFGS-B runs many times slower under multithreaded OpenBLAS (scipy#22438)
-    from threadpoolctl import threadpool_limits
-except ImportError:  # pragma: no cover - the fit is the same, only slower
-    threadpool_limits = None
-
 __all__ = ["ReferenceFit", "approach3_reference", "hoffmann_grid", "objective_and_gradient"]
 
 DELTA = HOFFMANN.approach3_setup.huber_delta  # eq 3 / App. D.2: delta = 1e-3
@@ -73,6 +68,15 @@ def objective_and_gradient(theta, N, D, L, delta: float = DELTA) -> tuple[float,
     return float(np.sum(huber)), gradient
 
 
+def _one_blas_thread():
+    """scipy >= 1.15's L-BFGS-B runs many times slower under multithreaded OpenBLAS (scipy#22438)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - the fit is the same, only slower
+        return nullcontext()
+    return threadpool_limits(1, "blas")
+
+
 @dataclass(frozen=True)
 class ReferenceFit:
     """The best end point over the starts: eq 2's parameters and the objective there."""
@@ -107,7 +111,7 @@ def approach3_reference(*, N, D, L, delta: float = DELTA, starts=None) -> Refere
         raise ValueError("N, D and L must be > 0")
     starts = hoffmann_grid() if starts is None else np.atleast_2d(np.asarray(starts, dtype=float))
     best, best_start = None, None
-    with threadpool_limits(1, "blas") if threadpool_limits else nullcontext():
+    with _one_blas_thread():
         for start in starts:
             res = minimize(
                 objective_and_gradient,
