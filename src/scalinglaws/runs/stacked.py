@@ -31,13 +31,12 @@ from __future__ import annotations
 import math
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 from scalinglaws.runs import corpora
 from scalinglaws.runs.model import GPT, N_CTX
-from scalinglaws.runs.train import RunConfig, _windows, eval_steps, lr_at, versions
+from scalinglaws.runs.train import RunConfig, _splits, _windows, eval_steps, lr_at, versions
 
 # Fields that may differ between the runs of one stack; all others (shape, corpus, batch, steps,
 # evaluation) must be equal.
@@ -179,12 +178,8 @@ def train_stacked(
     net = StackedGPT([m.to(device) for m in models])
     g_data = [torch.Generator().manual_seed(c.seed + 0x5EED) for c in cfgs]
     opt = StackedAdamW(net, cfgs)
-    train_data = torch.from_numpy(corpus.train.copy())
-    val_data = torch.from_numpy(corpus.validation.copy())
-    n_val = max(1, first.eval_tokens // N_CTX)
-    val_starts = torch.from_numpy(
-        np.linspace(0, val_data.numel() - N_CTX - 1, n_val).astype(np.int64)
-    )
+    train_data, val_data, val_starts = _splits(corpus, first.eval_tokens)
+    n_val = len(val_starts)
 
     @torch.no_grad()
     def validation_loss() -> list[float]:

@@ -189,6 +189,18 @@ def _windows(data: torch.Tensor, starts: torch.Tensor, device: str):
     return chunk[:, :-1], chunk[:, 1:]
 
 
+def _splits(corpus: corpora.Corpus, eval_tokens: int):
+    """The training split, the validation split and the fixed validation windows' starts (the
+    same ``eval_tokens // N_CTX`` evenly spaced windows for every run)."""
+    train_data = torch.from_numpy(corpus.train.copy())
+    val_data = torch.from_numpy(corpus.validation.copy())
+    n_val = max(1, eval_tokens // N_CTX)
+    val_starts = torch.from_numpy(
+        np.linspace(0, val_data.numel() - N_CTX - 1, n_val).astype(np.int64)
+    )
+    return train_data, val_data, val_starts
+
+
 def train(
     cfg: RunConfig,
     *,
@@ -215,12 +227,8 @@ def train(
     opt = torch.optim.AdamW(
         model.param_groups(cfg.weight_decay), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), eps=1e-8
     )
-    train_data = torch.from_numpy(corpus.train.copy())
-    val_data = torch.from_numpy(corpus.validation.copy())
-    n_val = max(1, cfg.eval_tokens // N_CTX)
-    val_starts = torch.from_numpy(
-        np.linspace(0, val_data.numel() - N_CTX - 1, n_val).astype(np.int64)
-    )
+    train_data, val_data, val_starts = _splits(corpus, cfg.eval_tokens)
+    n_val = len(val_starts)
 
     @torch.no_grad()
     def validation_loss() -> float:
