@@ -1,0 +1,86 @@
+"""The package's layers (docs/architecture.md): every import, at the top of a module or inside a
+function, goes to the same layer or one below, never back up."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import scalinglaws
+
+SRC = Path(scalinglaws.__file__).parent
+
+# lowest first; a module may import its own layer and every layer below it
+LAYERS: dict[str, int] = {
+    "constants": 0, "kinds": 0, "units": 0, "paths": 0, "rng": 0, "tolerance": 0, "params": 0,
+    "laws": 1,
+    "estimators": 2,
+    "data": 3, "runs_schema": 3, "runs_data": 3, "runs_fit": 3, "studies": 3, "analysis": 3,
+    "runs": 3,
+    "plotting": 4, "figures": 4, "compare": 4,
+    "report": 5, "notebooks": 5, "cli": 5, "__main__": 5, "__init__": 5,
+}  # fmt: skip
+
+
+def _top(module_path: Path) -> str:
+    rel = module_path.relative_to(SRC)
+    return rel.parts[0].removesuffix(".py")
+
+
+def _imported(tree: ast.AST, module_path: Path) -> set[str]:
+    """Top-level names of scalinglaws modules that a file imports (absolute or relative)."""
+    here = module_path.relative_to(SRC).parts[:-1]  # the package the file lies in
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                parts = a.name.split(".")
+                if parts[0] == "scalinglaws" and len(parts) > 1:
+                    out.add(parts[1])
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: resolve against the file's package
+                base = list(here[: len(here) - node.level + 1])
+                parts = base + (node.module.split(".") if node.module else [])
+                if parts:
+                    out.add(parts[0])
+                else:  # "from . import x" at the package root
+                    out.update(a.name for a in node.names)
+            elif node.module and node.module.split(".")[0] == "scalinglaws":
+                parts = node.module.split(".")
+                if len(parts) > 1:
+                    out.add(parts[1])
+                else:  # from scalinglaws import x
+                    out.update(a.name for a in node.names)
+    return out
+
+
+FILES = sorted(p for p in SRC.rglob("*.py"))
+
+
+def test_every_module_has_a_layer():
+    missing = sorted({_top(p) for p in FILES} - set(LAYERS))
+    assert not missing, f"modules without a layer in tests/test_layers.py: {missing}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(SRC)))
+def test_no_import_runs_up_the_layers(path):
+    me = _top(path)
+    if me in ("__init__", "__main__"):
+        return
+    up = sorted(
+        f"{name} (layer {LAYERS[name]})"
+        for name in _imported(ast.parse(path.read_text()), path)
+        if name in LAYERS and LAYERS[name] > LAYERS[me]
+    )
+    assert not up, f"{path.relative_to(SRC)} (layer {LAYERS[me]}: {me}) imports upwards: {up}"
+
+
+def test_the_checker_sees_an_upward_import(tmp_path):
+    """The check can fail: a laws module importing figures is caught, relative or absolute."""
+    fake = SRC / "laws" / "fake.py"
+    for src in ("from scalinglaws.figures import x", "from ..figures import x",
+                "def f():\n    from scalinglaws import report"):  # fmt: skip
+        names = _imported(ast.parse(src), fake)
+        assert {n for n in names if LAYERS.get(n, -1) > LAYERS["laws"]}, src
