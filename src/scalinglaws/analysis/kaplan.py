@@ -1,5 +1,5 @@
 """The numbers of Kaplan et al. 2020 Figures 2 and 11 (no plotting here; drawn by
-:mod:`scalinglaws.figures.kaplan_budget` and :mod:`scalinglaws.figures.kaplan_steps`).
+:mod:`scalinglaws.figures.kaplan2020_fig2` and :mod:`scalinglaws.figures.kaplan2020_fig11`).
 
 All from the published laws (:mod:`scalinglaws.laws.kaplan`) at the paper's batch B = 2^19 tokens:
 each budget's loss-minimising size (Figure 11 left), the point where eq B.5 puts compute-efficient
@@ -228,9 +228,12 @@ class SampleEfficiency:
 
 
 def sample_efficiency(
-    target_loss=5.0, sizes_min=1e3, sizes_max=1e9, n_sizes=7, ratio_small=1e5, ratio_large=1e9
+    target_loss=5.0, sizes_min=1e3, sizes_max=1e9, n_sizes=13, ratio_small=1e5, ratio_large=1e9
 ) -> SampleEfficiency:
     """Tokens to reach ``target_loss`` for each size that can (its converged loss is below it).
+
+    sizes: ``n_sizes`` log-spaced N from sizes_min to sizes_max (Figure 2's 1e3 to 1e9, two per
+    decade).
 
     Raises ValueError if ``ratio_small`` cannot reach the target (its converged loss is higher).
     """

@@ -23,13 +23,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from scalinglaws import fitting
-from scalinglaws.analysis.envelope import (
-    PARAMS,
-    SIZE_RANGE,
-    LawEnvelope,
-    MeasuredEnvelope,
-)
+from scalinglaws.analysis.envelope import PARAMS, SIZE_RANGE, LawEnvelope, MeasuredEnvelope
 from scalinglaws.constants import HOFFMANN
+from scalinglaws.figures import FigureInfo
 from scalinglaws.kinds import (
     DERIVED_HERE,
     MEASURED_HERE,
@@ -41,6 +37,21 @@ from scalinglaws.kinds import (
 from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.plotting import log_colorbar, use_style
+
+FIGURES = (
+    FigureInfo(
+        "hoffmann2022_fig2",
+        "03_isoflop",
+        "Hoffmann 2022 Fig 2",
+        "Approach 1 envelope (1500 log-spaced FLOPs): eq 2 (App. D.2 TeX fit) as final losses of "
+        "25 sizes 75M-10B, its envelope and power laws derived here, fitted where eq 4's optimum "
+        "lies inside the family; Approach 1: power law fitted here to Table 3's rows (Table 2 "
+        "a = b = 0.50), Gopher 67B / 1.5T; prose learning curves measured here with bootstrap "
+        "10th-90th pct",
+        "published law, derived here from a published law, published data, refit here, "
+        "measured here",
+    ),
+)
 
 SIZE_TICKS = (75e6, 250e6, 500e6, 1e9, 2.5e9, 5e9, 10e9)  # Fig 2 colour-bar ticks
 AXIS_FLOPS = (1e17, 1e25)  # Fig 2 centre and right panels' x-axes, FLOPs
