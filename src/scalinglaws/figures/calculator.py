@@ -1,21 +1,11 @@
-"""The compute-optimal calculator: N_opt, D_opt and predicted loss at a FLOP budget, per law,
-drawn across budgets with the chosen budget marked from :mod:`scalinglaws.analysis.calculator`
-(the same laws and numbers as ``python -m scalinglaws optimal``), including two laws fitted rather
-than published:
+"""The compute-optimal calculator drawn: N_opt, D_opt and predicted loss against the budget for
+the laws of :mod:`scalinglaws.analysis.calculator` (the same laws and numbers as
+``python -m scalinglaws optimal``, plus the refit here with its bootstrap band and a user's fit),
+each law's value at the chosen budget marked.
 
-- ``refit-here``: Approach 3 (Hoffmann 2022 eq 2, Besiroglu 2024's Huber-likelihood objective)
-  refitted on Besiroglu 2024's 240 extracted points, as ``scalinglaws fit`` does, with a
-  10th-90th percentile band from a bootstrap of the summed-Huber fit (the level of Table 2);
-- ``user-fit``: any eq 2 fit saved by ``scalinglaws fit --json``, read with
-  :func:`~scalinglaws.laws.allocation.load_fit` (as ``scalinglaws optimal --fit``).
-
-The published laws come without an interval on N_opt(C): Table 2 prints percentiles of the
-exponents only, and Besiroglu 2024 per-parameter intervals without their covariance. So the band
-is drawn where a law has replicates to take it from: the refit here.
-
-:func:`interactive` wraps :func:`table` and :func:`figure` in ipywidgets (a budget slider, a law
-menu and a fit-file box) for JupyterLab; under papermill the notebook saves :func:`figure` at its
-fixed parameters.
+:func:`interactive` wraps :func:`~scalinglaws.analysis.calculator.table` and :func:`figure` in
+ipywidgets (a budget slider, a law menu and a fit-file box) for JupyterLab; under papermill the
+notebook saves :func:`figure` at its fixed parameters.
 """
 
 from __future__ import annotations

@@ -13,12 +13,7 @@ from matplotlib.colors import LogNorm
 from scalinglaws import runs_fit
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import FigureInfo
-from scalinglaws.kinds import (
-    PUBLISHED_DATA,
-    PUBLISHED_LAW,
-    REFIT_HERE,
-    provenance,
-)
+from scalinglaws.kinds import PUBLISHED_DATA, PUBLISHED_LAW, REFIT_HERE, provenance
 from scalinglaws.plotting import use_style
 
 FIGURES = (

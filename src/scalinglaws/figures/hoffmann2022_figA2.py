@@ -1,20 +1,10 @@
-"""Hoffmann et al. 2022 (Chinchilla) Appendix C, Figure A2, measured here, drawn from
-:func:`scalinglaws.analysis.c4_github.analyse`.
-
-The paper repeats its IsoFLOP analysis (Approach 2) on two more datasets, C4 and GitHub: 4 budgets
-(1e19 to 1e21 FLOPs) each, giving a = 0.50, b = 0.50 on C4 and a = 0.53, b = 0.47 on GitHub
-(Table A2; Kaplan 2020's 0.73 / 0.27 beside them). No runs were released, so this family measures
-the same thing on this project's own two corpora at laptop scale: English prose in C4's role and
-Python code in GitHub's (``data/runs/``, made by ``python -m scalinglaws.runs``).
-
-Every series is labelled: the runs, their parabolas, vertices and power laws are measured here;
-Table A2's and Kaplan's exponents are published laws, drawn as slopes through the middle of our
-fit (their prefactors belong to another tokenizer and scale, so only the slope carries over).
-
-Conventions: N counts parameters including embeddings (Chinchilla's convention, section 2.1) or,
-with ``params_count = "non-embedding"``, without them (Kaplan's); C is training FLOP counted
-exactly (attention and output layer included), so D at an IsoFLOP minimum is interpolated from the
-runs' real token counts rather than set to C / 6N; losses are validation nats per byte.
+"""Hoffmann et al. 2022 (Chinchilla) Appendix C, Figure A2, measured here: Approach 2 on this
+project's prose (in C4's role) and Python code (in GitHub's role) runs, drawn from
+:func:`scalinglaws.analysis.c4_github.analyse` (which says what is measured and how N, C and D are
+counted). One row per corpus: the IsoFLOP parabolas, then D_opt and N_opt at the vertices against
+FLOPs with the power laws measured here; Table A2's and Kaplan's exponents are published laws,
+drawn as slopes through the middle of our fit (their prefactors belong to another tokenizer and
+scale, so only the slope carries over).
 """
 
 from __future__ import annotations

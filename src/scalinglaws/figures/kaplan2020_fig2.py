@@ -116,9 +116,9 @@ def overlay_figure(
     xlabel: str,
     title: str,
     xlim: tuple[float, float],
-    ylim: tuple[float, float],
-    sizes_min: float,
-    sizes_max: float,
+    ylim: tuple[float, float] = (1.5, 12.0),
+    sizes_min: float = 1e3,
+    sizes_max: float = 1e9,
     end_labels=((4, -3, "left"), (4, -3, "left")),
 ):
     """One axes: the published law for the measured runs' own sizes beside the measured curves.
@@ -236,44 +236,6 @@ def figure2_right(
     return fig
 
 
-def figure2_right_measured(
-    measured,
-    sizes_min=1e3,
-    sizes_max=1e9,
-    compute_min_pf=1e-9,
-    compute_max_pf=1.0,
-    n_points=200,
-    axis_min_pf=1e-13,
-    loss_min=1.5,
-    loss_max=12.0,
-):
-    """Figure 2 right with this project's learning curves: loss vs compute (PF-days), one axes.
-
-    measured: the frame of :func:`scalinglaws.analysis.kaplan.load_measured_runs` (loss in nats per byte). For
-    each measured size N the published law (eq B.3, as in :func:`figure2_right`, against
-    batch-adjusted C_min) is drawn over the paper's range compute_min_pf..compute_max_pf, and the
-    measured curve at C = 6 N D over its own range; the x axis runs from axis_min_pf to
-    compute_max_pf, the log y axis from loss_min to loss_max. Colours by N on the paper figure's
-    scale, sizes_min..sizes_max. An empty frame draws the law for one size per decade.
-    """
-    C = np.geomspace(compute_min_pf, compute_max_pf, n_points)
-    return overlay_figure(
-        measured,
-        lambda sizes: law_compute(sizes, C),
-        C,
-        measured_pf_days,
-        law_source="Kaplan 2020 eq B.3, Table 3",
-        xlabel="Compute (PF-days; law: batch-adjusted C_min; measured: C = 6ND)",
-        title="The optimal model size grows smoothly with the loss target and compute budget:\n"
-        "measured here (left) beside the published law (right)",
-        xlim=(axis_min_pf, compute_max_pf),
-        ylim=(loss_min, loss_max),
-        sizes_min=sizes_min,
-        sizes_max=sizes_max,
-        end_labels=((-2, -8, "right"), (4, -3, "left")),  # larger curves cross the smallest's end
-    )
-
-
 def figure2_left(
     sizes_min=1e3,
     sizes_max=1e9,
@@ -339,38 +301,50 @@ def _finish(ax, xlim, xlabel, title):
     loss_axis(ax, 2.2, 12.0)
 
 
-def figure2_left_measured(
-    measured,
-    sizes_min=1e3,
-    sizes_max=1e9,
-    tokens_min=1e7,
-    tokens_max=1e11,
-    n_points=200,
-    axis_min=1e3,
-    loss_min=1.5,
-    loss_max=12.0,
-):
+def figure2_right_measured(measured, n_points=200):
+    """Figure 2 right with this project's learning curves: loss vs compute (PF-days), one axes.
+
+    measured: the frame of :func:`scalinglaws.analysis.kaplan.load_measured_runs` (loss in nats
+    per byte). For each measured size N the published law (eq B.3, as in :func:`figure2_right`,
+    against batch-adjusted C_min) is drawn over the paper's 1e-9 to 1 PF-days, and the measured
+    curve at C = 6 N D over its own range, from 1e-13 PF-days. See :func:`overlay_figure`.
+    """
+    C = np.geomspace(1e-9, 1.0, n_points)
+    return overlay_figure(measured, lambda sizes: law_compute(sizes, C), C, measured_pf_days,
+                          **_MEASURED["right"])  # fmt: skip
+
+
+def figure2_left_measured(measured, n_points=200):
     """Figure 2 left with this project's learning curves: loss vs tokens processed, one axes.
 
-    measured: the frame of :func:`scalinglaws.analysis.kaplan.load_measured_runs` (tokens are bytes, loss in nats
-    per byte). For each measured size N the published law (eq 5.6 with eqs 5.3/5.4, B = 2^19, as in
-    :func:`figure2_left`) is drawn over the paper's range tokens_min..tokens_max, and the measured
-    curve over its own tokens; the x axis runs from axis_min to tokens_max, the log y axis from
-    loss_min to loss_max. Colours by N on the paper figure's scale, sizes_min..sizes_max. An empty
-    frame draws the law for one size per decade (see :func:`overlay_figure`).
+    measured: the frame of :func:`scalinglaws.analysis.kaplan.load_measured_runs` (tokens are
+    bytes, loss in nats per byte). For each measured size N the published law (eq 5.6 with eqs
+    5.3/5.4, B = 2^19, as in :func:`figure2_left`) is drawn over the paper's 1e7 to 1e11 tokens,
+    and the measured curve over its own bytes, from 1e3. See :func:`overlay_figure`.
     """
-    D = np.geomspace(tokens_min, tokens_max, n_points)
-    return overlay_figure(
-        measured,
-        lambda sizes: law_tokens(sizes, D),
-        D,
-        lambda g: g["tokens"].to_numpy(dtype=float),
-        law_source=_FIG2_EQ,
-        xlabel="Tokens Processed (law: BPE tokens; measured: bytes)",
-        title="Larger models require fewer samples to reach the same performance:\n"
+    D = np.geomspace(1e7, 1e11, n_points)
+    return overlay_figure(measured, lambda sizes: law_tokens(sizes, D), D,
+                          lambda g: g["tokens"].to_numpy(dtype=float), **_MEASURED["left"])  # fmt: skip
+
+
+_MEASURED = {
+    "right": {
+        "law_source": "Kaplan 2020 eq B.3, Table 3",
+        "xlabel": "Compute (PF-days; law: batch-adjusted C_min; measured: C = 6ND)",
+        "title": "The optimal model size grows smoothly with the loss target and compute budget:\n"
         "measured here (left) beside the published law (right)",
-        xlim=(axis_min, tokens_max),
-        ylim=(loss_min, loss_max),
-        sizes_min=sizes_min,
-        sizes_max=sizes_max,
-    )
+        "xlim": (1e-13, 1.0),
+        "end_labels": (
+            (-2, -8, "right"),
+            (4, -3, "left"),
+        ),  # larger curves cross the smallest's end
+    },
+    "left": {
+        "law_source": _FIG2_EQ,
+        "xlabel": "Tokens Processed (law: BPE tokens; measured: bytes)",
+        "title": "Larger models require fewer samples to reach the same performance:\n"
+        "measured here (left) beside the published law (right)",
+        "xlim": (1e3, 1e11),
+    },
+}
+"""How :func:`overlay_figure` draws each panel beside the measured curves (the paper's axes)."""
