@@ -7,12 +7,14 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.colors import LogNorm
 
-GOPHER_COLOUR = "#2ca02c"
+from scalinglaws.plotting import BROWN, CYAN, GREEN, GREY, ORANGE, PURPLE, RED
+
+GOPHER_COLOUR = GREEN
 BUDGET_CMAP = "viridis"
 LAW_STYLES = {
-    "kaplan": ("#7f7f7f", "-."), "approach1": ("#ff7f0e", "--"),
-    "approach2": ("#9467bd", "--"), "approach3-rounded": ("#8c564b", ":"),
-    "approach3-tex": ("#d62728", "--"), "epoch-refit": ("#17becf", "-"),
+    "kaplan": (GREY, "-."), "approach1": (ORANGE, "--"),
+    "approach2": (PURPLE, "--"), "approach3-rounded": (BROWN, ":"),
+    "approach3-tex": (RED, "--"), "epoch-refit": (CYAN, "-"),
 }  # fmt: skip
 """(colour, line style) of each published allocation law, the same on every figure."""
 

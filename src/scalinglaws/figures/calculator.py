@@ -28,7 +28,7 @@ from scalinglaws.analysis.calculator import (
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._hoffmann2022 import LAW_STYLES
 from scalinglaws.kinds import provenance
-from scalinglaws.plotting import use_style
+from scalinglaws.plotting import PINK, use_style
 
 FIGURES = (
     FigureInfo(
@@ -43,7 +43,7 @@ FIGURES = (
     ),
 )
 
-_STYLES = {**LAW_STYLES, REFIT: ("k", "-"), USER: ("#e377c2", "-")}
+_STYLES = {**LAW_STYLES, REFIT: ("k", "-"), USER: (PINK, "-")}
 
 
 def figure(

@@ -16,7 +16,7 @@ import pandas as pd
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import FigureInfo
 from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE, provenance
-from scalinglaws.plotting import use_style
+from scalinglaws.plotting import BLUE, RED, use_style
 
 FIGURES = (
     FigureInfo(
@@ -32,7 +32,7 @@ FIGURES = (
 )
 
 _APPROACH_MARKER = {1: "s", 2: "o", 3: "D"}
-_KIND_COLOUR = {REFIT_HERE: "#1f77b4", MEASURED_HERE: "#d62728"}
+_KIND_COLOUR = {REFIT_HERE: BLUE, MEASURED_HERE: RED}
 _SHORT = {
     "epoch-chinchilla-fig4": "Chinchilla (Epoch extraction)",
     "llama3-isoflops": "Llama 3 (Fig 2 points)",

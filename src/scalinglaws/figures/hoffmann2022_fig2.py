@@ -26,6 +26,7 @@ from scalinglaws import fitting
 from scalinglaws.analysis.envelope import PARAMS, SIZE_RANGE, LawEnvelope, MeasuredEnvelope
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import FigureInfo
+from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR
 from scalinglaws.kinds import (
     DERIVED_HERE,
     MEASURED_HERE,
@@ -36,7 +37,7 @@ from scalinglaws.kinds import (
 )
 from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.plotting import log_colorbar, use_style
+from scalinglaws.plotting import ORANGE, log_colorbar, use_style
 
 FIGURES = (
     FigureInfo(
@@ -58,7 +59,6 @@ AXIS_FLOPS = (1e17, 1e25)  # Fig 2 centre and right panels' x-axes, FLOPs
 LAW_LOSS_AXIS = (1.8, 6.0)  # Fig 2 left panel's y-axis, about 2 to 6 nats/token
 
 _SIZE_CMAP = "viridis"
-_GOPHER_COLOUR = "#2ca02c"
 
 
 # ---- figure -------------------------------------------------------------------------------------
@@ -156,18 +156,18 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
             AXIS_FLOPS,
         )  # fmt: skip
         Cx = np.geomspace(*AXIS_FLOPS, 200)
-        ax.plot(Cx, a1_fn(Cx), color="#ff7f0e", ls="--", lw=1.3,
+        ax.plot(Cx, a1_fn(Cx), color=ORANGE, ls="--", lw=1.3,
                 label=provenance(REFIT_HERE, f"power law fitted to Table 3; Table 2: "
                                  f"{sym} = {pub:.2f} ({pub_iv[0]:.3f}, {pub_iv[1]:.3f})"))  # fmt: skip
         ax.scatter([r.flops for r in rows], [getattr(r, col) for r in rows], marker="s", s=16,
-                   facecolors="none", edgecolors="#ff7f0e", linewidths=1.0, zorder=4,
+                   facecolors="none", edgecolors=ORANGE, linewidths=1.0, zorder=4,
                    label=provenance(PUBLISHED_DATA, "Hoffmann 2022 Table 3 rows"))  # fmt: skip
-        ax.axvline(HOFFMANN.budgets.gopher, color=_GOPHER_COLOUR, lw=0.8, ls=":")
-        ax.plot([HOFFMANN.budgets.gopher], [g_val], "*", ms=12, color=_GOPHER_COLOUR, mec="k",
+        ax.axvline(HOFFMANN.budgets.gopher, color=GOPHER_COLOUR, lw=0.8, ls=":")
+        ax.plot([HOFFMANN.budgets.gopher], [g_val], "*", ms=12, color=GOPHER_COLOUR, mec="k",
                 mew=0.5, zorder=5, label=provenance(PUBLISHED_DATA, f"Table 3: {_si(g_val)} at "
                                                      "Gopher's 5.76e23 FLOPs"))  # fmt: skip
         ax.annotate(_si(g_val), (HOFFMANN.budgets.gopher, g_val), xytext=(-8, 6),
-                    textcoords="offset points", ha="right", color=_GOPHER_COLOUR,
+                    textcoords="offset points", ha="right", color=GOPHER_COLOUR,
                     fontsize=8, fontweight="bold")  # fmt: skip
         ax.set(ylabel=ylabel, title=f"derived from eq 2: optimal {ylabel.lower()}")
         ax.legend(loc="upper left", fontsize=6.5)
@@ -203,7 +203,7 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
         )  # fmt: skip
         ref = fitting.PowerLaw(k=float(fl(c0)) / c0**pub, exponent=pub)
         Cx = np.geomspace(*span, 200)
-        ax.plot(Cx, ref(Cx), color="#ff7f0e", ls="--", lw=1.2,
+        ax.plot(Cx, ref(Cx), color=ORANGE, ls="--", lw=1.2,
                 label=provenance(PUBLISHED_LAW, f"Table 2 Approach 1: {sym} = {pub:.2f}")
                 + "\nslope only, drawn through the centre of the fit here")  # fmt: skip
         ax.set(ylabel=ylabel, title=f"{MEASURED_HERE}: optimal {ylabel.split(' (')[0].lower()}")

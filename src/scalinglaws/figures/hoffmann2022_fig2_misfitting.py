@@ -8,13 +8,14 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.colors import LogNorm
 
 from scalinglaws import runs_fit
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import FigureInfo
 from scalinglaws.kinds import PUBLISHED_DATA, PUBLISHED_LAW, REFIT_HERE, provenance
-from scalinglaws.plotting import use_style
+from scalinglaws.plotting import BLUE, RED, use_style
 
 FIGURES = (
     FigureInfo(
@@ -45,9 +46,22 @@ def figure_envelope(runs: pd.DataFrame, total: runs_fit.Envelope, non_emb: runs_
     use_style()
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.4), layout="constrained")
     colour, norm, cmap = _size_colours(runs["params"].unique())
-    ax = axes[0]
-    for _, g in runs.sort_values("step").groupby("run"):
-        ax.plot(g["flops"], g["loss"], color=colour(g["params"].iloc[0]), lw=0.6, alpha=0.6)
+    ax = axes[0]  # one line per run, coloured by N
+    sns.lineplot(
+        runs.sort_values("step"),
+        x="flops",
+        y="loss",
+        hue="params",
+        hue_norm=norm,
+        palette=cmap,
+        units="run",
+        estimator=None,
+        sort=False,
+        lw=0.6,
+        alpha=0.6,
+        legend=False,
+        ax=ax,
+    )
     r = total.result
     ax.plot(r.flops, r.loss, color="k", lw=1.8,
             label=provenance(REFIT_HERE, "envelope of minimal loss (1500 FLOP values)"))  # fmt: skip
@@ -63,7 +77,7 @@ def figure_envelope(runs: pd.DataFrame, total: runs_fit.Envelope, non_emb: runs_
     last = 100 * total.last_fraction
     t2 = HOFFMANN.table2.approach1
     for ax, what, laws, ylabel, pub in (
-        (axes[1], "N", ((total, "with embeddings", "k"), (non_emb, "non-embedding", "#d62728")),
+        (axes[1], "N", ((total, "with embeddings", "k"), (non_emb, "non-embedding", RED)),
          "Parameters", t2.a),
         (axes[2], "D", ((total, "", "k"),), "Tokens", t2.b),
     ):  # fmt: skip
@@ -79,7 +93,7 @@ def figure_envelope(runs: pd.DataFrame, total: runs_fit.Envelope, non_emb: runs_
         mid = float(np.sqrt(lo * hi))
         base = laws[0][0].result
         ref = (base.N_opt if what == "N" else base.D_opt)(mid)
-        ax.plot(C, ref * (C / mid) ** pub, color="#1f77b4", ls="--", lw=1.2,
+        ax.plot(C, ref * (C / mid) ** pub, color=BLUE, ls="--", lw=1.2,
                 label=provenance(PUBLISHED_LAW, f"Hoffmann 2022 Table 2, Approach 1: "
                                  f"{'a' if what == 'N' else 'b'} = {pub:.2f} (slope)"))  # fmt: skip
         ax.set(xscale="log", yscale="log", xlabel="FLOPs", ylabel=ylabel,

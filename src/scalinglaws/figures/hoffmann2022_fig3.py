@@ -19,7 +19,7 @@ from scalinglaws.kinds import (
     provenance,
 )
 from scalinglaws.laws import allocation
-from scalinglaws.plotting import log_colorbar, use_style
+from scalinglaws.plotting import BLUE, log_colorbar, use_style
 
 FIGURES = (
     FigureInfo(
@@ -97,7 +97,7 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
         ax.plot(
             C,
             paper_fn(C),
-            color="#1f77b4",
+            color=BLUE,
             ls="--",
             lw=1.2,
             label=provenance(
@@ -125,7 +125,7 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
             "*",
             ms=11,
             mfc="none",
-            mec="#1f77b4",
+            mec=BLUE,
             mew=1.0,
             zorder=5,
             label=f"Gopher budget 5.76e23: {paper_g:.3g} (fitted to Table A3)",

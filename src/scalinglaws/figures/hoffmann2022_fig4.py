@@ -19,7 +19,7 @@ from scalinglaws.kinds import (
     provenance,
 )
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.plotting import use_style
+from scalinglaws.plotting import BLUE, use_style
 
 _LOSS_CMAP = "magma"
 
@@ -50,7 +50,7 @@ def _contour_panel(fig, ax, fit: ParametricFit, an: Analysis, title, flops_min, 
         pts = an.points
         ax.scatter(pts["flops"], pts["params"], c=pts["loss_nats"], cmap=_LOSS_CMAP, norm=norm,
                    s=9, edgecolors="0.2", linewidths=0.2, zorder=3, label=an.label)  # fmt: skip
-    ax.plot(10**lc, ch.optimal_N(10**lc, fit), color="#1f77b4", lw=1.6,
+    ax.plot(10**lc, ch.optimal_N(10**lc, fit), color=BLUE, lw=1.6,
             label=f"{title.split(' (')[0]}: efficient frontier (eq 4)")  # fmt: skip
     for b in budgets:
         ax.axvline(b, color="0.45", lw=0.7, ls="--")

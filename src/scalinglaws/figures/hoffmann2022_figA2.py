@@ -21,7 +21,7 @@ from scalinglaws.kinds import (
     PUBLISHED_LAW,
     provenance,
 )
-from scalinglaws.plotting import use_style
+from scalinglaws.plotting import BLUE, RED, use_style
 
 FIGURES = (
     FigureInfo(
@@ -37,8 +37,8 @@ FIGURES = (
 )
 
 TITLE = {"prose": "English prose (in C4's role)", "code": "Python code (in GitHub's role)"}
-_KAPLAN_COLOUR = "#d62728"
-_PAPER_COLOUR = "#1f77b4"
+_KAPLAN_COLOUR = RED
+_PAPER_COLOUR = BLUE
 
 
 def _fmt_interval(iv) -> str:

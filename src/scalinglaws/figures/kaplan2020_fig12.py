@@ -18,7 +18,7 @@ from scalinglaws.kinds import (
     provenance,
 )
 from scalinglaws.laws.kaplan import excess_compute_ratio, excess_steps_ratio
-from scalinglaws.plotting import use_style
+from scalinglaws.plotting import BLUE, use_style
 
 FIGURES = (
     FigureInfo(
@@ -48,7 +48,7 @@ def figure12(ratio_min: float = 0.1, ratio_max: float = 10.0, n_points: int = 40
     s_ratio = excess_steps_ratio(x)
 
     fig, (ax_c, ax_s) = plt.subplots(1, 2, figsize=(9.6, 3.9), layout="constrained")
-    law_colour = "#1f77b4"
+    law_colour = BLUE
 
     # Left: excess compute (eq B.16), linear y from 1 to 4 as in the paper.
     ax_c.plot(x, c_ratio, color=law_colour, label=provenance(PUBLISHED_LAW, _C_EQ))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import seaborn as sns
 
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures.hoffmann2022_fig2_misfitting import _DATA, _size_colours
@@ -34,11 +35,11 @@ def figure_kaplan2(longest: pd.DataFrame):
     and against compute C = 6 N D with N non-embedding, in PF-days (right)."""
     use_style()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
-    colour, norm, cmap = _size_colours(longest["params_non_embedding"].unique())
-    for _, g in longest.groupby("run"):
-        c = colour(g["params_non_embedding"].iloc[0])
-        axes[0].plot(g["tokens"], g["loss"], color=c, lw=1.2)
-        axes[1].plot(flop_to_pf_days(g["flops_kaplan"].to_numpy()), g["loss"], color=c, lw=1.2)
+    _, norm, cmap = _size_colours(longest["params_non_embedding"].unique())
+    tidy = longest.assign(pf_days=flop_to_pf_days(longest["flops_kaplan"].to_numpy()))
+    for ax, x in ((axes[0], "tokens"), (axes[1], "pf_days")):  # one line per run, coloured by N
+        sns.lineplot(tidy, x=x, y="loss", hue="params_non_embedding", hue_norm=norm, palette=cmap,
+                     units="run", estimator=None, sort=False, lw=1.2, legend=False, ax=ax)  # fmt: skip
     for ax in axes:
         ax.plot([], [], color="0.4", label=provenance(PUBLISHED_DATA, f"{_DATA}: the longest "
                                                       "run of each size, best learning rate"))  # fmt: skip
