@@ -167,7 +167,7 @@ def _measured_envelope(which: str, interval: bool = False):
 
 def _table_exponent(rows: str, skip: tuple[int, ...] = ()):
     def run() -> float:
-        from scalinglaws.laws import allocation
+        from scalinglaws.analysis import allocation
 
         return allocation.table_law(getattr(HOFFMANN.tables, rows), skip=skip).exponent
 
@@ -197,7 +197,7 @@ def _table_a4_ratio(i: int):
 
 def _allocation(name: str, key: str, C: float):
     def run() -> float:
-        from scalinglaws.laws import allocation
+        from scalinglaws.analysis import allocation
 
         return float(allocation.allocations()[name].at(C)[key])
 

@@ -2,14 +2,14 @@
 law (drawn by :mod:`scalinglaws.figures.calculator`; no plotting here).
 
 The same laws and the same numbers as ``python -m scalinglaws optimal`` (both read
-:func:`scalinglaws.laws.allocation.allocations` and :func:`~scalinglaws.laws.allocation.optimal_rows`),
+:func:`scalinglaws.analysis.allocation.allocations` and :func:`~scalinglaws.analysis.allocation.optimal_rows`),
 plus two laws fitted rather than published:
 
 - ``refit-here``: Approach 3 (Hoffmann 2022 eq 2, Besiroglu 2024's Huber-likelihood objective)
   refitted on Besiroglu 2024's 240 extracted points, as ``scalinglaws fit`` does, with a
   10th-90th percentile band from a bootstrap of the summed-Huber fit (the level of Table 2);
 - ``user-fit``: any eq 2 fit saved by ``scalinglaws fit --json``, read with
-  :func:`~scalinglaws.laws.allocation.load_fit` (as ``scalinglaws optimal --fit``).
+  :func:`~scalinglaws.analysis.allocation.load_fit` (as ``scalinglaws optimal --fit``).
 
 The published laws come without an interval on N_opt(C): Table 2 prints percentiles of the
 exponents only, and Besiroglu 2024 per-parameter intervals without their covariance. So the band
@@ -23,9 +23,9 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from scalinglaws import data, estimators
+from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import DATA
 from scalinglaws.constants import BESIROGLU
-from scalinglaws.laws import allocation
 from scalinglaws.rng import stream
 
 REFIT = "refit-here"

@@ -7,7 +7,7 @@ than published:
   refitted on Besiroglu 2024's 240 extracted points, as ``scalinglaws fit`` does, with a
   10th-90th percentile band from a bootstrap of the summed-Huber fit (the level of Table 2);
 - ``user-fit``: any eq 2 fit saved by ``scalinglaws fit --json``, read with
-  :func:`~scalinglaws.laws.allocation.load_fit` (as ``scalinglaws optimal --fit``).
+  :func:`~scalinglaws.analysis.allocation.load_fit` (as ``scalinglaws optimal --fit``).
 
 The published laws come without an interval on N_opt(C): Table 2 prints percentiles of the
 exponents only, and Besiroglu 2024 per-parameter intervals without their covariance. So the band

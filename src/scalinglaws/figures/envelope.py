@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from scalinglaws import estimators
+from scalinglaws.analysis import allocation
 from scalinglaws.analysis.envelope import (
     PARAMS,
     SIZE_RANGE,
@@ -38,7 +39,6 @@ from scalinglaws.kinds import (
     REFIT_HERE,
     provenance,
 )
-from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.plotting import log_colorbar, use_style
 

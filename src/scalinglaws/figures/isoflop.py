@@ -15,10 +15,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
+from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, point_budgets, refit_band
 from scalinglaws.constants import HOFFMANN, ParametricFit
 from scalinglaws.kinds import PUBLISHED_LAW, REFIT_HERE, provenance
-from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.params import Integer, Less, ParameterSpec, Real, Text
 from scalinglaws.plotting import log_colorbar, use_style
