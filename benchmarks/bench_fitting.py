@@ -22,8 +22,8 @@ Data: Besiroglu et al. 2024's extraction of Hoffmann 2022 Fig 4, the 5 highest l
 2. The readable reference, ``approach3_reference`` (L-BFGS-B with the exact gradient from every
    start; the full grid, 20-25 ms a start on one core).
 3. The fast path as ``python -m scalinglaws fit --data epoch-chinchilla-fig4 --bootstrap 4000``
-   uses it: ``fitting.approach3`` (Huber likelihood, then summed Huber) and
-   ``fitting.bootstrap_approach3`` (4,000 replicates); and that command itself, end to end.
+   uses it: ``estimators.approach3`` (Huber likelihood, then summed Huber) and
+   ``estimators.bootstrap_approach3`` (4,000 replicates); and that command itself, end to end.
 
 BLAS runs on one thread throughout: scipy >= 1.15's L-BFGS-B is many times slower under a
 multithreaded OpenBLAS on a problem this small (scipy issue 22438), which would flatter us.
@@ -51,9 +51,9 @@ import numpy as np  # noqa: E402
 from scipy.optimize import minimize  # noqa: E402
 from scipy.stats import norm  # noqa: E402
 
-from scalinglaws import data, fitting  # noqa: E402
-from scalinglaws.approach3_reference import approach3_reference, objective_and_gradient  # noqa: E402
+from scalinglaws import data, estimators  # noqa: E402
 from scalinglaws.constants import BESIROGLU, HOFFMANN  # noqa: E402
+from scalinglaws.estimators import approach3_reference, objective_and_gradient  # noqa: E402
 
 try:
     import autograd.numpy as anp
@@ -124,9 +124,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     df = data.drop_highest_losses(data.load("epoch-chinchilla-fig4"), 5)
-    N, D, _, L = fitting.arrays(df)
+    N, D, _, L = estimators.arrays(df)
     n = len(N)
-    grid = fitting.hoffmann_grid()
+    grid = estimators.hoffmann_grid()
     n_boot = BESIROGLU.uncertainty.n_bootstrap
     on = "autograd.numpy" if grad is not None else "plain numpy (autograd not installed; faster)"
     how = "autograd" if grad is not None else "exact (autograd not installed; faster)"
@@ -135,16 +135,16 @@ def main(argv=None) -> int:
 
     # -- the fast path, as the CLI runs it ------------------------------------------------------
     def cli_path():
-        fitting.approach3(N, D, L, objective="huber_likelihood")
-        huber = fitting.approach3(N, D, L)
-        fitting.bootstrap_approach3(
-            N, D, L, n_bootstrap=n_boot, rng=np.random.default_rng(0), full_fit=huber
+        estimators.approach3(N=N, D=D, L=L, objective="huber_likelihood")
+        huber = estimators.approach3(N=N, D=D, L=L)
+        estimators.bootstrap_approach3(
+            N=N, D=D, L=L, n_bootstrap=n_boot, rng=np.random.default_rng(0), full_fit=huber
         )
 
-    w_fit, c_fit, fit = timed(lambda: fitting.approach3(N, D, L), args.repeats)
+    w_fit, c_fit, fit = timed(lambda: estimators.approach3(N=N, D=D, L=L), args.repeats)
     w_boot, c_boot, boot = timed(
-        lambda: fitting.bootstrap_approach3(
-            N, D, L, n_bootstrap=n_boot, rng=np.random.default_rng(0), full_fit=fit
+        lambda: estimators.bootstrap_approach3(
+            N=N, D=D, L=L, n_bootstrap=n_boot, rng=np.random.default_rng(0), full_fit=fit
         ),
         args.repeats,
     )
@@ -164,14 +164,14 @@ def main(argv=None) -> int:
     w_cmd, c_cmd = time.perf_counter() - t0, _children_cpu() - cpu0
     print(f"ours   `scalinglaws fit ... --bootstrap {n_boot}` end to end, new process: "
           f"{_s(w_cmd, c_cmd)} (Python start-up, imports and data loading included)")  # fmt: skip
-    w, c, full = timed(lambda: fitting.approach3(N, D, L, schedule=((60, len(grid)),)))
+    w, c, full = timed(lambda: estimators.approach3(N=N, D=D, L=L, schedule=((60, len(grid)),)))
     same = abs(full.value - fit.value) <= 1e-12 * fit.value
     print(f"check  approach3 without pruning (every start 60 batched steps): {_s(w, c)}, "
           f"same optimum: {same}")  # fmt: skip
 
     # -- the readable reference -----------------------------------------------------------------
     starts = grid[:: args.reference_every]
-    w_ref, c_ref, ref = timed(lambda: approach3_reference(N, D, L, starts=starts))
+    w_ref, c_ref, ref = timed(lambda: approach3_reference(N=N, D=D, L=L, starts=starts))
     k = len(grid) / len(starts)
     note = (
         "" if len(starts) == len(grid) else f" -> {c_ref * k:.1f} s CPU extrapolated to {len(grid)}"
@@ -206,7 +206,7 @@ def main(argv=None) -> int:
     )
     print(f"epoch  likelihood refit, BFGS ({how if grad else 'finite-difference'} gradients) from "
           f"the TeX values: {_s(w, c_like)}, alpha={like.x[3]:.5f} beta={like.x[4]:.5f}")  # fmt: skip
-    counts = fitting.legacy_resample_counts(n, n_boot, BESIROGLU.uncertainty.seed)
+    counts = estimators.legacy_resample_counts(n, n_boot, BESIROGLU.uncertainty.seed)
     picks = [np.repeat(np.arange(n), c.astype(int)) for c in counts[: min(args.sample, n_boot)]]
     jac = _jac(epoch_huber)
     w, c, _ = timed(

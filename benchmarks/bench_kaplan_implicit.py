@@ -12,7 +12,7 @@ import numpy as np
 from scipy.optimize import brentq
 
 from scalinglaws.constants import KAPLAN
-from scalinglaws.laws import kaplan
+from scalinglaws.laws import kaplan_training
 
 
 def best_of(fn, repeats: int = 7) -> float:
@@ -27,13 +27,13 @@ def best_of(fn, repeats: int = 7) -> float:
 def main() -> None:
     N = np.geomspace(1e4, 1e9, 200)[:, None]  # non-embedding parameters
     C_pf = np.geomspace(1e-5, 1e0, 200)[None, :]  # PF-days
-    t_fixed = best_of(lambda: kaplan.loss_at_compute(N, C_pf))
-    t_min = best_of(lambda: kaplan.loss_at_min_compute(N, C_pf))
+    t_fixed = best_of(lambda: kaplan_training.loss_at_compute(N, C_pf))
+    t_min = best_of(lambda: kaplan_training.loss_at_min_compute(N, C_pf))
     print(f"loss_at_compute, 200 x 200 (N, C_pf) at B = 2^19: {t_fixed * 1e3:.1f} ms (best of 7)")
     print(f"loss_at_min_compute (eq B.3), 200 x 200:          {t_min * 1e3:.1f} ms (best of 7)")
 
     T3, T5 = KAPLAN.joint_NS, KAPLAN.basic
-    S = kaplan.steps_at_compute(N, C_pf)
+    S = kaplan_training.steps_at_compute(N, C_pf)
     n_ref = 400
     flat = np.broadcast_to(N, S.shape).ravel()[:n_ref], S.ravel()[:n_ref]
 

@@ -31,11 +31,15 @@ def private_cache(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def epoch240():
-    """N, D, L of Besiroglu 2024's 240 points: the 245 extracted from Hoffmann 2022 Fig 4, the 5
-    highest losses dropped."""
+    """Named arrays N, D, L of Besiroglu 2024's 240 points: the 245 extracted from Hoffmann 2022
+    Fig 4, the 5 highest losses dropped (``approach3(**epoch240)``)."""
     from scalinglaws import data
     from scalinglaws.constants import BESIROGLU
 
     df = data.drop_highest_losses(data.load("epoch-chinchilla-fig4"), 5)
     assert len(df) == BESIROGLU.selection.n_points_fitted
-    return df["params"].to_numpy(), df["tokens"].to_numpy(), df["loss_nats"].to_numpy()
+    return {
+        "N": df["params"].to_numpy(),
+        "D": df["tokens"].to_numpy(),
+        "L": df["loss_nats"].to_numpy(),
+    }

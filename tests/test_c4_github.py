@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalinglaws import fitting, runs_data
+from scalinglaws import estimators, runs_data
 from scalinglaws.analysis import c4_github
 from scalinglaws.figures import hoffmann2022_figA2
 from scalinglaws.plotting import save_table
@@ -70,15 +70,15 @@ def test_bootstrap_interval_brackets_the_estimate_and_is_seeded():
 
 def test_too_few_budgets_names_the_corpus():
     runs = _synthetic_runs(budgets=(1e12,))
-    with pytest.raises(fitting.FitError, match="prose IsoFLOP runs"):
+    with pytest.raises(estimators.FitError, match="prose IsoFLOP runs"):
         c4_github.analyse(runs, n_bootstrap=0)
 
 
 def test_approach2_tokens_match_6nd_when_runs_have_6nd_tokens():
     runs = _synthetic_runs(corpora=("prose",))
-    args = (runs["params"], runs["flops"], runs["loss_nats"])
-    plain = fitting.approach2(*args, budgets=BUDGETS)
-    given = fitting.approach2(*args, budgets=BUDGETS, D=runs["tokens"])
+    args = {"N": runs["params"], "C": runs["flops"], "L": runs["loss_nats"]}
+    plain = estimators.approach2(**args, budgets=BUDGETS)
+    given = estimators.approach2(**args, D=runs["tokens"], budgets=BUDGETS)
     for p, q in zip(plain.profiles, given.profiles, strict=True):
         assert q.D_opt == pytest.approx(p.D_opt, rel=1e-9)
 
@@ -86,8 +86,9 @@ def test_approach2_tokens_match_6nd_when_runs_have_6nd_tokens():
 def test_approach2_fraction_is_checked():
     runs = _synthetic_runs(corpora=("prose",))
     with pytest.raises(ValueError, match="fraction"):
-        fitting.approach2(runs["params"], runs["flops"], runs["loss_nats"], budgets=BUDGETS,
-                          n_bootstrap=5, rng=np.random.default_rng(0), fraction=1.5)  # fmt: skip
+        estimators.approach2(N=runs["params"], C=runs["flops"], L=runs["loss_nats"],
+                             budgets=BUDGETS, n_bootstrap=5, rng=np.random.default_rng(0),
+                             fraction=1.5)  # fmt: skip
 
 
 def test_measured_runs_have_an_interior_minimum_at_every_complete_budget():

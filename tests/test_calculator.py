@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 
 from scalinglaws import cli
-from scalinglaws.analysis import calculator
+from scalinglaws.analysis import allocation, calculator
 from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.figures import calculator as calculator_figure
-from scalinglaws.laws import allocation
 from scalinglaws.notebooks import SPECS
 from scalinglaws.params import ParameterError
 

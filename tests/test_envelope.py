@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalinglaws import fitting, runs_data
+from scalinglaws import estimators, runs_data
 from scalinglaws.analysis import envelope
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import hoffmann2022_fig2
@@ -61,9 +61,9 @@ def test_approach1_returns_the_curves_tokens():
         D = np.geomspace(1e5, 1e8, 50)
         C = 7.5 * N * D
         curves.append((N, C, 2.0 + L0 + 50 / D**0.3 - 0.2 * np.log10(N), D))
-    r = fitting.approach1(curves, n_flops=200)
+    r = estimators.approach1(curves=curves, n_flops=200)
     np.testing.assert_allclose(r.D, r.flops / (7.5 * r.N), rtol=1e-9)
-    r3 = fitting.approach1([c[:3] for c in curves], n_flops=200)
+    r3 = estimators.approach1(curves=[c[:3] for c in curves], n_flops=200)
     np.testing.assert_allclose(r3.D, r3.flops / (6 * r3.N), rtol=1e-12)
 
 
@@ -109,7 +109,7 @@ def test_measured_fit_range_checks():
     assert envelope.measured_fit_range(runs, 2) == (1e10, 1e11)
     with pytest.raises(ValueError, match=r"'min_sizes' must be an integer in \[2, 20\], got 1"):
         envelope.measured_fit_range(runs, 1)
-    with pytest.raises(fitting.FitError, match="sizes"):
+    with pytest.raises(estimators.FitError, match="sizes"):
         envelope.measured_fit_range(runs, 4)
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from scalinglaws.analysis.excess import figure12_numbers
 from scalinglaws.constants import KAPLAN
-from scalinglaws.laws.kaplan import (
+from scalinglaws.laws.kaplan_efficient import (
     excess_compute_interval,
     excess_compute_ratio,
     excess_domain_min,

@@ -51,7 +51,7 @@ def test_bad_notebook_parameters_name_the_parameter_and_range(stem, good, name, 
 def test_budget_optima_lie_on_their_curves_and_scale_with_compute():
     # Fig 11 caption: "Each value of compute budget has an associated optimal model size"
     opt = kaplan.budget_optima(1e-5, 1.0, 6)
-    from scalinglaws.laws import kaplan as law
+    from scalinglaws.laws import kaplan_training as law
 
     for f in (0.9, 1.1):  # the minimum: neighbours on the same curve are higher
         assert np.all(law.loss_at_compute(opt.N_opt * f, opt.budgets_pf) > opt.L_opt)
@@ -72,7 +72,7 @@ def test_sample_efficiency_ratio_is_computed_from_the_law():
     # Figure 2 left: "Larger models require fewer samples to reach the same performance"
     eff = kaplan.sample_efficiency(5.0, 1e3, 1e9, 7, 1e5, 1e9)
     assert np.all(np.diff(eff.tokens) < 0)
-    from scalinglaws.laws import kaplan as law
+    from scalinglaws.laws import kaplan_training as law
 
     expected = law.tokens_to_reach(1e5, 5.0) / law.tokens_to_reach(1e9, 5.0)
     assert eff.ratio == pytest.approx(float(expected))

@@ -5,9 +5,12 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
+from scalinglaws import units
 from scalinglaws.constants import KAPLAN
-from scalinglaws.fitting import fit_power_law
+from scalinglaws.estimators import fit_power_law
 from scalinglaws.laws import kaplan as k
+from scalinglaws.laws import kaplan_efficient as ke
+from scalinglaws.laws import kaplan_training as kt
 
 T3, T5, T6 = KAPLAN.joint_NS, KAPLAN.basic, KAPLAN.efficient
 CLAIMS = KAPLAN.claims
@@ -49,7 +52,7 @@ def test_eq_1_5_limits_are_eqs_1_1_and_1_2_shapes():
 def test_eqs_5_4_and_5_5_define_C_min_as_6_N_B_crit_S_min():
     # Kaplan 2020 section 6.1: "By definition C_min = 6 N B_crit S"; with eqs 5.4 and 5.5 at B = 2^19
     N, S, L = 3e7, 2e4, 3.5
-    C = float(k.training_compute(N, B19, S))
+    C = float(units.training_compute(N, B19, S))
     C_min = float(k.min_compute(C, B19, L))
     S_min = float(k.min_steps(S, B19, L))
     assert C_min == pytest.approx(6 * N * float(k.critical_batch(L)) * S_min)
@@ -86,7 +89,7 @@ def test_implicit_loss_matches_scalar_brentq_on_random_points():
     N = 10 ** rng.uniform(2, 12, n)
     S = 10 ** rng.uniform(-1, 7, n)
     B = 2.0 ** rng.uniform(10, 24, n)
-    fast = k.loss_at_steps(N, S, B)
+    fast = kt.loss_at_steps(N, S, B)
     ref = np.array([_reference_loss_at_steps(*p) for p in zip(N, S, B, strict=True)])
     np.testing.assert_allclose(fast, ref, rtol=1e-11)
 
@@ -97,7 +100,7 @@ def test_implicit_min_compute_loss_matches_scalar_brentq_on_random_points():
     n = 100
     N = 10 ** rng.uniform(2, 12, n)
     C = 10 ** rng.uniform(-10, 4, n)
-    fast = k.loss_at_min_compute(N, C)
+    fast = kt.loss_at_min_compute(N, C)
     ref = np.array([_reference_loss_at_min_compute(*p) for p in zip(N, C, strict=True)])
     np.testing.assert_allclose(fast, ref, rtol=1e-11)
 
@@ -106,21 +109,21 @@ def test_fixed_compute_grid_solves_eq_5_6_with_eq_5_4():
     # Figure 11 left: a 200 x 200 (N, C) grid; the root satisfies eq 5.6 with S_min from eq 5.4
     N = np.geomspace(1e4, 1e9, 200)[:, None]
     C_pf = np.geomspace(1e-5, 1e0, 200)[None, :]
-    L = k.loss_at_compute(N, C_pf)
+    L = kt.loss_at_compute(N, C_pf)
     assert L.shape == (200, 200) and np.all(np.isfinite(L))
-    S = k.steps_at_compute(N, C_pf)
+    S = kt.steps_at_compute(N, C_pf)
     rhs = k.loss_params_steps(N, k.min_steps(S, B19, L))
     np.testing.assert_allclose(L, rhs, rtol=1e-12)
     # eq 5.5: the same run is the critical-batch curve (eq B.3) at C_min = C / (1 + B/B_crit(L))
     C_min_pf = k.min_compute(C_pf, B19, L)
-    np.testing.assert_allclose(k.loss_at_min_compute(N, C_min_pf), L, rtol=1e-11)
+    np.testing.assert_allclose(kt.loss_at_min_compute(N, C_min_pf), L, rtol=1e-11)
 
 
 def test_fixed_steps_loss_falls_with_N_and_S():
     # Figure 11 right: at fixed S the loss falls with N; more steps, lower curves
     N = np.geomspace(1e6, 1e9, 50)[None, :]
     S = np.geomspace(1e4, 1e5, 5)[:, None]
-    L = k.loss_at_steps(N, S)
+    L = kt.loss_at_steps(N, S)
     assert np.all(np.diff(L, axis=1) < 0) and np.all(np.diff(L, axis=0) < 0)
 
 
@@ -128,9 +131,9 @@ def test_fixed_steps_loss_falls_with_N_and_S():
 def test_non_convergence_names_the_inputs():
     inputs = {"N": np.array([1e6, 2e6]), "S": np.array([1e4, 1e4])}
     with pytest.raises(
-        k.ImplicitLossError, match=r"did not converge in 1 iterations.*N=1000000\.0"
+        kt.ImplicitLossError, match=r"did not converge in 1 iterations.*N=1000000\.0"
     ):
-        k._implicit_loss(
+        kt._implicit_loss(
             np.array([4.0, 3.9]),
             np.array([0.2, 0.2]),
             np.array([9.0, 9.0]),
@@ -144,19 +147,19 @@ def test_non_convergence_names_the_inputs():
 
 @pytest.mark.badinput
 def test_non_convergence_at_fixed_compute_names_N_C_and_B(monkeypatch):
-    solve = k._implicit_loss
-    monkeypatch.setattr(k, "_implicit_loss", lambda *a, **kw: solve(*a, **{**kw, "max_iter": 1}))
+    solve = kt._implicit_loss
+    monkeypatch.setattr(kt, "_implicit_loss", lambda *a, **kw: solve(*a, **{**kw, "max_iter": 1}))
     with pytest.raises(
-        k.ImplicitLossError, match=r"fixed compute.*N=1000000\.0, C_pf=0\.01, B=524288"
+        kt.ImplicitLossError, match=r"fixed compute.*N=1000000\.0, C_pf=0\.01, B=524288"
     ):
-        k.loss_at_compute(np.array([1e6, 1e7]), 0.01)
+        kt.loss_at_compute(np.array([1e6, 1e7]), 0.01)
 
 
 def test_tokens_to_reach_inverts_the_learning_curve():
     # Figure 2 left: tokens each size needs for a fixed loss (eqs 5.3, 5.4, 5.6 inverted exactly)
     N = np.array([1e5, 1e7, 1e9])
-    D = k.tokens_to_reach(N, 5.0)
-    np.testing.assert_allclose(k.learning_curve_tokens(N, D), 5.0, rtol=1e-12)
+    D = kt.tokens_to_reach(N, 5.0)
+    np.testing.assert_allclose(kt.learning_curve_tokens(N, D), 5.0, rtol=1e-12)
     assert np.all(np.diff(D) < 0)  # "Larger models require fewer samples" (Fig 2 title)
 
 
@@ -169,28 +172,28 @@ C_GRID = np.geomspace(1e-8, 1e3, 6)  # PF-days, across Figure 2's and beyond
 def test_eq_B_5_efficient_loss_is_10_percent_above_converged():
     # Kaplan 2020 eq B.5: L(N_eff(C), C) = (1 + alpha_N/alpha_S) L(N_eff, inf), "a fixed percentage
     # alpha_N/alpha_S ~ 10% above the converged loss". The optimum is found numerically from eq B.3.
-    N_opt, L_opt = k.optimal_params_at_compute(C_GRID)
-    factor = L_opt / k.loss_of_params(N_opt, T3.alpha_N, T3.N_c)
+    N_opt, L_opt = kt.optimal_params_at_compute(C_GRID)
+    factor = L_opt / k.loss_of_params(N_opt, fit=T3)
     np.testing.assert_allclose(factor, 1.0 + T3.alpha_N / T3.alpha_S, rtol=1e-7)  # flat minimum
     assert factor[0] - 1.0 == pytest.approx(CLAIMS.convergence_f_efficient, abs=0.005)
 
 
 def test_eqs_B_6_to_B_10_match_the_numerical_optimum():
     # Kaplan 2020 eqs B.6-B.10, checked against minimising eq B.3 over N directly
-    N_opt, L_opt = k.optimal_params_at_compute(C_GRID)
-    np.testing.assert_allclose(k.efficient_loss(C_GRID), L_opt, rtol=1e-12)
-    np.testing.assert_allclose(k.efficient_params(C_GRID), N_opt, rtol=1e-5)
+    N_opt, L_opt = kt.optimal_params_at_compute(C_GRID)
+    np.testing.assert_allclose(ke.efficient_loss(C_GRID), L_opt, rtol=1e-12)
+    np.testing.assert_allclose(ke.efficient_params(C_GRID), N_opt, rtol=1e-5)
     # eq B.10: S = C / (6 N B_crit(L)) at the optimum
     S_expected = C_GRID * KAPLAN.setup.pf_day_flop / (6 * N_opt * k.critical_batch(L_opt))
-    np.testing.assert_allclose(k.efficient_steps(C_GRID), S_expected, rtol=1e-5)
-    np.testing.assert_allclose(k.efficient_compute_for_params(k.efficient_params(C_GRID)), C_GRID)
+    np.testing.assert_allclose(ke.efficient_steps(C_GRID), S_expected, rtol=1e-5)
+    np.testing.assert_allclose(ke.efficient_compute_for_params(ke.efficient_params(C_GRID)), C_GRID)
 
 
 def test_alpha_C_min_from_eq_1_8_is_0_052():
     # Kaplan 2020 eq 1.8 / B.7: alpha_C^min = 1/(1/alpha_S + 1/alpha_B + 1/alpha_N) ~ 0.052
     # (eq 6.4 prints 0.054; eq 1.3's direct fit is 0.050)
-    a5 = k.alpha_C_min_theory(T5.alpha_N, T5.alpha_S, T5.alpha_B)  # 0.0520
-    a3 = k.alpha_C_min_theory()  # Table 3's alpha_N = 0.077: 0.0525
+    a5 = ke.alpha_C_min_theory(fit=T5, batch=T5)  # 0.0520
+    a3 = ke.alpha_C_min_theory()  # Table 3's alpha_N = 0.077: 0.0525
     assert round(a5, 3) == T6.alpha_C_min_eq_B_7
     assert round(a3, 3) == T6.alpha_C_min_eq_B_7
     assert abs(a3 - T5.alpha_C_min) < 0.003  # vs the empirical 0.050 of Fig 13
@@ -201,11 +204,11 @@ def test_eq_6_5_exponent_0_71_vs_empirical_0_73():
     # Figure 14 to within a few percent" (eq 6.1: 0.73). 0.71 is eq 6.4's printed 0.054 over 0.076;
     # eq B.7's own value gives 0.68 (Table 3) to 0.68 (Table 5), 7% below 0.73.
     assert round(T6.alpha_C_min_eq_6_4 / T5.alpha_N, 2) == T6.eq_6_5_exponent
-    p = k.efficient_exponents()
+    p = ke.efficient_exponents()
     assert p["N"] == pytest.approx(0.681, abs=0.001)
     assert abs(p["N"] - T6.p_N) / T6.p_N < 0.07
     # the numerically optimised frontier has exactly this slope
-    N_opt, _ = k.optimal_params_at_compute(C_GRID)
+    N_opt, _ = kt.optimal_params_at_compute(C_GRID)
     assert fit_power_law(C_GRID, N_opt).exponent == pytest.approx(p["N"], rel=1e-6)
 
 
@@ -213,7 +216,7 @@ def test_table_6_exponents_sum_to_one_and_B_exponent_0_24():
     # Kaplan 2020 Table 6 / eq 6.2: C_min = 6 N B_crit S, so p_N + p_B + p_S = 1 (0.73+0.24+0.03);
     # B_crit ~ C_min^0.24 (section 6.1). Eq 1.7's exponents also sum to 1.
     assert T6.p_N + T6.p_B + T6.p_S == pytest.approx(1.0)
-    p = k.efficient_exponents()
+    p = ke.efficient_exponents()
     assert p["N"] + p["B"] + p["S"] == pytest.approx(1.0)
     assert p["B"] == pytest.approx(T6.p_B, abs=0.01)  # 0.250
     # Table 6: D_opt = 2e10 C^0.27 is 2 C_min / (6 N_opt) (eq 6.7's definition), 1 - p_N = 0.27
@@ -224,7 +227,7 @@ def test_table_6_exponents_sum_to_one_and_B_exponent_0_24():
 def test_frontier_batch_at_1_pf_day_matches_table_6():
     # Kaplan 2020 Table 6: B_crit = B_e C_min^p_B with B_e = 2.0e6 tokens (C_min in PF-days);
     # eqs B.2 and B.6 give 1.87e6 tokens at 1 PF-day
-    assert float(k.efficient_batch(1.0)) == pytest.approx(T6.B_e, rel=0.1)
+    assert float(ke.efficient_batch(1.0)) == pytest.approx(T6.B_e, rel=0.1)
 
 
 def test_eq_6_8_intersection():
@@ -246,7 +249,7 @@ def test_eq_6_8_intersection():
 def test_eqs_B_12_to_B_14_convergence_factor():
     # Kaplan 2020 App. B.3, f = 10% vs f' = 2%: "7.7x fewer parameter updates, 2.7x more parameters,
     # and 65% less compute" (eqs B.12-B.14: 2.7, 0.13, 0.35)
-    n, s, c = k.convergence_factor_ratios(
+    n, s, c = ke.convergence_factor_ratios(
         CLAIMS.convergence_f_efficient, CLAIMS.convergence_f_typical
     )
     assert n == pytest.approx(CLAIMS.eq_B_12_N_ratio, abs=0.05)  # 2.70
@@ -271,15 +274,18 @@ def test_fitted_range_is_after_warmup_and_within_studied_sizes():
             lambda: k.loss_of_params(-1.0),
             r"N \(non-embedding parameters\) must be .*\(0, inf\).*-1",
         ),
-        (lambda: k.loss_at_compute(1e6, 0.0), r"C_pf \(PF-days\) must be .*\(0, inf\), got 0"),
-        (lambda: k.loss_at_steps(1e6, np.nan), r"S \(steps\) must be .*\(0, inf\), got nan"),
-        (lambda: k.loss_at_steps(1e6, 1e4, B=-2), r"B \(tokens per step\) must be"),
+        (lambda: kt.loss_at_compute(1e6, 0.0), r"C_pf \(PF-days\) must be .*\(0, inf\), got 0"),
+        (lambda: kt.loss_at_steps(1e6, np.nan), r"S \(steps\) must be .*\(0, inf\), got nan"),
+        (lambda: kt.loss_at_steps(1e6, 1e4, B=-2), r"B \(tokens per step\) must be"),
         (lambda: k.critical_batch(np.array([3.0, -1.0])), r"L \(nats per token\) must be"),
-        (lambda: k.loss_at_min_compute(1e6, np.inf), r"C_min_pf \(PF-days\) must be"),
-        (lambda: k.tokens_to_reach(1e5, 4.0), r"above the converged loss .* of N = 1e\+05, got 4"),
-        (lambda: k.optimal_params_at_compute([1e-3], B19, N_bounds=(1e7, 1e9)), r"lies at a bound"),
-        (lambda: k.optimal_params_at_compute([1e-3], N_bounds=(1e9, 1e7)), r"N_bounds must be"),
-        (lambda: k.convergence_factor_ratios(0.0, 0.02), r"f must be a number in \(0, 10\]"),
+        (lambda: kt.loss_at_min_compute(1e6, np.inf), r"C_min_pf \(PF-days\) must be"),
+        (lambda: kt.tokens_to_reach(1e5, 4.0), r"above the converged loss .* of N = 1e\+05, got 4"),
+        (
+            lambda: kt.optimal_params_at_compute([1e-3], B19, N_bounds=(1e7, 1e9)),
+            r"lies at a bound",
+        ),
+        (lambda: kt.optimal_params_at_compute([1e-3], N_bounds=(1e9, 1e7)), r"N_bounds must be"),
+        (lambda: ke.convergence_factor_ratios(0.0, 0.02), r"f must be a number in \(0, 10\]"),
     ],
 )
 @pytest.mark.badinput

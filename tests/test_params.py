@@ -13,7 +13,6 @@ from scalinglaws.params import (
     ParameterError,
     ParameterSpec,
     Real,
-    RealList,
     Text,
     check_int,
     check_real,
@@ -25,7 +24,6 @@ SPEC = ParameterSpec(
         Real("ratio", lo=0.0, hi=1.0, lo_open=True),
         Integer("n_points", lo=10, hi=1000),
         Choice("law", options=("kaplan", "chinchilla")),
-        RealList("budgets", lo=1e-5, hi=1.0),
         Text("label"),
     ],
     constraints=[],
@@ -34,7 +32,6 @@ GOOD = dict(
     ratio=0.5,
     n_points=20,
     law="kaplan",
-    budgets=[1e-3, 1e-2],
     label="x",
     formats=["png"],
     output_dir="",
@@ -43,7 +40,7 @@ GOOD = dict(
 
 def test_good_values_pass():
     p = SPEC.validate(GOOD)
-    assert p.ratio == 0.5 and p.n_points == 20 and p.budgets == (1e-3, 1e-2)
+    assert p.ratio == 0.5 and p.n_points == 20
     assert p.formats == ("png",)
 
 
@@ -57,9 +54,6 @@ def test_good_values_pass():
         ("n_points", -3, r"parameter 'n_points' must be an integer in \[10, 1000\], got -3"),
         ("n_points", 20.0, r"parameter 'n_points' must be an integer in \[10, 1000\], got 20.0"),
         ("law", "gpt", r"parameter 'law' must be one of 'kaplan', 'chinchilla', got 'gpt'"),
-        ("budgets", [], r"parameter 'budgets' must be a list of 1 to 50 numbers"),
-        ("budgets", [1e-3, 5.0], r"parameter 'budgets\[1\]' must be a number in \[1e-05, 1\]"),
-        ("budgets", "1e-3", r"parameter 'budgets' must be a list"),
         ("label", 3, r"parameter 'label' must be a string"),
         (
             "formats",
@@ -120,8 +114,6 @@ def _bad_values(param):
         return [1.5, param.lo - 1]
     if isinstance(param, Choice):
         return [3, "no-such-option"]
-    if isinstance(param, RealList):
-        return ["1.0", [param.hi * 10 + 1 if math.isfinite(param.hi) else math.nan]]
     if isinstance(param, Formats):
         return [3, ["gif"]]
     return [3]  # Text and output_dir: a wrong type

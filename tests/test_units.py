@@ -25,31 +25,11 @@ def test_eq_2_1_standard_shape_is_12_n_layer_d_model_squared():
     assert units.non_embedding_params(4, 256, d_attn=128, d_ff=512) == 2 * 256 * 4 * (256 + 512)
 
 
-def test_table1_parameter_rows_sum_to_eq_2_1():
-    # Kaplan 2020 Table 1: QKV + project + feed-forward rows = the "Total (Non-Embedding)" row
-    rows = units.non_embedding_params_table1(12, 768, d_attn=512, d_ff=3000)
-    assert sum(rows.values()) == pytest.approx(
-        float(units.non_embedding_params(12, 768, d_attn=512, d_ff=3000))
-    )
-
-
 def test_gpt2_shape_has_1_5e9_non_embedding_params():
     # Kaplan 2020 Fig 5 caption / section 3: the (48, 1600) model of [RWC+19], ~1.5B non-embedding
     n_layer, d_model = KAPLAN.claims.gpt2_shape
     N = float(units.non_embedding_params(n_layer, d_model))
     assert N == pytest.approx(KAPLAN.claims.gpt2_non_embedding_params, rel=0.02)  # 1.4746e9
-    # total counts add (n_vocab + n_ctx) d_model = 8.2e7 embedding parameters (Table 1)
-    emb = float(units.embedding_params(d_model))
-    assert emb == (KAPLAN.setup.n_vocab + KAPLAN.setup.n_ctx) * d_model
-    assert float(units.total_params(n_layer, d_model)) == pytest.approx(N + emb)
-
-
-def test_embeddings_dominate_small_models():
-    # Section 2.1: N excludes embeddings; a 2-layer d_model=128 model (Fig 6's smallest shape) has
-    # 3.9e5 non-embedding but 6.6e6 embedding parameters, so the two counts differ 17-fold.
-    N = float(units.non_embedding_params(2, 128))
-    assert N == 12 * 2 * 128**2
-    assert float(units.total_params(2, 128)) / N > 10
 
 
 def test_eq_2_2_forward_flops_and_table1_total():
@@ -69,14 +49,11 @@ def test_eq_2_2_forward_flops_and_table1_total():
 
 
 def test_context_term_is_small_when_d_model_exceeds_n_ctx_over_12():
-    # Section 2.1: the context term is a small fraction when d_model > n_ctx / 12
+    # Section 2.1: the context term over 2N is n_ctx / (12 d_model), small when d_model > n_ctx / 12
     d_model = 1600
-    frac = float(units.context_flop_fraction(d_model))
-    assert frac == pytest.approx(1024 / (12 * 1600))
     N = float(units.non_embedding_params(48, d_model))
     ctx = float(units.forward_flops_per_token(48, d_model)) - 2 * N
-    assert ctx / (2 * N) == pytest.approx(frac)
-    assert float(units.context_flop_fraction(1024 // 12)) == pytest.approx(1.0, rel=0.01)
+    assert ctx / (2 * N) == pytest.approx(KAPLAN.setup.n_ctx / (12 * d_model))  # 0.053
 
 
 def test_training_compute_is_6NBS():
@@ -84,7 +61,6 @@ def test_training_compute_is_6NBS():
     s = KAPLAN.setup
     C = float(units.training_compute(1e8, s.batch_tokens, s.train_steps))
     assert C == pytest.approx(6 * 1e8 * 2**19 * 250_000)
-    assert float(units.training_flops(1e8, 2**19 * 250_000)) == pytest.approx(C)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +69,7 @@ def test_training_compute_is_6NBS():
         (lambda: units.non_embedding_params(0, 128), "n_layer"),
         (lambda: units.non_embedding_params(2, 12.5), "d_model"),
         (lambda: units.non_embedding_params(2, 128, d_ff=-4), "d_ff"),
-        (lambda: units.embedding_params(128, n_vocab=0), "n_vocab"),
+        (lambda: units.forward_flops_table1(2, 128, n_vocab=0), "n_vocab"),
         (lambda: units.pf_days_to_flop(-1.0), "C_pf"),
         (lambda: units.flop_to_pf_days(np.nan), "C (FLOP)"),
         (lambda: units.training_compute(1e6, 2**19, 0), "S (steps)"),

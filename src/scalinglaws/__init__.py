@@ -3,7 +3,7 @@
 Modules:
     constants   published numbers, one frozen dataclass per fit, each field citing its source
     laws        pure, vectorised functions of arrays (no I/O, no plotting)
-    fitting     Approach 1/2/3 estimators, power laws and bootstrap, for any tidy table of runs
+    estimators  Approach 1/2/3 estimators, power laws and bootstrap, for named arrays of runs
     data        registry of third-party data (pinned URL, sha256, licence), fetch, verify, load
     params      validation of notebook parameters and command-line values
     kinds       provenance kinds (published law, published data, refit/derived/measured here)

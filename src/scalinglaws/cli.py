@@ -58,7 +58,7 @@ def _integer(text: str):
 
 
 def _setup_optimal(p: argparse.ArgumentParser) -> Callable:
-    from scalinglaws.laws.allocation import allocations
+    from scalinglaws.analysis.allocation import allocations
 
     names = list(allocations())
     p.add_argument(
@@ -127,7 +127,7 @@ def _run_optimal_fit(args, C: float) -> int:
 
 
 def _run_optimal(args) -> int:
-    from scalinglaws.laws.allocation import allocations, optimal_rows
+    from scalinglaws.analysis.allocation import allocations, optimal_rows
 
     laws = allocations()
     C = check_real("--flops", args.flops, *FLOPS_RANGE)
@@ -246,9 +246,9 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
 
 
 def _run_fit(args) -> int:
-    import numpy as np
 
-    from scalinglaws import data, fitting
+    from scalinglaws import data, estimators
+    from scalinglaws.rng import stream
 
     n_boot = check_int("--bootstrap", args.bootstrap, *BOOTSTRAP_RANGE)
     seed = check_int("--seed", args.seed, *SEED_RANGE)
@@ -256,16 +256,21 @@ def _run_fit(args) -> int:
     if args.runs is not None or args.approach is not None or name != FIT_DATASETS[0]:
         return _run_fit_runs(args, n_boot, seed)
     exclude = check_int("--exclude", 5 if args.exclude is None else args.exclude, 0, 100)
-    objective = check_choice("--objective", args.objective, fitting.OBJECTIVES)
+    objective = check_choice("--objective", args.objective, estimators.OBJECTIVES)
     df = data.drop_highest_losses(data.load(name), exclude) if exclude else data.load(name)
-    N, D, _, L = fitting.arrays(df)
-    fit = fitting.approach3(N, D, L, objective=objective)
+    N, D, _, L = estimators.arrays(df)
+    fit = estimators.approach3(N=N, D=D, L=L, objective=objective)
     out = {"data": name, "n_points": fit.n_points, "excluded_highest_losses": exclude,
            "objective": objective, "estimate": fit.as_dict(), "a": fit.fit.a, "b": fit.fit.b}  # fmt: skip
     if n_boot:
-        huber = fit if objective == "huber" else fitting.approach3(N, D, L)
-        boot = fitting.bootstrap_approach3(
-            N, D, L, n_bootstrap=n_boot, rng=np.random.default_rng(seed), full_fit=huber
+        huber = fit if objective == "huber" else estimators.approach3(N=N, D=D, L=L)
+        boot = estimators.bootstrap_approach3(
+            N=N,
+            D=D,
+            L=L,
+            n_bootstrap=n_boot,
+            rng=stream(seed, "approach3-bootstrap"),
+            full_fit=huber,
         )
         out["bootstrap"] = {"n": n_boot, "seed": seed, "objective": "huber",
                             "n_failed": boot.n_failed, "se": boot.se, "ci95": boot.interval()}  # fmt: skip
@@ -307,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from scalinglaws.data import DataError
-    from scalinglaws.fitting import FitError
+    from scalinglaws.estimators import FitError
     from scalinglaws.runs_schema import RunsSchemaError
 
     try:

@@ -145,39 +145,6 @@ class Text(Param):
 
 
 @dataclass(frozen=True)
-class RealList(Param):
-    """A non-empty list of numbers, each in [lo, hi] (e.g. compute budgets)."""
-
-    lo: float = -math.inf
-    hi: float = math.inf
-    min_len: int = 1
-    max_len: int = 50
-
-    def check(self, value) -> tuple[float, ...]:
-        if (
-            isinstance(value, str | bytes | Mapping)
-            or not isinstance(value, Sequence)
-            or not self.min_len <= len(value) <= self.max_len
-        ):
-            raise ParameterError(
-                f"parameter '{self.name}' must be {self.accepted()}, got {_show(value)}"
-            )
-        out = []
-        for i, item in enumerate(value):
-            try:
-                out.append(check_real(f"{self.name}[{i}]", item, self.lo, self.hi))
-            except ParameterError as err:
-                raise ParameterError(f"{err}; '{self.name}' must be {self.accepted()}") from None
-        return tuple(out)
-
-    def accepted(self) -> str:
-        return (
-            f"a list of {self.min_len} to {self.max_len} numbers, each in "
-            f"{_interval(self.lo, self.hi, False, False)}"
-        )
-
-
-@dataclass(frozen=True)
 class Formats(Param):
     """Figure formats: a list drawn from png, pdf, svg (a comma-separated string is accepted)."""
 

@@ -103,20 +103,21 @@ def _epoch_points():
 
 @functools.cache
 def _refit(objective: str):
-    from scalinglaws import fitting
+    from scalinglaws import estimators
 
-    return fitting.approach3(*_epoch_points(), objective=objective)
+    N, D, L = _epoch_points()
+    return estimators.approach3(N=N, D=D, L=L, objective=objective)
 
 
 @functools.cache
 def _bootstrap_legacy():
     """Epoch's own 4,000 resamples (np.random.seed(42)) of the 240 points, refitted here."""
-    from scalinglaws import fitting
+    from scalinglaws import estimators
 
     N, D, L = _epoch_points()
-    counts = fitting.legacy_resample_counts(N.size, 4000, 42)
-    return fitting.bootstrap_approach3(
-        N, D, L, n_bootstrap=4000, counts=counts, full_fit=_refit("huber")
+    counts = estimators.legacy_resample_counts(N.size, 4000, 42)
+    return estimators.bootstrap_approach3(
+        N=N, D=D, L=L, n_bootstrap=4000, counts=counts, full_fit=_refit("huber")
     )
 
 
@@ -166,7 +167,7 @@ def _measured_envelope(which: str, interval: bool = False):
 
 def _table_exponent(rows: str, skip: tuple[int, ...] = ()):
     def run() -> float:
-        from scalinglaws.laws import allocation
+        from scalinglaws.analysis import allocation
 
         return allocation.table_law(getattr(HOFFMANN.tables, rows), skip=skip).exponent
 
@@ -196,7 +197,7 @@ def _table_a4_ratio(i: int):
 
 def _allocation(name: str, key: str, C: float):
     def run() -> float:
-        from scalinglaws.laws import allocation
+        from scalinglaws.analysis import allocation
 
         return float(allocation.allocations()[name].at(C)[key])
 
@@ -211,10 +212,11 @@ def _kaplan_fig12(i: int) -> float:
 
 
 def _kaplan(fn: str, *args, key=None, index=None):
-    from scalinglaws.laws import kaplan
+    from scalinglaws.laws import kaplan, kaplan_efficient
 
     def run() -> float:
-        out = getattr(kaplan, fn)(*args)
+        law = getattr(kaplan_efficient, fn, None) or getattr(kaplan, fn)
+        out = law(*args)
         if key is not None:
             out = out[key]
         if index is not None:
@@ -240,7 +242,8 @@ def _kaplan_bcrit_doubling_drop(loss_exponent: float):
 
 def _kaplan_b5_factor() -> float:
     # Eq B.5: at the efficient size the loss is (1 + alpha_N/alpha_S) x the converged loss.
-    from scalinglaws.laws.kaplan import efficient_params, loss_at_min_compute
+    from scalinglaws.laws.kaplan_efficient import efficient_params
+    from scalinglaws.laws.kaplan_training import loss_at_min_compute
 
     t3 = KAPLAN.joint_NS
     C = 1.0  # PF-days; any budget gives the same factor
@@ -280,7 +283,7 @@ def _a_bootstrap_se() -> float:
 
 def _table_tokens_exponent(rows: str, skip: tuple[int, ...] = ()):
     def run() -> float:
-        from scalinglaws.fitting import fit_power_law
+        from scalinglaws.estimators import fit_power_law
 
         use = [r for i, r in enumerate(getattr(HOFFMANN.tables, rows)) if i not in skip]
         return fit_power_law([r.flops for r in use], [r.tokens for r in use]).exponent
@@ -444,7 +447,7 @@ def _entries() -> list[Entry]:
             "alpha_C^min = 1/(1/alpha_S + 1/alpha_B + 1/alpha_N), alpha_N = 0.076",
             KAPLAN.efficient.alpha_C_min_eq_B_7,
             "0.052",
-            _kaplan("alpha_C_min_theory", KAPLAN.basic.alpha_N),
+            _kaplan("alpha_C_min_theory", KAPLAN.basic),
             PUBLISHED_LAW,
         ),
         Entry(
@@ -455,7 +458,7 @@ def _entries() -> list[Entry]:
             "alpha_C^min as printed in eq 6.4",
             KAPLAN.efficient.alpha_C_min_eq_6_4,
             "~0.054",
-            _kaplan("alpha_C_min_theory", KAPLAN.basic.alpha_N),
+            _kaplan("alpha_C_min_theory", KAPLAN.basic),
             PUBLISHED_LAW,
             explained="Rounding inside the papers' derived numbers",
         ),

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scalinglaws import fitting, runs_schema
+from scalinglaws import estimators, runs_schema
+from scalinglaws.rng import stream
 from scalinglaws.runs_schema import RunsSchemaError
 
 PARAMS_COLUMNS = ("params", "params_non_embedding")
@@ -69,7 +70,7 @@ def _check_params(runs: pd.DataFrame, params: str) -> None:
 
 def _approach3(final, params, n_boot, rng, level) -> dict:
     N, D, L = (final[c].to_numpy(float) for c in (params, "tokens", "loss"))
-    res = fitting.approach3(N, D, L)
+    res = estimators.approach3(N=N, D=D, L=L)
     a, b = res.fit.a, res.fit.b
     pred = res.E + res.A / N**res.alpha + res.B / D**res.beta
     out = {
@@ -77,14 +78,16 @@ def _approach3(final, params, n_boot, rng, level) -> dict:
         "residuals_log": (np.log(L) - np.log(pred)).tolist(),  # log L - log L_hat, per run
     }
     if n_boot:
-        boot = fitting.bootstrap_approach3(N, D, L, n_bootstrap=n_boot, rng=rng, full_fit=res)
+        boot = estimators.bootstrap_approach3(
+            N=N, D=D, L=L, n_bootstrap=n_boot, rng=rng, full_fit=res
+        )
         A, B, E, al, be = boot.replicates.T
         ab = np.column_stack([be / (al + be), al / (al + be)])
         reps = np.column_stack([boot.replicates, ab])
-        names = (*fitting.PARAM_NAMES, "a", "b")
+        names = (*estimators.PARAM_NAMES, "a", "b")
         out["bootstrap"] = {"n": n_boot, "n_failed": boot.n_failed, "level": level,
                             **_summary(names, reps, level),
-                            "replicates": {"names": list(fitting.PARAM_NAMES),
+                            "replicates": {"names": list(estimators.PARAM_NAMES),
                                            "values": boot.replicates.tolist()}}  # fmt: skip
     return out
 
@@ -116,9 +119,10 @@ def a2_input(final: pd.DataFrame, params: str = "params", tol_log10: float = 0.0
                    f["tokens"].to_numpy(float), np.asarray(budgets, float), tol)  # fmt: skip
 
 
-def approach2(inp: A2Input, min_points: int, D_given: bool = True) -> fitting.Approach2Result:
-    return fitting.approach2(inp.N, inp.C, inp.L, budgets=inp.budgets, tol_log10=inp.tol_log10,
-                             min_points=min_points, D=inp.D if D_given else None)  # fmt: skip
+def approach2(inp: A2Input, min_points: int, D_given: bool = True) -> estimators.Approach2Result:
+    return estimators.approach2(N=inp.N, D=inp.D if D_given else None, C=inp.C, L=inp.L,
+                                budgets=inp.budgets, tol_log10=inp.tol_log10,
+                                min_points=min_points)  # fmt: skip
 
 
 def _approach2(final, params, n_boot, rng, level, min_points, tol_log10) -> dict:
@@ -144,7 +148,7 @@ def _approach2(final, params, n_boot, rng, level, min_points, tol_log10) -> dict
                 with warnings.catch_warnings():  # a resample may repeat a budget's few sizes
                     warnings.simplefilter("ignore", np.exceptions.RankWarning)
                     r = approach2(sub, min_points)
-            except fitting.FitError:
+            except estimators.FitError:
                 failed += 1
                 continue
             reps.append((r.a, r.b, r.N_opt.k, r.D_opt.k))
@@ -155,7 +159,7 @@ def _approach2(final, params, n_boot, rng, level, min_points, tol_log10) -> dict
 def _boot_powerlaws(reps, n_boot, failed, level) -> dict:
     reps = np.asarray(reps, float).reshape(-1, 4)
     if len(reps) < 2:
-        raise fitting.FitError(f"bootstrap: {failed} of {n_boot} replicates failed")
+        raise estimators.FitError(f"bootstrap: {failed} of {n_boot} replicates failed")
     return {"n": n_boot, "n_failed": failed, "level": level,
             **_summary(("a", "b", "N_opt_k", "D_opt_k"), reps, level),
             "replicates": {"names": ["a", "b", "N_opt_k", "D_opt_k"],
@@ -169,7 +173,7 @@ def _boot_powerlaws(reps, n_boot, failed, level) -> dict:
 class Envelope:
     """Approach 1 on a runs table: the envelope fit and where its points lie in their runs."""
 
-    result: fitting.Approach1Result
+    result: estimators.Approach1Result
     flops_range: tuple[float, float]
     runs: pd.DataFrame  # one row per curve: run, params, flops_final
     position: np.ndarray  # per envelope point: its FLOPs / its run's final FLOPs
@@ -203,10 +207,12 @@ def envelope_range(table: pd.DataFrame, min_sizes: int = 3) -> tuple[float, floa
     every candidate is mid-schedule) to the largest FLOPs ``min_sizes`` distinct sizes reach."""
     reach = table.groupby("params")["flops_final"].max().sort_values(ascending=False)
     if len(reach) < min_sizes:
-        raise fitting.FitError(f"the envelope needs runs of >= {min_sizes} sizes, got {len(reach)}")
+        raise estimators.FitError(
+            f"the envelope needs runs of >= {min_sizes} sizes, got {len(reach)}"
+        )
     lo, hi = float(table["flops_final"].min()), float(reach.iloc[min_sizes - 1])
     if not lo < hi:
-        raise fitting.FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
+        raise estimators.FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
     return lo, hi
 
 
@@ -214,7 +220,7 @@ def envelope(runs: pd.DataFrame, params: str = "params", min_sizes: int = 3) -> 
     """Approach 1 (section 3.1) on the curves of a runs table, fitted over :func:`envelope_range`."""
     table, tuples = _curve_table(runs, params)
     rng_ = envelope_range(table, min_sizes)
-    res = fitting.approach1(tuples, flops_range=rng_)
+    res = estimators.approach1(curves=tuples, flops_range=rng_)
     pos = res.flops / table["flops_final"].to_numpy()[res.curve]
     return Envelope(res, rng_, table, pos)
 
@@ -237,8 +243,10 @@ def _approach1(runs, params, n_boot, rng, level, min_sizes) -> dict:
         for _ in range(n_boot):
             pick = rng.integers(0, len(tuples), len(tuples))
             try:
-                r = fitting.approach1([tuples[j] for j in pick], flops_range=env.flops_range)
-            except (fitting.FitError, ValueError):
+                r = estimators.approach1(
+                    curves=[tuples[j] for j in pick], flops_range=env.flops_range
+                )
+            except (estimators.FitError, ValueError):
                 failed += 1
                 continue
             reps.append((r.N_opt.exponent, r.D_opt.exponent, r.N_opt.k, r.D_opt.k))
@@ -269,7 +277,7 @@ def fit(
     """
     _check_params(runs, params)
     runs_schema.check_approach(runs, approach, tol_log10=tol_log10)
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "runs-fit.bootstrap")
     final = runs_schema.final_checkpoints(runs)
     head = {"format": FIT_FORMAT, "runs": label, "approach": approach, "params": params,
             "n_runs": int(len(final)), "n_rows": int(len(runs)),
@@ -308,7 +316,7 @@ def predict(saved: dict, flops: float, *, seed: int = 0, level: float = 0.95) ->
     out = {"flops": flops, "approach": approach, "runs": saved.get("runs"),
            "params": saved.get("params"), "level": level}  # fmt: skip
     boot = saved.get("bootstrap")
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "runs-fit.predict")
     if approach == 3:
         e = saved["estimate"]
         N, D, L = _optimum(e["E"], e["A"], e["B"], e["alpha"], e["beta"], flops)

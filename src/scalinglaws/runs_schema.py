@@ -194,7 +194,7 @@ def curves(runs: pd.DataFrame, *, params: str = "params"):
 
 def budgets(runs: pd.DataFrame, tol_log10: float = 0.06):
     """(labels, budgets) of the final checkpoints: the ``budget`` column, or FLOPs clustered."""
-    from scalinglaws.fitting import isoflop_groups
+    from scalinglaws.estimators import isoflop_groups
 
     if "budget" in runs.columns:
         values = runs["budget"].to_numpy(dtype=float)
@@ -203,7 +203,7 @@ def budgets(runs: pd.DataFrame, tol_log10: float = 0.06):
         labels = np.full(values.size, -1)
         labels[on] = np.searchsorted(b, values[on])
         return labels, b
-    return isoflop_groups(runs["flops"].to_numpy(), None, tol_log10)
+    return isoflop_groups(C=runs["flops"].to_numpy(), tol_log10=tol_log10)
 
 
 def check_approach(runs: pd.DataFrame, approach: int, *, tol_log10: float = 0.06) -> None:

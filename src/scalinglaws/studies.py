@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scalinglaws import fitting, runs_fit, runs_schema
+from scalinglaws import estimators, runs_fit, runs_schema
 
 LEVEL = 0.95  # every interval of the cross-study table: 2.5th to 97.5th bootstrap percentiles
 LLAMA3 = "llama3-isoflops"
@@ -121,12 +121,12 @@ def llama3_approach2_tokens(runs: pd.DataFrame | None = None) -> TokensFit:
         x = np.log10(g["tokens"].to_numpy())
         c2, c1, c0 = np.polyfit(x, g["loss"].to_numpy(), 2)
         if c2 <= 0:
-            raise fitting.FitError(f"Llama 3 budget {C:.3g}: the parabola is not convex")
+            raise estimators.FitError(f"Llama 3 budget {C:.3g}: the parabola is not convex")
         xv = -c1 / (2 * c2)
         budgets.append(C)
         D_opt.append(10**xv)
         L_min.append(c0 - c1 * c1 / (4 * c2))
-    law = fitting.fit_power_law(budgets, D_opt)
+    law = estimators.fit_power_law(budgets, D_opt)
     return TokensFit(law.exponent, law.k, np.array(budgets), np.array(D_opt), np.array(L_min))
 
 
@@ -242,7 +242,7 @@ def approach2_bias(name: str, params: str = "params") -> Bias:
     settings used on the data; compare its a with the surface's beta / (alpha + beta)."""
     final = runs_schema.final_checkpoints(runs_of(name, approach=2))
     N, D = final[params].to_numpy(float), final["tokens"].to_numpy(float)
-    surface = fitting.approach3(N, D, final["loss"].to_numpy(float))
+    surface = estimators.approach3(N=N, D=D, L=final["loss"].to_numpy(float))
     sim = final.copy()
     sim["loss"] = surface.E + surface.A / N**surface.alpha + surface.B / D**surface.beta
     with warnings.catch_warnings():

@@ -9,7 +9,7 @@ training token without the embedding, de-embedding and context terms (section 2.
 (Hoffmann et al. 2022) counts parameters and FLOPs *with* embeddings. At small scale the two counts
 differ by orders of magnitude (a 1e5-parameter model has ~1e7 embedding parameters with Kaplan's
 vocabulary), which is the main reason naive reproductions disagree with Kaplan; the functions here
-make the choice explicit.
+count Kaplan's way, and :mod:`scalinglaws.runs.model` counts both for the models trained here.
 
 Units: parameters are counts; FLOP are floating-point operations (a multiply-accumulate is 2);
 PF-days are 1e15 FLOP/s for a day, 8.64e19 FLOP (section 1.3).
@@ -81,41 +81,6 @@ def non_embedding_params(n_layer, d_model, d_attn=None, d_ff=None):
     return 2.0 * d_model * n_layer * (2.0 * d_attn + d_ff)
 
 
-def non_embedding_params_table1(n_layer, d_model, d_attn=None, d_ff=None) -> dict[str, np.ndarray]:
-    """Table 1's parameter rows (Kaplan 2020), by name: 'attn_qkv', 'attn_project', 'feedforward'.
-
-    Their sum is :func:`non_embedding_params`. Units: parameters.
-    """
-    n_layer = positive_array("n_layer", n_layer, integer=True)
-    d_model, d_attn, d_ff = _widths(d_model, d_attn, d_ff)
-    return {
-        "attn_qkv": n_layer * d_model * 3.0 * d_attn,
-        "attn_project": n_layer * d_attn * d_model,
-        "feedforward": n_layer * 2.0 * d_model * d_ff,
-    }
-
-
-def embedding_params(d_model, n_vocab=_SETUP.n_vocab, n_ctx=_SETUP.n_ctx):
-    """Token plus position embedding parameters, (n_vocab + n_ctx) d_model (Kaplan 2020 Table 1).
-
-    Kaplan leaves these out of N; defaults are the paper's n_vocab = 50257, n_ctx = 1024.
-    Units: parameters.
-    """
-    d_model = positive_array("d_model", d_model, integer=True)
-    n_vocab = positive_array("n_vocab", n_vocab, integer=True)
-    n_ctx = positive_array("n_ctx", n_ctx, integer=True)
-    return (n_vocab + n_ctx) * d_model
-
-
-def total_params(
-    n_layer, d_model, d_attn=None, d_ff=None, n_vocab=_SETUP.n_vocab, n_ctx=_SETUP.n_ctx
-):
-    """Non-embedding (eq 2.1) plus embedding (Table 1) parameters: what Chinchilla calls N."""
-    return non_embedding_params(n_layer, d_model, d_attn, d_ff) + embedding_params(
-        d_model, n_vocab, n_ctx
-    )
-
-
 # ------------------------------------------------------------------------------------------------
 # Compute (eq 2.2, Table 1, C = 6NBS)
 # ------------------------------------------------------------------------------------------------
@@ -158,30 +123,13 @@ def forward_flops_table1(
     }
 
 
-def context_flop_fraction(d_model, n_ctx=_SETUP.n_ctx):
-    """Context term over the 2N term of eq 2.2 for the standard shape: n_ctx / (12 d_model).
+def training_compute(N, B, S):
+    """C = 6 N B S FLOP: forward (2N) plus backward (4N) per token (Kaplan 2020 sections 1.3, 2.1).
 
-    Kaplan 2020 section 2.1 drops the context term because d_model >> n_ctx / 12. Dimensionless.
-    """
-    return positive_array("n_ctx", n_ctx, integer=True) / (
-        12.0 * positive_array("d_model", d_model, integer=True)
-    )
-
-
-def training_flops(N, tokens):
-    """C = 6 N D FLOP: forward (2N) plus backward (4N) per token (Kaplan 2020 section 2.1).
-
-    N: non-embedding parameters; tokens: tokens processed (D = B S). Units: FLOP.
+    N: non-embedding parameters; B: tokens per step; S: steps. Units: FLOP.
     """
     return (
         _SETUP.flop_per_param_token
         * positive_array("N (non-embedding parameters)", N)
-        * positive_array("tokens", tokens)
-    )
-
-
-def training_compute(N, B, S):
-    """C = 6 N B S FLOP (Kaplan 2020 section 1.3). N: parameters; B: tokens per step; S: steps."""
-    return training_flops(
-        N, positive_array("B (tokens per step)", B) * positive_array("S (steps)", S)
+        * (positive_array("B (tokens per step)", B) * positive_array("S (steps)", S))
     )

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scalinglaws import fitting, runs_data
+from scalinglaws import estimators, runs_data
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_DATA, REFIT_HERE, provenance
 from scalinglaws.params import ParameterError
+from scalinglaws.rng import stream
 
 CORPORA = ("prose", "code")
 ROLE = {"prose": "C4", "code": "GitHub"}  # which of the paper's datasets each corpus stands in for
@@ -82,7 +83,7 @@ class CorpusFit:
     corpus: str
     runs: pd.DataFrame  # the corpus's IsoFLOP runs (runs_data.RUN_COLUMNS)
     N: np.ndarray  # parameters used in the fit (per run)
-    fit: fitting.Approach2Result
+    fit: estimators.Approach2Result
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def analyse(
     runs: a ``runs_data.load_runs()`` frame (default: the committed results). Each budget needs
     ``min_points`` runs, a convex parabola and an interior vertex; the intervals on a and b come
     from ``n_bootstrap`` replicates that each keep ``fraction`` of the runs (Table 2's procedure),
-    drawn from ``numpy.random.default_rng(seed)``. Raises fitting.FitError naming the corpus when
+    drawn from ``numpy.random.default_rng(seed)``. Raises estimators.FitError naming the corpus when
     fewer than 2 budgets qualify.
     """
     if runs is None:
@@ -136,17 +137,17 @@ def analyse(
     if runs[column].isna().all():
         raise ParameterError(f"parameter 'params_count': the runs have no {params_count} count")
     out = {}
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "c4-github.bootstrap")
     present = [c for c in CORPORA if (runs["corpus"] == c).any()] or [OTHER]
     for corpus in present:
         g = runs[(runs["study"] == "isoflop") & (runs["corpus"] == corpus)]
         g = g.reset_index(drop=True)
         N = g[column].to_numpy(dtype=float)
         try:
-            fit = fitting.approach2(
-                N,
-                g["flops"].to_numpy(dtype=float),
-                g["loss_nats"].to_numpy(dtype=float),
+            fit = estimators.approach2(
+                N=N,
+                C=g["flops"].to_numpy(dtype=float),
+                L=g["loss_nats"].to_numpy(dtype=float),
                 budgets=sorted(g["flops_budget"].unique()),
                 D=g["tokens"].to_numpy(dtype=float),
                 min_points=min_points,
@@ -155,8 +156,8 @@ def analyse(
                 fraction=fraction,
                 level=LEVEL,
             )
-        except (fitting.FitError, ValueError) as err:
-            raise fitting.FitError(f"{corpus} IsoFLOP runs: {err}") from err
+        except (estimators.FitError, ValueError) as err:
+            raise estimators.FitError(f"{corpus} IsoFLOP runs: {err}") from err
         out[corpus] = CorpusFit(corpus, g, N, fit)
     return Analysis(out, params_count, n_bootstrap, fraction, seed, min_points, source)
 

@@ -2,14 +2,14 @@
 law (drawn by :mod:`scalinglaws.figures.calculator`; no plotting here).
 
 The same laws and the same numbers as ``python -m scalinglaws optimal`` (both read
-:func:`scalinglaws.laws.allocation.allocations` and :func:`~scalinglaws.laws.allocation.optimal_rows`),
+:func:`scalinglaws.analysis.allocation.allocations` and :func:`~scalinglaws.analysis.allocation.optimal_rows`),
 plus two laws fitted rather than published:
 
 - ``refit-here``: Approach 3 (Hoffmann 2022 eq 2, Besiroglu 2024's Huber-likelihood objective)
   refitted on Besiroglu 2024's 240 extracted points, as ``scalinglaws fit`` does, with a
   10th-90th percentile band from a bootstrap of the summed-Huber fit (the level of Table 2);
 - ``user-fit``: any eq 2 fit saved by ``scalinglaws fit --json``, read with
-  :func:`~scalinglaws.laws.allocation.load_fit` (as ``scalinglaws optimal --fit``).
+  :func:`~scalinglaws.analysis.allocation.load_fit` (as ``scalinglaws optimal --fit``).
 
 The published laws come without an interval on N_opt(C): Table 2 prints percentiles of the
 exponents only, and Besiroglu 2024 per-parameter intervals without their covariance. So the band
@@ -20,13 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import numpy as np
 import pandas as pd
 
-from scalinglaws import data, fitting
+from scalinglaws import data, estimators
+from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import DATA
 from scalinglaws.constants import BESIROGLU
-from scalinglaws.laws import allocation
+from scalinglaws.rng import stream
 
 REFIT = "refit-here"
 USER = "user-fit"
@@ -39,7 +39,7 @@ class Calculator:
     """The laws the calculator shows and the bootstrap replicates of the refit's band."""
 
     laws: dict[str, allocation.Allocation]  # name -> law, in display order
-    bootstrap: fitting.BootstrapResult | None  # summed-Huber replicates for the refit's band
+    bootstrap: estimators.BootstrapResult | None  # summed-Huber replicates for the refit's band
     n_points: int  # points the refit used
 
     def band(self, name: str, C, level: float = LEVEL) -> dict | None:
@@ -59,13 +59,18 @@ def analyse(n_bootstrap: int = 1000, seed: int = 0, user_fit: str = "") -> Calcu
     """Published laws, the Approach 3 refit here (with ``n_bootstrap`` replicates; 0: no band)
     and, if ``user_fit`` names a file, the fit saved there."""
     df = data.drop_highest_losses(data.load(DATA), BESIROGLU.selection.n_excluded_highest_loss)
-    N, D, _, L = fitting.arrays(df)
-    huber = fitting.approach3(N, D, L)
-    lik = fitting.approach3(N, D, L, objective="huber_likelihood")
+    N, D, _, L = estimators.arrays(df)
+    huber = estimators.approach3(N=N, D=D, L=L)
+    lik = estimators.approach3(N=N, D=D, L=L, objective="huber_likelihood")
     boot = None
     if n_bootstrap:
-        boot = fitting.bootstrap_approach3(
-            N, D, L, n_bootstrap=n_bootstrap, rng=np.random.default_rng(seed), full_fit=huber
+        boot = estimators.bootstrap_approach3(
+            N=N,
+            D=D,
+            L=L,
+            n_bootstrap=n_bootstrap,
+            rng=stream(seed, "approach3-bootstrap"),
+            full_fit=huber,
         )
     laws = dict(allocation.allocations())
     laws[REFIT] = allocation.from_fit(

@@ -3,8 +3,8 @@
 Approach 1 trains a family of model sizes, each with several cosine horizons, takes at every FLOP
 value the run with the lowest loss (the envelope; 1500 log-spaced FLOP values) and fits
 N_opt ~ C^a and D_opt ~ C^b to the winners; Table 2 prints a = b = 0.50. The envelope itself is
-:func:`scalinglaws.fitting.approach1`; this module prepares its curves and computes the numbers of
-the figure's two rows (drawn by :mod:`scalinglaws.figures.hoffmann2022_fig2`; no plotting here):
+:func:`scalinglaws.estimators.approach1`; this module prepares its curves and computes the numbers
+of the figure's two rows (drawn by :mod:`scalinglaws.figures.hoffmann2022_fig2`; no plotting here):
 
 * **published law, at the paper's scale**: eq 2 with the App. D.2 fit, evaluated as the final
   loss L(N, C / 6N) of a size family from 75M to 10B parameters (Fig 2's colour bar) for
@@ -23,10 +23,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from scalinglaws import fitting, runs_data
+from scalinglaws import estimators, runs_data
 from scalinglaws.constants import HOFFMANN, ParametricFit
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.params import Integer
+from scalinglaws.rng import stream
 
 SIZE_RANGE = (75e6, 10e9)  # Fig 2 colour bar: model sizes 75M to 10B (caption: "70M to 10B")
 CURVE_FLOPS = (1e17, 1e23)  # Fig 2 left panel's x-axis, FLOPs
@@ -50,8 +51,8 @@ class LawEnvelope:
     sizes: np.ndarray  # N of the family, parameters
     flops: np.ndarray  # C at which each curve is evaluated, FLOPs
     loss: np.ndarray  # (sizes, flops): L(N, C / 6N), nats per token
-    drawn: fitting.Approach1Result  # envelope over the whole of CURVE_FLOPS (drawn)
-    fitted: fitting.Approach1Result  # envelope over flops_range (its power laws are the fit)
+    drawn: estimators.Approach1Result  # envelope over the whole of CURVE_FLOPS (drawn)
+    fitted: estimators.Approach1Result  # envelope over flops_range (its power laws are the fit)
     flops_range: tuple[float, float]  # FLOPs at which eq 4's optimum lies inside the family
 
 
@@ -84,8 +85,8 @@ def law_envelope(
     L = np.array([ch.loss(N, ch.tokens_for_flops(C, N), fit) for N in sizes])
     curves = [(N, C, row) for N, row in zip(sizes, L, strict=True)]
     rng = law_fit_range(fit)
-    drawn = fitting.approach1(curves, n_flops=n_flops)
-    fitted = fitting.approach1(curves, n_flops=n_flops, flops_range=rng)
+    drawn = estimators.approach1(curves=curves, n_flops=n_flops)
+    fitted = estimators.approach1(curves=curves, n_flops=n_flops, flops_range=rng)
     return LawEnvelope(fit, sizes, C, L, drawn, fitted, rng)
 
 
@@ -98,8 +99,8 @@ class MeasuredEnvelope:
 
     curves: pd.DataFrame  # one row per validation point (runs_data.CURVE_COLUMNS)
     runs: pd.DataFrame  # one row per run: run_id, study, params, flops_budget, flops_final
-    drawn: fitting.Approach1Result  # envelope over every curve's FLOPs (drawn)
-    fitted: fitting.Approach1Result  # envelope over flops_range; N_opt/D_opt with intervals
+    drawn: estimators.Approach1Result  # envelope over every curve's FLOPs (drawn)
+    fitted: estimators.Approach1Result  # envelope over flops_range; N_opt/D_opt with intervals
     flops_range: tuple[float, float]  # FLOPs of the fit (see measured_fit_range)
     winner: np.ndarray  # per point of ``fitted``: row of ``runs`` that achieves the minimum
     position: np.ndarray  # per point of ``fitted``: C / (that run's final C), in (0, 1]
@@ -142,10 +143,12 @@ def measured_fit_range(runs: pd.DataFrame, min_sizes: int = 3) -> tuple[float, f
     MIN_SIZES.check(min_sizes)
     reach = runs.groupby("params")["flops_final"].max().sort_values(ascending=False)
     if len(reach) < min_sizes:
-        raise fitting.FitError(f"the envelope needs runs of >= {min_sizes} sizes, got {len(reach)}")
+        raise estimators.FitError(
+            f"the envelope needs runs of >= {min_sizes} sizes, got {len(reach)}"
+        )
     lo, hi = float(runs["flops_final"].min()), float(reach.iloc[min_sizes - 1])
     if not lo < hi:
-        raise fitting.FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
+        raise estimators.FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
     return lo, hi
 
 
@@ -155,9 +158,9 @@ def _bootstrap(tuples, flops_range, n_bootstrap: int, rng: np.random.Generator, 
     for _ in range(n_bootstrap):
         pick = rng.integers(0, len(tuples), len(tuples))
         try:
-            r = fitting.approach1([tuples[j] for j in pick], n_flops=n_flops,
-                                  flops_range=flops_range)  # fmt: skip
-        except fitting.FitError:
+            r = estimators.approach1(curves=[tuples[j] for j in pick], n_flops=n_flops,
+                                     flops_range=flops_range)  # fmt: skip
+        except estimators.FitError:
             failed += 1
             continue
         reps.append((r.N_opt.exponent, r.D_opt.exponent))
@@ -176,7 +179,7 @@ def measured_envelope(
 
     curves: tidy learning curves (default :func:`prose_curves`); N is the parameter count with
     embeddings (``PARAMS``, Chinchilla's count, as notebook 04), C the training FLOPs counted exactly, D the bytes seen at that point (passed to
-    :func:`fitting.approach1` as the curve's tokens, not C / 6N). n_bootstrap replicates resample
+    :func:`estimators.approach1` as the curve's tokens, not C / 6N). n_bootstrap replicates resample
     the runs with replacement and refit the envelope over the same FLOP range; the exponents'
     10th-90th percentiles (Table 2's interval) are attached to N_opt and D_opt. The Generator is
     the third child of ``numpy.random.SeedSequence(seed)`` (:func:`isoflop.analyse` uses the first
@@ -185,17 +188,17 @@ def measured_envelope(
     curves = prose_curves() if curves is None else curves
     runs, tuples = _curve_tuples(curves)
     if len(tuples) < 2:
-        raise fitting.FitError(
+        raise estimators.FitError(
             f"the envelope needs >= 2 measured learning curves, got {len(tuples)}"
         )
     rng_range = measured_fit_range(runs, min_sizes)
-    drawn = fitting.approach1(tuples, n_flops=n_flops)
-    fitted = fitting.approach1(tuples, n_flops=n_flops, flops_range=rng_range)
+    drawn = estimators.approach1(curves=tuples, n_flops=n_flops)
+    fitted = estimators.approach1(curves=tuples, n_flops=n_flops, flops_range=rng_range)
     winner = fitted.curve  # row of ``runs`` whose curve gives each envelope point
     position = fitted.flops / runs["flops_final"].to_numpy()[winner]
     failed = 0
     if n_bootstrap:
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
+        rng = stream(seed, "envelope.bootstrap")
         reps, failed = _bootstrap(tuples, rng_range, n_bootstrap, rng, n_flops)
         q = 100 * (1 - LEVEL) / 2
         (a_lo, b_lo), (a_hi, b_hi) = np.percentile(reps, [q, 100 - q], axis=0)

@@ -8,7 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scalinglaws.constants import KAPLAN
-from scalinglaws.laws.kaplan import excess_compute_interval, excess_domain_min, excess_steps_ratio
+from scalinglaws.laws.kaplan_efficient import (
+    excess_compute_interval,
+    excess_domain_min,
+    excess_steps_ratio,
+)
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scalinglaws import data, fitting
+from scalinglaws import data, estimators
+from scalinglaws.analysis import allocation
 from scalinglaws.analysis.envelope import fmt_exponent
 from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.kinds import PUBLISHED_DATA, provenance
-from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.params import ParameterError
+from scalinglaws.rng import stream
 
 DATA = "epoch-chinchilla-fig4"
 GOPHER = HOFFMANN.budgets.gopher
@@ -35,10 +36,10 @@ class Analysis:
 
     points: pd.DataFrame  # params, tokens, flops, loss_nats (the fitted points)
     n_excluded: int
-    huber: fitting.Approach3Result  # summed Huber over Hoffmann's grid
-    likelihood: fitting.Approach3Result  # Besiroglu 2024's objective
-    bootstrap: fitting.BootstrapResult | None  # of the summed-Huber fit
-    approach2: fitting.Approach2Result  # with 80% (10th-90th pct) bootstrap intervals
+    huber: estimators.Approach3Result  # summed Huber over Hoffmann's grid
+    likelihood: estimators.Approach3Result  # Besiroglu 2024's objective
+    bootstrap: estimators.BootstrapResult | None  # of the summed-Huber fit
+    approach2: estimators.Approach2Result  # with 80% (10th-90th pct) bootstrap intervals
     seed: int
     runs: str = DATA  # the data set's name or the runs CSV's path
     budgets: tuple[float, ...] = tuple(HOFFMANN.budgets.isoflop)  # Approach 2's budgets, FLOPs
@@ -79,7 +80,7 @@ def analyse(
     df = data.load(DATA)
     if n_exclude:
         df = data.drop_highest_losses(df, n_exclude)
-    N, D, C, L = fitting.arrays(df)
+    N, D, C, L = estimators.arrays(df)
     a2_input = dict(N=N, C=C, L=L, budgets=HOFFMANN.budgets.isoflop, tol_log10=isoflop_tol)
     huber, lik, boot, a2 = _fits(N, D, L, a2_input, n_bootstrap, seed, min_points)
     return Analysis(df, n_exclude, huber, lik, boot, a2, seed)
@@ -88,14 +89,15 @@ def analyse(
 def _fits(N, D, L, a2_input: dict, n_bootstrap: int, seed: int, min_points: int):
     """Approach 3 (Huber and likelihood), its bootstrap, and Approach 2 with its bootstrap, on one
     seed split into two independent streams."""
-    rng3, rng2 = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
-    huber = fitting.approach3(N, D, L)
-    lik = fitting.approach3(N, D, L, objective="huber_likelihood")
+    rng3 = stream(seed, "isoflop.approach3-bootstrap")
+    rng2 = stream(seed, "isoflop.approach2-bootstrap")
+    huber = estimators.approach3(N=N, D=D, L=L)
+    lik = estimators.approach3(N=N, D=D, L=L, objective="huber_likelihood")
     boot = None
     if n_bootstrap:
-        boot = fitting.bootstrap_approach3(N, D, L, n_bootstrap=n_bootstrap, rng=rng3,
-                                           full_fit=huber)  # fmt: skip
-    a2 = fitting.approach2(
+        boot = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=n_bootstrap, rng=rng3,
+                                              full_fit=huber)  # fmt: skip
+    a2 = estimators.approach2(
         **a2_input, min_points=min_points, n_bootstrap=min(n_bootstrap, 2000), rng=rng2, level=0.80
     )
     return huber, lik, boot, a2
@@ -113,7 +115,7 @@ def _analyse_runs(runs: str, n_bootstrap, seed, isoflop_tol, min_points) -> Anal
     final = runs_schema.final_checkpoints(table)
     df = pd.DataFrame({"params": final["params"], "tokens": final["tokens"],
                        "flops": final["flops"], "loss_nats": final["loss"]})  # fmt: skip
-    N, D, C, L = fitting.arrays(df)
+    N, D, C, L = estimators.arrays(df)
     inp = runs_fit.a2_input(final, "params", isoflop_tol)
     a2_input = dict(N=inp.N, C=inp.C, L=inp.L, budgets=inp.budgets, tol_log10=inp.tol_log10,
                     D=inp.D)  # fmt: skip
@@ -139,7 +141,10 @@ def fit_table(an: Analysis) -> pd.DataFrame:
         "refit here: summed Huber, 4,500-start grid": an.huber.fit,
     }
     out = pd.DataFrame(
-        {k: {p: getattr(f, p) for p in fitting.PARAM_NAMES} | {"a": f.a} for k, f in rows.items()}
+        {
+            k: {p: getattr(f, p) for p in estimators.PARAM_NAMES} | {"a": f.a}
+            for k, f in rows.items()
+        }
     ).T
     out.loc["Besiroglu 2024 bootstrap SE"] = [*u.se().values(), np.nan]
     if an.bootstrap is not None:
@@ -247,8 +252,8 @@ def budget_table(an: Analysis) -> pd.DataFrame:
 def point_budgets(an: Analysis):
     """(labels, nominal budgets) of the analysis's points, as Approach 2 grouped them."""
     if an.default:
-        return fitting.isoflop_groups(an.points["flops"], HOFFMANN.budgets.isoflop,
-                                      an.approach2.tol_log10)  # fmt: skip
+        return estimators.isoflop_groups(C=an.points["flops"], budgets=HOFFMANN.budgets.isoflop,
+                                         tol_log10=an.approach2.tol_log10)  # fmt: skip
     from scalinglaws import runs_fit, runs_schema
 
     table, _ = runs_fit.load(an.runs)

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scalinglaws import runs_data
+from scalinglaws import runs_data, units
 from scalinglaws.constants import KAPLAN
-from scalinglaws.fitting import fit_power_law
-from scalinglaws.laws import kaplan as law
+from scalinglaws.estimators import fit_power_law
+from scalinglaws.laws import kaplan, kaplan_efficient, kaplan_training
 
 MEASURED_CORPUS = "prose"  # the learning-curve study trains on the prose corpus only
 _B = float(KAPLAN.setup.batch_tokens)
@@ -73,9 +73,9 @@ class BudgetOptima:
 def budget_optima(budget_min_pf=1e-5, budget_max_pf=1.0, n_budgets=11) -> BudgetOptima:
     """Minimise the fixed-compute loss (B = 2^19) over N for each budget, exactly (golden section)."""
     C = np.geomspace(budget_min_pf, budget_max_pf, n_budgets)
-    N_opt, L_opt = law.optimal_params_at_compute(C, B=_B)
+    N_opt, L_opt = kaplan_training.optimal_params_at_compute(C, B=_B)
     p = fit_power_law(C, N_opt).exponent
-    return BudgetOptima(C, N_opt, L_opt, law.steps_at_compute(N_opt, C), p)
+    return BudgetOptima(C, N_opt, L_opt, kaplan_training.steps_at_compute(N_opt, C), p)
 
 
 @dataclass(frozen=True)
@@ -90,15 +90,15 @@ class ConvergenceMark:
 
 def convergence_mark(N, compute_max_pf=1.0) -> ConvergenceMark:
     """The point on N's curve that touches the frontier (eqs B.5, B.9), checked to be in range."""
-    C = float(law.efficient_compute_for_params(N))
+    C = float(kaplan_efficient.efficient_compute_for_params(N))
     if C > compute_max_pf:
         raise ValueError(
             f"the model of N={N:.3g} parameters is compute-efficient only at {C:.3g} PF-days, beyond "
             f"compute_max_pf={compute_max_pf!r}"
         )
     t3 = KAPLAN.joint_NS
-    L_inf = float(law.loss_of_params(N, t3.alpha_N, t3.N_c))
-    return ConvergenceMark(float(N), C, float(law.loss_at_min_compute(N, C)), L_inf)
+    L_inf = float(kaplan.loss_of_params(N, fit=t3))
+    return ConvergenceMark(float(N), C, float(kaplan_training.loss_at_min_compute(N, C)), L_inf)
 
 
 def law_compute(sizes, C):
@@ -107,10 +107,10 @@ def law_compute(sizes, C):
     Eq B.3's curve trains at B_crit for S_min = C_min/(6 N B_crit(L)) steps (eq 5.5); the fit range
     is in steps at the paper's 2^19 batch, S = S_min (1 + B_crit/B) (eq 5.4).
     """
-    L = law.learning_curve_compute(sizes[:, None], C[None, :])
-    B_crit = law.critical_batch(L)
-    S_min = law.pf_days_to_flop(C)[None, :] / (6.0 * sizes[:, None] * B_crit)
-    return L, law.in_fitted_range(sizes[:, None], S_min * (1.0 + B_crit / _B))
+    L = kaplan_training.loss_at_min_compute(sizes[:, None], C[None, :])
+    B_crit = kaplan.critical_batch(L)
+    S_min = units.pf_days_to_flop(C)[None, :] / (6.0 * sizes[:, None] * B_crit)
+    return L, kaplan.in_fitted_range(sizes[:, None], S_min * (1.0 + B_crit / _B))
 
 
 def frontier_table() -> list[tuple[str, str, str]]:
@@ -120,37 +120,62 @@ def frontier_table() -> list[tuple[str, str, str]]:
     alpha_B; the numerical optimum of eq B.3 reproduces eqs B.5-B.10 (tests/test_kaplan_laws.py).
     """
     eff, t3 = KAPLAN.efficient, KAPLAN.joint_NS
-    p = law.efficient_exponents()
-    x, ref = law.data_limit_intersection(), KAPLAN.intersection
+    p = kaplan_efficient.efficient_exponents()
+    x, ref = kaplan.data_limit_intersection(), KAPLAN.intersection
     return [
-        ("alpha_C^min, eq 1.8 / B.7", f"~{eff.alpha_C_min_eq_B_7} (B.7), ~{eff.alpha_C_min_eq_6_4} "
-         f"(6.4); fit {KAPLAN.basic.alpha_C_min} (eq 1.3)", f"{law.alpha_C_min_theory():.4f}"),
-        ("N_eff ~ C_min^p, eq 6.5 / B.9", f"~{eff.eq_6_5_exponent}; empirical {eff.p_N} (eq 6.1)",
-         f"{p['N']:.3f}"),
+        (
+            "alpha_C^min, eq 1.8 / B.7",
+            f"~{eff.alpha_C_min_eq_B_7} (B.7), ~{eff.alpha_C_min_eq_6_4} (6.4); "
+            f"fit {KAPLAN.basic.alpha_C_min} (eq 1.3)",
+            f"{kaplan_efficient.alpha_C_min_theory():.4f}",
+        ),
+        (
+            "N_eff ~ C_min^p, eq 6.5 / B.9",
+            f"~{eff.eq_6_5_exponent}; empirical {eff.p_N} (eq 6.1)",
+            f"{p['N']:.3f}",
+        ),
         ("B_crit ~ C_min^p, eq 1.7", f"{eff.p_B} (Table 6)", f"{p['B']:.3f}"),
         ("S_min ~ C_min^p, eq 1.7", f"{eff.p_S} (Table 6)", f"{p['S']:.3f}"),
-        ("L(N_eff, C) / L(N_eff, inf), eq B.5", "1 + alpha_N/alpha_S ~ 1.10",
-         f"{1 + t3.alpha_N / t3.alpha_S:.4f}"),
-        ("C_c, eq B.8 (PF-days)", f"{KAPLAN.basic.C_c_min:.2g} (eq 1.3 fit)",
-         f"{law.efficient_C_c():.3g}"),
-        ("N_eff at 1 PF-day, eq B.9", f"{eff.N_e:.2g} (Table 6)",
-         f"{float(law.efficient_params(1.0)):.3g}"),
-        ("B_crit at 1 PF-day, eq B.2 at eq B.6 (tokens)", f"{eff.B_e:.2g} (Table 6)",
-         f"{float(law.efficient_batch(1.0)):.3g}"),
-        ("S_min at 1 PF-day, eq B.10", f"{eff.S_e:.2g} (Table 6, lower bound)",
-         f"{float(law.efficient_steps(1.0)):.3g}"),
-        ("L at 1 PF-day, eq B.6", f"{float(law.loss_of_compute_min(1.0)):.3f} (eq 1.3 fit)",
-         f"{float(law.efficient_loss(1.0)):.3f}"),
+        (
+            "L(N_eff, C) / L(N_eff, inf), eq B.5",
+            "1 + alpha_N/alpha_S ~ 1.10",
+            f"{1 + t3.alpha_N / t3.alpha_S:.4f}",
+        ),
+        (
+            "C_c, eq B.8 (PF-days)",
+            f"{KAPLAN.basic.C_c_min:.2g} (eq 1.3 fit)",
+            f"{kaplan_efficient.efficient_C_c():.3g}",
+        ),
+        (
+            "N_eff at 1 PF-day, eq B.9",
+            f"{eff.N_e:.2g} (Table 6)",
+            f"{float(kaplan_efficient.efficient_params(1.0)):.3g}",
+        ),
+        (
+            "B_crit at 1 PF-day, eq B.2 at eq B.6 (tokens)",
+            f"{eff.B_e:.2g} (Table 6)",
+            f"{float(kaplan_efficient.efficient_batch(1.0)):.3g}",
+        ),
+        (
+            "S_min at 1 PF-day, eq B.10",
+            f"{eff.S_e:.2g} (Table 6, lower bound)",
+            f"{float(kaplan_efficient.efficient_steps(1.0)):.3g}",
+        ),
+        (
+            "L at 1 PF-day, eq B.6",
+            f"{float(kaplan.loss_of_compute_min(1.0)):.3f} (eq 1.3 fit)",
+            f"{float(kaplan_efficient.efficient_loss(1.0)):.3f}",
+        ),
         ("C*, eq 6.8 (PF-days)", f"~{ref.C_star_pf_days:.0e}", f"{x['C_star']:.3g}"),
         ("N*, eq 6.8", f"~{ref.N_star:.0e}", f"{x['N_star']:.3g}"),
         ("D*, eq 6.8 (tokens)", f"~{ref.D_star:.0e}", f"{x['D_star']:.3g}"),
         ("L*, eq 6.8 (nats/token)", f"~{ref.L_star}", f"{x['L_star']:.3f}"),
-    ]  # fmt: skip
+    ]
 
 
 def measured_pf_days(g) -> np.ndarray:
     """Kaplan's training compute C = 6 N D of measured points (N non-embedding), in PF-days."""
-    return law.flop_to_pf_days(6.0 * g["params"].to_numpy(float) * g["tokens"].to_numpy(float))
+    return units.flop_to_pf_days(6.0 * g["params"].to_numpy(float) * g["tokens"].to_numpy(float))
 
 
 def measured_best_size(measured) -> pd.DataFrame:
@@ -214,17 +239,17 @@ def sample_efficiency(
     """
     t3 = KAPLAN.joint_NS
     sizes = np.geomspace(sizes_min, sizes_max, n_sizes)
-    reach = law.loss_of_params(sizes, t3.alpha_N, t3.N_c) < target_loss
+    reach = kaplan.loss_of_params(sizes, fit=t3) < target_loss
     sizes = sizes[reach]
-    tokens = law.tokens_to_reach(sizes, target_loss)
+    tokens = kaplan_training.tokens_to_reach(sizes, target_loss)
     steps = tokens / _B
-    pair = law.tokens_to_reach(np.array([ratio_small, ratio_large]), target_loss)
+    pair = kaplan_training.tokens_to_reach(np.array([ratio_small, ratio_large]), target_loss)
     return SampleEfficiency(
         float(target_loss),
         sizes,
         tokens,
         steps,
-        law.in_fitted_range(sizes, steps),
+        kaplan.in_fitted_range(sizes, steps),
         float(ratio_small),
         float(ratio_large),
         float(pair[0] / pair[1]),
@@ -233,8 +258,8 @@ def sample_efficiency(
 
 def law_tokens(sizes, D):
     """(loss, in eq 5.6's fitted range) on the grid sizes x tokens D at B = 2^19 (Figure 2 left)."""
-    L = law.learning_curve_tokens(sizes[:, None], D[None, :])
-    return L, law.in_fitted_range(sizes[:, None], D[None, :] / _B)
+    L = kaplan_training.learning_curve_tokens(sizes[:, None], D[None, :])
+    return L, kaplan.in_fitted_range(sizes[:, None], D[None, :] / _B)
 
 
 def measured_tokens_to_reach(measured, losses=(3.0, 2.5)) -> pd.DataFrame:

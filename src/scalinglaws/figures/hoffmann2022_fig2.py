@@ -3,7 +3,7 @@
 Approach 1 trains a family of model sizes, each with several cosine horizons, takes at every FLOP
 value the run with the lowest loss (the envelope; 1500 log-spaced FLOP values) and fits
 N_opt ~ C^a and D_opt ~ C^b to the winners; Table 2 prints a = b = 0.50. The envelope itself is
-:func:`scalinglaws.fitting.approach1`; its numbers are :mod:`scalinglaws.analysis.envelope`'s,
+:func:`scalinglaws.estimators.approach1`; its numbers are :mod:`scalinglaws.analysis.envelope`'s,
 and this module draws them in two rows:
 
 * **published law, at the paper's scale**: eq 2 with the App. D.2 fit, evaluated as the final
@@ -22,7 +22,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from scalinglaws import fitting
+from scalinglaws import estimators
+from scalinglaws.analysis import allocation
 from scalinglaws.analysis.envelope import PARAMS, SIZE_RANGE, LawEnvelope, MeasuredEnvelope
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import FigureInfo
@@ -35,7 +36,6 @@ from scalinglaws.kinds import (
     REFIT_HERE,
     provenance,
 )
-from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.plotting import ORANGE, log_colorbar, use_style
 
@@ -201,7 +201,7 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
             provenance(MEASURED_HERE, f"power law: {sym} = {fl.exponent:.3f}{_interval_text(fl)}"),
             span,
         )  # fmt: skip
-        ref = fitting.PowerLaw(k=float(fl(c0)) / c0**pub, exponent=pub)
+        ref = estimators.PowerLaw(k=float(fl(c0)) / c0**pub, exponent=pub)
         Cx = np.geomspace(*span, 200)
         ax.plot(Cx, ref(Cx), color=ORANGE, ls="--", lw=1.2,
                 label=provenance(PUBLISHED_LAW, f"Table 2 Approach 1: {sym} = {pub:.2f}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, point_budgets
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import FigureInfo
@@ -18,7 +19,6 @@ from scalinglaws.kinds import (
     REFIT_HERE,
     provenance,
 )
-from scalinglaws.laws import allocation
 from scalinglaws.plotting import BLUE, log_colorbar, use_style
 
 FIGURES = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from scalinglaws import fitting
+from scalinglaws import estimators
 from scalinglaws.analysis.c4_github import LEVEL, ROLE, Analysis, published_exponents
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import FigureInfo
@@ -45,7 +45,7 @@ def _fmt_interval(iv) -> str:
     return "" if iv is None else f" [{iv[0]:.2f}, {iv[1]:.2f}]"
 
 
-def _slope_through(C, law: fitting.PowerLaw, exponent: float, centre: float):
+def _slope_through(C, law: estimators.PowerLaw, exponent: float, centre: float):
     """A power law of the given exponent through our fit's value at ``centre`` FLOPs."""
     return law(centre) * (C / centre) ** exponent
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, refit_band
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, LAW_STYLES
@@ -15,7 +16,6 @@ from scalinglaws.kinds import (
     REFIT_HERE,
     provenance,
 )
-from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.plotting import use_style
 

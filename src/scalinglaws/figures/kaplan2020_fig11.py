@@ -4,7 +4,7 @@ vs Steps"), from the published laws (the paper drew its runs and fitted curves o
 
 Both panels are eq 5.6 (Table 3) at the paper's batch B = 2^19 tokens with eqs 5.3-5.4 (and, at
 fixed compute, S = C/(6NB) and eq 5.5), an implicit equation in L solved exactly
-(:func:`scalinglaws.laws.kaplan.loss_at_compute`, :func:`~scalinglaws.laws.kaplan.loss_at_steps`);
+(:func:`scalinglaws.laws.kaplan_training.loss_at_compute`, :func:`~scalinglaws.laws.kaplan_training.loss_at_steps`);
 the left panel marks each budget's loss-minimising size
 (:func:`scalinglaws.analysis.kaplan.budget_optima`). Drawn by notebooks 01 (left) and 02 (right).
 """
@@ -19,7 +19,7 @@ from scalinglaws.constants import KAPLAN
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._kaplan2020 import colour_of, extrapolated_handle, plot_law
 from scalinglaws.kinds import PUBLISHED_LAW, provenance
-from scalinglaws.laws import kaplan as law
+from scalinglaws.laws import kaplan, kaplan_training
 from scalinglaws.plotting import log_colorbar, use_style
 
 FIGURES = (
@@ -75,8 +75,10 @@ def figure11_left(
     use_style()
     C = np.geomspace(budget_min_pf, budget_max_pf, n_budgets)
     N = np.geomspace(params_min, params_max, n_points)
-    L = law.loss_at_compute(N[None, :], C[:, None])
-    fitted = law.in_fitted_range(N[None, :], law.steps_at_compute(N[None, :], C[:, None]))
+    L = kaplan_training.loss_at_compute(N[None, :], C[:, None])
+    fitted = kaplan.in_fitted_range(
+        N[None, :], kaplan_training.steps_at_compute(N[None, :], C[:, None])
+    )
     opt = budget_optima(budget_min_pf, budget_max_pf, n_budgets)
 
     fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
@@ -103,13 +105,13 @@ def figure11_right(
     use_style()
     S = np.geomspace(steps_min, steps_max, n_steps)
     N = np.geomspace(params_min, params_max, n_points)
-    L = law.loss_at_steps(N[None, :], S[:, None])
-    fitted = law.in_fitted_range(N[None, :], S[:, None])
+    L = kaplan_training.loss_at_steps(N[None, :], S[:, None])
+    fitted = kaplan.in_fitted_range(N[None, :], S[:, None])
 
     fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
     cmap = _curves(ax, fig, N, L, fitted, S, "Steps")
     ax.plot([], [], color=cmap(0.5), label=provenance(PUBLISHED_LAW, _RIGHT_EQ))
-    ax.plot(N, law.loss_of_params(N, KAPLAN.joint_NS.alpha_N, KAPLAN.joint_NS.N_c), "k--",
+    ax.plot(N, kaplan.loss_of_params(N, fit=KAPLAN.joint_NS), "k--",
             lw=1.0, label=r"converged, $S \to \infty$: $(N_c/N)^{\alpha_N}$ (Table 3)")  # fmt: skip
     handles, _ = ax.get_legend_handles_labels()
     if not fitted.all():

@@ -13,11 +13,8 @@ import numpy as np
 from scalinglaws.analysis.excess import figure12_numbers
 from scalinglaws.constants import KAPLAN
 from scalinglaws.figures import FigureInfo
-from scalinglaws.kinds import (
-    PUBLISHED_LAW,
-    provenance,
-)
-from scalinglaws.laws.kaplan import excess_compute_ratio, excess_steps_ratio
+from scalinglaws.kinds import PUBLISHED_LAW, provenance
+from scalinglaws.laws.kaplan_efficient import excess_compute_ratio, excess_steps_ratio
 from scalinglaws.plotting import BLUE, use_style
 
 FIGURES = (

@@ -44,7 +44,7 @@ from scalinglaws.figures._kaplan2020 import (
     plot_law,
 )
 from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
-from scalinglaws.laws import kaplan as law
+from scalinglaws.laws import kaplan, kaplan_efficient
 from scalinglaws.plotting import log_colorbar, use_style
 
 FIGURES = (
@@ -204,14 +204,14 @@ def figure2_right(
     _, norm, cmap = log_colorbar(fig, ax, "viridis", sizes_min, sizes_max, N_SIZES_LABEL)
     for i, n in enumerate(sizes):
         plot_law(ax, C, L[i], fitted[i], colour_of(cmap, norm, n), lw=1.3)
-    ax.plot(C, law.loss_of_compute_min(C), color="black", lw=1.4, ls="--", zorder=3,
+    ax.plot(C, kaplan.loss_of_compute_min(C), color="black", lw=1.4, ls="--", zorder=3,
             label=provenance(PUBLISHED_LAW, "Kaplan 2020 eq 1.3, L(C_min) fit"))  # fmt: skip
-    ax.plot(C, law.efficient_loss(C), color="0.45", lw=2.8, alpha=0.45, zorder=1,
+    ax.plot(C, kaplan_efficient.efficient_loss(C), color="0.45", lw=2.8, alpha=0.45, zorder=1,
             label="envelope of the curves (eqs B.6-B.8 from Table 3)")  # fmt: skip
     ax.plot([], [], color=cmap(0.6), label=provenance(PUBLISHED_LAW, "Kaplan 2020 eq B.3, Table 3"))
 
     # eq B.5 annotation on the largest size that is compute-efficient inside the axis
-    eff_C = law.efficient_compute_for_params(sizes)
+    eff_C = kaplan_efficient.efficient_compute_for_params(sizes)
     candidates = sizes[eff_C <= compute_max_pf / 3]
     if candidates.size:
         m = convergence_mark(float(candidates[-1]), compute_max_pf)

@@ -77,28 +77,25 @@ def tokens_for_flops(C, N):
     return np.asarray(C, dtype=float) / (6.0 * np.asarray(N, dtype=float))
 
 
-def tokens_per_parameter(N, D):
-    """D / N, tokens per parameter (dimensionless)."""
-    return np.asarray(D, dtype=float) / np.asarray(N, dtype=float)
-
-
-def forward_flops_per_sequence(
+def flops_appendix_f(
     n_layers,
     d_model,
     ffw_size,
     num_heads,
     kv_size,
+    D,
     *,
     seq_len: int = _F.seq_len,
     vocab_size: int = _F.vocab_size,
     include_embeddings: bool = True,
 ):
-    """App. F: forward-pass FLOPs for one sequence of seq_len tokens, term by term.
+    """App. F: training FLOPs on D tokens, forward + backward (backward = 2x forward).
 
-    Embeddings 2 S V d; per layer: KQV 2*3 S d (k h), logits 2 S^2 (k h), softmax 3 h S^2,
-    softmax@value 2 S^2 (k h), final linear 2 S (k h) d, dense 2 S (d f + d f); final logits 2 S d V.
-    With include_embeddings=False the embedding and final-logit terms are left out: that is the
-    count that reproduces Table A4's ratios (with N counted as the models' parameter count).
+    The forward pass for one sequence of S = seq_len tokens, term by term: embeddings 2 S V d;
+    per layer: KQV 2*3 S d (k h), logits 2 S^2 (k h), softmax 3 h S^2, softmax@value 2 S^2 (k h),
+    final linear 2 S (k h) d, dense 2 S (d f + d f); final logits 2 S d V. With
+    include_embeddings=False the embedding and final-logit terms are left out: that is the count
+    that reproduces Table A4's ratios (with N counted as the models' parameter count).
     """
     S = np.asarray(seq_len, dtype=float)
     d = np.asarray(d_model, dtype=float)
@@ -113,29 +110,9 @@ def forward_flops_per_sequence(
         + mac * S * kh * d  # final linear
     )
     dense = mac * S * (d * f + d * f)
-    total = np.asarray(n_layers, dtype=float) * (attention + dense)
+    per_seq = np.asarray(n_layers, dtype=float) * (attention + dense)
     if include_embeddings:
-        total = total + mac * S * vocab_size * d + mac * S * d * vocab_size
-    return total
-
-
-def flops_appendix_f(
-    n_layers,
-    d_model,
-    ffw_size,
-    num_heads,
-    kv_size,
-    D,
-    *,
-    seq_len: int = _F.seq_len,
-    vocab_size: int = _F.vocab_size,
-    include_embeddings: bool = True,
-):
-    """App. F: training FLOPs on D tokens, forward + backward (backward = 2x forward)."""
-    per_seq = forward_flops_per_sequence(
-        n_layers, d_model, ffw_size, num_heads, kv_size,
-        seq_len=seq_len, vocab_size=vocab_size, include_embeddings=include_embeddings,
-    )  # fmt: skip
+        per_seq = per_seq + mac * S * vocab_size * d + mac * S * d * vocab_size
     per_token = per_seq * (1.0 + _F.backward_over_forward) / seq_len
     return per_token * np.asarray(D, dtype=float)
 

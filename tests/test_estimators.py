@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from scalinglaws import fitting
+from scalinglaws import estimators
 from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.params import ParameterError
@@ -15,7 +15,7 @@ def sig3(x: float) -> str:
 
 @pytest.fixture(scope="module")
 def huber_fit(epoch240):
-    return fitting.approach3(*epoch240)
+    return estimators.approach3(**epoch240)
 
 
 def test_grid_refit_matches_epoch_summed_huber(huber_fit):
@@ -35,7 +35,7 @@ def test_grid_refit_matches_epoch_summed_huber(huber_fit):
 def test_likelihood_refit_matches_epoch(epoch240):
     # Besiroglu 2024 (notebook cell 25): A 482.01, B 2085.43, E 1.8169, alpha 0.3478, beta 0.3659
     ref = BESIROGLU.refit
-    r = fitting.approach3(*epoch240, objective="huber_likelihood")
+    r = estimators.approach3(**epoch240, objective="huber_likelihood")
     assert r.A == pytest.approx(ref.A, rel=1e-4)
     assert r.B == pytest.approx(ref.B, rel=1e-4)
     for k in ("E", "alpha", "beta"):
@@ -47,9 +47,11 @@ def test_likelihood_refit_matches_epoch(epoch240):
 def test_bootstrap_on_epochs_resamples_reproduces_their_standard_errors(epoch240, huber_fit):
     # Besiroglu 2024 notebook cell 25 SEs (4,000 resamples after np.random.seed(42)):
     # A 124.52, B 1293.28, E 0.02566, alpha 0.01540, beta 0.02060
-    n = len(epoch240[0])
-    counts = fitting.legacy_resample_counts(n, 4000, BESIROGLU.uncertainty.seed)
-    b = fitting.bootstrap_approach3(*epoch240, n_bootstrap=4000, counts=counts, full_fit=huber_fit)
+    n = len(epoch240["N"])
+    counts = estimators.legacy_resample_counts(n, 4000, BESIROGLU.uncertainty.seed)
+    b = estimators.bootstrap_approach3(
+        **epoch240, n_bootstrap=4000, counts=counts, full_fit=huber_fit
+    )
     assert b.n_failed == 0
     for k, ref in BESIROGLU.uncertainty.se().items():
         assert b.se[k] == pytest.approx(ref, rel=0.01), k
@@ -61,16 +63,16 @@ def test_bootstrap_on_epochs_resamples_reproduces_their_standard_errors(epoch240
 def test_bootstrap_with_our_generator_is_within_10_percent(epoch240, huber_fit):
     # Same bar with independent resamples. B's SE (B = exp(b), heavy-tailed) moves by about
     # +-7% between seeds at 4,000 replicates, so it gets a wider band.
-    b = fitting.bootstrap_approach3(
-        *epoch240, n_bootstrap=4000, rng=np.random.default_rng(2024), full_fit=huber_fit
+    b = estimators.bootstrap_approach3(
+        **epoch240, n_bootstrap=4000, rng=np.random.default_rng(2024), full_fit=huber_fit
     )
     for k, ref in BESIROGLU.uncertainty.se().items():
         assert b.se[k] == pytest.approx(ref, rel=0.10 if k != "B" else 0.20), k
-    again = fitting.bootstrap_approach3(
-        *epoch240, n_bootstrap=50, rng=np.random.default_rng(7), full_fit=huber_fit
+    again = estimators.bootstrap_approach3(
+        **epoch240, n_bootstrap=50, rng=np.random.default_rng(7), full_fit=huber_fit
     )
-    same = fitting.bootstrap_approach3(
-        *epoch240, n_bootstrap=50, rng=np.random.default_rng(7), full_fit=huber_fit
+    same = estimators.bootstrap_approach3(
+        **epoch240, n_bootstrap=50, rng=np.random.default_rng(7), full_fit=huber_fit
     )
     np.testing.assert_array_equal(again.replicates, same.replicates)
 
@@ -79,16 +81,16 @@ def _synthetic(fit, rng, noise):
     N = np.repeat(np.geomspace(5e7, 2e10, 12), 12)
     D = np.tile(np.geomspace(1e9, 5e11, 12), 12)
     L = ch.loss(N, D, fit) * np.exp(noise * rng.standard_normal(N.size))
-    return N, D, L
+    return {"N": N, "D": D, "L": L}
 
 
 @pytest.mark.parametrize("fit", [HOFFMANN.approach3_tex, BESIROGLU.refit], ids=["tex", "refit"])
 def test_recovers_known_parameters_from_synthetic_data(fit):
     rng = np.random.default_rng(0)
-    r = fitting.approach3(*_synthetic(fit, rng, 0.0))
+    r = estimators.approach3(**_synthetic(fit, rng, 0.0))
     for k in ("A", "B", "E", "alpha", "beta"):
         assert getattr(r, k) == pytest.approx(getattr(fit, k), rel=1e-6), k
-    noisy = fitting.approach3(*_synthetic(fit, rng, 0.003))
+    noisy = estimators.approach3(**_synthetic(fit, rng, 0.003))
     assert noisy.E == pytest.approx(fit.E, rel=0.02)
     assert noisy.alpha == pytest.approx(fit.alpha, abs=0.02)
     assert noisy.beta == pytest.approx(fit.beta, abs=0.02)
@@ -96,25 +98,25 @@ def test_recovers_known_parameters_from_synthetic_data(fit):
 
 @pytest.mark.badinput
 def test_approach3_errors(epoch240):
-    N, D, L = epoch240
-    with pytest.raises(fitting.FitError, match="at least 6 runs"):
-        fitting.approach3(N[:5], D[:5], L[:5])
-    with pytest.raises(fitting.FitError, match="did not converge"):
-        fitting.approach3(N, D, L, gtol=0.0, schedule=((1, 10),))
+    N, D, L = epoch240["N"], epoch240["D"], epoch240["L"]
+    with pytest.raises(estimators.FitError, match="at least 6 runs"):
+        estimators.approach3(N=N[:5], D=D[:5], L=L[:5])
+    with pytest.raises(estimators.FitError, match="did not converge"):
+        estimators.approach3(N=N, D=D, L=L, gtol=0.0, schedule=((1, 10),))
     with pytest.raises(ValueError, match="objective must be one of"):
-        fitting.approach3(N, D, L, objective="mse")
+        estimators.approach3(N=N, D=D, L=L, objective="mse")
     with pytest.raises(ValueError, match="D \\(tokens\\) must have 240 values"):
-        fitting.approach3(N, D[:10], L)
+        estimators.approach3(N=N, D=D[:10], L=L)
     with pytest.raises(ValueError, match="L \\(loss\\) must be > 0"):
-        fitting.approach3(N, D, -L)
+        estimators.approach3(N=N, D=D, L=-L)
     with pytest.raises(ParameterError, match=r"'n_bootstrap' must be an integer in \[1, 100000\]"):
-        fitting.bootstrap_approach3(N, D, L, n_bootstrap=0, seed=1)
+        estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=0, seed=1)
 
 
 def test_objective_value_at_epochs_grid_exact_is_not_below_ours(epoch240, huber_fit):
     ref = BESIROGLU.grid_exact
     theta = np.log([ref.A, ref.B, ref.E]).tolist() + [ref.alpha, ref.beta]
-    assert fitting.huber_objective(theta, *epoch240) >= huber_fit.value
+    assert estimators.huber_objective(theta, **epoch240) >= huber_fit.value
 
 
 # --- power laws, Approach 2 and Approach 1 -------------------------------------------------------
@@ -122,13 +124,13 @@ def test_objective_value_at_epochs_grid_exact_is_not_below_ours(epoch240, huber_
 
 def test_fit_power_law_exact_and_fixed_exponent():
     x = np.geomspace(1e18, 1e22, 7)
-    law = fitting.fit_power_law(x, 3.0 * x**0.49)
+    law = estimators.fit_power_law(x, 3.0 * x**0.49)
     assert law.exponent == pytest.approx(0.49) and law.k == pytest.approx(3.0)
     assert law.inverse(law(1e20)) == pytest.approx(1e20)
-    fixed = fitting.fit_power_law(x, 2.0 * x**0.5, exponent=0.5)
+    fixed = estimators.fit_power_law(x, 2.0 * x**0.5, exponent=0.5)
     assert fixed.k == pytest.approx(2.0)
-    with pytest.raises(fitting.FitError):
-        fitting.fit_power_law([1e20], [1e9])
+    with pytest.raises(estimators.FitError):
+        estimators.fit_power_law([1e20], [1e9])
 
 
 def _isoflop_data(fit, budgets, per_budget=9):
@@ -150,7 +152,7 @@ def test_approach2_recovers_the_frontier_exponent_from_isoflop_profiles():
     N = np.append(N, [1e9, 2e9])
     C = np.append(C, [1e22, 1e22])
     L = np.append(L, [2.5, 2.4])
-    r = fitting.approach2(N, C, L, budgets=list(budgets) + [1e22], tol_log10=0.05)
+    r = estimators.approach2(N=N, C=C, L=L, budgets=list(budgets) + [1e22], tol_log10=0.05)
     assert r.a == pytest.approx(fit.a, abs=0.01)
     assert r.b == pytest.approx(fit.b, abs=0.01)
     assert r.used_budgets == tuple(budgets)
@@ -160,25 +162,25 @@ def test_approach2_recovers_the_frontier_exponent_from_isoflop_profiles():
 
 
 def test_approach2_on_epochs_points(epoch240):
-    N, D, L = epoch240
+    N, D, L = epoch240["N"], epoch240["D"], epoch240["L"]
     C = ch.flops_6nd(N, D)
-    r = fitting.approach2(N, C, L, budgets=HOFFMANN.budgets.isoflop, n_bootstrap=30,
-                          rng=np.random.default_rng(0))  # fmt: skip
+    r = estimators.approach2(N=N, C=C, L=L, budgets=HOFFMANN.budgets.isoflop, n_bootstrap=30,
+                             rng=np.random.default_rng(0))  # fmt: skip
     assert len(r.used_budgets) >= 5
     assert 0.4 < r.a < 0.65 and r.a + r.b == pytest.approx(1.0, abs=1e-9)
     lo, hi = r.N_opt.exponent_interval
     assert lo <= r.a <= hi
     with pytest.raises(ValueError, match="needs rng"):
-        fitting.approach2(N, C, L, budgets=HOFFMANN.budgets.isoflop, n_bootstrap=5)
-    with pytest.raises(fitting.FitError, match="at least 2 budgets"):
-        fitting.approach2(N[:4], C[:4], L[:4])
+        estimators.approach2(N=N, C=C, L=L, budgets=HOFFMANN.budgets.isoflop, n_bootstrap=5)
+    with pytest.raises(estimators.FitError, match="at least 2 budgets"):
+        estimators.approach2(N=N[:4], C=C[:4], L=L[:4])
 
 
 def test_isoflop_groups_by_nominal_budget_and_by_clusters():
     flops = np.array([0.97e19, 1.02e19, 1.0e20, 1.05e20, 5e20])
-    labels, b = fitting.isoflop_groups(flops, budgets=[1e19, 1e20], tol_log10=0.05)
+    labels, b = estimators.isoflop_groups(C=flops, budgets=[1e19, 1e20], tol_log10=0.05)
     assert labels.tolist() == [0, 0, 1, 1, -1]
-    labels, b = fitting.isoflop_groups(flops, tol_log10=0.05)
+    labels, b = estimators.isoflop_groups(C=flops, tol_log10=0.05)
     assert labels.tolist() == [0, 0, 1, 1, 2] and len(b) == 3
 
 
@@ -191,23 +193,23 @@ def test_approach1_envelope_recovers_frontier_exponent():
     for n in sizes:
         D = np.geomspace(1e8, 1e13, 300)
         curves.append((n, ch.flops_6nd(n, D), ch.loss(n, D, fit)))
-    r = fitting.approach1(curves, flops_range=(1e19, 1e22))
+    r = estimators.approach1(curves=curves, flops_range=(1e19, 1e22))
     assert r.N_opt.exponent == pytest.approx(fit.a, abs=0.02)
     assert r.D_opt.exponent == pytest.approx(fit.b, abs=0.02)
     assert len(r.flops) == HOFFMANN.budgets.approach1_n_flop_points
-    with pytest.raises(fitting.FitError):
-        fitting.approach1(curves[:1])
+    with pytest.raises(estimators.FitError):
+        estimators.approach1(curves=curves[:1])
     with pytest.raises(ValueError, match="increasing"):
-        fitting.approach1([(1e9, [2.0, 1.0], [3.0, 2.9]), curves[0]])
+        estimators.approach1(curves=[(1e9, [2.0, 1.0], [3.0, 2.9]), curves[0]])
 
 
 def test_arrays_from_a_tidy_frame():
     import pandas as pd
 
     df = pd.DataFrame({"params": [1e9, 2e9], "flops": [6e19, 1.2e20], "loss_nats": [2.5, 2.4]})
-    N, D, C, L = fitting.arrays(df)
+    N, D, C, L = estimators.arrays(df)
     np.testing.assert_allclose(D, [1e10, 1e10])
-    N2, D2, C2, _ = fitting.arrays({"params": N, "tokens": D, "loss_nats": L})
+    N2, D2, C2, _ = estimators.arrays({"params": N, "tokens": D, "loss_nats": L})
     np.testing.assert_allclose(C2, C)
     with pytest.raises(ValueError, match="tokens and/or flops"):
-        fitting.arrays({"params": N, "loss_nats": L})
+        estimators.arrays({"params": N, "loss_nats": L})

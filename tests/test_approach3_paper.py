@@ -1,7 +1,7 @@
 """The readable Approach 3 (App. D.2 as written) against the fast path and against Besiroglu 2024.
 
 The reference takes about 20 ms per start on one core, so the full 4,500-start grid (~90 s) runs in
-benchmarks/bench_fitting.py, which prints its optimum beside ``fitting.approach3``'s. Here it runs
+benchmarks/bench_fitting.py, which prints its optimum beside ``estimators.approach3``'s. Here it runs
 from every 100th start of Hoffmann's grid (45 starts in the grid's own order, a fixed slice, not
 chosen by outcome).
 """
@@ -10,15 +10,20 @@ import numpy as np
 import pytest
 from scipy.optimize import check_grad, minimize
 
-from scalinglaws import fitting
-from scalinglaws.approach3_reference import approach3_reference, objective_and_gradient
+from scalinglaws import estimators
 from scalinglaws.constants import BESIROGLU, HOFFMANN
+from scalinglaws.estimators import approach3_reference, objective_and_gradient
 from scalinglaws.laws import chinchilla as ch
 
-SUBSET = slice(None, None, 100)  # every 100th start of fitting.hoffmann_grid()
+SUBSET = slice(None, None, 100)  # every 100th start of estimators.hoffmann_grid()
 # scipy's default L-BFGS-B stopping rule, the one Epoch's grid fit ran under: a step that changes
 # the objective by less than factr * eps * max(|f|, 1) = 1e7 * 2.2e-16 (ftol 2.2e-9) ends the fit
 EPOCH_FTOL = 1e7 * np.finfo(float).eps
+
+
+def positional(runs: dict) -> tuple:
+    """(N, D, L) in the positional order scipy's ``args`` pass to ``objective_and_gradient``."""
+    return runs["N"], runs["D"], runs["L"]
 
 
 def printed(x: float, decimals: int) -> str:
@@ -27,22 +32,22 @@ def printed(x: float, decimals: int) -> str:
 
 @pytest.fixture(scope="module")
 def reference(epoch240):
-    return approach3_reference(*epoch240, starts=fitting.hoffmann_grid()[SUBSET])
+    return approach3_reference(**epoch240, starts=estimators.hoffmann_grid()[SUBSET])
 
 
 def test_gradient_is_the_derivative_of_the_objective(epoch240):
     rng = np.random.default_rng(0)
-    for theta in [np.array([6.0, 7.6, 0.6, 0.35, 0.37]), *fitting.hoffmann_grid()[::900]]:
+    for theta in [np.array([6.0, 7.6, 0.6, 0.35, 0.37]), *estimators.hoffmann_grid()[::900]]:
         theta = theta + 0.01 * rng.standard_normal(5)
-        f = lambda t: objective_and_gradient(t, *epoch240)[0]  # noqa: E731
-        g = lambda t: objective_and_gradient(t, *epoch240)[1]  # noqa: E731
+        f = lambda t: objective_and_gradient(t, *positional(epoch240))[0]  # noqa: E731
+        g = lambda t: objective_and_gradient(t, *positional(epoch240))[1]  # noqa: E731
         scale = max(np.abs(g(theta)).max(), 1e-3)
         assert check_grad(f, g, theta, epsilon=1e-7) <= 1e-4 * scale
 
 
 def test_reference_reaches_the_fast_paths_optimum(epoch240, reference):
     # issue 14: the summed-Huber optimum over Hoffmann's grid on Epoch's 240 points is 1.01827e-3
-    fast = fitting.approach3(*epoch240)
+    fast = estimators.approach3(**epoch240)
     assert f"{reference.value:.6g}" == f"{fast.value:.6g}" == "0.00101827"
     assert reference.value <= fast.value * (1 + 1e-9)
     for k in ("A", "B", "E", "alpha", "beta"):
@@ -65,7 +70,7 @@ def test_reference_agrees_with_besiroglus_grid_exact_fit_to_the_printed_digits(e
     b_fixed = np.log(ref.B)
 
     def profile(x):
-        f, g = objective_and_gradient(np.insert(x, 1, b_fixed), *epoch240)
+        f, g = objective_and_gradient(np.insert(x, 1, b_fixed), *positional(epoch240))
         return f, np.delete(g, 1)
 
     res = minimize(profile, np.delete(reference.theta, 1), jac=True, method="L-BFGS-B",
@@ -77,20 +82,20 @@ def _synthetic(fit, rng, noise):
     N = np.repeat(np.geomspace(5e7, 2e10, 12), 12)
     D = np.tile(np.geomspace(1e9, 5e11, 12), 12)
     L = ch.loss(N, D, fit) * np.exp(noise * rng.standard_normal(N.size))
-    return N, D, L
+    return {"N": N, "D": D, "L": L}
 
 
 def test_reference_recovers_known_parameters_from_synthetic_data():
     truth = HOFFMANN.approach3_tex
     rng = np.random.default_rng(0)
-    starts = fitting.hoffmann_grid()[SUBSET]
-    exact = approach3_reference(*_synthetic(truth, rng, 0.0), starts=starts)
+    starts = estimators.hoffmann_grid()[SUBSET]
+    exact = approach3_reference(**_synthetic(truth, rng, 0.0), starts=starts)
     assert exact.value < 1e-20
     for k in ("A", "B", "E", "alpha", "beta"):
         assert getattr(exact, k) == pytest.approx(getattr(truth, k), rel=1e-6), k
     # with noise there is no known answer to recover, but the two estimators must agree
     noisy = _synthetic(truth, rng, 0.003)
-    ref, fast = approach3_reference(*noisy, starts=starts), fitting.approach3(*noisy)
+    ref, fast = approach3_reference(**noisy, starts=starts), estimators.approach3(**noisy)
     assert ref.value <= fast.value * (1 + 1e-9)
     for k in ("A", "B", "E", "alpha", "beta"):
         assert getattr(ref, k) == pytest.approx(getattr(fast, k), rel=1e-5), k
@@ -98,8 +103,8 @@ def test_reference_recovers_known_parameters_from_synthetic_data():
 
 @pytest.mark.badinput
 def test_reference_errors(epoch240):
-    N, D, L = epoch240
+    N, D, L = positional(epoch240)
     with pytest.raises(ValueError, match="1-d arrays of one length >= 6"):
-        approach3_reference(N, D[:10], L)
+        approach3_reference(N=N, D=D[:10], L=L)
     with pytest.raises(ValueError, match="must be > 0"):
-        approach3_reference(N, D, -L)
+        approach3_reference(N=N, D=D, L=-L)

@@ -28,7 +28,7 @@ import numpy as np
 
 from scalinglaws.constants import BESIROGLU, HOFFMANN, KAPLAN, ParametricFit
 from scalinglaws.constants.hoffmann2022 import ProjectionRow
-from scalinglaws.fitting import PowerLaw, fit_power_law
+from scalinglaws.estimators import PowerLaw, fit_power_law
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.laws import kaplan
 
@@ -182,7 +182,7 @@ def fit_band(replicates, names: Sequence[str], C, level: float = 0.80) -> dict:
     """Percentile band of eq 4's N_opt, D_opt and eq 2's loss on it, over bootstrap replicates.
 
     replicates: (R, k) array of eq 2 fits whose columns are ``names`` (containing E, A, B, alpha,
-    beta), e.g. :class:`scalinglaws.fitting.BootstrapResult`. C: FLOPs (scalar or array).
+    beta), e.g. :class:`scalinglaws.estimators.BootstrapResult`. C: FLOPs (scalar or array).
     Returns {"N_opt": (lo, hi), "D_opt": (lo, hi), "loss": (lo, hi)}, each shaped like C, from
     the (1 - level)/2 and (1 + level)/2 quantiles.
     """

@@ -1,4 +1,4 @@
-"""Approach 3 written as the paper writes it: the readable reference for ``fitting.approach3``.
+"""Approach 3 written as the paper writes it: the readable reference for ``estimators.approach3``.
 
 Hoffmann et al. 2022, eq 3 and App. D.2: the parametric loss L(N, D) = E + A / N^alpha + B / D^beta
 (eq 2) is fitted in log space, with a, b, e = log A, log B, log E, by minimising
@@ -11,9 +11,9 @@ Besiroglu et al. 2024 ("Chinchilla Scaling: A replication attempt", section 3 an
 "replicate exactly" fit) showed that the Huber losses must be *summed*, as here, not averaged.
 
 This module is that procedure and nothing more: float64, one start at a time, scipy's L-BFGS-B
-with the exact gradient written out below. ``fitting.approach3`` reaches the same optimum much
-faster (batched Newton steps, see its docstring); tests/test_approach3_reference.py checks that
-the two agree.
+with the exact gradient written out below. ``estimators.approach3`` (the private module
+``_approach3_fast``) reaches the same optimum much faster (batched Newton steps, see its
+docstring); tests/test_approach3_paper.py checks that the two agree.
 """
 
 from __future__ import annotations
@@ -25,16 +25,22 @@ import numpy as np
 from scipy.optimize import minimize
 
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.fitting import hoffmann_grid
 
 try:  # scipy >= 1.15's L-BFGS-B runs many times slower under multithreaded OpenBLAS (scipy#22438)
     from threadpoolctl import threadpool_limits
 except ImportError:  # pragma: no cover - the fit is the same, only slower
     threadpool_limits = None
 
-__all__ = ["ReferenceFit", "approach3_reference", "objective_and_gradient"]
+__all__ = ["ReferenceFit", "approach3_reference", "hoffmann_grid", "objective_and_gradient"]
 
 DELTA = HOFFMANN.approach3_setup.huber_delta  # eq 3 / App. D.2: delta = 1e-3
+
+
+def hoffmann_grid() -> np.ndarray:
+    """App. D.2's 4,500 initialisations as rows (a, b, e, alpha, beta)."""
+    s = HOFFMANN.approach3_setup
+    mesh = np.meshgrid(s.grid_a, s.grid_b, s.grid_e, s.grid_alpha, s.grid_beta, indexing="ij")
+    return np.stack([m.ravel() for m in mesh], axis=1)
 
 
 def objective_and_gradient(theta, N, D, L, delta: float = DELTA) -> tuple[float, np.ndarray]:
@@ -85,7 +91,7 @@ class ReferenceFit:
         return {"A": self.A, "B": self.B, "E": self.E, "alpha": self.alpha, "beta": self.beta}
 
 
-def approach3_reference(N, D, L, *, delta: float = DELTA, starts=None) -> ReferenceFit:
+def approach3_reference(*, N, D, L, delta: float = DELTA, starts=None) -> ReferenceFit:
     """Fit eq 2 to runs (N parameters, D tokens, L loss in nats) as App. D.2 describes.
 
     starts: rows (a, b, e, alpha, beta), by default Hoffmann's 4,500-point grid. Each start is
