@@ -64,14 +64,9 @@ def analyse(n_bootstrap: int = 1000, seed: int = 0, user_fit: str = "") -> Calcu
     lik = estimators.approach3(N=N, D=D, L=L, objective="huber_likelihood")
     boot = None
     if n_bootstrap:
-        boot = estimators.bootstrap_approach3(
-            N=N,
-            D=D,
-            L=L,
-            n_bootstrap=n_bootstrap,
-            rng=stream(seed, "approach3-bootstrap"),
-            full_fit=huber,
-        )
+        rng = stream(seed, "approach3-bootstrap")  # the stream `scalinglaws fit` draws from too
+        boot = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=n_bootstrap, rng=rng,
+                                              full_fit=huber)  # fmt: skip
     laws = dict(allocation.allocations())
     laws[REFIT] = allocation.from_fit(
         REFIT, "eq 2 refitted on Besiroglu 2024's points, eq 4", lik.fit,
