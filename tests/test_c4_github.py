@@ -8,7 +8,7 @@ import pytest
 
 from scalinglaws import estimators, runs_data
 from scalinglaws.analysis import c4_github
-from scalinglaws.figures import c4_github as c4_github_figure
+from scalinglaws.figures import hoffmann2022_figA2
 from scalinglaws.plotting import save_table
 
 # A known eq-2 law for synthetic IsoFLOP runs: N_opt ~ C^(beta/(alpha+beta)) = C^0.6
@@ -114,7 +114,7 @@ def test_loss_comparison_uses_shared_budgets():
 
 def test_figure_labels_every_series():
     an = c4_github.analyse(_synthetic_runs(), n_bootstrap=50)
-    fig = c4_github_figure.figure_a2(an)
+    fig = hoffmann2022_figA2.figure_a2(an)
     labels = [t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts()]
     assert any(t.startswith("measured here") for t in labels)
     assert sum("Table A2, C4" in t for t in labels) == 2

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from scalinglaws import cli
-from scalinglaws.analysis import calculator
+from scalinglaws.analysis import allocation, calculator
 from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.figures import calculator as calculator_figure
-from scalinglaws.laws import allocation
+from scalinglaws.notebooks import SPECS
 from scalinglaws.params import ParameterError
 
 
@@ -103,12 +103,21 @@ def test_bad_fit_files_name_parameter_file_and_key(tmp_path, content, needle):
 
 
 @pytest.mark.badinput
-def test_budget_outside_the_axes_is_rejected():
+def test_budget_outside_the_accepted_range_is_rejected():
     good = {"flops": 1e24, "law": "all", "user_fit": "", "n_bootstrap": 0, "seed": 0,
-            "flops_min": 1e18, "flops_max": 1e26, "formats": ["png"], "output_dir": ""}  # fmt: skip
-    calculator_figure.PARAMETERS.validate(good)
-    with pytest.raises(ParameterError, match=r"'flops' must be less than 'flops_max'"):
-        calculator_figure.PARAMETERS.validate({**good, "flops": 1e27})
+            "formats": ["png"], "output_dir": ""}  # fmt: skip
+    SPECS["06_calculator"].validate(good)
+    with pytest.raises(ParameterError, match=r"'flops' must be a number in \[1e\+10, 1e\+35\]"):
+        SPECS["06_calculator"].validate({**good, "flops": 1e36})
+
+
+def test_a_budget_beyond_the_default_axes_widens_them(calc):
+    fig = calculator_figure.figure(calc, 1e30, "approach1", n_points=20)
+    try:
+        lo, hi = fig.axes[0].get_xlim()
+        assert lo == pytest.approx(1e18) and hi >= 1e31
+    finally:
+        plt.close(fig)
 
 
 def test_figure_marks_every_law_at_the_budget(calc):

@@ -2,8 +2,8 @@
 
 import pytest
 
+from scalinglaws.analysis import allocation as al
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.laws import allocation as al
 
 T = HOFFMANN.tables
 TYPO = T.tableA3_typo_index

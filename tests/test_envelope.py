@@ -10,7 +10,7 @@ import pytest
 from scalinglaws import estimators, runs_data
 from scalinglaws.analysis import envelope
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.figures import envelope as envelope_figure
+from scalinglaws.figures import hoffmann2022_fig2
 from scalinglaws.kinds import (
     DERIVED_HERE,
     MEASURED_HERE,
@@ -49,7 +49,7 @@ def test_law_fit_range_is_where_the_optimum_is_inside_the_family(law):
     lo, hi = law.flops_range
     np.testing.assert_allclose(ch.optimal_N([lo, hi], law.fit), envelope.SIZE_RANGE, rtol=1e-9)
     assert envelope.CURVE_FLOPS[0] < lo < hi < envelope.CURVE_FLOPS[1]
-    with pytest.raises(ValueError, match=r"n_sizes must be an integer in \[3, 200\], got 2"):
+    with pytest.raises(ValueError, match=r"'n_sizes' must be an integer in \[3, 200\], got 2"):
         envelope.law_envelope(2)
 
 
@@ -107,7 +107,7 @@ def test_measured_envelope_on_synthetic_curves(synthetic):
 def test_measured_fit_range_checks():
     runs = pd.DataFrame({"params": [1, 2, 3], "flops_final": [1e10, 1e11, 1e12]})
     assert envelope.measured_fit_range(runs, 2) == (1e10, 1e11)
-    with pytest.raises(ValueError, match=r"min_sizes must be an integer in \[2, 20\], got 1"):
+    with pytest.raises(ValueError, match=r"'min_sizes' must be an integer in \[2, 20\], got 1"):
         envelope.measured_fit_range(runs, 1)
     with pytest.raises(estimators.FitError, match="sizes"):
         envelope.measured_fit_range(runs, 4)
@@ -144,7 +144,7 @@ def test_tables(law, synthetic):
 def test_figure2_draws_every_kind_and_is_deterministic(law, synthetic, tmp_path):
     import matplotlib.pyplot as plt
 
-    fig = envelope_figure.figure2(law, synthetic)
+    fig = hoffmann2022_fig2.figure2(law, synthetic)
     axes = fig.axes
     labels = [t.get_text() for ax in axes[:8] if ax.get_legend() for t in ax.get_legend().texts]
     for kind in (PUBLISHED_LAW, PUBLISHED_DATA, MEASURED_HERE, DERIVED_HERE, REFIT_HERE):
@@ -158,7 +158,7 @@ def test_figure2_draws_every_kind_and_is_deterministic(law, synthetic, tmp_path)
     assert "67B" in texts and "1.5T" in texts  # Table 3 at Gopher's budget
     digests = []
     for i in range(2):
-        fig = envelope_figure.figure2(law, synthetic)
+        fig = hoffmann2022_fig2.figure2(law, synthetic)
         (png,) = save_figure(fig, "fig2", ["png"], tmp_path / str(i))
         digests.append(png.read_bytes())
         plt.close(fig)

@@ -6,24 +6,15 @@ import pytest
 
 from scalinglaws.analysis import kaplan
 from scalinglaws.constants import KAPLAN
-from scalinglaws.figures import kaplan_budget as kaplan_budget_figure
-from scalinglaws.figures import kaplan_common as kaplan_common_figure
-from scalinglaws.figures import kaplan_steps as kaplan_steps_figure
+from scalinglaws.figures import _kaplan2020, kaplan2020_fig2, kaplan2020_fig11
+from scalinglaws.notebooks import SPECS
 from scalinglaws.params import ParameterError
 
 matplotlib.use("Agg")
 
-BUDGET_OK = {
-    "budget_min_pf": 1e-5, "budget_max_pf": 1.0, "n_budgets": 4, "fig11_params_min": 1e4,
-    "fig11_params_max": 1e9, "sizes_min": 1e3, "sizes_max": 1e9, "n_sizes": 4,
-    "compute_min_pf": 1e-9, "compute_max_pf": 1.0, "n_points": 30, "formats": ["png"],
-    "output_dir": "",
-}  # fmt: skip
 STEPS_OK = {
-    "steps_min": 1e4, "steps_max": 1e5, "n_steps": 3, "fig11_params_min": 1e6,
-    "fig11_params_max": 1e9, "sizes_min": 1e3, "sizes_max": 1e9, "n_sizes": 4,
-    "tokens_min": 1e7, "tokens_max": 1e11, "target_loss": 5.0, "ratio_small": 1e5,
-    "ratio_large": 1e9, "n_points": 30, "formats": ["png"], "output_dir": "",
+    "target_loss": 5.0, "ratio_small": 1e5, "ratio_large": 1e9, "formats": ["png"],
+    "output_dir": "",
 }  # fmt: skip
 
 
@@ -31,64 +22,30 @@ def test_families_are_discovered():
     from scalinglaws.figures import families
 
     found = families()
-    assert found["01_compute_budget"] is kaplan_budget_figure
-    assert found["02_steps"] is kaplan_steps_figure
+    assert found["01_compute_budget"].modules == (kaplan2020_fig11, kaplan2020_fig2)
+    assert found["02_steps"].modules == (kaplan2020_fig11, kaplan2020_fig2)
 
 
 @pytest.mark.parametrize(
-    ("module", "good", "name", "value", "pattern"),
+    ("stem", "good", "name", "value", "pattern"),
     [
-        (
-            kaplan_budget_figure,
-            BUDGET_OK,
-            "n_budgets",
-            -3,
-            r"'n_budgets' must be an integer in \[2, 50\]",
-        ),
-        (
-            kaplan_budget_figure,
-            BUDGET_OK,
-            "budget_min_pf",
-            0.0,
-            r"'budget_min_pf' must be a number in",
-        ),
-        (
-            kaplan_budget_figure,
-            BUDGET_OK,
-            "budget_max_pf",
-            1e-6,
-            r"'budget_min_pf' must be less than",
-        ),
-        (
-            kaplan_budget_figure,
-            BUDGET_OK,
-            "formats",
-            ["gif"],
-            r"'formats' must be a non-empty list",
-        ),
-        (kaplan_steps_figure, STEPS_OK, "steps_max", "1e5", r"'steps_max' must be a number in"),
-        (
-            kaplan_steps_figure,
-            STEPS_OK,
-            "target_loss",
-            1.0,
-            r"'target_loss' must be a number in \(1, 20\]",
-        ),
-        (kaplan_steps_figure, STEPS_OK, "ratio_small", 1e10, r"'ratio_small' must be less than"),
-        (
-            kaplan_steps_figure,
-            STEPS_OK,
-            "n_points",
-            10,
-            r"'n_points' must be an integer in \[20, 5000\]",
-        ),
+        ("01_compute_budget", {"formats": ["png"], "output_dir": ""}, "formats", ["gif"],
+         r"'formats' must be a non-empty list"),
+        ("02_steps", STEPS_OK, "target_loss", 1.0, r"'target_loss' must be a number in \(1, 20\]"),
+        ("02_steps", STEPS_OK, "target_loss", "5", r"'target_loss' must be a number in"),
+        ("02_steps", STEPS_OK, "ratio_small", 1e10, r"'ratio_small' must be less than"),
+        ("02_steps", STEPS_OK, "ratio_large", 1e13, r"'ratio_large' must be a number in \[100, "),
+        ("02_steps", STEPS_OK, "target_loss", float("nan"), r"'target_loss' must be a number in"),
+        ("02_steps", STEPS_OK, "ratio_small", 50.0, r"'ratio_small' must be a number in \[100, "),
+        ("01_compute_budget", {"formats": ["png"], "output_dir": ""}, "output_dir", 3,
+         r"'output_dir' must be a folder path"),
     ],
-)
+)  # fmt: skip
 @pytest.mark.badinput
-def test_bad_notebook_parameters_name_the_parameter_and_range(module, good, name, value, pattern):
-    module.PARAMETERS.validate(good)
+def test_bad_notebook_parameters_name_the_parameter_and_range(stem, good, name, value, pattern):
+    SPECS[stem].validate(good)
     with pytest.raises(ParameterError, match=pattern):
-        module.PARAMETERS.validate({**good, name: value})
+        SPECS[stem].validate({**good, name: value})
 
 
 def test_budget_optima_lie_on_their_curves_and_scale_with_compute():
@@ -160,7 +117,7 @@ def _two_runs():
 
 
 @pytest.mark.parametrize(
-    "draw", [kaplan_steps_figure.figure2_left_measured, kaplan_budget_figure.figure2_right_measured]
+    "draw", [kaplan2020_fig2.figure2_left_measured, kaplan2020_fig2.figure2_right_measured]
 )
 def test_measured_figures_draw_one_line_per_run_coloured_by_size(draw):
     import matplotlib.pyplot as plt
@@ -174,7 +131,7 @@ def test_measured_figures_draw_one_line_per_run_coloured_by_size(draw):
     assert [ln.get_gid() for ln in lines] == ["measured:a", "measured:b"]
     norm, cmap = LogNorm(1e3, 1e9), plt.get_cmap("viridis")  # the paper figure's colour scale
     for ln, n in zip(lines, (2e3, 2e5), strict=True):
-        assert ln.get_color() == kaplan_common_figure.colour_of(cmap, norm, n)
+        assert ln.get_color() == _kaplan2020.colour_of(cmap, norm, n)
     labels = " ".join(t.get_text() for t in fig.legends[0].get_texts())
     assert "published law (Kaplan 2020 eq" in labels and "measured here (" in labels
     assert "nats per byte" in fig.legends[0].get_title().get_text()
@@ -183,7 +140,7 @@ def test_measured_figures_draw_one_line_per_run_coloured_by_size(draw):
 
 
 @pytest.mark.parametrize(
-    "draw", [kaplan_steps_figure.figure2_left_measured, kaplan_budget_figure.figure2_right_measured]
+    "draw", [kaplan2020_fig2.figure2_left_measured, kaplan2020_fig2.figure2_right_measured]
 )
 def test_measured_figures_draw_the_law_alone_without_runs(draw):
     import matplotlib.pyplot as plt
@@ -215,10 +172,10 @@ def test_measured_tables_from_the_curves():
 
 def test_figures_draw_with_small_settings(tmp_path):
     figs = [
-        kaplan_budget_figure.figure11_left(1e-5, 1.0, 3, 1e4, 1e9, 30),
-        kaplan_budget_figure.figure2_right(1e3, 1e9, 4, 1e-9, 1.0, 30),
-        kaplan_steps_figure.figure11_right(1e4, 1e5, 3, 1e6, 1e9, 30),
-        kaplan_steps_figure.figure2_left(1e3, 1e9, 4, 1e7, 1e11, 5.0, 1e5, 1e9, 30),
+        kaplan2020_fig11.figure11_left(1e-5, 1.0, 3, 1e4, 1e9, 30),
+        kaplan2020_fig2.figure2_right(1e3, 1e9, 4, 1e-9, 1.0, 30),
+        kaplan2020_fig11.figure11_right(1e4, 1e5, 3, 1e6, 1e9, 30),
+        kaplan2020_fig2.figure2_left(1e3, 1e9, 4, 1e7, 1e11, 5.0, 1e5, 1e9, 30),
     ]
     for fig in figs:
         ax = fig.axes[0]

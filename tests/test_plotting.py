@@ -81,6 +81,18 @@ def test_bad_format(tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+def test_the_palette_is_matplotlibs_tab10_through_seaborn():
+    # the committed figures were drawn with these exact colours; a palette change changes them all
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    from scalinglaws.plotting import BLUE, CYAN, STYLE, TAB10
+
+    assert TAB10 == tuple(to_hex(c) for c in colormaps["tab10"].colors)
+    assert (BLUE, CYAN) == ("#1f77b4", "#17becf")
+    assert STYLE["axes.prop_cycle"].by_key()["color"][:2] == ["#1f77b4", "#d62728"]
+
+
 def test_provenance_labels():
     assert (
         provenance("published law", "Kaplan 2020 eq B.16") == "published law (Kaplan 2020 eq B.16)"

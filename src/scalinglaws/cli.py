@@ -62,7 +62,7 @@ def _integer(text: str):
 
 
 def _setup_optimal(p: argparse.ArgumentParser) -> Callable:
-    from scalinglaws.laws.allocation import allocations
+    from scalinglaws.analysis.allocation import allocations
 
     names = list(allocations())
     p.add_argument(
@@ -131,7 +131,7 @@ def _run_optimal_fit(args, C: float) -> int:
 
 
 def _run_optimal(args) -> int:
-    from scalinglaws.laws.allocation import allocations, optimal_rows
+    from scalinglaws.analysis.allocation import allocations, optimal_rows
 
     laws = allocations()
     C = check_real("--flops", args.flops, *FLOPS_RANGE)

@@ -1,4 +1,6 @@
-"""The notebooks as data: their parameters cells, the parameters `make figures` uses, execution.
+"""The notebooks as data: their parameters (science knobs only, each range stated here once or in
+the analysis function that checks it), their parameters cells, the parameters `make figures` uses,
+execution.
 
 Used by the tests (every notebook is executed and fed bad parameters without a list to maintain)
 and by anyone who wants to run a notebook from Python rather than from `make figures`.
@@ -11,6 +13,72 @@ import json
 from pathlib import Path
 
 from scalinglaws import paths
+from scalinglaws.analysis import c4_github, envelope
+from scalinglaws.analysis.calculator import LAW_CHOICES
+from scalinglaws.cli import FLOPS_RANGE
+from scalinglaws.params import Choice, Integer, Less, ParameterSpec, Real, Text
+
+_N_BOOTSTRAP = Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates (0: none)")
+_SEED = Integer("seed", lo=0, hi=2**32 - 1, doc="seed of the bootstrap's numpy Generator")
+_MIN_POINTS = Integer("min_points", lo=3, hi=50, doc="runs a budget needs for its parabola")
+
+SPECS: dict[str, ParameterSpec] = {
+    spec.notebook: spec
+    for spec in (
+        ParameterSpec("01_compute_budget"),
+        ParameterSpec(
+            "02_steps",
+            [
+                Real(
+                    "target_loss", lo=1.0, hi=20.0, lo_open=True, doc="loss each size is timed to"
+                ),
+                Real("ratio_small", lo=1e2, hi=1e12, doc="smaller model of the token ratio"),
+                Real("ratio_large", lo=1e2, hi=1e12, doc="larger model of the token ratio"),
+            ],
+            [Less("ratio_small", "ratio_large")],
+        ),
+        ParameterSpec(
+            "03_isoflop",
+            [
+                _N_BOOTSTRAP,
+                Text("runs", doc="a runs CSV (docs/runs-schema.md) or a registered data set name"),
+                _SEED,
+                Integer(
+                    "n_exclude", lo=0, hi=100, doc="highest-loss points dropped (Besiroglu: 5)"
+                ),
+                Real("isoflop_tol", lo=0.005, hi=0.5, doc="log10-FLOPs distance to join a budget"),
+                _MIN_POINTS,
+                envelope.N_SIZES,
+                envelope.MIN_SIZES,
+            ],
+        ),
+        ParameterSpec(
+            "04_c4_github",
+            [
+                _N_BOOTSTRAP,
+                Text("runs", doc=f"{c4_github.MEASURED!r}, a runs CSV or a data set name"),
+                Real("fraction", lo=0.5, hi=1.0, hi_open=True, doc="share of runs per replicate"),
+                _SEED,
+                _MIN_POINTS,
+                Choice("params_count", options=tuple(c4_github.PARAM_COLUMN), doc="which N"),
+            ],
+        ),
+        ParameterSpec("05_excess_compute_steps"),
+        ParameterSpec(
+            "06_calculator",
+            [
+                Real("flops", lo=FLOPS_RANGE[0], hi=FLOPS_RANGE[1], doc="training budget C, FLOPs"),
+                Choice("law", options=LAW_CHOICES, doc="the law to show, or all"),
+                Text("user_fit", doc="JSON fit saved by `scalinglaws fit --json` ('' for none)"),
+                _N_BOOTSTRAP,
+                _SEED,
+            ],
+        ),
+        ParameterSpec("07_cross_study", [_N_BOOTSTRAP, _SEED]),
+    )
+}
+"""Each notebook's papermill parameters besides ``formats`` and ``output_dir``: the science knobs
+(data, bootstrap, seed, exclusions, tolerances, the question asked); axes belong to the figures."""
 
 
 def notebook_path(stem: str) -> Path:

@@ -1,7 +1,8 @@
 """Validation of notebook parameters and command-line values.
 
-Each figure family declares its papermill parameters once, as a :class:`ParameterSpec`. The notebook's
-first code cell after the ``parameters`` cell calls ``PARAMETERS.validate(globals())``, which returns
+Each notebook's papermill parameters are declared once, as a :class:`ParameterSpec` in
+:data:`scalinglaws.notebooks.SPECS`. The notebook's first code cell after the ``parameters`` cell
+calls ``SPECS[<notebook>].validate(globals())``, which returns
 the checked values as a namespace or raises :class:`ParameterError` whose message names the
 parameter, the value received and the accepted range::
 

@@ -20,9 +20,15 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 
 import matplotlib.pyplot as plt  # noqa: E402
+import seaborn as sns  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 
 from scalinglaws.params import Formats  # noqa: E402
+
+TAB10 = tuple(sns.color_palette("tab10").as_hex())
+"""The ten category colours every figure draws with (seaborn's ``tab10``, matplotlib's own), by
+name below; a colour means the same series on every figure (e.g. Approach 1 is orange)."""
+BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GREY, OLIVE, CYAN = TAB10
 
 DPI = 150
 STYLE = {
@@ -48,9 +54,7 @@ STYLE = {
     "svg.fonttype": "path",
     "svg.hashsalt": "scalinglaws-companion",  # fixed ids in SVG output
     "image.cmap": "viridis",
-    "axes.prop_cycle": matplotlib.cycler(
-        color=["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"]
-    ),
+    "axes.prop_cycle": matplotlib.cycler(color=[BLUE, RED, GREEN, ORANGE, PURPLE, BROWN, CYAN]),
 }
 
 # Metadata that would otherwise carry a date or a version string into the file.

@@ -1,5 +1,5 @@
 """Hoffmann et al. 2022 (Chinchilla) Appendix C, Figure A2 and Table A2, measured here: the numbers
-(drawn by :mod:`scalinglaws.figures.c4_github`; no plotting here).
+(drawn by :mod:`scalinglaws.figures.hoffmann2022_figA2`; no plotting here).
 
 The paper repeats its IsoFLOP analysis (Approach 2) on two more datasets, C4 and GitHub: 4 budgets
 (1e19 to 1e21 FLOPs) each, giving a = 0.50, b = 0.50 on C4 and a = 0.53, b = 0.47 on GitHub

@@ -2,14 +2,14 @@
 law (drawn by :mod:`scalinglaws.figures.calculator`; no plotting here).
 
 The same laws and the same numbers as ``python -m scalinglaws optimal`` (both read
-:func:`scalinglaws.laws.allocation.allocations` and :func:`~scalinglaws.laws.allocation.optimal_rows`),
+:func:`scalinglaws.analysis.allocation.allocations` and :func:`~scalinglaws.analysis.allocation.optimal_rows`),
 plus two laws fitted rather than published:
 
 - ``refit-here``: Approach 3 (Hoffmann 2022 eq 2, Besiroglu 2024's Huber-likelihood objective)
   refitted on Besiroglu 2024's 240 extracted points, as ``scalinglaws fit`` does, with a
   10th-90th percentile band from a bootstrap of the summed-Huber fit (the level of Table 2);
 - ``user-fit``: any eq 2 fit saved by ``scalinglaws fit --json``, read with
-  :func:`~scalinglaws.laws.allocation.load_fit` (as ``scalinglaws optimal --fit``).
+  :func:`~scalinglaws.analysis.allocation.load_fit` (as ``scalinglaws optimal --fit``).
 
 The published laws come without an interval on N_opt(C): Table 2 prints percentiles of the
 exponents only, and Besiroglu 2024 per-parameter intervals without their covariance. So the band
@@ -23,9 +23,9 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from scalinglaws import data, estimators
+from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import DATA
 from scalinglaws.constants import BESIROGLU
-from scalinglaws.laws import allocation
 from scalinglaws.rng import stream
 
 REFIT = "refit-here"
@@ -64,14 +64,9 @@ def analyse(n_bootstrap: int = 1000, seed: int = 0, user_fit: str = "") -> Calcu
     lik = estimators.approach3(N=N, D=D, L=L, objective="huber_likelihood")
     boot = None
     if n_bootstrap:
-        boot = estimators.bootstrap_approach3(
-            N=N,
-            D=D,
-            L=L,
-            n_bootstrap=n_bootstrap,
-            rng=stream(seed, "approach3-bootstrap"),
-            full_fit=huber,
-        )
+        rng = stream(seed, "approach3-bootstrap")  # the stream `scalinglaws fit` draws from too
+        boot = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=n_bootstrap, rng=rng,
+                                              full_fit=huber)  # fmt: skip
     laws = dict(allocation.allocations())
     laws[REFIT] = allocation.from_fit(
         REFIT, "eq 2 refitted on Besiroglu 2024's points, eq 4", lik.fit,

@@ -3,8 +3,8 @@
 Approach 1 trains a family of model sizes, each with several cosine horizons, takes at every FLOP
 value the run with the lowest loss (the envelope; 1500 log-spaced FLOP values) and fits
 N_opt ~ C^a and D_opt ~ C^b to the winners; Table 2 prints a = b = 0.50. The envelope itself is
-:func:`scalinglaws.estimators.approach1`; this module prepares its curves and computes the numbers of
-the figure's two rows (drawn by :mod:`scalinglaws.figures.envelope`; no plotting here):
+:func:`scalinglaws.estimators.approach1`; this module prepares its curves and computes the numbers
+of the figure's two rows (drawn by :mod:`scalinglaws.figures.hoffmann2022_fig2`; no plotting here):
 
 * **published law, at the paper's scale**: eq 2 with the App. D.2 fit, evaluated as the final
   loss L(N, C / 6N) of a size family from 75M to 10B parameters (Fig 2's colour bar) for
@@ -26,6 +26,7 @@ import pandas as pd
 from scalinglaws import estimators, runs_data
 from scalinglaws.constants import HOFFMANN, ParametricFit
 from scalinglaws.laws import chinchilla as ch
+from scalinglaws.params import Integer
 from scalinglaws.rng import stream
 
 SIZE_RANGE = (75e6, 10e9)  # Fig 2 colour bar: model sizes 75M to 10B (caption: "70M to 10B")
@@ -35,6 +36,8 @@ CORPUS = "prose"  # the measured-here corpus drawn in row 2
 STUDIES = ("isoflop", "curves")  # its studies with learning curves
 PARAMS = "params_total"  # N of the measured runs: with embeddings (Chinchilla section 2.1)
 LEVEL = 0.80  # bootstrap interval: 10th-90th percentile, as Table 2
+N_SIZES = Integer("n_sizes", lo=3, hi=200, doc="Fig 2: model sizes from 75M to 10B under eq 2")
+MIN_SIZES = Integer("min_sizes", lo=2, hi=20, doc="Fig 2: sizes that must reach the fitted FLOPs")
 
 
 # ---- row 1: the published law at the paper's scale ----------------------------------------------
@@ -76,8 +79,7 @@ def law_envelope(
     the envelope is the law's best size per budget among the family; over :func:`law_fit_range`
     its power laws should recover eq 4's a = beta/(alpha+beta), b = alpha/(alpha+beta).
     """
-    if not 3 <= n_sizes <= 200:
-        raise ValueError(f"n_sizes must be an integer in [3, 200], got {n_sizes}")
+    N_SIZES.check(n_sizes)
     sizes = np.geomspace(*SIZE_RANGE, n_sizes)
     C = np.geomspace(*CURVE_FLOPS, 400)
     L = np.array([ch.loss(N, ch.tokens_for_flops(C, N), fit) for N in sizes])
@@ -138,8 +140,7 @@ def measured_fit_range(runs: pd.DataFrame, min_sizes: int = 3) -> tuple[float, f
     picks whichever of the few longest runs is left, with no competitor that finished there,
     the analogue of the paper-scale family's edge (:func:`law_fit_range`).
     """
-    if not 2 <= min_sizes <= 20:
-        raise ValueError(f"min_sizes must be an integer in [2, 20], got {min_sizes}")
+    MIN_SIZES.check(min_sizes)
     reach = runs.groupby("params")["flops_final"].max().sort_values(ascending=False)
     if len(reach) < min_sizes:
         raise estimators.FitError(

@@ -1,6 +1,6 @@
 """Kaplan et al. 2020, Figure 12's numbers: excess compute and excess steps away from the efficient
 size, solved from eqs B.16 and B.17 (App. B.4) with alpha_N = 0.076 and alpha_S = 0.76 (Table 5),
-beside the values the paper prints. Drawn by :mod:`scalinglaws.figures.excess`; no plotting here.
+beside the values the paper prints. Drawn by :mod:`scalinglaws.figures.kaplan2020_fig12`; no plotting here.
 """
 
 from __future__ import annotations

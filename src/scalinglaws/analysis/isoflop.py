@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws import data, estimators
+from scalinglaws.analysis import allocation
 from scalinglaws.analysis.envelope import fmt_exponent
 from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.kinds import PUBLISHED_DATA, provenance
-from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
 from scalinglaws.params import ParameterError
 from scalinglaws.rng import stream

@@ -1,21 +1,11 @@
-"""The compute-optimal calculator: N_opt, D_opt and predicted loss at a FLOP budget, per law,
-drawn across budgets with the chosen budget marked from :mod:`scalinglaws.analysis.calculator`
-(the same laws and numbers as ``python -m scalinglaws optimal``), including two laws fitted rather
-than published:
+"""The compute-optimal calculator drawn: N_opt, D_opt and predicted loss against the budget for
+the laws of :mod:`scalinglaws.analysis.calculator` (the same laws and numbers as
+``python -m scalinglaws optimal``, plus the refit here with its bootstrap band and a user's fit),
+each law's value at the chosen budget marked.
 
-- ``refit-here``: Approach 3 (Hoffmann 2022 eq 2, Besiroglu 2024's Huber-likelihood objective)
-  refitted on Besiroglu 2024's 240 extracted points, as ``scalinglaws fit`` does, with a
-  10th-90th percentile band from a bootstrap of the summed-Huber fit (the level of Table 2);
-- ``user-fit``: any eq 2 fit saved by ``scalinglaws fit --json``, read with
-  :func:`~scalinglaws.laws.allocation.load_fit` (as ``scalinglaws optimal --fit``).
-
-The published laws come without an interval on N_opt(C): Table 2 prints percentiles of the
-exponents only, and Besiroglu 2024 per-parameter intervals without their covariance. So the band
-is drawn where a law has replicates to take it from: the refit here.
-
-:func:`interactive` wraps :func:`table` and :func:`figure` in ipywidgets (a budget slider, a law
-menu and a fit-file box) for JupyterLab; under papermill the notebook saves :func:`figure` at its
-fixed parameters.
+:func:`interactive` wraps :func:`~scalinglaws.analysis.calculator.table` and :func:`figure` in
+ipywidgets (a budget slider, a law menu and a fit-file box) for JupyterLab; under papermill the
+notebook saves :func:`figure` at its fixed parameters.
 """
 
 from __future__ import annotations
@@ -35,29 +25,25 @@ from scalinglaws.analysis.calculator import (
     table,
     with_user_fit,
 )
-from scalinglaws.cli import FLOPS_RANGE
-from scalinglaws.figures.isoflop import LAW_STYLES
+from scalinglaws.figures import FigureInfo
+from scalinglaws.figures._hoffmann2022 import LAW_STYLES
 from scalinglaws.kinds import provenance
-from scalinglaws.params import Choice, Integer, Less, ParameterSpec, Real, Text
-from scalinglaws.plotting import use_style
+from scalinglaws.plotting import PINK, use_style
 
-NOTEBOOK = "06_calculator"
-
-PARAMETERS = ParameterSpec(
-    notebook=NOTEBOOK,
-    params=[
-        Real("flops", lo=FLOPS_RANGE[0], hi=FLOPS_RANGE[1], doc="training budget C in FLOPs"),
-        Choice("law", options=LAW_CHOICES, doc="the law to show, or all"),
-        Text("user_fit", doc="JSON fit saved by `scalinglaws fit --json` ('' for none)"),
-        Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates of the refit band"),
-        Integer("seed", lo=0, hi=2**32 - 1, doc="seed of the bootstrap's numpy Generator"),
-        Real("flops_min", lo=FLOPS_RANGE[0], hi=FLOPS_RANGE[1], doc="left end of the axes"),
-        Real("flops_max", lo=FLOPS_RANGE[0], hi=FLOPS_RANGE[1], doc="right end of the axes"),
-    ],
-    constraints=[Less("flops_min", "flops"), Less("flops", "flops_max")],
+FIGURES = (
+    FigureInfo(
+        "calculator",
+        "06_calculator",
+        "Compute-optimal calculator (Hoffmann 2022 Fig A3's laws at one budget)",
+        "N_opt, D_opt and loss at 1e24 FLOPs as `scalinglaws optimal` prints them: Kaplan 2020 "
+        "Table 6 and eq 1.3; Approaches 1-2 power laws through Tables 3/A3; eq 4 and eq 2 with "
+        "App. D.2's rounded and TeX fits, Besiroglu 2024's refit and the refit here with its "
+        "bootstrap 10th-90th pct band",
+        "published law, refit here",
+    ),
 )
 
-_STYLES = {**LAW_STYLES, REFIT: ("k", "-"), USER: ("#e377c2", "-")}
+_STYLES = {**LAW_STYLES, REFIT: ("k", "-"), USER: (PINK, "-")}
 
 
 def figure(
@@ -71,6 +57,7 @@ def figure(
     """N_opt, D_opt and predicted loss against the budget for the chosen laws, with the refit's
     band, and each law's value at ``flops`` marked on the dotted vertical line."""
     use_style()
+    flops_min, flops_max = min(flops_min, flops / 10), max(flops_max, flops * 10)  # C in view
     C = np.geomspace(flops_min, flops_max, n_points)
     fig, axes = plt.subplots(1, 3, figsize=(13.0, 4.6), layout="constrained")
     panels = (("N_opt", "Parameters", "log"), ("D_opt", "Tokens", "log"),
@@ -107,7 +94,9 @@ def _sci(x: float) -> str:
     return f"{m:.3g}e{e}" if abs(m - 1) > 1e-9 else f"1e{e}"
 
 
-def interactive(calc: Calculator, flops: float, law: str, flops_min: float, flops_max: float):
+def interactive(
+    calc: Calculator, flops: float, law: str, flops_min: float = 1e18, flops_max: float = 1e26
+):
     """ipywidgets: a budget slider, a law menu and a fit-file box redrawing :func:`table` (an HTML
     widget) and :func:`figure` (an Image widget) for JupyterLab. No Output widget: capturing
     displays into one can hang a headless run (papermill), and a static page shows no widgets."""
@@ -115,6 +104,7 @@ def interactive(calc: Calculator, flops: float, law: str, flops_min: float, flop
 
     import ipywidgets as w
 
+    flops_min, flops_max = min(flops_min, flops / 10), max(flops_max, flops * 10)
     state = {"calc": calc}
     budget = w.FloatLogSlider(
         value=flops, base=10, min=math.log10(flops_min), max=math.log10(flops_max), step=0.05,

@@ -14,22 +14,25 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws.constants import HOFFMANN
+from scalinglaws.figures import FigureInfo
 from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE, provenance
-from scalinglaws.params import Integer, ParameterSpec
-from scalinglaws.plotting import use_style
+from scalinglaws.plotting import BLUE, RED, use_style
 
-NOTEBOOK = "07_cross_study"
-
-PARAMETERS = ParameterSpec(
-    notebook=NOTEBOOK,
-    params=[
-        Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates per row"),
-        Integer("seed", lo=0, hi=2**32 - 1, doc="seed of each row's numpy Generator"),
-    ],
+FIGURES = (
+    FigureInfo(
+        "cross_study",
+        "07_cross_study",
+        "Hoffmann 2022 Table 2 across data sets",
+        "Approaches 1-3 (runs_fit) on Epoch's Chinchilla points, Llama 3's Fig 2 points, "
+        "(Mis)Fitting's curves (N with and without embeddings) and the runs measured here, "
+        "95% bootstrap intervals; Approach 2's bias on each data set's own grid simulated on "
+        "its own eq 2 fit",
+        "published data, refit here, measured here, published law",
+    ),
 )
 
 _APPROACH_MARKER = {1: "s", 2: "o", 3: "D"}
-_KIND_COLOUR = {REFIT_HERE: "#1f77b4", MEASURED_HERE: "#d62728"}
+_KIND_COLOUR = {REFIT_HERE: BLUE, MEASURED_HERE: RED}
 _SHORT = {
     "epoch-chinchilla-fig4": "Chinchilla (Epoch extraction)",
     "llama3-isoflops": "Llama 3 (Fig 2 points)",

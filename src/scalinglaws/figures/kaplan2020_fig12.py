@@ -12,21 +12,19 @@ import numpy as np
 
 from scalinglaws.analysis.excess import figure12_numbers
 from scalinglaws.constants import KAPLAN
+from scalinglaws.figures import FigureInfo
 from scalinglaws.kinds import PUBLISHED_LAW, provenance
 from scalinglaws.laws.kaplan_efficient import excess_compute_ratio, excess_steps_ratio
-from scalinglaws.params import Integer, Less, ParameterSpec, Real
-from scalinglaws.plotting import use_style
+from scalinglaws.plotting import BLUE, use_style
 
-NOTEBOOK = "05_excess_compute_steps"
-
-PARAMETERS = ParameterSpec(
-    notebook=NOTEBOOK,
-    params=[
-        Real("ratio_min", lo=0.01, hi=1.0, hi_open=True, doc="left end of the N/N_eff axis"),
-        Real("ratio_max", lo=1.0, hi=1000.0, lo_open=True, doc="right end of the N/N_eff axis"),
-        Integer("n_points", lo=10, hi=100_000, doc="points per curve"),
-    ],
-    constraints=[Less("ratio_min", "ratio_max")],
+FIGURES = (
+    FigureInfo(
+        "kaplan2020_fig12",
+        "05_excess_compute_steps",
+        "Kaplan 2020 Fig 12",
+        "eqs B.16, B.17; alpha_N, alpha_S from Table 5",
+        "published law",
+    ),
 )
 
 _C_EQ = "Kaplan 2020 eq B.16"
@@ -47,7 +45,7 @@ def figure12(ratio_min: float = 0.1, ratio_max: float = 10.0, n_points: int = 40
     s_ratio = excess_steps_ratio(x)
 
     fig, (ax_c, ax_s) = plt.subplots(1, 2, figsize=(9.6, 3.9), layout="constrained")
-    law_colour = "#1f77b4"
+    law_colour = BLUE
 
     # Left: excess compute (eq B.16), linear y from 1 to 4 as in the paper.
     ax_c.plot(x, c_ratio, color=law_colour, label=provenance(PUBLISHED_LAW, _C_EQ))

@@ -23,13 +23,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from scalinglaws import estimators
-from scalinglaws.analysis.envelope import (
-    PARAMS,
-    SIZE_RANGE,
-    LawEnvelope,
-    MeasuredEnvelope,
-)
+from scalinglaws.analysis import allocation
+from scalinglaws.analysis.envelope import PARAMS, SIZE_RANGE, LawEnvelope, MeasuredEnvelope
 from scalinglaws.constants import HOFFMANN
+from scalinglaws.figures import FigureInfo
+from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR
 from scalinglaws.kinds import (
     DERIVED_HERE,
     MEASURED_HERE,
@@ -38,16 +36,29 @@ from scalinglaws.kinds import (
     REFIT_HERE,
     provenance,
 )
-from scalinglaws.laws import allocation
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.plotting import log_colorbar, use_style
+from scalinglaws.plotting import ORANGE, log_colorbar, use_style
+
+FIGURES = (
+    FigureInfo(
+        "hoffmann2022_fig2",
+        "03_isoflop",
+        "Hoffmann 2022 Fig 2",
+        "Approach 1 envelope (1500 log-spaced FLOPs): eq 2 (App. D.2 TeX fit) as final losses of "
+        "25 sizes 75M-10B, its envelope and power laws derived here, fitted where eq 4's optimum "
+        "lies inside the family; Approach 1: power law fitted here to Table 3's rows (Table 2 "
+        "a = b = 0.50), Gopher 67B / 1.5T; prose learning curves measured here with bootstrap "
+        "10th-90th pct",
+        "published law, derived here from a published law, published data, refit here, "
+        "measured here",
+    ),
+)
 
 SIZE_TICKS = (75e6, 250e6, 500e6, 1e9, 2.5e9, 5e9, 10e9)  # Fig 2 colour-bar ticks
 AXIS_FLOPS = (1e17, 1e25)  # Fig 2 centre and right panels' x-axes, FLOPs
 LAW_LOSS_AXIS = (1.8, 6.0)  # Fig 2 left panel's y-axis, about 2 to 6 nats/token
 
 _SIZE_CMAP = "viridis"
-_GOPHER_COLOUR = "#2ca02c"
 
 
 # ---- figure -------------------------------------------------------------------------------------
@@ -145,18 +156,18 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
             AXIS_FLOPS,
         )  # fmt: skip
         Cx = np.geomspace(*AXIS_FLOPS, 200)
-        ax.plot(Cx, a1_fn(Cx), color="#ff7f0e", ls="--", lw=1.3,
+        ax.plot(Cx, a1_fn(Cx), color=ORANGE, ls="--", lw=1.3,
                 label=provenance(REFIT_HERE, f"power law fitted to Table 3; Table 2: "
                                  f"{sym} = {pub:.2f} ({pub_iv[0]:.3f}, {pub_iv[1]:.3f})"))  # fmt: skip
         ax.scatter([r.flops for r in rows], [getattr(r, col) for r in rows], marker="s", s=16,
-                   facecolors="none", edgecolors="#ff7f0e", linewidths=1.0, zorder=4,
+                   facecolors="none", edgecolors=ORANGE, linewidths=1.0, zorder=4,
                    label=provenance(PUBLISHED_DATA, "Hoffmann 2022 Table 3 rows"))  # fmt: skip
-        ax.axvline(HOFFMANN.budgets.gopher, color=_GOPHER_COLOUR, lw=0.8, ls=":")
-        ax.plot([HOFFMANN.budgets.gopher], [g_val], "*", ms=12, color=_GOPHER_COLOUR, mec="k",
+        ax.axvline(HOFFMANN.budgets.gopher, color=GOPHER_COLOUR, lw=0.8, ls=":")
+        ax.plot([HOFFMANN.budgets.gopher], [g_val], "*", ms=12, color=GOPHER_COLOUR, mec="k",
                 mew=0.5, zorder=5, label=provenance(PUBLISHED_DATA, f"Table 3: {_si(g_val)} at "
                                                      "Gopher's 5.76e23 FLOPs"))  # fmt: skip
         ax.annotate(_si(g_val), (HOFFMANN.budgets.gopher, g_val), xytext=(-8, 6),
-                    textcoords="offset points", ha="right", color=_GOPHER_COLOUR,
+                    textcoords="offset points", ha="right", color=GOPHER_COLOUR,
                     fontsize=8, fontweight="bold")  # fmt: skip
         ax.set(ylabel=ylabel, title=f"derived from eq 2: optimal {ylabel.lower()}")
         ax.legend(loc="upper left", fontsize=6.5)
@@ -192,7 +203,7 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
         )  # fmt: skip
         ref = estimators.PowerLaw(k=float(fl(c0)) / c0**pub, exponent=pub)
         Cx = np.geomspace(*span, 200)
-        ax.plot(Cx, ref(Cx), color="#ff7f0e", ls="--", lw=1.2,
+        ax.plot(Cx, ref(Cx), color=ORANGE, ls="--", lw=1.2,
                 label=provenance(PUBLISHED_LAW, f"Table 2 Approach 1: {sym} = {pub:.2f}")
                 + "\nslope only, drawn through the centre of the fit here")  # fmt: skip
         ax.set(ylabel=ylabel, title=f"{MEASURED_HERE}: optimal {ylabel.split(' (')[0].lower()}")

@@ -1,20 +1,10 @@
-"""Hoffmann et al. 2022 (Chinchilla) Appendix C, Figure A2, measured here, drawn from
-:func:`scalinglaws.analysis.c4_github.analyse`.
-
-The paper repeats its IsoFLOP analysis (Approach 2) on two more datasets, C4 and GitHub: 4 budgets
-(1e19 to 1e21 FLOPs) each, giving a = 0.50, b = 0.50 on C4 and a = 0.53, b = 0.47 on GitHub
-(Table A2; Kaplan 2020's 0.73 / 0.27 beside them). No runs were released, so this family measures
-the same thing on this project's own two corpora at laptop scale: English prose in C4's role and
-Python code in GitHub's (``data/runs/``, made by ``python -m scalinglaws.runs``).
-
-Every series is labelled: the runs, their parabolas, vertices and power laws are measured here;
-Table A2's and Kaplan's exponents are published laws, drawn as slopes through the middle of our
-fit (their prefactors belong to another tokenizer and scale, so only the slope carries over).
-
-Conventions: N counts parameters including embeddings (Chinchilla's convention, section 2.1) or,
-with ``params_count = "non-embedding"``, without them (Kaplan's); C is training FLOP counted
-exactly (attention and output layer included), so D at an IsoFLOP minimum is interpolated from the
-runs' real token counts rather than set to C / 6N; losses are validation nats per byte.
+"""Hoffmann et al. 2022 (Chinchilla) Appendix C, Figure A2, measured here: Approach 2 on this
+project's prose (in C4's role) and Python code (in GitHub's role) runs, drawn from
+:func:`scalinglaws.analysis.c4_github.analyse` (which says what is measured and how N, C and D are
+counted). One row per corpus: the IsoFLOP parabolas, then D_opt and N_opt at the vertices against
+FLOPs with the power laws measured here; Table A2's and Kaplan's exponents are published laws,
+drawn as slopes through the middle of our fit (their prefactors belong to another tokenizer and
+scale, so only the slope carries over).
 """
 
 from __future__ import annotations
@@ -25,31 +15,30 @@ import numpy as np
 from scalinglaws import estimators
 from scalinglaws.analysis.c4_github import LEVEL, ROLE, Analysis, published_exponents
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.figures.isoflop import _budget_colours
-from scalinglaws.kinds import PUBLISHED_LAW, provenance
-from scalinglaws.params import Choice, Integer, Less, ParameterSpec, Real, Text
-from scalinglaws.plotting import use_style
+from scalinglaws.figures import FigureInfo
+from scalinglaws.figures._hoffmann2022 import budget_colours
+from scalinglaws.kinds import (
+    PUBLISHED_LAW,
+    provenance,
+)
+from scalinglaws.plotting import BLUE, RED, use_style
 
-NOTEBOOK = "04_c4_github"
-
-PARAMETERS = ParameterSpec(
-    notebook=NOTEBOOK,
-    params=[
-        Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates for a and b"),
-        Text("runs", doc="'measured-here', a runs CSV (docs/runs-schema.md) or a data set name"),
-        Real("fraction", lo=0.5, hi=1.0, hi_open=True, doc="share of runs kept per replicate"),
-        Integer("seed", lo=0, hi=2**32 - 1, doc="seed of the bootstrap's numpy Generator"),
-        Integer("min_points", lo=3, hi=50, doc="runs a budget needs for its parabola"),
-        Choice("params_count", options=("total", "non-embedding"), doc="which N to count"),
-        Real("flops_min", lo=1e8, hi=1e28, doc="left end of the FLOPs axes"),
-        Real("flops_max", lo=1e8, hi=1e30, doc="right end of the FLOPs axes"),
-    ],
-    constraints=[Less("flops_min", "flops_max")],
+FIGURES = (
+    FigureInfo(
+        "hoffmann2022_figA2_measured",
+        "04_c4_github",
+        "Hoffmann 2022 Fig A2 and Table A2, measured here",
+        "Approach 2 on this project's prose (C4's role) and Python code (GitHub's role) runs: "
+        "parabola in log10 N per budget (3e11-1e13 FLOPs, exact count), vertices, N_opt = k C^a, "
+        "D_opt = k' C^b with 80%-subsample bootstrap 10th-90th pct; Table A2's and Kaplan's "
+        "exponents as slopes",
+        "measured here, published law",
+    ),
 )
 
 TITLE = {"prose": "English prose (in C4's role)", "code": "Python code (in GitHub's role)"}
-_KAPLAN_COLOUR = "#d62728"
-_PAPER_COLOUR = "#1f77b4"
+_KAPLAN_COLOUR = RED
+_PAPER_COLOUR = BLUE
 
 
 def _fmt_interval(iv) -> str:
@@ -67,7 +56,7 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
     minima against FLOPs with our power laws and intervals, and the published slopes."""
     use_style()
     budgets = sorted({b for cf in an.corpora.values() for b in cf.runs["flops_budget"].unique()})
-    colours, _ = _budget_colours(budgets)
+    colours, _ = budget_colours(budgets)
     nrows = len(an.corpora)
     fig, axes = plt.subplots(nrows, 3, figsize=(13.5, 4.1 * nrows), layout="constrained",
                              squeeze=False)  # fmt: skip
