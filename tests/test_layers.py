@@ -19,8 +19,8 @@ LAYERS: dict[str, int] = {
     "estimators": 2,
     "data": 3, "runs_schema": 3, "runs_data": 3, "runs_fit": 3, "studies": 3, "analysis": 3,
     "runs": 3,
-    "plotting": 4, "figures": 4, "compare": 4,
-    "report": 5, "notebooks": 5, "cli": 5, "__main__": 5, "__init__": 5,
+    "plotting": 4, "figures": 4, "compare": 4, "notebooks": 4,
+    "report": 5, "cli": 5, "__main__": 5, "__init__": 5,
 }  # fmt: skip
 
 

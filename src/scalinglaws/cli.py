@@ -23,9 +23,8 @@ import os
 import sys
 from collections.abc import Callable
 
-from scalinglaws.params import ParameterError, check_choice, check_int, check_real
+from scalinglaws.params import FLOPS_RANGE, ParameterError, check_choice, check_int, check_real
 
-FLOPS_RANGE = (1e10, 1e35)  # FLOPs accepted by `optimal`
 BOOTSTRAP_RANGE = (0, 100_000)  # replicates accepted by `fit --bootstrap`
 SEED_RANGE = (0, 2**32 - 1)
 FIT_DATASETS = (  # registered data sets `fit --data` takes (the first: the default, Besiroglu's refit)

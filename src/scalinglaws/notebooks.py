@@ -15,8 +15,7 @@ from pathlib import Path
 from scalinglaws import paths
 from scalinglaws.analysis import c4_github, envelope
 from scalinglaws.analysis.calculator import LAW_CHOICES
-from scalinglaws.cli import FLOPS_RANGE
-from scalinglaws.params import Choice, Integer, Less, ParameterSpec, Real, Text
+from scalinglaws.params import FLOPS_RANGE, Choice, Integer, Less, ParameterSpec, Real, Text
 
 _N_BOOTSTRAP = Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates (0: none)")
 _SEED = Integer("seed", lo=0, hi=2**32 - 1, doc="seed of the bootstrap's numpy Generator")
