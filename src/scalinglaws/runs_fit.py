@@ -25,7 +25,6 @@ from scalinglaws.rng import stream
 from scalinglaws.runs_schema import RunsSchemaError
 
 PARAMS_COLUMNS = ("params", "params_non_embedding")
-LAST_FRACTION = 0.15  # Hoffmann 2022 footnote 4: envelope points in the last 15% of training
 FIT_FORMAT = "scalinglaws-fit/1"
 
 
@@ -181,7 +180,7 @@ class Envelope:
     @property
     def last_fraction(self) -> float:
         """Share of envelope points in the last 15% of their run (Hoffmann 2022 footnote 4)."""
-        return float(np.mean(self.position >= 1 - LAST_FRACTION))
+        return estimators.in_last_fraction(self.position)
 
 
 def _curve_table(runs: pd.DataFrame, params: str):
@@ -202,24 +201,13 @@ def _curve_table(runs: pd.DataFrame, params: str):
     return pd.DataFrame(rows), tuples
 
 
-def envelope_range(table: pd.DataFrame, min_sizes: int = 3) -> tuple[float, float]:
-    """FLOPs over which the envelope is fitted: from the earliest end of any run (before it
-    every candidate is mid-schedule) to the largest FLOPs ``min_sizes`` distinct sizes reach."""
-    reach = table.groupby("params")["flops_final"].max().sort_values(ascending=False)
-    if len(reach) < min_sizes:
-        raise estimators.FitError(
-            f"the envelope needs runs of >= {min_sizes} sizes, got {len(reach)}"
-        )
-    lo, hi = float(table["flops_final"].min()), float(reach.iloc[min_sizes - 1])
-    if not lo < hi:
-        raise estimators.FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
-    return lo, hi
-
-
 def envelope(runs: pd.DataFrame, params: str = "params", min_sizes: int = 3) -> Envelope:
-    """Approach 1 (section 3.1) on the curves of a runs table, fitted over :func:`envelope_range`."""
+    """Approach 1 (section 3.1) on the curves of a runs table, fitted over
+    :func:`scalinglaws.estimators.fit_range` of its runs."""
     table, tuples = _curve_table(runs, params)
-    rng_ = envelope_range(table, min_sizes)
+    rng_ = estimators.fit_range(
+        N=table["params"], C_final=table["flops_final"], min_sizes=min_sizes
+    )
     res = estimators.approach1(curves=tuples, flops_range=rng_)
     pos = res.flops / table["flops_final"].to_numpy()[res.curve]
     return Envelope(res, rng_, table, pos)

@@ -31,7 +31,7 @@ from scalinglaws.rng import stream
 
 SIZE_RANGE = (75e6, 10e9)  # Fig 2 colour bar: model sizes 75M to 10B (caption: "70M to 10B")
 CURVE_FLOPS = (1e17, 1e23)  # Fig 2 left panel's x-axis, FLOPs
-LAST_FRACTION = 0.15  # Hoffmann 2022 footnote 4: envelope points lie in the last 15% of training
+LAST_FRACTION = HOFFMANN.claims.footnote4_last_fraction  # footnote 4: the last 15% of training
 CORPUS = "prose"  # the measured-here corpus drawn in row 2
 STUDIES = ("isoflop", "curves")  # its studies with learning curves
 PARAMS = "params_total"  # N of the measured runs: with embeddings (Chinchilla section 2.1)
@@ -141,15 +141,7 @@ def measured_fit_range(runs: pd.DataFrame, min_sizes: int = 3) -> tuple[float, f
     the analogue of the paper-scale family's edge (:func:`law_fit_range`).
     """
     MIN_SIZES.check(min_sizes)
-    reach = runs.groupby("params")["flops_final"].max().sort_values(ascending=False)
-    if len(reach) < min_sizes:
-        raise estimators.FitError(
-            f"the envelope needs runs of >= {min_sizes} sizes, got {len(reach)}"
-        )
-    lo, hi = float(runs["flops_final"].min()), float(reach.iloc[min_sizes - 1])
-    if not lo < hi:
-        raise estimators.FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
-    return lo, hi
+    return estimators.fit_range(N=runs["params"], C_final=runs["flops_final"], min_sizes=min_sizes)
 
 
 def _bootstrap(tuples, flops_range, n_bootstrap: int, rng: np.random.Generator, n_flops: int):
@@ -241,7 +233,7 @@ def exponent_table(law: LawEnvelope, measured: MeasuredEnvelope) -> pd.DataFrame
 def last_fraction(measured: MeasuredEnvelope) -> float:
     """Share of the fitted envelope's points in the last 15% of their run's training FLOPs
     (Hoffmann 2022 footnote 4 says all of theirs are)."""
-    return float(np.mean(measured.position >= 1 - LAST_FRACTION))
+    return estimators.in_last_fraction(measured.position)
 
 
 def summary(law: LawEnvelope, measured: MeasuredEnvelope) -> str:
@@ -284,7 +276,7 @@ def winner_table(measured: MeasuredEnvelope) -> pd.DataFrame:
             "wins FLOPs": f"{f.flops[sel].min():.3g} - {f.flops[sel].max():.3g}",
             "share of points": round(float(sel.mean()), 3),
             "position in training": f"{pos.min():.2f} - {pos.max():.2f}",
-            "in last 15%": round(float(np.mean(pos >= 1 - LAST_FRACTION)), 3),
+            "in last 15%": round(estimators.in_last_fraction(pos), 3),
         })  # fmt: skip
     out = pd.DataFrame(rows).sort_values("_from", ignore_index=True)
     return out.drop(columns="_from")

@@ -248,6 +248,7 @@ class Claims:
     # section 3.1, footnote 4: all points of the training-curve envelope lie in the last 15% of
     # their run (read as a share of 100%)
     footnote4_share_in_last_15pct: float = 1.0
+    footnote4_last_fraction: float = 0.15  # footnote 4's "last 15%" of a run's training FLOPs
 
 
 @dataclass(frozen=True)

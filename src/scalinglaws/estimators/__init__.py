@@ -34,7 +34,12 @@ from scalinglaws.estimators._approach3_fast import (
     Approach3Result,
     approach3,
 )
-from scalinglaws.estimators.approach1_envelope import Approach1Result, approach1
+from scalinglaws.estimators.approach1_envelope import (
+    Approach1Result,
+    approach1,
+    fit_range,
+    in_last_fraction,
+)
 from scalinglaws.estimators.approach2_isoflop import (
     Approach2Result,
     IsoFlopProfile,
@@ -73,8 +78,10 @@ __all__ = [
     "arrays",
     "bootstrap_approach3",
     "fit_power_law",
+    "fit_range",
     "hoffmann_grid",
     "huber_objective",
+    "in_last_fraction",
     "isoflop_groups",
     "legacy_resample_counts",
     "objective_and_gradient",

@@ -11,7 +11,7 @@ from scalinglaws.constants.hoffmann2022 import HOFFMANN
 from scalinglaws.estimators.inputs import FitError, check_1d
 from scalinglaws.estimators.powerlaw import PowerLaw, fit_power_law
 
-__all__ = ["Approach1Result", "approach1"]
+__all__ = ["Approach1Result", "approach1", "fit_range", "in_last_fraction"]
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,28 @@ def approach1(
         if lt is not None:
             Dw[k] = np.exp(np.interp(g, lc, lt))
     return Approach1Result(C, Lw, Nw, Dw, fit_power_law(C, Nw), fit_power_law(C, Dw), best[ok])
+
+
+def fit_range(*, N, C_final, min_sizes: int = 3) -> tuple[float, float]:
+    """FLOPs over which an envelope of curves is fitted: from the earliest end of any curve
+    (before it every candidate is mid-schedule) to the largest FLOPs that ``min_sizes`` distinct
+    sizes reach (beyond it the envelope picks whichever of the few longest runs is left).
+
+    N: each curve's parameters; C_final: each curve's last FLOPs."""
+    N = check_1d("N (params)", N)
+    C_final = check_1d("C_final (flops)", C_final, N.size)
+    sizes = np.unique(N)
+    if sizes.size < min_sizes:
+        raise FitError(f"the envelope needs runs of >= {min_sizes} sizes, got {sizes.size}")
+    reach = np.sort([C_final[N == n].max() for n in sizes])[::-1]
+    lo, hi = float(C_final.min()), float(reach[min_sizes - 1])
+    if not lo < hi:
+        raise FitError(f"no FLOP range for the envelope fit: [{lo:.3g}, {hi:.3g}]")
+    return lo, hi
+
+
+def in_last_fraction(position) -> float:
+    """Share of envelope points that lie in the last 15% of their run's training FLOPs
+    (position: each point's FLOPs over its run's final FLOPs; Hoffmann 2022 footnote 4)."""
+    last = HOFFMANN.claims.footnote4_last_fraction
+    return float(np.mean(np.asarray(position, float) >= 1 - last))
