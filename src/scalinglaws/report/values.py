@@ -157,7 +157,7 @@ def _table(rows: str, skip_typo: bool):
 
 def table_exponent(rows: str, skip_typo: bool = False) -> float:
     """a of the power law N_opt ~ C^a fitted to a table's rows (without Table A3's typo row)."""
-    from scalinglaws.laws import allocation
+    from scalinglaws.analysis import allocation
 
     skip = (HOFFMANN.tables.tableA3_typo_index,) if skip_typo else ()
     return allocation.table_law(getattr(HOFFMANN.tables, rows), skip=skip).exponent
@@ -199,7 +199,7 @@ def table_a4_ratio(row: int) -> float:
 
 def allocation(law: str, key: str, budget: str) -> float:
     """``key`` (N_opt, D_opt) of an allocation law at a budget of ``HOFFMANN.budgets``."""
-    from scalinglaws.laws import allocation as alloc
+    from scalinglaws.analysis import allocation as alloc
 
     return float(alloc.allocations()[law].at(getattr(HOFFMANN.budgets, budget))[key])
 
