@@ -61,11 +61,11 @@ def _make(root: Path, *targets: str, **popen) -> subprocess.Popen:
 def test_failing_notebook_fails_make_and_changes_no_figure(copy):
     before = _digests(copy / "figures")
     (copy / "notebooks" / "params").mkdir(exist_ok=True)
-    (copy / "notebooks" / "params" / f"{STEM}.yaml").write_text("ratio_min: -0.5\n")
+    (copy / "notebooks" / "params" / f"{STEM}.yaml").write_text("formats: [bmp]\n")
     proc = _make(copy, f"build/stamps/{STEM}.done")
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode != 0
-    assert "parameter 'ratio_min' must be a number in [0.01, 1), got -0.5" in out
+    assert "parameter 'formats' must be a non-empty list drawn from png, pdf, svg, got ['bmp']" in out
     assert f"notebooks/{STEM}.ipynb failed" in out
     assert _digests(copy / "figures") == before
     executed = (copy / "build" / "executed" / f"{STEM}.ipynb").read_text()
