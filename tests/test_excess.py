@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 
-from scalinglaws.analysis.excess import figure12_numbers
 from scalinglaws.constants import KAPLAN
 from scalinglaws.laws.kaplan_efficient import (
     excess_compute_interval,
@@ -71,10 +70,3 @@ def test_outside_domain_is_a_clear_error(bad):
 def test_interval_rejects_bad_penalty(bad):
     with pytest.raises(ValueError, match=r"penalty must be a number in \(1, 100\]"):
         excess_compute_interval(bad)
-
-
-def test_figure_numbers_table_rows():
-    rows = figure12_numbers().table()
-    assert rows[0][1:] == ("0.6x", "0.577x")
-    assert rows[1][1:] == ("2.2x", "2.184x")
-    assert rows[2][1:] == ("45%", "45.3%")

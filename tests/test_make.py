@@ -65,7 +65,9 @@ def test_failing_notebook_fails_make_and_changes_no_figure(copy):
     proc = _make(copy, f"build/stamps/{STEM}.done")
     out, _ = proc.communicate(timeout=300)
     assert proc.returncode != 0
-    assert "parameter 'formats' must be a non-empty list drawn from png, pdf, svg, got ['bmp']" in out
+    assert (
+        "parameter 'formats' must be a non-empty list drawn from png, pdf, svg, got ['bmp']" in out
+    )
     assert f"notebooks/{STEM}.ipynb failed" in out
     assert _digests(copy / "figures") == before
     executed = (copy / "build" / "executed" / f"{STEM}.ipynb").read_text()

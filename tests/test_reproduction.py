@@ -11,6 +11,7 @@ import pytest
 from scalinglaws import paths
 from scalinglaws.figures import CATALOGUE
 from scalinglaws.kinds import KINDS, MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
+from scalinglaws.report import registry
 from scalinglaws.report.__main__ import main
 from scalinglaws.report.badinput import cases_by_test
 from scalinglaws.report.readme import render_readme
@@ -237,3 +238,21 @@ def test_table3_gopher_units_target_the_less_precise_column():
         units, flops = t.table3_gopher_units_text[i], f"{t.table3_approach1[i].flops:.2e}"
         target = flops if _sig_digits(units) > _sig_digits(flops) else units
         assert e.printed_text == target, e.id
+
+
+def test_registry_table_is_what_the_notebooks_show():
+    """A family's rows, evaluated as REPRODUCTION.md evaluates them (notebook 05 shows this)."""
+    t = registry.table("excess compute/steps")
+    assert list(t["printed"]) == ["0.6x", "2.2x", "45% fewer"]
+    assert set(t["status"]) == {"reproduced"}
+    fig12 = [e for e in registry.ENTRIES if e.family == "excess compute/steps"]
+    assert list(t["computed here"]) == [float(f"{registry.evaluate(e).value:.4g}") for e in fig12]
+    one = registry.table(ids=("kaplan2020.fig12.upper",))
+    assert len(one) == 1 and one["printed"].iloc[0] == "2.2x"
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize("kwargs", [{"family": "Figure 12"}, {}])
+def test_registry_table_names_what_it_accepts(kwargs):
+    with pytest.raises(KeyError, match="family must be one of|give a family or one or more ids"):
+        registry.table(**kwargs)

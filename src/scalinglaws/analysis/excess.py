@@ -26,28 +26,6 @@ class Figure12Numbers:
     step_saving_at_paper_upper: float  # 1 - the above (paper: "45% fewer steps")
     pole: float  # N/N_eff where eqs B.16/B.17 diverge
 
-    def table(self) -> list[tuple[str, str, str]]:
-        """(quantity, as printed in the paper, from the equations) rows for the notebook."""
-        c = KAPLAN.figure12
-        return [
-            (
-                "lower end of the +20% interval (N/N_eff)",
-                f"{c.lower_ratio}x",
-                f"{self.lower_ratio:.3f}x",
-            ),
-            (
-                "upper end of the +20% interval (N/N_eff)",
-                f"{c.upper_ratio}x",
-                f"{self.upper_ratio:.3f}x",
-            ),
-            (
-                f"steps saved by a {c.upper_ratio}x model",
-                f"{c.step_saving_at_upper:.0%}",
-                f"{self.step_saving_at_paper_upper:.1%}",
-            ),
-            ("pole of eqs B.16/B.17 (N/N_eff)", "not printed", f"{self.pole:.4f}"),
-        ]
-
 
 def figure12_numbers() -> Figure12Numbers:
     """Solve eqs B.16/B.17 for the quantities the paper quotes around Figure 12."""

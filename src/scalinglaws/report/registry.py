@@ -218,3 +218,25 @@ def evaluate(e: Entry) -> Outcome:
 
 def evaluate_all() -> list[Outcome]:
     return [evaluate(e) for e in ENTRIES]
+
+
+def table(family: str | None = None, ids: tuple[str, ...] = ()):
+    """The registry's rows of one figure family (``family``, as REPRODUCTION.md groups them) or
+    the given ``ids``, evaluated: where the paper prints each number, the printed text, the value
+    computed here, the tolerance its digits set and the status. Notebooks show this table rather
+    than keeping their own copies of the paper's numbers."""
+    families = sorted({e.family for e in ENTRIES})
+    if family is not None and family not in families:
+        raise KeyError(f"family must be one of {families}, got {family!r}")
+    chosen = [entry(i) for i in ids] if ids else [e for e in ENTRIES if e.family == family]
+    import pandas as pd
+
+    if not chosen:
+        raise KeyError("give a family or one or more ids")
+    rows = []
+    for o in map(evaluate, chosen):
+        e = o.entry
+        rows.append({"where": e.where, "quantity": e.quantity, "printed": e.printed_text,
+                     "computed here": float(f"{o.value:.4g}"), "tolerance": e.tolerance.describe(),
+                     "kind": e.kind, "status": o.status})  # fmt: skip
+    return pd.DataFrame(rows)
