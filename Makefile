@@ -92,6 +92,8 @@ figures: $(STAMP)
 build/stamps/%.done: notebooks/%.ipynb $(SRC) $(OWN_DATA) $(STAMP) $$(wildcard notebooks/params/$$*.yaml)
 	@mkdir -p build/executed build/stamps && rm -rf build/staging/$* && mkdir -p build/staging/$*
 	@echo "papermill notebooks/$*.ipynb"
+	@$(if $(wildcard notebooks/params/$*.yaml),$(BIN)/python -m scalinglaws.notebooks $* notebooks/params/$*.yaml \
+		|| { echo "notebooks/$*.ipynb failed: figures/ unchanged"; exit 1; },true)
 	@$(BIN)/papermill --no-progress-bar --log-level WARNING --cwd notebooks \
 		notebooks/$*.ipynb build/executed/$*.ipynb \
 		$(if $(wildcard notebooks/params/$*.yaml),-f notebooks/params/$*.yaml) \

@@ -137,3 +137,26 @@ def test_every_notebook_parameter_rejects_bad_values(stem):
             spec.validate(missing)
         with pytest.raises(ParameterError, match=rf"parameter '{param.name}' .* is None"):
             spec.validate({**good, param.name: None})
+
+
+def test_make_parameters_files_declare_only_notebook_parameters():
+    from scalinglaws import paths
+    from scalinglaws.notebooks import check_override
+
+    for f in sorted((paths.NOTEBOOKS / "params").glob("*.yaml")):
+        check_override(f.stem, f)
+
+
+@pytest.mark.badinput
+def test_a_parameters_file_with_an_undeclared_name_is_refused(tmp_path):
+    """papermill injects any name it is given; a name the notebook does not declare would change
+    nothing, so `make figures` refuses it before running the notebook (exit 2, named)."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "04_c4_github.yaml"
+    bad.write_text("flops_min: 1e18\n")
+    proc = subprocess.run([sys.executable, "-m", "scalinglaws.notebooks", "04_c4_github", str(bad)],
+                          capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 2
+    assert "parameter 'flops_min' is not one of notebook 04_c4_github's parameters" in proc.stderr

@@ -15,7 +15,16 @@ from pathlib import Path
 from scalinglaws import paths
 from scalinglaws.analysis import c4_github, envelope
 from scalinglaws.analysis.calculator import LAW_CHOICES
-from scalinglaws.params import FLOPS_RANGE, Choice, Integer, Less, ParameterSpec, Real, Text
+from scalinglaws.params import (
+    FLOPS_RANGE,
+    Choice,
+    Integer,
+    Less,
+    ParameterError,
+    ParameterSpec,
+    Real,
+    Text,
+)
 
 _N_BOOTSTRAP = Integer("n_bootstrap", lo=0, hi=100_000, doc="bootstrap replicates (0: none)")
 _SEED = Integer("seed", lo=0, hi=2**32 - 1, doc="seed of the bootstrap's numpy Generator")
@@ -120,13 +129,37 @@ def default_parameters(stem: str) -> dict:
 
 def make_parameters(stem: str) -> dict:
     """The parameters `make figures` runs the notebook with: defaults, then notebooks/params/<stem>.yaml."""
-    import yaml
-
     params = default_parameters(stem)
     override = paths.NOTEBOOKS / "params" / f"{stem}.yaml"
     if override.is_file():
-        params.update(yaml.safe_load(override.read_text()) or {})
+        params.update(check_override(stem, override))
     return params
+
+
+def check_override(stem: str, path: Path) -> dict:
+    """The values of a parameters file for notebook ``stem``; a :class:`ParameterError` naming
+    the first name the notebook does not declare (papermill would inject it unused)."""
+    import yaml
+
+    given = yaml.safe_load(Path(path).read_text()) or {}
+    declared = default_parameters(stem)
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"{Path(path).name}: parameter {unknown[0]!r} is not one of notebook {stem}'s "
+            f"parameters ({', '.join(declared)})"
+        )
+    return given
+
+
+if __name__ == "__main__":  # python -m scalinglaws.notebooks STEM PARAMS.yaml (make figures)
+    import sys
+
+    try:
+        check_override(sys.argv[1], Path(sys.argv[2]))
+    except ParameterError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(2)
 
 
 def execute(stem: str, executed: Path, **parameters) -> Path:

@@ -6,7 +6,7 @@ calls ``SPECS[<notebook>].validate(globals())``, which returns
 the checked values as a namespace or raises :class:`ParameterError` whose message names the
 parameter, the value received and the accepted range::
 
-    parameter 'n_points' must be an integer in [10, 100000], got -3
+    parameter 'n_bootstrap' must be an integer in [0, 100000], got -3
 
 Every spec also carries the two standard parameters ``formats`` (figure formats to write) and
 ``output_dir`` (where figures go; empty means the repository's ``figures/``).

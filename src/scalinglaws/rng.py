@@ -1,8 +1,9 @@
 """Named random streams: one user seed, an independent Generator for each consumer.
 
 Every computation that draws random numbers (a bootstrap, a resampling) asks for its own stream
-by name, ``stream(seed, "isoflop.approach3-bootstrap")``, so that two consumers given the same
-seed never draw the same numbers by accident, and adding a consumer changes no one else's draws.
+by name, ``stream(seed, "isoflop.approach3-bootstrap")``, so that adding a consumer changes no
+one else's draws, and two consumers share draws only where :data:`KEYS` says so (the names kept on
+the root key, which they have always used: the published numbers depend on it).
 
 A stream is ``numpy.random.default_rng(numpy.random.SeedSequence(seed, spawn_key=key))``. The
 key of a name is fixed in :data:`KEYS` for the consumers whose published figures and numbers

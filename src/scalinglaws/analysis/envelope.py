@@ -174,8 +174,8 @@ def measured_envelope(
     :func:`estimators.approach1` as the curve's tokens, not C / 6N). n_bootstrap replicates resample
     the runs with replacement and refit the envelope over the same FLOP range; the exponents'
     10th-90th percentiles (Table 2's interval) are attached to N_opt and D_opt. The Generator is
-    the third child of ``numpy.random.SeedSequence(seed)`` (:func:`isoflop.analyse` uses the first
-    two), so the same seed gives the same intervals.
+    the named stream ``"envelope.bootstrap"`` of ``seed`` (:data:`scalinglaws.rng.KEYS`), so the
+    same seed gives the same intervals.
     """
     curves = prose_curves() if curves is None else curves
     runs, tuples = _curve_tuples(curves)

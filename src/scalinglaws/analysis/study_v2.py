@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws import runs_data
+from scalinglaws.rng import stream
 
 RESULTS_V2 = runs_data.RESULTS / "v2"
 VOCAB = 256  # bytes: the output layer has d_model x 256 weights (tied to the input embedding)
@@ -89,7 +90,7 @@ def optima(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int
     seeds (``level``: central interval; Hoffmann 2022 Table 2 prints 10th-90th percentiles)."""
     if not 0 < level < 1:
         raise ValueError(f"level must lie in (0, 1), got {level}")
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "study-v2.bootstrap")
     budgets = np.sort(runs["flops_budget"].unique())
     rows, reps = [], np.full((n_bootstrap, budgets.size), np.nan)
     q = (1 - level) / 2

@@ -5,6 +5,7 @@ law's colour and line style, the Gopher budget's colour, and the colours of FLOP
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.colors import LogNorm
 
 from scalinglaws.plotting import BROWN, CYAN, GREEN, GREY, ORANGE, PURPLE, RED
@@ -23,3 +24,13 @@ def budget_colours(budgets):
     norm = LogNorm(min(budgets), max(budgets))
     cmap = plt.get_cmap(BUDGET_CMAP)
     return {b: cmap(0.9 * norm(b)) for b in budgets}, norm
+
+
+def flops_axis(budgets, lo: float, hi: float) -> tuple[float, float]:
+    """A FLOPs axis from ``lo`` to ``hi``, widened to whole decades that take in every budget (a
+    reader's runs may lie anywhere)."""
+    b = np.asarray([float(x) for x in budgets], float)
+    if b.size == 0:
+        return lo, hi
+    first, last = int(np.floor(np.log10(b.min()))), int(np.floor(np.log10(b.max()))) + 1
+    return min(lo, float(f"1e{first}")), max(hi, float(f"1e{last}"))

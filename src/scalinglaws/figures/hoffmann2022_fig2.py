@@ -14,7 +14,7 @@ and this module draws them in two rows:
 
 Symbols as in the paper: N parameters (with embeddings, Chinchilla's count, for the runs measured here too), D tokens,
 C training FLOPs, L loss in nats per token (per byte for the runs measured here).
-This module has no ``NOTEBOOK``: it is drawn by notebook 03 through :mod:`.isoflop`.
+Notebook 03 draws it, from :mod:`scalinglaws.analysis.envelope`.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, point_budgets
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import BUDGET_CMAP, GOPHER_COLOUR, budget_colours
+from scalinglaws.figures._hoffmann2022 import BUDGET_CMAP, GOPHER_COLOUR, budget_colours, flops_axis
 from scalinglaws.kinds import (
     REFIT_HERE,
     provenance,
@@ -38,6 +38,7 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
     """Hoffmann 2022 Fig 3 from the published points: IsoFLOP profiles (left), N_opt and D_opt
     against FLOPs with the fitted power laws (centre, right) and the Gopher-budget projection."""
     use_style()
+    flops_min, flops_max = flops_axis(an.points["flops"], flops_min, flops_max)
     a2 = an.approach2
     budgets = [p.budget for p in a2.profiles]
     colours, norm = budget_colours(an.budgets)

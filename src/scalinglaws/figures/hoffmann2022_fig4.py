@@ -12,7 +12,7 @@ from matplotlib.colors import LogNorm
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, point_budgets
 from scalinglaws.constants import HOFFMANN, ParametricFit
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, budget_colours
+from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, budget_colours, flops_axis
 from scalinglaws.kinds import (
     PUBLISHED_LAW,
     REFIT_HERE,
@@ -105,6 +105,7 @@ def figure4(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
     contours of eq 2 over FLOPs x parameters with the efficient frontier, dashed IsoFLOP lines and
     the points coloured by loss (left); loss along the IsoFLOP slices (right)."""
     use_style()
+    flops_min, flops_max = flops_axis(an.points["flops"], flops_min, flops_max)
     budgets = list(an.budgets[::2]) + [GOPHER]
     colours, _ = budget_colours(budgets)
     colours[GOPHER] = GOPHER_COLOUR

@@ -16,7 +16,7 @@ from scalinglaws import estimators
 from scalinglaws.analysis.c4_github import LEVEL, ROLE, Analysis, published_exponents
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import budget_colours
+from scalinglaws.figures._hoffmann2022 import budget_colours, flops_axis
 from scalinglaws.kinds import (
     PUBLISHED_LAW,
     provenance,
@@ -56,6 +56,7 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
     minima against FLOPs with our power laws and intervals, and the published slopes."""
     use_style()
     budgets = sorted({b for cf in an.corpora.values() for b in cf.runs["flops_budget"].unique()})
+    flops_min, flops_max = flops_axis(budgets, flops_min, flops_max)
     colours, _ = budget_colours(budgets)
     nrows = len(an.corpora)
     fig, axes = plt.subplots(nrows, 3, figsize=(13.5, 4.1 * nrows), layout="constrained",

@@ -11,7 +11,7 @@ import numpy as np
 from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, refit_band
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, LAW_STYLES
+from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, LAW_STYLES, flops_axis
 from scalinglaws.kinds import (
     REFIT_HERE,
     provenance,
@@ -37,6 +37,7 @@ def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
     C_min = C/2, as Hoffmann's App. D.4), Approaches 1-2 (power laws fitted here to Tables 3/A3),
     Approach 3 as published, Epoch's refit and the refits here, with the Gopher budget marked."""
     use_style()
+    flops_min, flops_max = flops_axis(an.points["flops"], flops_min, flops_max)
     C = np.geomspace(flops_min, flops_max, 200)
     laws = allocation.allocations()
     styles = LAW_STYLES

@@ -18,7 +18,9 @@ def _write(target, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scalinglaws.report")
-    parser.add_argument("--check", action="store_true", help="exit 1 if REPRODUCTION.md is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if REPRODUCTION.md or README.md is stale"
+    )
     args = parser.parse_args(argv)
     outputs = {
         paths.ROOT / "REPRODUCTION.md": render(),
