@@ -118,7 +118,7 @@ def test_measured_envelope_uses_only_real_runs():
     if curves.empty:
         pytest.skip("no measured prose learning curves in data/runs/")
     m = envelope.measured_envelope(curves)
-    runs = runs_data.load_runs()
+    runs = runs_data.load_runs(envelope.RESULTS)
     real = runs[(runs["corpus"] == "prose") & runs["study"].isin(envelope.STUDIES)]
     assert set(m.runs["run_id"]) <= set(real["run_id"])
     assert m.fitted.flops.size > 0 and set(np.unique(m.fitted.N)) <= set(real["params_total"])

@@ -9,8 +9,10 @@ of the figure's two rows (drawn by :mod:`scalinglaws.figures.hoffmann2022_fig2`;
 * **published law, at the paper's scale**: eq 2 with the App. D.2 fit, evaluated as the final
   loss L(N, C / 6N) of a size family from 75M to 10B parameters (Fig 2's colour bar) for
   C = 1e17 to 1e23 FLOPs. Its envelope must recover eq 4's exponents of the same fit.
-* **measured here**: the English-prose byte-level learning curves of ``data/runs/`` (validation
-  loss in nats per byte against training FLOPs counted exactly, tokens = bytes seen).
+* **measured here**: the English-prose byte-level learning curves of the v2 study's IsoFLOP plan
+  (``data/runs/results/v2/``, ``docs/study-v2.md``): every size of its central range trained with
+  a cosine matched to 4 or more horizons, as section 3.1 (validation loss in nats per byte against
+  training FLOPs counted exactly, tokens = bytes seen).
 
 Symbols as in the paper: N parameters (with embeddings, Chinchilla's count, for the runs measured here too), D tokens,
 C training FLOPs, L loss in nats per token (per byte for the runs measured here).
@@ -33,7 +35,8 @@ SIZE_RANGE = (75e6, 10e9)  # Fig 2 colour bar: model sizes 75M to 10B (caption: 
 CURVE_FLOPS = (1e17, 1e23)  # Fig 2 left panel's x-axis, FLOPs
 LAST_FRACTION = HOFFMANN.claims.footnote4_last_fraction  # footnote 4: the last 15% of training
 CORPUS = "prose"  # the measured-here corpus drawn in row 2
-STUDIES = ("isoflop", "curves")  # its studies with learning curves
+STUDIES = ("v2-isoflop",)  # its studies with learning curves: the v2 IsoFLOP plan's runs
+RESULTS = runs_data.RESULTS / "v2"  # where they are
 PARAMS = "params_total"  # N of the measured runs: with embeddings (Chinchilla section 2.1)
 LEVEL = 0.80  # bootstrap interval: 10th-90th percentile, as Table 2
 N_SIZES = Integer("n_sizes", lo=3, hi=200, doc="Fig 2: model sizes from 75M to 10B under eq 2")
@@ -110,8 +113,8 @@ class MeasuredEnvelope:
 
 def prose_curves(curves: pd.DataFrame | None = None) -> pd.DataFrame:
     """The measured-here learning curves drawn in Fig 2's second row: corpus "prose", studies
-    "isoflop" and "curves" (``curves`` defaults to ``runs_data.load_curves()``)."""
-    df = runs_data.load_curves() if curves is None else curves
+    "v2-isoflop" of the v2 study (``curves`` defaults to ``runs_data.load_curves(RESULTS)``)."""
+    df = runs_data.load_curves(RESULTS) if curves is None else curves
     keep = (df["corpus"] == CORPUS) & df["study"].isin(STUDIES)
     return df[keep].sort_values([PARAMS, "run_id", "step"]).reset_index(drop=True)
 

@@ -84,24 +84,46 @@ def _resample(groups: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([rng.choice(groups[j], groups[j].size) for j in picks])
 
 
+def _joint_resample(groups: list[np.ndarray], sizes: np.ndarray, drawn: np.ndarray,
+                    rng: np.random.Generator) -> np.ndarray:  # fmt: skip
+    """Row indices of one replicate whose sizes were drawn once for every budget (``drawn``:
+    indices into the study's ``sizes``); this budget keeps the drawn sizes it has, each time it
+    was drawn, and resamples seeds within each."""
+    at = {x: j for j, x in enumerate(sizes)}
+    picks = [at[x] for x in drawn if x in at]
+    if not picks:
+        return np.empty(0, dtype=int)
+    return np.concatenate([rng.choice(groups[j], groups[j].size) for j in picks])
+
+
 def optima(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int = 2000,
-           seed: int = 0, level: float = 0.80) -> Optima:  # fmt: skip
+           seed: int = 0, level: float = 0.80, joint: bool = False) -> Optima:  # fmt: skip
     """Approach 2's vertex per budget through every seed's point, with a bootstrap over sizes and
-    seeds (``level``: central interval; Hoffmann 2022 Table 2 prints 10th-90th percentiles)."""
+    seeds (``level``: central interval; Hoffmann 2022 Table 2 prints 10th-90th percentiles).
+
+    joint: draw each replicate's sizes once for all budgets (for points read off one run's
+    learning curve at several budgets, which are not independent between budgets); otherwise
+    each budget's sizes are drawn on their own."""
     if not 0 < level < 1:
         raise ValueError(f"level must lie in (0, 1), got {level}")
     rng = stream(seed, "study-v2.bootstrap")
     budgets = np.sort(runs["flops_budget"].unique())
     rows, reps = [], np.full((n_bootstrap, budgets.size), np.nan)
     q = (1 - level) / 2
+    all_sizes = np.unique(np.log10(runs[params].to_numpy(float)))
+    draws = rng.integers(0, all_sizes.size, (n_bootstrap, all_sizes.size)) if joint else None
     for j, C in enumerate(budgets):
         g = runs[runs["flops_budget"] == C].reset_index(drop=True)
         logN, L = np.log10(g[params].to_numpy(float)), g["loss_nats"].to_numpy(float)
-        groups = [np.flatnonzero(logN == x) for x in np.unique(logN)]
+        sizes = np.unique(logN)
+        groups = [np.flatnonzero(logN == x) for x in sizes]
         fit = _vertex(logN, L)
         for i in range(n_bootstrap):
-            idx = _resample(groups, rng)
-            v = _vertex(logN[idx], L[idx])
+            if draws is None:
+                idx = _resample(groups, rng)
+            else:
+                idx = _joint_resample(groups, sizes, all_sizes[draws[i]], rng)
+            v = _vertex(logN[idx], L[idx]) if idx.size else None
             reps[i, j] = np.nan if v is None else v[0]
         ok = reps[:, j][np.isfinite(reps[:, j])]
         prof = profiles(g, params)
@@ -203,3 +225,219 @@ def ladder_points(curves: pd.DataFrame, runs: pd.DataFrame, accounting: str,
                          "seed": int(r["seed"]), "tokens": tok, "loss_nats": loss})  # fmt: skip
     return pd.DataFrame(rows, columns=["run_id", "flops_budget", "params_total", "seed",
                                        "tokens", "loss_nats"])  # fmt: skip
+
+
+BUDGET_GRID = 10 ** np.arange(10.0, 13.01, 0.5)  # half-decade budgets for points read off curves
+WINDOW = np.log10(4.0)  # an IsoFLOP window: sizes within 4x of the budget's best point
+MIN_SIZES = 5  # a budget read off learning curves needs this many sizes in its window
+
+
+@dataclass(frozen=True)
+class LadderStep:
+    """One step of the discrepancy ladder (Porian et al. 2024, Figure 1), cumulative."""
+
+    key: str  # "1", "2", ... ("3e": the exact count on step 3's runs, not one of Porian's steps)
+    label: str  # what the step changes
+    study: str  # the v2 study whose runs it uses
+    accounting: str  # key of ACCOUNTINGS: FLOP count and N
+    read: str  # "curve": points read off long runs' learning curves; "final": final losses
+    porian: str | None  # field of constants.PORIAN.refinedweb with Porian's a, or None
+
+
+LADDER = (
+    LadderStep("1", "Kaplan: 6N without embeddings, 3000-step warmup, one long cosine a size",
+               "ladder-kaplan", "6N (non-embedding)", "curve", "kaplan"),
+    LadderStep("2", "+ the output layer counted (N and FLOP)", "ladder-kaplan",
+               "6N (with output layer)", "curve", "last_layer"),
+    LadderStep("3", "+ short warmup (5% of the run)", "ladder-short-warmup",
+               "6N (with output layer)", "curve", "warmup"),
+    LadderStep("3e", "+ exact FLOP count, N with embeddings (same runs)", "ladder-short-warmup",
+               "exact", "curve", None),
+    LadderStep("4", "+ cosine matched to each run (one run per size and budget)",
+               "ladder-matched", "exact", "final", "cosine"),
+    LadderStep("5", "+ learning rate tuned per size (beta2 checked)", "isoflop", "exact", "final",
+               "tuned"),
+)  # fmt: skip
+
+
+def window(points: pd.DataFrame, half_width: float = WINDOW,
+           min_sizes: int = MIN_SIZES) -> pd.DataFrame:  # fmt: skip
+    """Per budget, the points whose size lies within ``half_width`` decades of the size with the
+    lowest mean loss there; budgets with fewer than ``min_sizes`` sizes in it, or whose best size
+    is the smallest or largest there, are dropped (no IsoFLOP valley to fit)."""
+    keep = []
+    for _, g in points.groupby("flops_budget", sort=True):
+        mean = g.groupby("params_total")["loss_nats"].mean()
+        best = np.log10(mean.idxmin())
+        logN = np.log10(mean.index.to_numpy(float))
+        inside = np.abs(logN - best) <= half_width + 1e-12
+        if inside.sum() < min_sizes or best in (logN[inside].min(), logN[inside].max()):
+            continue
+        keep.append(g[np.isin(np.log10(g["params_total"].to_numpy(float)), logN[inside])])
+    if not keep:
+        return points.iloc[0:0]
+    return pd.concat(keep, ignore_index=True)
+
+
+def step_points(step: LadderStep, runs: pd.DataFrame, curves: pd.DataFrame | None = None,
+                budgets=BUDGET_GRID) -> pd.DataFrame:  # fmt: skip
+    """The IsoFLOP points of one ladder step in its accounting (``params_total`` holds the
+    accounting's N): read off the learning curves for "curve" steps, the final losses of the
+    plan's IsoFLOP budgets (:func:`design_budgets`) otherwise; windowed (:func:`window`)."""
+    if step.read == "curve":
+        if curves is None:
+            raise ValueError(f"ladder step {step.key} reads learning curves; pass curves=")
+        pts = ladder_points(curves[curves["run_id"].isin(runs["run_id"])], runs,
+                            step.accounting, budgets)  # fmt: skip
+        return window(pts)
+    col = ACCOUNTINGS[step.accounting]
+    pts = with_head(design_budgets(runs)).assign(params_total=lambda f: f[col].astype(float))
+    return window(pts[["run_id", "flops_budget", "params_total", "seed", "tokens", "loss_nats"]])
+
+
+DESIGN_SIZES = 8  # an IsoFLOP budget of a v2 plan has 8 sizes or more (docs/study-v2.md)
+
+
+def design_budgets(runs: pd.DataFrame, min_sizes: int = DESIGN_SIZES) -> pd.DataFrame:
+    """The runs of the budgets with ``min_sizes`` sizes or more: the IsoFLOP budgets of a plan,
+    without the shorter single-seed horizons that only serve Approach 1 (1e11 and 3e10 on prose)."""
+    n = runs.groupby("flops_budget")["params_total"].transform("nunique")
+    return runs[n >= min_sizes].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class LadderRow:
+    step: LadderStep
+    n_runs: int  # finished runs of the step's study
+    points: pd.DataFrame  # its IsoFLOP points in the windows of budgets with a valley
+    optima: Optima | None
+    a: Exponent | None  # None where fewer than 2 budgets have a vertex
+
+
+def ladder(n_bootstrap: int = 1000, seed: int = 0, results=None,
+           steps=LADDER) -> list[LadderRow]:  # fmt: skip
+    """Every ladder step's exponent a with its bootstrap interval, from the committed v2 runs.
+    Steps read off learning curves resample runs jointly across budgets (their points share
+    runs); steps on final losses resample sizes per budget and seeds within sizes."""
+    out = []
+    curves = None
+    for step in steps:
+        runs = load(step.study, "prose", results)
+        if runs.empty:
+            out.append(LadderRow(step, 0, runs, None, None))
+            continue
+        if step.read == "curve" and curves is None:
+            curves = runs_data.load_curves(results if results is not None else RESULTS_V2)
+        pts = step_points(step, runs, curves)
+        if pts["flops_budget"].nunique() < 2:
+            out.append(LadderRow(step, len(runs), pts, None, None))
+            continue
+        opt = optima(pts, n_bootstrap=n_bootstrap, seed=seed, joint=step.read == "curve")
+        try:
+            a = exponents(opt, pts)["a"]
+        except ValueError:
+            a = None
+        out.append(LadderRow(step, len(runs), pts, opt, a))
+    return out
+
+
+def ladder_table(rows: list[LadderRow], porian=None) -> pd.DataFrame:
+    """One line per step: its setting, budgets used, a with its interval, and Porian's a."""
+    out = []
+    for r in rows:
+        t = r.optima.table if r.optima is not None else None
+        used = t[np.isfinite(t["N_opt"])]["budget"] if t is not None else pd.Series(dtype=float)
+        pub = getattr(porian, r.step.porian) if porian is not None and r.step.porian else np.nan
+        out.append({
+            "step": r.step.key, "setting": r.step.label, "FLOP count": r.step.accounting,
+            "budgets": (f"{used.min():.0e} - {used.max():.0e} ({used.size})" if used.size
+                        else "none yet" if not r.n_runs else "no valley yet"),
+            "runs": r.n_runs,
+            "a": r.a.value if r.a else np.nan, "a_lo": r.a.lo if r.a else np.nan,
+            "a_hi": r.a.hi if r.a else np.nan, "Porian a (RefinedWeb)": pub,
+        })  # fmt: skip
+    return pd.DataFrame(out)
+
+
+# ---- one corpus's IsoFLOP study, everything its figure and tables need -------------------------
+
+
+@dataclass(frozen=True)
+class IsoFLOPStudy:
+    """Approach 2 on one corpus's v2 IsoFLOP plan."""
+
+    corpus: str
+    runs: pd.DataFrame  # the design budgets' finished runs (:func:`design_budgets`)
+    profiles: pd.DataFrame  # per budget and size: seeds, mean, sd (:func:`profiles`)
+    parabolas: dict[float, np.ndarray]  # budget -> polyfit coefficients in log10 N (where convex)
+    optima: Optima
+    exponents: dict[str, Exponent] | None  # a and b; None with fewer than 2 vertices
+    laws: dict[str, tuple[float, float]]  # "N_opt"/"D_opt" -> (log10 prefactor at 1, slope)
+
+
+def isoflop_study(corpus: str = "prose", *, n_bootstrap: int = 2000, seed: int = 0,
+                  results=None) -> IsoFLOPStudy:  # fmt: skip
+    """The v2 IsoFLOP plan of ``corpus`` with every number its figure draws: per budget of the
+    plan, the sizes within 4x of the best one (:func:`window`; the single-seed horizons of larger
+    sizes that a budget also holds serve Approach 1), every seed's point."""
+    runs = window(design_budgets(load("isoflop", corpus, results)))
+    if runs.empty:
+        raise ValueError(f"no finished v2 IsoFLOP runs on corpus {corpus!r} yet")
+    opt = optima(runs, n_bootstrap=n_bootstrap, seed=seed)
+    parabolas = {}
+    for C, g in runs.groupby("flops_budget"):
+        logN = np.log10(g["params_total"].to_numpy(float))
+        if _vertex(logN, g["loss_nats"].to_numpy(float)) is not None:
+            parabolas[float(C)] = np.polyfit(logN, g["loss_nats"].to_numpy(float), 2)
+    try:
+        ex = exponents(opt, runs)
+    except ValueError:
+        ex = None
+    t = opt.table[np.isfinite(opt.table["N_opt"])]
+    laws = {}
+    if len(t) >= 2:
+        logC = np.log10(t["budget"].to_numpy(float))
+        for col in ("N_opt", "D_opt"):
+            slope, icpt = np.polyfit(logC, np.log10(t[col].to_numpy(float)), 1)
+            laws[col] = (float(icpt), float(slope))
+    return IsoFLOPStudy(corpus, runs, profiles(runs), parabolas, opt, ex, laws)
+
+
+def optima_table(study: IsoFLOPStudy) -> pd.DataFrame:
+    """Per budget: sizes and runs, N_opt with its interval, D_opt, loss there, the seed sd and
+    how far the profile rises at the window's ends, in seed sds."""
+    t = study.optima.table
+    return pd.DataFrame({
+        "budget (FLOP)": t["budget"].map(lambda x: f"{x:.0e}"),
+        "sizes": t["n_sizes"], "runs": t["n_runs"],
+        "N_opt": t["N_opt"].round(0),
+        f"N_opt {study.optima.level:.0%} interval": [
+            f"{lo:,.0f} - {hi:,.0f}" for lo, hi in zip(t["N_lo"], t["N_hi"], strict=True)],
+        "D_opt (bytes)": t["D_opt"].round(-3),
+        "loss at N_opt": t["L_opt"].round(4),
+        "seed sd": t["seed_sd"].round(4),
+        "rise at ends (seed sds)": [f"{a:.1f}, {b:.1f}" for a, b in
+                                    zip(t["rise_small"], t["rise_large"], strict=True)],
+        "replicates without a vertex": t["n_failed"],
+    })  # fmt: skip
+
+
+def corpora(study: str = "isoflop", results=None) -> list[str]:
+    """The corpora with finished runs of a v2 study, prose first."""
+    runs = runs_data.load_runs(results if results is not None else RESULTS_V2)
+    have = set(runs.loc[(runs["study"] == f"v2-{study}") & (runs["status"] == "finished"), "corpus"])
+    return sorted(have, key=lambda c: (c != "prose", c))
+
+
+def exponent_table(studies: list[IsoFLOPStudy]) -> pd.DataFrame:
+    """a and b per corpus with their intervals and widths, and the budgets behind them."""
+    rows = []
+    for st in studies:
+        t = st.optima.table[np.isfinite(st.optima.table["N_opt"])]
+        for name, e in (st.exponents or {}).items():
+            rows.append({"corpus": st.corpus, "exponent": name, "value": round(e.value, 3),
+                         f"{e.level:.0%} interval": f"{e.lo:.3f} - {e.hi:.3f}",
+                         "width": round(e.width, 3),
+                         "budgets": f"{t['budget'].min():.0e} - {t['budget'].max():.0e} ({len(t)})",
+                         "replicates without every vertex": e.n_failed})  # fmt: skip
+    return pd.DataFrame(rows)

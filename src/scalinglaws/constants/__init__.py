@@ -10,3 +10,6 @@ __all__ += ["BESIROGLU", "Besiroglu2024", "HOFFMANN", "Hoffmann2022", "Parametri
 from scalinglaws.constants.llama3 import LLAMA3, Llama3  # noqa: E402
 
 __all__ += ["LLAMA3", "Llama3"]
+from scalinglaws.constants.porian2024 import PORIAN, Porian2024  # noqa: E402
+
+__all__ += ["PORIAN", "Porian2024"]

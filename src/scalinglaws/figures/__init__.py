@@ -62,6 +62,8 @@ _ORDER = (
     "hoffmann2022_fig4",
     "hoffmann2022_figA3",
     "hoffmann2022_figA2_measured",
+    "hoffmann2022_fig3_measured",
+    "porian2024_fig1_measured",
     "cross_study",
     "hoffmann2022_fig2_misfitting",
     "kaplan2020_fig2_misfitting",

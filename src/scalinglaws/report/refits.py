@@ -146,6 +146,45 @@ def measured_envelope_interval(which: str) -> tuple[float, float]:
     return getattr(_measured_envelope(), "N_opt" if which == "a" else "D_opt").exponent_interval
 
 
+@functools.cache
+def _v2_study(corpus: str):
+    from scalinglaws.analysis.study_v2 import isoflop_study
+
+    return isoflop_study(corpus, n_bootstrap=C4_BOOTSTRAP, seed=0)
+
+
+def v2_exponent(corpus: str, which: str) -> float:
+    """a or b of Approach 2 on the v2 study's IsoFLOP runs of ``corpus``."""
+    return float(_v2_study(corpus).exponents[which].value)
+
+
+def v2_interval(corpus: str, which: str) -> tuple[float, float]:
+    """The bootstrap interval of that exponent (sizes, then seeds within sizes)."""
+    e = _v2_study(corpus).exponents[which]
+    return (e.lo, e.hi)
+
+
+@functools.cache
+def _ladder():
+    from scalinglaws.analysis.study_v2 import ladder
+
+    return {r.step.key: r for r in ladder(n_bootstrap=C4_BOOTSTRAP, seed=0)}
+
+
+def ladder_exponent(step: str) -> float:
+    """a at one step of the discrepancy ladder on the v2 prose runs."""
+    a = _ladder()[step].a
+    if a is None:
+        raise ValueError(f"ladder step {step} has fewer than 2 budgets with a vertex yet")
+    return float(a.value)
+
+
+def ladder_interval(step: str) -> tuple[float, float]:
+    """Its bootstrap interval."""
+    a = _ladder()[step].a
+    return (a.lo, a.hi)
+
+
 # ---- Other studies: Llama 3 and the (Mis)Fitting runs
 
 

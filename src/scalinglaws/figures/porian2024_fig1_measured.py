@@ -1,0 +1,93 @@
+"""Porian et al. 2024 Figure 1, measured here: the Kaplan-Chinchilla discrepancy ladder on the v2
+prose runs, drawn from :func:`scalinglaws.analysis.study_v2.ladder`.
+
+Left: each step's IsoFLOP optima (N_opt with its 80% bootstrap interval) against FLOPs in that
+step's own count, with its power law. Right: the exponent a of every step with its 80% interval
+(measured here) beside the exponents Porian et al. print for RefinedWeb with their 95% intervals
+(published data), and Kaplan's 0.73 and Chinchilla's Approach 2 value as reference lines.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+from matplotlib.ticker import NullFormatter
+
+from scalinglaws.analysis.study_v2 import LadderRow
+from scalinglaws.constants import HOFFMANN, PORIAN
+from scalinglaws.figures import FigureInfo
+from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_DATA, PUBLISHED_LAW, provenance
+from scalinglaws.plotting import BLUE, RED, use_style
+
+FIGURES = (
+    FigureInfo(
+        "porian2024_fig1_measured",
+        "04_c4_github",
+        "Porian 2024 Fig 1 (the discrepancy ladder), measured here",
+        "v2 prose ladder: IsoFLOP optima per step (6N without/with the output layer, exact count) "
+        "from long runs' learning curves or final losses; a per step with 80% bootstrap interval; "
+        "Porian's RefinedWeb a with 95% intervals",
+        "measured here, published data, published law",
+    ),
+)
+
+
+def figure(rows: list[LadderRow]):
+    """The ladder: optima per step against FLOPs (left) and a per step (right)."""
+    use_style()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.4), layout="constrained",
+                                      gridspec_kw={"width_ratios": [1, 1.3]})  # fmt: skip
+    colours = dict(zip([r.step.key for r in rows], sns.color_palette("tab10", len(rows)),
+                       strict=True))  # fmt: skip
+    for r in rows:
+        if r.optima is None:
+            continue
+        t = r.optima.table[np.isfinite(r.optima.table["N_opt"])]
+        c = colours[r.step.key]
+        left.errorbar(t["budget"], t["N_opt"], yerr=[t["N_opt"] - t["N_lo"], t["N_hi"] - t["N_opt"]],
+                      fmt="o", ms=4.5, color=c, capsize=2.5, lw=1,
+                      label=f"step {r.step.key} ({r.step.accounting} count)")  # fmt: skip
+        if r.a is not None and len(t) >= 2:
+            x = np.log10(t["budget"].to_numpy(float))
+            slope, icpt = np.polyfit(x, np.log10(t["N_opt"].to_numpy(float)), 1)
+            xx = np.linspace(x.min() - 0.15, x.max() + 0.15, 20)
+            left.plot(10**xx, 10 ** (icpt + slope * xx), color=c, lw=1.1)
+    left.set(xscale="log", yscale="log", xlabel="Training FLOPs (in each step's count)",
+             ylabel="N_opt (in each step's count)",
+             title="IsoFLOP optima per step (measured here, 80% intervals)")  # fmt: skip
+    left.xaxis.set_minor_formatter(NullFormatter())
+    left.yaxis.set_minor_formatter(NullFormatter())
+    left.legend(fontsize=6.8, loc="upper left")
+
+    pub = PORIAN.refinedweb
+    y = np.arange(len(rows))[::-1]
+    for yi, r in zip(y, rows, strict=True):
+        c = colours[r.step.key]
+        if r.a is not None:
+            right.errorbar([r.a.value], [yi + 0.12], xerr=[[r.a.value - r.a.lo], [r.a.hi - r.a.value]],
+                           fmt="o", color=c, ms=6, capsize=3, lw=1.4)  # fmt: skip
+            right.annotate(f"{r.a.value:.2f}", (r.a.hi, yi + 0.12), xytext=(4, 0),
+                           textcoords="offset points", va="center", fontsize=7, color=c)  # fmt: skip
+        else:
+            why = f"{r.n_runs} runs so far: no IsoFLOP valley yet" if r.n_runs else "not yet run"
+            right.text(0.21, yi + 0.12, why, fontsize=7, color="0.5", va="center")
+        if r.step.porian:
+            v = getattr(pub, r.step.porian)
+            lo, hi = pub.intervals[r.step.porian]
+            right.errorbar([v], [yi - 0.14], xerr=[[v - lo], [hi - v]], fmt="s", mfc="white",
+                           mec="0.25", ecolor="0.25", ms=5.5, capsize=3, lw=1)  # fmt: skip
+    right.errorbar([], [], xerr=[], fmt="o", color="0.3",
+                   label=provenance(MEASURED_HERE, "v2 prose, 80% bootstrap interval"))  # fmt: skip
+    right.errorbar([], [], xerr=[], fmt="s", mfc="white", mec="0.25", ecolor="0.25",
+                   label=provenance(PUBLISHED_DATA, "Porian 2024 Fig 1, RefinedWeb, 95%"))  # fmt: skip
+    kap, chin = HOFFMANN.table_a2.kaplan.a, HOFFMANN.table2.approach2.a
+    right.axvline(kap, color=RED, ls=":", lw=1.2,
+                  label=provenance(PUBLISHED_LAW, f"Kaplan 2020: a = {kap:.2f}"))  # fmt: skip
+    right.axvline(chin, color=BLUE, ls="--", lw=1.2,
+                  label=provenance(PUBLISHED_LAW, f"Hoffmann 2022 Approach 2: a = {chin:.2f}"))  # fmt: skip
+    right.set_yticks(y, [f"{r.step.key}. {r.step.label}" for r in rows], fontsize=7)
+    right.set(xlabel="a  (N_opt proportional to C^a)", xlim=(0.2, 1.0), ylim=(-0.7, len(rows) - 0.3),
+              title="The exponent at each step (cumulative)")  # fmt: skip
+    right.legend(fontsize=6.8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
+    return fig
