@@ -22,6 +22,7 @@ import pandas as pd
 
 from scalinglaws import runs_data
 from scalinglaws.rng import stream
+from scalinglaws.runs import grid_v2
 
 RESULTS_V2 = runs_data.RESULTS / "v2"
 VOCAB = 256  # bytes: the output layer has d_model x 256 weights (tied to the input embedding)
@@ -70,6 +71,7 @@ class Optima:
     budgets: np.ndarray
     replicates: np.ndarray  # (n_bootstrap, n_budgets) log10 N_opt
     level: float
+    noise_sd: float | None = None  # the parametric bootstrap's noise; None: sizes and seeds resampled
 
 
 def _tokens_at(logN_opt: float, g: pd.DataFrame, params: str) -> float:
@@ -84,46 +86,34 @@ def _resample(groups: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([rng.choice(groups[j], groups[j].size) for j in picks])
 
 
-def _joint_resample(groups: list[np.ndarray], sizes: np.ndarray, drawn: np.ndarray,
-                    rng: np.random.Generator) -> np.ndarray:  # fmt: skip
-    """Row indices of one replicate whose sizes were drawn once for every budget (``drawn``:
-    indices into the study's ``sizes``); this budget keeps the drawn sizes it has, each time it
-    was drawn, and resamples seeds within each."""
-    at = {x: j for j, x in enumerate(sizes)}
-    picks = [at[x] for x in drawn if x in at]
-    if not picks:
-        return np.empty(0, dtype=int)
-    return np.concatenate([rng.choice(groups[j], groups[j].size) for j in picks])
-
-
 def optima(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int = 2000,
-           seed: int = 0, level: float = 0.80, joint: bool = False) -> Optima:  # fmt: skip
-    """Approach 2's vertex per budget through every seed's point, with a bootstrap over sizes and
-    seeds (``level``: central interval; Hoffmann 2022 Table 2 prints 10th-90th percentiles).
+           seed: int = 0, level: float = 0.80, noise_sd: float | None = None) -> Optima:  # fmt: skip
+    """Approach 2's vertex per budget through every seed's point, with a bootstrap interval
+    (``level``: central interval; Hoffmann 2022 Table 2 prints 10th-90th percentiles).
 
-    joint: draw each replicate's sizes once for all budgets (for points read off one run's
-    learning curve at several budgets, which are not independent between budgets); otherwise
-    each budget's sizes are drawn on their own."""
+    The bootstrap resamples the sizes within each budget and then the seeds within each size; with
+    ``noise_sd`` it is parametric instead (Porian et al. 2024's method): every point keeps its size
+    and gets Gaussian noise of that sd (nats), the seed-to-seed spread, which suits one seed per
+    size, where resampling sizes leaves too few distinct sizes for a vertex."""
     if not 0 < level < 1:
         raise ValueError(f"level must lie in (0, 1), got {level}")
+    if noise_sd is not None and not (np.isfinite(noise_sd) and noise_sd > 0):
+        raise ValueError(f"noise_sd must be a positive number of nats, got {noise_sd}")
     rng = stream(seed, "study-v2.bootstrap")
     budgets = np.sort(runs["flops_budget"].unique())
     rows, reps = [], np.full((n_bootstrap, budgets.size), np.nan)
     q = (1 - level) / 2
-    all_sizes = np.unique(np.log10(runs[params].to_numpy(float)))
-    draws = rng.integers(0, all_sizes.size, (n_bootstrap, all_sizes.size)) if joint else None
     for j, C in enumerate(budgets):
         g = runs[runs["flops_budget"] == C].reset_index(drop=True)
         logN, L = np.log10(g[params].to_numpy(float)), g["loss_nats"].to_numpy(float)
-        sizes = np.unique(logN)
-        groups = [np.flatnonzero(logN == x) for x in sizes]
+        groups = [np.flatnonzero(logN == x) for x in np.unique(logN)]
         fit = _vertex(logN, L)
         for i in range(n_bootstrap):
-            if draws is None:
+            if noise_sd is None:
                 idx = _resample(groups, rng)
+                v = _vertex(logN[idx], L[idx])
             else:
-                idx = _joint_resample(groups, sizes, all_sizes[draws[i]], rng)
-            v = _vertex(logN[idx], L[idx]) if idx.size else None
+                v = _vertex(logN, L + noise_sd * rng.standard_normal(L.size))
             reps[i, j] = np.nan if v is None else v[0]
         ok = reps[:, j][np.isfinite(reps[:, j])]
         prof = profiles(g, params)
@@ -141,7 +131,7 @@ def optima(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int
         rows.append(row | {"N_opt": 10**v, "N_lo": float(lo), "N_hi": float(hi),
                            "D_opt": _tokens_at(v, g, params), "L_opt": Lmin,
                            "rise_small": ends[0], "rise_large": ends[1]})  # fmt: skip
-    return Optima(pd.DataFrame(rows), budgets, reps, level)
+    return Optima(pd.DataFrame(rows), budgets, reps, level, noise_sd)
 
 
 @dataclass(frozen=True)
@@ -249,15 +239,25 @@ LADDER = (
                "ladder-kaplan", "6N (non-embedding)", "curve", "kaplan"),
     LadderStep("2", "+ the output layer counted (N and FLOP)", "ladder-kaplan",
                "6N (with output layer)", "curve", "last_layer"),
-    LadderStep("3", "+ short warmup (5% of the run)", "ladder-short-warmup",
+    LadderStep("3", "+ short warmup (5% of the run)", "ladder-short",
                "6N (with output layer)", "curve", "warmup"),
-    LadderStep("3e", "+ exact FLOP count, N with embeddings (same runs)", "ladder-short-warmup",
+    LadderStep("3e", "+ exact FLOP count, N with embeddings (same runs)", "ladder-short",
                "exact", "curve", None),
     LadderStep("4", "+ cosine matched to each run (one run per size and budget)",
                "ladder-matched", "exact", "final", "cosine"),
     LadderStep("5", "+ learning rate tuned per size (beta2 checked)", "isoflop", "exact", "final",
                "tuned"),
 )  # fmt: skip
+
+
+def seed_sd(results=None) -> float:
+    """The seed-to-seed sd of the final loss, pooled over the budgets of ``v2_noise.json`` (4
+    seeds of one size at each of 3e11, 1e12 and 3e12 FLOP, lr 3e-3: the ladder's recipe)."""
+    runs = load("noise", "prose", results)
+    var = runs.groupby("flops_budget")["loss_nats"].var(ddof=1).dropna()
+    if var.empty:
+        raise ValueError("no v2 noise runs with 2 or more seeds: the seed sd is unknown")
+    return float(np.sqrt(var.mean()))
 
 
 def window(points: pd.DataFrame, half_width: float = WINDOW,
@@ -282,27 +282,39 @@ def window(points: pd.DataFrame, half_width: float = WINDOW,
 def step_points(step: LadderStep, runs: pd.DataFrame, curves: pd.DataFrame | None = None,
                 budgets=BUDGET_GRID) -> pd.DataFrame:  # fmt: skip
     """The IsoFLOP points of one ladder step in its accounting (``params_total`` holds the
-    accounting's N): read off the learning curves for "curve" steps, the final losses of the
-    plan's IsoFLOP budgets (:func:`design_budgets`) otherwise; windowed (:func:`window`)."""
+    accounting's N): for "curve" steps read off the learning curves and windowed around each
+    budget's best point (:func:`window`); otherwise the final losses of each plan budget's
+    designed window (:func:`design_window`, exact count)."""
     if step.read == "curve":
         if curves is None:
             raise ValueError(f"ladder step {step.key} reads learning curves; pass curves=")
         pts = ladder_points(curves[curves["run_id"].isin(runs["run_id"])], runs,
                             step.accounting, budgets)  # fmt: skip
         return window(pts)
-    col = ACCOUNTINGS[step.accounting]
-    pts = with_head(design_budgets(runs)).assign(params_total=lambda f: f[col].astype(float))
-    return window(pts[["run_id", "flops_budget", "params_total", "seed", "tokens", "loss_nats"]])
+    if step.accounting != "exact":
+        raise ValueError(f"ladder step {step.key}: final losses sit at exact-FLOP budgets; "
+                         f"accounting must be 'exact', got {step.accounting!r}")  # fmt: skip
+    pts = design_window(runs)
+    return pts[["run_id", "flops_budget", "params_total", "seed", "tokens", "loss_nats"]]
 
 
-DESIGN_SIZES = 8  # an IsoFLOP budget of a v2 plan has 8 sizes or more (docs/study-v2.md)
+DESIGN_MIN_SIZES = 6  # a plan budget is analysed once 6 of its window's 8 sizes have finished
 
 
-def design_budgets(runs: pd.DataFrame, min_sizes: int = DESIGN_SIZES) -> pd.DataFrame:
-    """The runs of the budgets with ``min_sizes`` sizes or more: the IsoFLOP budgets of a plan,
-    without the shorter single-seed horizons that only serve Approach 1 (1e11 and 3e10 on prose)."""
-    n = runs.groupby("flops_budget")["params_total"].transform("nunique")
-    return runs[n >= min_sizes].reset_index(drop=True)
+def design_window(runs: pd.DataFrame, min_sizes: int = DESIGN_MIN_SIZES) -> pd.DataFrame:
+    """The runs of each budget's designed window: the 8 ladder rungs the plan centres on the
+    budget's expected optimum, 3 seeds each below the top budget, and the rungs added where a
+    minimum fell near the window's edge (:func:`scalinglaws.runs.grid_v2.window_of`). Dropped: the single-seed shorter horizons of larger sizes that a budget also holds (they
+    serve Approach 1), runs off the ladder, and budgets with fewer than ``min_sizes`` window sizes
+    finished (the 1e11 and 3e10 horizons on prose)."""
+    rung = grid_v2.rung_of_shape()
+    k = [rung.get((int(L), int(d)), -1) for L, d in zip(runs["n_layer"], runs["d_model"],
+                                                          strict=True)]  # fmt: skip
+    inside = np.array([kk in grid_v2.window_of(c, float(C)) for kk, c, C in
+                       zip(k, runs["corpus"], runs["flops_budget"], strict=True)], dtype=bool)  # fmt: skip
+    r = runs[inside]
+    n = r.groupby("flops_budget")["params_total"].transform("nunique")
+    return r[n >= min_sizes].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -317,10 +329,14 @@ class LadderRow:
 def ladder(n_bootstrap: int = 1000, seed: int = 0, results=None,
            steps=LADDER) -> list[LadderRow]:  # fmt: skip
     """Every ladder step's exponent a with its bootstrap interval, from the committed v2 runs.
-    Steps read off learning curves resample runs jointly across budgets (their points share
-    runs); steps on final losses resample sizes per budget and seeds within sizes."""
+    Steps with one run per size (1-4) take the parametric bootstrap of Porian et al. (each point
+    plus Gaussian noise of the seed-to-seed sd, :func:`seed_sd`): resampling 5-8 sizes leaves too
+    few distinct ones for a vertex. Step 5 has 3 seeds a size and resamples sizes, then seeds,
+    as :func:`optima` does by default; it carries sizes whose spread exceeds the pooled sd.
+    Replicates in which some budget has no vertex are left out; the table reports how many."""
     out = []
     curves = None
+    sd = seed_sd(results)
     for step in steps:
         runs = load(step.study, "prose", results)
         if runs.empty:
@@ -332,7 +348,9 @@ def ladder(n_bootstrap: int = 1000, seed: int = 0, results=None,
         if pts["flops_budget"].nunique() < 2:
             out.append(LadderRow(step, len(runs), pts, None, None))
             continue
-        opt = optima(pts, n_bootstrap=n_bootstrap, seed=seed, joint=step.read == "curve")
+        seeds = pts.groupby(["flops_budget", "params_total"])["seed"].nunique()
+        opt = optima(pts, n_bootstrap=n_bootstrap, seed=seed,
+                     noise_sd=sd if seeds.median() < 2 else None)  # fmt: skip
         try:
             a = exponents(opt, pts)["a"]
         except ValueError:
@@ -354,7 +372,12 @@ def ladder_table(rows: list[LadderRow], porian=None) -> pd.DataFrame:
                         else "none yet" if not r.n_runs else "no valley yet"),
             "runs": r.n_runs,
             "a": r.a.value if r.a else np.nan, "a_lo": r.a.lo if r.a else np.nan,
-            "a_hi": r.a.hi if r.a else np.nan, "Porian a (RefinedWeb)": pub,
+            "a_hi": r.a.hi if r.a else np.nan,
+            "replicates without every vertex": r.a.n_failed if r.a else np.nan,
+            "interval": ("no fit" if r.optima is None else "sizes, then seeds, resampled"
+                         if r.optima.noise_sd is None else
+                         f"parametric: noise sd {r.optima.noise_sd:.4f} nats"),
+            "Porian a (RefinedWeb)": pub,
         })  # fmt: skip
     return pd.DataFrame(out)
 
@@ -367,7 +390,7 @@ class IsoFLOPStudy:
     """Approach 2 on one corpus's v2 IsoFLOP plan."""
 
     corpus: str
-    runs: pd.DataFrame  # the design budgets' finished runs (:func:`design_budgets`)
+    runs: pd.DataFrame  # the finished runs of each budget's designed window (:func:`design_window`)
     profiles: pd.DataFrame  # per budget and size: seeds, mean, sd (:func:`profiles`)
     parabolas: dict[float, np.ndarray]  # budget -> polyfit coefficients in log10 N (where convex)
     optima: Optima
@@ -377,10 +400,9 @@ class IsoFLOPStudy:
 
 def isoflop_study(corpus: str = "prose", *, n_bootstrap: int = 2000, seed: int = 0,
                   results=None) -> IsoFLOPStudy:  # fmt: skip
-    """The v2 IsoFLOP plan of ``corpus`` with every number its figure draws: per budget of the
-    plan, the sizes within 4x of the best one (:func:`window`; the single-seed horizons of larger
-    sizes that a budget also holds serve Approach 1), every seed's point."""
-    runs = window(design_budgets(load("isoflop", corpus, results)))
+    """The v2 IsoFLOP plan of ``corpus`` with every number its figure draws: per budget, every
+    seed's point of the plan's designed window (:func:`design_window`)."""
+    runs = design_window(load("isoflop", corpus, results))
     if runs.empty:
         raise ValueError(f"no finished v2 IsoFLOP runs on corpus {corpus!r} yet")
     opt = optima(runs, n_bootstrap=n_bootstrap, seed=seed)
@@ -422,10 +444,12 @@ def optima_table(study: IsoFLOPStudy) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def corpora(study: str = "isoflop", results=None) -> list[str]:
-    """The corpora with finished runs of a v2 study, prose first."""
+def corpora(results=None) -> list[str]:
+    """The corpora whose v2 IsoFLOP plan has a budget ready to analyse (:func:`design_window`),
+    prose first; a corpus whose first runs have not yet filled a budget's window is not listed."""
     runs = runs_data.load_runs(results if results is not None else RESULTS_V2)
-    have = set(runs.loc[(runs["study"] == f"v2-{study}") & (runs["status"] == "finished"), "corpus"])
+    runs = runs[(runs["study"] == "v2-isoflop") & (runs["status"] == "finished")]
+    have = {c for c, g in runs.groupby("corpus") if len(design_window(g))}
     return sorted(have, key=lambda c: (c != "prose", c))
 
 

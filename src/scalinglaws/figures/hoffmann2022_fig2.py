@@ -207,5 +207,5 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
                 label=provenance(PUBLISHED_LAW, f"Table 2 Approach 1: {sym} = {pub:.2f}")
                 + "\nslope only, drawn through the centre of the fit here")  # fmt: skip
         ax.set(ylabel=ylabel, title=f"{MEASURED_HERE}: optimal {ylabel.split(' (')[0].lower()}")
-        ax.legend(loc="upper left", fontsize=6.5)
+        ax.legend(loc="upper left" if what == "N" else "lower right", fontsize=6.5)
     return fig

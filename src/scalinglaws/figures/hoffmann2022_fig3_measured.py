@@ -4,8 +4,8 @@ the v2 measured-here study (``docs/study-v2.md``), drawn from
 
 Left: every seed's final loss, the mean over seeds per size with a band of +-1 seed sd (seaborn),
 the parabola in log N through every seed's point and its vertex with the bootstrap's 80% interval
-on N_opt. Centre and right: the vertices with their intervals against FLOPs, the power law measured
-here and the band of slopes its bootstrap allows; Table 2's Approach 2 exponents and Kaplan's are
+on N_opt. Centre and right: the vertices against FLOPs (N_opt with its interval; D_opt is read
+off the runs at N_opt), the power law measured here and the band of slopes its bootstrap allows; Table 2's Approach 2 exponents and Kaplan's are
 published laws, drawn as slopes through the middle of the fit (their prefactors belong to another
 tokenizer and scale).
 """
@@ -78,10 +78,13 @@ def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: floa
                         zorder=5)  # fmt: skip
             ax.plot([], [], color=colours[b], lw=1.5, label=f"{b:.0e} FLOP")
         ax.plot([], [], "o", ms=3, color="0.4", label=provenance(MEASURED_HERE, "each seed"))
-        ax.fill_between([], [], color="0.6", alpha=0.3, label="mean over seeds, +-1 seed sd")
-        ax.plot([], [], color="0.4", ls="--", lw=0.9, label="parabola in log N (all seeds)")
+        ax.fill_between([], [], color="0.6", alpha=0.3,
+                        label=provenance(MEASURED_HERE, "mean over seeds, +-1 seed sd"))  # fmt: skip
+        ax.plot([], [], color="0.4", ls="--", lw=0.9,
+                label=provenance(MEASURED_HERE, "parabola in log N, all seeds"))  # fmt: skip
         ax.errorbar([], [], xerr=[], fmt="D", ms=5, mfc="white", mec="0.4", ecolor="0.4",
-                    label=f"vertex, N_opt's {st.optima.level:.0%} interval")  # fmt: skip
+                    label=provenance(MEASURED_HERE, f"vertex, N_opt's {st.optima.level:.0%} "
+                                     "interval"))  # fmt: skip
         ax.set(xscale="log", xlabel="Parameters (with embeddings)",
                ylabel="Validation loss (nats/byte)",
                title=f"{TITLE.get(st.corpus, st.corpus)}: IsoFLOP profiles (v2)")  # fmt: skip
@@ -111,7 +114,8 @@ def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: floa
                 lo = _power(C, st.laws[col], e.lo, centre)
                 hi = _power(C, st.laws[col], e.hi, centre)
                 ax.fill_between(C, np.minimum(lo, hi), np.maximum(lo, hi), color="0.5", alpha=0.18,
-                                lw=0, label=f"slopes in {sym}'s interval")  # fmt: skip
+                                lw=0, label=provenance(MEASURED_HERE,
+                                                       f"slopes in {sym}'s interval"))  # fmt: skip
                 for exponent, colour, ls, source in (
                     (pub, BLUE, "--", f"Table 2 Approach 2: {sym} = {pub:.2f}"),
                     (kexp, RED, ":", f"Kaplan 2020 (Table A2): {sym} = {kexp:.2f}"),

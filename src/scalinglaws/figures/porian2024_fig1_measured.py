@@ -3,8 +3,8 @@ prose runs, drawn from :func:`scalinglaws.analysis.study_v2.ladder`.
 
 Left: each step's IsoFLOP optima (N_opt with its 80% bootstrap interval) against FLOPs in that
 step's own count, with its power law. Right: the exponent a of every step with its 80% interval
-(measured here) beside the exponents Porian et al. print for RefinedWeb with their 95% intervals
-(published data), and Kaplan's 0.73 and Chinchilla's Approach 2 value as reference lines.
+(measured here) beside the exponents Porian et al. fit on RefinedWeb, with their 95% intervals
+(published laws), and Kaplan's 0.73 and Chinchilla's Approach 2 value as reference lines.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from matplotlib.ticker import NullFormatter
 from scalinglaws.analysis.study_v2 import LadderRow
 from scalinglaws.constants import HOFFMANN, PORIAN
 from scalinglaws.figures import FigureInfo
-from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_DATA, PUBLISHED_LAW, provenance
+from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
 from scalinglaws.plotting import BLUE, RED, use_style
 
 FIGURES = (
@@ -28,7 +28,7 @@ FIGURES = (
         "v2 prose ladder: IsoFLOP optima per step (6N without/with the output layer, exact count) "
         "from long runs' learning curves or final losses; a per step with 80% bootstrap interval; "
         "Porian's RefinedWeb a with 95% intervals",
-        "measured here, published data, published law",
+        "measured here, published law",
     ),
 )
 
@@ -47,12 +47,14 @@ def figure(rows: list[LadderRow]):
         c = colours[r.step.key]
         left.errorbar(t["budget"], t["N_opt"], yerr=[t["N_opt"] - t["N_lo"], t["N_hi"] - t["N_opt"]],
                       fmt="o", ms=4.5, color=c, capsize=2.5, lw=1,
-                      label=f"step {r.step.key} ({r.step.accounting} count)")  # fmt: skip
+                      label=provenance(MEASURED_HERE, f"step {r.step.key}, "
+                                       f"{r.step.accounting} count"))  # fmt: skip
         if r.a is not None and len(t) >= 2:
             x = np.log10(t["budget"].to_numpy(float))
             slope, icpt = np.polyfit(x, np.log10(t["N_opt"].to_numpy(float)), 1)
             xx = np.linspace(x.min() - 0.15, x.max() + 0.15, 20)
-            left.plot(10**xx, 10 ** (icpt + slope * xx), color=c, lw=1.1)
+            left.plot(10**xx, 10 ** (icpt + slope * xx), color=c, lw=1.1,
+                      label=provenance(MEASURED_HERE, f"step {r.step.key}: a = {slope:.2f}"))  # fmt: skip
     left.set(xscale="log", yscale="log", xlabel="Training FLOPs (in each step's count)",
              ylabel="N_opt (in each step's count)",
              title="IsoFLOP optima per step (measured here, 80% intervals)")  # fmt: skip
@@ -80,7 +82,7 @@ def figure(rows: list[LadderRow]):
     right.errorbar([], [], xerr=[], fmt="o", color="0.3",
                    label=provenance(MEASURED_HERE, "v2 prose, 80% bootstrap interval"))  # fmt: skip
     right.errorbar([], [], xerr=[], fmt="s", mfc="white", mec="0.25", ecolor="0.25",
-                   label=provenance(PUBLISHED_DATA, "Porian 2024 Fig 1, RefinedWeb, 95%"))  # fmt: skip
+                   label=provenance(PUBLISHED_LAW, "Porian 2024 Fig 1 fits, RefinedWeb, 95%"))  # fmt: skip
     kap, chin = HOFFMANN.table_a2.kaplan.a, HOFFMANN.table2.approach2.a
     right.axvline(kap, color=RED, ls=":", lw=1.2,
                   label=provenance(PUBLISHED_LAW, f"Kaplan 2020: a = {kap:.2f}"))  # fmt: skip

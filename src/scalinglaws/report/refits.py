@@ -182,6 +182,8 @@ def ladder_exponent(step: str) -> float:
 def ladder_interval(step: str) -> tuple[float, float]:
     """Its bootstrap interval."""
     a = _ladder()[step].a
+    if a is None:
+        raise ValueError(f"ladder step {step} has fewer than 2 budgets with a vertex yet")
     return (a.lo, a.hi)
 
 

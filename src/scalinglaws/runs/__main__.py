@@ -61,7 +61,7 @@ def _summary_isoflop(runs) -> None:
 
     for study in ("isoflop", "ladder-matched"):
         for corpus, r in runs[runs["study"] == f"v2-{study}"].groupby("corpus"):
-            r = study_v2.window(study_v2.design_budgets(r[r["status"] == "finished"]))
+            r = study_v2.design_window(r[r["status"] == "finished"])
             opt = study_v2.optima(r, n_bootstrap=1000)
             print(f"\n{study} {corpus}: optimum per budget (N with embeddings; 80% interval)")
             for _, t in opt.table.iterrows():

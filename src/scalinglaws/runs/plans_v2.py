@@ -40,15 +40,25 @@ from __future__ import annotations
 
 import math
 
+from scalinglaws.runs.grid_v2 import (  # noqa: F401  (the plan's geometry, re-exported)
+    ASPECT,
+    EXTEND,
+    HEAD_DIM,
+    LADDER_RATIO,
+    LADDER_RUNGS,
+    LADDER_START,
+    OPT_AT_1E12,
+    OPT_SLOPE,
+    SIZES_PER_BUDGET,
+    centre_rung,
+    expected_optimum,
+    ladder,
+    shape,
+    window,
+)
 from scalinglaws.runs.model import N_CTX, ModelConfig, counts
 
 STUDY = "v2"  # prefix of every v2 study label (part of each run's id)
-ASPECT = 16.0  # target d_model / n_layer
-HEAD_DIM = 16
-LADDER_START = 1000.0  # non-embedding parameters of rung 0
-LADDER_RATIO = 16 ** (1 / 7)  # 8 rungs span 16x: 4x either side of their centre
-LADDER_RUNGS = 18  # rungs 0..17: 1e3 to ~8.5e5
-SIZES_PER_BUDGET = 8
 SEEDS = (0, 1, 2)
 BATCH = 16  # sequences of 128 bytes per step
 MIN_STEPS = 250  # the batch halves (down to 4) until a run has at least this many steps
@@ -62,9 +72,6 @@ PLAN_NAME = {"prose": "v2_isoflop_prose.json", "code-sympy": "v2_isoflop_code.js
 # At 3e13 a run costs 30 TFLOP (~15 job-minutes): 3 seeds for the 3 central sizes, 1 for the
 # outer 5, keeping the study under ~1,500 TFLOP. Minima falling off-centre get seeds added later.
 SEEDS_AT_TOP = {3e13: 3}
-# Expected compute-optimal non-embedding N (v1 minima, exact FLOP): 6e3 at 1e12, slope 0.8.
-OPT_AT_1E12 = 6e3
-OPT_SLOPE = 0.8
 V1_LR = 3e-3  # v1's learning rate below d_model 100 (all v2 sizes): the noise and ladder step 4
 LR_GRID = (1e-3, 2e-3, 4e-3, 8e-3, 1.6e-2)
 LR_EXTRA = 3.2e-2  # one step above the grid, then 2 x LR_EXTRA (see lr_plan)
@@ -77,41 +84,6 @@ KAPLAN_WARMUP_STEPS = 3000  # Kaplan et al. 2020 section 2.2: 3000-step linear w
 # 7,056 and 16,484, within two seed sds each; on average 0.95 is ahead by 0.006.
 # tests/test_runs_v2.py refits it from the committed results.
 LR_RULE: tuple[float, float, float] | None = (0.0147, -0.638, 0.95)
-
-
-def ladder(k: int) -> float:
-    return LADDER_START * LADDER_RATIO**k
-
-
-def shape(N: float) -> tuple[int, int, int]:
-    """(n_layer, d_model, n_head) of the v2 family for non-embedding size ~N."""
-    best = None
-    for L in range(1, 17):
-        w = math.sqrt(N / (12 * L))
-        step = 2 if w < 32 else 4 if w < 64 else 8  # whole heads of about 16 dimensions
-        d = max(8, step * round(w / step))
-        miss = abs(math.log(d / L / ASPECT))
-        if best is None or miss < best[0]:
-            best = (miss, L, d)
-    _, L, d = best
-    heads = [h for h in range(1, d + 1) if d % h == 0]
-    return L, d, min(heads, key=lambda h: (abs(math.log(d / h / HEAD_DIM)), h))
-
-
-def expected_optimum(C: float) -> float:
-    return OPT_AT_1E12 * (C / 1e12) ** OPT_SLOPE
-
-
-def centre_rung(C: float) -> int:
-    """The ladder rung closest to the expected optimum of budget C."""
-    return max(0, round(math.log(expected_optimum(C) / LADDER_START) / math.log(LADDER_RATIO)))
-
-
-def window(C: float) -> list[int]:
-    """The 8 consecutive rungs whose geometric centre is closest to the expected optimum."""
-    centre = math.log(expected_optimum(C) / LADDER_START) / math.log(LADDER_RATIO)
-    lo = max(0, round(centre - (SIZES_PER_BUDGET - 1) / 2))
-    return list(range(lo, lo + SIZES_PER_BUDGET))
 
 
 def batch_for(tokens: float) -> int:
@@ -192,7 +164,7 @@ def isoflop_grid(corpus: str) -> list[tuple[float, int, int]]:
             seeds = SEEDS if lo <= i < lo + n_central else SEEDS[:1]
             cells += [(C, k, s) for s in seeds]
     if corpus not in APPROACH1_CORPORA:
-        return cells
+        return cells + _extensions(corpus, cells)
     # Approach 1: every rung in the windows of 2 or more budgets gets MIN_HORIZONS horizons or more;
     # the missing ones are shorter runs (half-decade steps below its smallest budget), the cheap side
     rungs = sorted({k for C, k, _ in cells})
@@ -205,7 +177,14 @@ def isoflop_grid(corpus: str) -> list[tuple[float, int, int]]:
         for _ in range(missing):
             C = _half_decade_below(C)
             cells.append((C, k, 0))
-    return cells
+    return cells + _extensions(corpus, cells)
+
+
+def _extensions(corpus: str, cells: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+    """The cells of ``EXTEND`` that the grid does not have yet."""
+    have = set(cells)
+    return [(C, k, s) for (c, C), rungs in EXTEND.items() if c == corpus
+            for k in rungs for s in SEEDS if (C, k, s) not in have]  # fmt: skip
 
 
 def _half_decade_below(C: float) -> float:
