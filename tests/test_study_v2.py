@@ -225,3 +225,18 @@ def test_ladder_table_sets_porian_beside_each_step():
     assert [pub[k] for k in ("1", "2", "3", "4", "5")] == [0.835, 0.706, 0.602, 0.571, 0.497]
     assert np.isnan(pub["3e"])  # the exact-count step is this study's own, not one of theirs
     assert (t["budgets"] == "none yet").all()
+
+
+def test_runs_summary_prints_the_ladder_beside_porian(capsys):
+    """`python -m scalinglaws.runs summary` on the committed results: every ladder step, with
+    Porian et al.'s RefinedWeb value where they have one."""
+    from scalinglaws.constants import PORIAN
+    from scalinglaws.runs.__main__ import main
+
+    assert main(["summary"]) == 0
+    out = capsys.readouterr().out
+    ladder = out[out.index("discrepancy ladder"):]
+    lines = ladder.splitlines()[1:]
+    assert [ln.split()[0] for ln in lines[:6]] == ["1", "2", "3", "3e", "4", "5"]
+    for v in (PORIAN.refinedweb.kaplan, PORIAN.refinedweb.tuned):
+        assert f"Porian {v:.3f}" in ladder

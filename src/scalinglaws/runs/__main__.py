@@ -53,13 +53,14 @@ def _summary(results: str | None) -> None:
                 except ValueError as err:
                     print(f"  beta2 {b2:g}: no rule yet ({err})")
     _summary_isoflop(runs)
+    _summary_ladder(results)
 
 
 def _summary_isoflop(runs) -> None:
     """Each v2 IsoFLOP budget's optimum (80% bootstrap over sizes and seeds) and the exponents."""
     from scalinglaws.analysis import study_v2
 
-    for study in ("isoflop", "ladder-matched"):
+    for study in ("isoflop",):  # ladder-matched: step 4 of the ladder below
         for corpus, r in runs[runs["study"] == f"v2-{study}"].groupby("corpus"):
             r = study_v2.design_window(r[r["status"] == "finished"])
             opt = study_v2.optima(r, n_bootstrap=1000)
@@ -77,6 +78,27 @@ def _summary_isoflop(runs) -> None:
             for name, e in ex.items():
                 print(f"  {name} = {e.value:.3f} ({e.lo:.3f} - {e.hi:.3f}, width {e.width:.3f}) "
                       f"over {e.n_budgets} budgets; {e.n_failed} replicates without every vertex")  # fmt: skip
+
+
+def _summary_ladder(results) -> None:
+    """The discrepancy ladder's exponent per step beside Porian et al.'s (notebook 04's table)."""
+    import numpy as np
+
+    from scalinglaws.analysis import study_v2
+    from scalinglaws.constants import PORIAN
+
+    try:
+        rows = study_v2.ladder(n_bootstrap=1000, results=results)
+    except ValueError as err:  # no noise runs: the seed sd is unknown
+        print(f"\ndiscrepancy ladder: not yet ({err})")
+        return
+    print("\ndiscrepancy ladder (prose; a with its 80% interval; Porian 2024 Fig 1, RefinedWeb)")
+    for _, t in study_v2.ladder_table(rows, PORIAN.refinedweb).iterrows():
+        a = (f"a = {t['a']:.3f} ({t['a_lo']:.3f} - {t['a_hi']:.3f})" if np.isfinite(t["a"])
+             else "a: -")  # fmt: skip
+        pub = f"Porian {t['Porian a (RefinedWeb)']:.3f}" if np.isfinite(t["Porian a (RefinedWeb)"]) else ""
+        print(f"  {t['step']:>2}  {t['setting'][:58]:<58}  {t['runs']:>3} runs  {t['budgets']:<18}  "
+              f"{a:<32} {pub}")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
