@@ -109,6 +109,12 @@ def test_window_keeps_sizes_within_4x_of_the_best_and_drops_budgets_without_a_va
     assert sorted(w["flops_budget"].unique()) == sorted(BUDGETS)
     mono = runs.assign(loss_nats=lambda f: -np.log10(f.params_total))  # best at the largest size
     assert study_v2.window(mono).empty
+    # best at the second-smallest size: one size below it, a one-sided profile
+    g = runs[runs["flops_budget"] == 1e12]
+    sizes = np.sort(g["params_total"].unique())
+    edge = g.assign(loss_nats=lambda f: (np.log10(f.params_total) - np.log10(sizes[1])) ** 2)
+    assert study_v2.window(edge).empty
+    assert not study_v2.window(edge, min_side=1).empty  # the old rule would have kept it
 
 
 def _ladder_runs(corpus: str, C: float, rungs, seeds=(0, 1, 2)) -> pd.DataFrame:
@@ -179,6 +185,7 @@ def test_parametric_bootstrap_covers_the_truth_and_scales_with_the_noise():
     with pytest.raises(ValueError, match="noise_sd must be a positive number of nats, got -1"):
         study_v2.optima(synthetic(), noise_sd=-1)
 
+
 def _chinchilla_curves(alpha: float, beta: float, head: bool):
     """Long runs on a ladder of sizes, loss L = E + A / N^alpha + B / D^beta along each run
     (Hoffmann eq 2's form) with N the count of the accounting under test."""
@@ -235,7 +242,7 @@ def test_runs_summary_prints_the_ladder_beside_porian(capsys):
 
     assert main(["summary"]) == 0
     out = capsys.readouterr().out
-    ladder = out[out.index("discrepancy ladder"):]
+    ladder = out[out.index("discrepancy ladder") :]
     lines = ladder.splitlines()[1:]
     assert [ln.split()[0] for ln in lines[:6]] == ["1", "2", "3", "3e", "4", "5"]
     for v in (PORIAN.refinedweb.kaplan, PORIAN.refinedweb.tuned):

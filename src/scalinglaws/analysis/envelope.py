@@ -10,9 +10,9 @@ of the figure's two rows (drawn by :mod:`scalinglaws.figures.hoffmann2022_fig2`;
   loss L(N, C / 6N) of a size family from 75M to 10B parameters (Fig 2's colour bar) for
   C = 1e17 to 1e23 FLOPs. Its envelope must recover eq 4's exponents of the same fit.
 * **measured here**: the English-prose byte-level learning curves of the v2 study's IsoFLOP plan
-  (``data/runs/results/v2/``, ``docs/study-v2.md``): each size trained with a cosine matched to
-  several horizons (4 or more, as section 3.1, for the sizes in two or more budgets' windows once
-  the plan is complete; validation loss in nats per byte against
+  (``data/runs/results/v2/``, ``docs/study-v2.md``): each size but the smallest trained with a
+  cosine matched to several horizons (4 or more, as section 3.1, for the sizes in two or more
+  budgets' windows once the plan is complete; validation loss in nats per byte against
   training FLOPs counted exactly, tokens = bytes seen).
 
 Symbols as in the paper: N parameters (with embeddings, Chinchilla's count, for the runs measured here too), D tokens,

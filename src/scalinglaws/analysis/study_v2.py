@@ -71,7 +71,9 @@ class Optima:
     budgets: np.ndarray
     replicates: np.ndarray  # (n_bootstrap, n_budgets) log10 N_opt
     level: float
-    noise_sd: float | None = None  # the parametric bootstrap's noise; None: sizes and seeds resampled
+    noise_sd: float | None = (
+        None  # the parametric bootstrap's noise; None: sizes and seeds resampled
+    )
 
 
 def _tokens_at(logN_opt: float, g: pd.DataFrame, params: str) -> float:
@@ -220,6 +222,7 @@ def ladder_points(curves: pd.DataFrame, runs: pd.DataFrame, accounting: str,
 BUDGET_GRID = 10 ** np.arange(10.0, 13.01, 0.5)  # half-decade budgets for points read off curves
 WINDOW = np.log10(4.0)  # an IsoFLOP window: sizes within 4x of the budget's best point
 MIN_SIZES = 5  # a budget read off learning curves needs this many sizes in its window
+MIN_SIDE = 2  # ... and this many on each side of its best size (a valley, not an edge)
 
 
 @dataclass(frozen=True)
@@ -260,18 +263,20 @@ def seed_sd(results=None) -> float:
     return float(np.sqrt(var.mean()))
 
 
-def window(points: pd.DataFrame, half_width: float = WINDOW,
-           min_sizes: int = MIN_SIZES) -> pd.DataFrame:  # fmt: skip
+def window(points: pd.DataFrame, half_width: float = WINDOW, min_sizes: int = MIN_SIZES,
+           min_side: int = MIN_SIDE) -> pd.DataFrame:  # fmt: skip
     """Per budget, the points whose size lies within ``half_width`` decades of the size with the
-    lowest mean loss there; budgets with fewer than ``min_sizes`` sizes in it, or whose best size
-    is the smallest or largest there, are dropped (no IsoFLOP valley to fit)."""
+    lowest mean loss there; budgets with fewer than ``min_sizes`` sizes in it, or fewer than
+    ``min_side`` on either side of the best size, are dropped (no IsoFLOP valley to fit: a vertex
+    on a one-sided profile is an extrapolation)."""
     keep = []
     for _, g in points.groupby("flops_budget", sort=True):
         mean = g.groupby("params_total")["loss_nats"].mean()
         best = np.log10(mean.idxmin())
         logN = np.log10(mean.index.to_numpy(float))
         inside = np.abs(logN - best) <= half_width + 1e-12
-        if inside.sum() < min_sizes or best in (logN[inside].min(), logN[inside].max()):
+        below, above = (logN[inside] < best).sum(), (logN[inside] > best).sum()
+        if inside.sum() < min_sizes or min(below, above) < min_side:
             continue
         keep.append(g[np.isin(np.log10(g["params_total"].to_numpy(float)), logN[inside])])
     if not keep:
@@ -313,7 +318,7 @@ def design_window(runs: pd.DataFrame, min_sizes: int = DESIGN_MIN_SIZES) -> pd.D
     inside = np.array([kk in grid_v2.window_of(c, float(C)) for kk, c, C in
                        zip(k, runs["corpus"], runs["flops_budget"], strict=True)], dtype=bool)  # fmt: skip
     r = runs[inside]
-    n = r.groupby("flops_budget")["params_total"].transform("nunique")
+    n = r.groupby(["corpus", "flops_budget"])["params_total"].transform("nunique")
     return r[n >= min_sizes].reset_index(drop=True)
 
 
@@ -336,7 +341,7 @@ def ladder(n_bootstrap: int = 1000, seed: int = 0, results=None,
     Replicates in which some budget has no vertex are left out; the table reports how many."""
     out = []
     curves = None
-    sd = seed_sd(results)
+    sd = None  # the seed sd, read from the noise runs when a one-seed step first needs it
     for step in steps:
         runs = load(step.study, "prose", results)
         if runs.empty:
@@ -348,9 +353,10 @@ def ladder(n_bootstrap: int = 1000, seed: int = 0, results=None,
         if pts["flops_budget"].nunique() < 2:
             out.append(LadderRow(step, len(runs), pts, None, None))
             continue
-        seeds = pts.groupby(["flops_budget", "params_total"])["seed"].nunique()
-        opt = optima(pts, n_bootstrap=n_bootstrap, seed=seed,
-                     noise_sd=sd if seeds.median() < 2 else None)  # fmt: skip
+        one_seed = pts.groupby(["flops_budget", "params_total"])["seed"].nunique().median() < 2
+        if one_seed and sd is None:
+            sd = seed_sd(results)
+        opt = optima(pts, n_bootstrap=n_bootstrap, seed=seed, noise_sd=sd if one_seed else None)
         try:
             a = exponents(opt, pts)["a"]
         except ValueError:
@@ -374,7 +380,7 @@ def ladder_table(rows: list[LadderRow], porian=None) -> pd.DataFrame:
             "a": r.a.value if r.a else np.nan, "a_lo": r.a.lo if r.a else np.nan,
             "a_hi": r.a.hi if r.a else np.nan,
             "replicates without every vertex": r.a.n_failed if r.a else np.nan,
-            "interval": ("no fit" if r.optima is None else "sizes, then seeds, resampled"
+            "interval": ("no fit" if r.a is None else "sizes, then seeds, resampled"
                          if r.optima.noise_sd is None else
                          f"parametric: noise sd {r.optima.noise_sd:.4f} nats"),
             "Porian a (RefinedWeb)": pub,

@@ -71,7 +71,9 @@ def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: floa
             if b not in st.parabolas:
                 continue
             g = runs[runs["flops_budget"] == b]
-            x = np.linspace(np.log10(g["params_total"].min()), np.log10(g["params_total"].max()), 80)
+            x = np.linspace(
+                np.log10(g["params_total"].min()), np.log10(g["params_total"].max()), 80
+            )
             ax.plot(10**x, np.polyval(st.parabolas[b], x), color=colours[b], lw=0.9, ls="--")
             ax.errorbar([r["N_opt"]], [r["L_opt"]], xerr=[[r["N_opt"] - r["N_lo"]], [r["N_hi"] - r["N_opt"]]],
                         fmt="D", ms=5, mfc="white", mec=colours[b], ecolor=colours[b], capsize=2.5,

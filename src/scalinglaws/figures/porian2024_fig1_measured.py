@@ -69,10 +69,15 @@ def figure(rows: list[LadderRow]):
         if r.a is not None:
             right.errorbar([r.a.value], [yi + 0.12], xerr=[[r.a.value - r.a.lo], [r.a.hi - r.a.value]],
                            fmt="o", color=c, ms=6, capsize=3, lw=1.4)  # fmt: skip
-            right.annotate(f"{r.a.value:.2f}", (r.a.hi, yi + 0.12), xytext=(4, 0),
-                           textcoords="offset points", va="center", fontsize=7, color=c)  # fmt: skip
+            used = r.optima.table["budget"][np.isfinite(r.optima.table["N_opt"])]
+            right.annotate(f"{r.a.value:.2f}  ({used.min():.0e} - {used.max():.0e} FLOP)",
+                           (r.a.hi, yi + 0.12), xytext=(4, 0), textcoords="offset points",
+                           va="center", fontsize=6.5, color=c)  # fmt: skip
         else:
-            why = f"{r.n_runs} runs so far: no IsoFLOP valley yet" if r.n_runs else "not yet run"
+            n_valley = 0 if r.optima is None else int(np.isfinite(r.optima.table["N_opt"]).sum())
+            valleys = "no budget" if n_valley == 0 else "1 budget"
+            why = (f"{r.n_runs} runs so far: {valleys} with an IsoFLOP valley (2 needed)"
+                   if r.n_runs else "not yet run")  # fmt: skip
             right.text(0.21, yi + 0.12, why, fontsize=7, color="0.5", va="center")
         if r.step.porian:
             v = getattr(pub, r.step.porian)

@@ -96,7 +96,11 @@ def _summary_ladder(results) -> None:
     for _, t in study_v2.ladder_table(rows, PORIAN.refinedweb).iterrows():
         a = (f"a = {t['a']:.3f} ({t['a_lo']:.3f} - {t['a_hi']:.3f})" if np.isfinite(t["a"])
              else "a: -")  # fmt: skip
-        pub = f"Porian {t['Porian a (RefinedWeb)']:.3f}" if np.isfinite(t["Porian a (RefinedWeb)"]) else ""
+        pub = (
+            f"Porian {t['Porian a (RefinedWeb)']:.3f}"
+            if np.isfinite(t["Porian a (RefinedWeb)"])
+            else ""
+        )
         print(f"  {t['step']:>2}  {t['setting'][:58]:<58}  {t['runs']:>3} runs  {t['budgets']:<18}  "
               f"{a:<32} {pub}")  # fmt: skip
 
