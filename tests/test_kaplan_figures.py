@@ -92,10 +92,11 @@ def test_measured_runs_loader_returns_the_committed_prose_curves(tmp_path):
 
     df = kaplan.load_measured_runs()
     assert list(df.columns) == runs_data.CURVE_COLUMNS
-    assert len(df) and set(df["study"]) == {"curves"} and set(df["corpus"]) == {"prose"}
+    assert len(df) and set(df["study"]) == {"v2-ladder-kaplan"} and set(df["corpus"]) == {"prose"}
     sizes = df.groupby("run_id")["params"].first()
-    assert sizes.min() < 1e4 and sizes.max() > 5e5  # the study spans ~1e3 to ~1e6 and beyond
-    assert (df.groupby("run_id")["tokens"].max() == 2**21).all()  # every run: 2^21 bytes
+    assert len(sizes) == 14 and sizes.min() < 2e3 and sizes.max() > 1e5  # the plan's 14 sizes
+    ends = df.groupby("run_id")["flops"].max() / df.groupby("run_id")["flops_budget"].first()
+    assert np.allclose(ends, 1.0, rtol=0.01)  # every curve runs to its planned budget
     assert (df["loss_nats"] < 5.6).all()  # nats per byte: at most about ln 256 = 5.55
     empty = kaplan.load_measured_runs(tmp_path / "absent")
     assert empty.empty and list(empty.columns) == runs_data.CURVE_COLUMNS
@@ -157,7 +158,7 @@ def test_measured_figures_draw_the_law_alone_without_runs(draw):
 def test_measured_tables_from_the_curves():
     runs = _two_runs()
     reach = kaplan.measured_tokens_to_reach(runs, losses=(3.0, 2.5))
-    assert reach["N"].tolist() == [2e3, 2e5]
+    assert reach["N"].tolist() == [2e3, 2e5] and reach["steps"].tolist() == [3, 3]
     assert reach["bytes to 3 nats"].tolist() == [2e6, 2e6]
     assert (
         np.isnan(reach["bytes to 2.5 nats"].iloc[0]) and reach["bytes to 2.5 nats"].iloc[1] == 2e6

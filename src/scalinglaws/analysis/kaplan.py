@@ -23,21 +23,30 @@ from scalinglaws.constants import KAPLAN
 from scalinglaws.estimators import fit_power_law
 from scalinglaws.laws import kaplan, kaplan_efficient, kaplan_training
 
-MEASURED_CORPUS = "prose"  # the learning-curve study trains on the prose corpus only
+MEASURED_CORPUS = "prose"  # the learning-curve runs train on the prose corpus only
+# The learning curves: the v2 study's runs in Kaplan's setting (step 1 of the discrepancy ladder,
+# docs/study-v2.md): one cosine to 0 over each run after a 3000-step warmup, lr 3e-3, 14 sizes.
+MEASURED_STUDY = "v2-ladder-kaplan"
+MEASURED_RESULTS = runs_data.RESULTS / "v2"
 _B = float(KAPLAN.setup.batch_tokens)
 
 
 def load_measured_runs(results: Path | str | None = None) -> pd.DataFrame:
-    """Learning curves measured in this project: the prose runs of the "curves" study.
+    """Learning curves measured in this project: the prose runs of the ``MEASURED_STUDY`` study.
+
+    Kaplan's setting (section 2.2's long warmup, a cosine to zero over each run): 14 sizes from
+    about 1e3 to 2e5 non-embedding parameters, each trained to its own budget of 3e11 to 1e13
+    FLOP (the larger the model, the larger its budget) with about 54 validation points.
 
     One row per validation point (columns :data:`scalinglaws.runs_data.CURVE_COLUMNS`): ``params``
     is N (non-embedding parameters), ``tokens`` the bytes processed so far, ``flops`` the exact
     training FLOP so far and ``loss_nats`` the validation loss in nats per **byte**. Read from the
-    result files in ``data/runs/results`` (or ``results``) by
+    result files in ``data/runs/results/v2`` (or ``results``) by
     :func:`scalinglaws.runs_data.load_curves`; an empty frame with the same columns when no run
     has finished.
     """
-    df = runs_data.load_curves(results, study="curves")
+    folder = MEASURED_RESULTS if results is None else results
+    df = runs_data.load_curves(folder, study=MEASURED_STUDY)
     return df[df["corpus"] == MEASURED_CORPUS].reset_index(drop=True)
 
 
@@ -158,8 +167,8 @@ def measured_best_size(measured) -> pd.DataFrame:
     """At one compute per decade (C = 6 N D, PF-days) inside the measured range, the best run.
 
     measured: the frame of :func:`load_measured_runs`. Each run's loss is interpolated
-    linearly in log10 C between its validation points; only runs whose curve reaches C compete
-    (every run trains on the same number of bytes, so small runs end at small C). Columns: C, the
+    linearly in log10 C between its validation points; only runs whose curve covers C compete
+    (each run ends at its own budget, so small runs end at small C). Columns: C, the
     number of runs that reach it, the lowest-loss N and its loss (nats per byte).
     """
     runs = [
@@ -242,14 +251,16 @@ def measured_tokens_to_reach(measured, losses=(3.0, 2.5)) -> pd.DataFrame:
     """Bytes each measured run had processed at its first validation point at or below each loss.
 
     measured: the frame of :func:`load_measured_runs`; losses: nats per byte. One row
-    per run, smallest N first: N, its final loss and, per loss, the bytes (NaN if never reached).
+    per run, smallest N first: N, its steps, its final loss and, per loss, the bytes (NaN if never
+    reached).
     """
     rows = []
     for n, g in measured_by_run(measured):
-        row = {"N": n, "final loss (nats/byte)": float(g["loss_nats"].iloc[-1])}
+        row = {"N": n, "steps": int(g["step"].iloc[-1]),
+               "final loss (nats/byte)": float(g["loss_nats"].iloc[-1])}  # fmt: skip
         for target in losses:
             hit = g.loc[g["loss_nats"] <= target, "tokens"]
             row[f"bytes to {target:g} nats"] = float(hit.iloc[0]) if len(hit) else np.nan
         rows.append(row)
-    columns = ["N", "final loss (nats/byte)"] + [f"bytes to {t:g} nats" for t in losses]
+    columns = ["N", "steps", "final loss (nats/byte)"] + [f"bytes to {t:g} nats" for t in losses]
     return pd.DataFrame(rows, columns=columns)

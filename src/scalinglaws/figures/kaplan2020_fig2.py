@@ -345,6 +345,10 @@ _MEASURED = {
         "title": "Larger models require fewer samples to reach the same performance:\n"
         "measured here (left) beside the published law (right)",
         "xlim": (1e3, 1e11),
+        "end_labels": (
+            (4, 0, "left"),
+            (-3, -7, "right"),
+        ),  # the largest run has the smallest budget of bytes: its end is inside the bundle
     },
 }
 """How :func:`overlay_figure` draws each panel beside the measured curves (the paper's axes)."""
