@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalinglaws import estimators, runs_data
+from scalinglaws import estimators
 from scalinglaws.analysis import c4_github
 from scalinglaws.figures import hoffmann2022_figA2
 from scalinglaws.plotting import save_table
@@ -16,7 +16,8 @@ E, A, B, ALPHA, BETA = 1.0, 50.0, 200.0, 0.4, 0.6
 BUDGETS = (1e11, 1e12, 1e13, 1e14)
 
 
-def _synthetic_runs(corpora=("prose", "code"), budgets=BUDGETS, sizes=9, noise=0.0, seed=0):
+def _synthetic_runs(corpora=("prose", "code"), budgets=BUDGETS, sizes=9, noise=0.0, seed=0,
+                    seeds=1):  # fmt: skip
     rng = np.random.default_rng(seed)
     rows = []
     for corpus in corpora:
@@ -27,19 +28,50 @@ def _synthetic_runs(corpora=("prose", "code"), budgets=BUDGETS, sizes=9, noise=0
             for N in n_opt * np.geomspace(0.25, 4, sizes):
                 D = C / (6 * N)
                 L = E + A / N**ALPHA + B / D**BETA
-                rows.append(
-                    {
-                        "study": "isoflop",
-                        "corpus": corpus,
-                        "params": N,
-                        "params_total": N,
-                        "flops_budget": C,
-                        "flops": C,
-                        "tokens": D,
-                        "loss_nats": L * (1 + noise * rng.standard_normal()),
-                    }
-                )
+                for k in range(seeds):
+                    rows.append(
+                        {
+                            "study": "isoflop",
+                            "corpus": corpus,
+                            "params": N,
+                            "params_total": N,
+                            "flops_budget": C,
+                            "flops": C,
+                            "tokens": D,
+                            "seed": k,
+                            "loss_nats": L * (1 + noise * rng.standard_normal()),
+                        }
+                    )
     return pd.DataFrame(rows)
+
+
+def test_runs_with_seeds_take_their_intervals_from_resampling_sizes_then_seeds():
+    """3 seeds a size: the intervals on a and b are study_v2's (sizes within each budget, then
+    seeds within each size; same seed, same replicates), the point values Approach 2's."""
+    from scalinglaws.analysis import study_v2
+
+    runs = _synthetic_runs(corpora=("prose",), noise=0.01, seeds=3)
+    an = c4_github.analyse(runs, n_bootstrap=200, seed=3)
+    fit = an.corpora["prose"].fit
+    opt = study_v2.optima(an.corpora["prose"].runs, n_bootstrap=200, seed=3)
+    ex = study_v2.exponents(opt, an.corpora["prose"].runs)
+    assert fit.N_opt.exponent_interval == (ex["a"].lo, ex["a"].hi)
+    assert fit.D_opt.exponent_interval == (ex["b"].lo, ex["b"].hi)
+    assert fit.N_opt.exponent == pytest.approx(ex["a"].value, abs=1e-9)
+    assert fit.N_opt.exponent_interval[0] < BETA / (ALPHA + BETA) < fit.N_opt.exponent_interval[1]
+    table = c4_github.budget_table(an, "prose")
+    assert (table["n_sizes"] == 9).all() and (table["n_runs"] == 27).all()
+
+
+def test_best_size_is_the_lowest_mean_over_seeds():
+    runs = _synthetic_runs(corpora=("prose",), seeds=3)
+    edge = runs.groupby("flops_budget")["params"].transform("min") == runs["params"]
+    depth = runs["loss_nats"] - runs.groupby("flops_budget")["loss_nats"].transform("min")
+    lucky = edge & (runs["seed"] == 0)  # one seed of the smallest size beats the best size's
+    runs.loc[lucky, "loss_nats"] -= 2 * depth[lucky]
+    table = c4_github.budget_table(c4_github.analyse(runs, n_bootstrap=0), "prose")
+    assert table["interior"].all()  # the mean over seeds is not fooled by one seed
+    assert (table["best_size_params"] > runs["params"].min()).all()
 
 
 def test_table_a2_constants():
@@ -91,11 +123,44 @@ def test_approach2_fraction_is_checked():
                              fraction=1.5)  # fmt: skip
 
 
+def test_measured_runs_are_the_v2_design_windows_under_this_familys_corpus_names():
+    from scalinglaws.analysis import study_v2
+
+    runs = c4_github.measured_runs()
+    assert set(runs["study"]) == {"isoflop"} and set(runs["corpus"]) <= set(c4_github.CORPORA)
+    for key, corpus in c4_github.MEASURED_CORPUS.items():
+        window = study_v2.design_window(study_v2.load("isoflop", corpus))
+        assert sorted(runs.loc[runs["corpus"] == key, "run_id"]) == sorted(window["run_id"])
+
+
+def test_measured_runs_read_each_corpus_from_its_v2_corpus(tmp_path):
+    """From a folder of v2 results at 3e11 FLOP: only the IsoFLOP runs of the designed windows
+    count (8 sizes x 3 seeds a corpus; not the lr sweep, the noise runs or single-seed shorter
+    horizons of larger sizes), and the code-sympy runs are read as "code"."""
+    import json
+    import shutil
+
+    from scalinglaws import paths
+
+    isoflop = set()
+    for f in sorted((paths.DATA / "runs" / "results" / "v2").glob("*.json")):
+        cfg = json.loads(f.read_text())["config"]
+        if cfg["flops"] == 3e11:
+            shutil.copy(f, tmp_path / f.name)
+            if cfg["study"] == "v2-isoflop":
+                isoflop.add(f.stem)
+    runs = c4_github.measured_runs(tmp_path)
+    assert set(runs["study"]) == {"isoflop"} and set(runs["run_id"]) <= isoflop
+    assert runs.groupby("corpus").size().to_dict() == {"code": 24, "prose": 24}
+    assert runs.groupby(["corpus", "params_total"])["seed"].nunique().eq(3).all()
+    assert c4_github.measured_runs(tmp_path / "absent").empty
+
+
 def test_measured_runs_have_an_interior_minimum_at_every_complete_budget():
     an = c4_github.analyse(n_bootstrap=0)
     for corpus in c4_github.CORPORA:
         table = c4_github.budget_table(an, corpus)
-        complete = table[table["n_runs"] >= 6]
+        complete = table[table["n_sizes"] >= 6]
         assert len(complete) >= 3, f"{corpus}: fewer than 3 complete budgets"
         assert complete["interior"].all(), complete
         assert complete["used_in_fit"].all(), complete
@@ -104,7 +169,7 @@ def test_measured_runs_have_an_interior_minimum_at_every_complete_budget():
 def test_loss_comparison_uses_shared_budgets():
     an = c4_github.analyse(n_bootstrap=0)
     table = c4_github.loss_comparison(an)
-    runs = runs_data.load_runs(study="isoflop")
+    runs = c4_github.measured_runs()
     shared = set(runs[runs.corpus == "prose"].flops_budget) & set(
         runs[runs.corpus == "code"].flops_budget
     )

@@ -1,4 +1,5 @@
-"""The committed results of the measured-here study (data/runs/results) are whole and traceable."""
+"""The committed results of the measured-here study (data/runs/results/v2, and the retrained
+runs of its CPU check in v2/cpu-check) are whole and traceable."""
 
 import json
 
@@ -9,7 +10,9 @@ pytest.importorskip("torch")
 from scalinglaws import paths, runs_data  # noqa: E402
 from scalinglaws.runs import corpora, sweep, train  # noqa: E402
 
-RESULTS = sorted((paths.DATA / "runs" / "results").glob("*.json"))
+FOLDER = paths.DATA / "runs" / "results" / "v2"
+RESULTS = sorted(FOLDER.glob("*.json"))
+CPU_CHECK = sorted((FOLDER / "cpu-check").glob("*/*.json"))
 
 
 def test_every_result_is_a_run_of_a_committed_plan_on_the_manifest_corpus():
@@ -19,7 +22,8 @@ def test_every_result_is_a_run_of_a_committed_plan_on_the_manifest_corpus():
         for cfg in sweep.load_plan(plan)
     }
     digests = {k: v["sha256"] for k, v in corpora.read_manifest()["corpora"].items()}
-    for path in RESULTS:
+    assert RESULTS and CPU_CHECK
+    for path in RESULTS + CPU_CHECK:
         r = json.loads(path.read_text())
         cfg = train.validate(r["config"])
         assert cfg.run_id() == r["run_id"] == path.stem, path.name
@@ -30,9 +34,9 @@ def test_every_result_is_a_run_of_a_committed_plan_on_the_manifest_corpus():
 
 
 def test_results_load_as_tidy_frames():
-    runs = runs_data.load_runs()
+    runs = runs_data.load_runs(FOLDER)
     assert len(runs) == len(RESULTS)
     assert runs["run_id"].is_unique
-    assert len(runs_data.load_curves()) == sum(
+    assert len(runs_data.load_curves(FOLDER)) == sum(
         len(json.loads(p.read_text())["curve"]) for p in RESULTS
     )

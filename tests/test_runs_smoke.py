@@ -70,7 +70,6 @@ def test_loaders_return_empty_frames_without_results(tmp_path):
     assert runs_data.load_runs(tmp_path).empty
     assert list(runs_data.load_runs(tmp_path / "missing").columns) == runs_data.RUN_COLUMNS
     assert list(runs_data.load_curves(tmp_path).columns) == runs_data.CURVE_COLUMNS
-    assert runs_data.isoflop_minima(runs_data.load_runs(tmp_path)).empty
 
 
 @pytest.mark.badinput

@@ -60,21 +60,25 @@ def test_isoflop_grid_has_three_seeds_near_each_optimum_and_four_horizons_per_si
     assert shared and all(len(horizons[k]) >= plans_v2.MIN_HORIZONS for k in shared)
 
 
-def test_plan_files_match_the_code_and_the_study_fits_its_budget():
+def test_plan_files_match_the_code_and_the_study_fits_its_budget(monkeypatch):
     for name, entries in plans_v2.plans().items():
         on_disk = json.loads((PLANS / name).read_text())
         assert on_disk == entries, (
             f"{name} differs from plans_v2: run `python -m scalinglaws.runs plans`"
         )
         sweep.load_plan(PLANS / name)  # every entry validates, no duplicates
-    rows = plans_v2.cost_table()
-    total = sum(r["tflop"] for r in rows)
-    assert 1000 < total < 1.05 * 1500  # sized to about 1,500 TFLOP (the budget), 5% leeway
+    total = sum(r["tflop"] for r in plans_v2.cost_table())
+    monkeypatch.setattr(plans_v2, "EXTEND", {})
+    designed = sum(r["tflop"] for r in plans_v2.cost_table())
+    # the design: about 1,500 TFLOP (the issue's budget), 5% leeway; the windows' later extensions
+    # (grid_v2.EXTEND, rungs added where a measured minimum fell at a window's edge): at most 5%
+    assert 1000 < designed < 1.05 * 1500
+    assert 0 < total - designed <= 0.05 * 1500
 
 
 def test_v2_plans_write_to_their_own_results_folder():
     assert sweep.results_for(PLANS / "v2_noise.json") == sweep.RESULTS / "v2"
-    assert sweep.results_for(PLANS / "isoflop_prose.json") == sweep.RESULTS
+    assert sweep.results_for(PLANS / "smoke.json") == sweep.RESULTS
     assert sweep.results_for(PLANS / "v2_noise.json", "/tmp/x").as_posix() == "/tmp/x"
 
 
@@ -86,9 +90,14 @@ def test_fixed_warmup_steps_and_run_ids_of_earlier_results_unchanged():
     base = train.validate({**TINY, "tokens": 1000})
     assert train.validate({**TINY, "tokens": 1000, "warmup_steps": None}).run_id() == base.run_id()
     assert cfg.run_id() != train.validate({**TINY, "tokens": 1000 * 16 * 128, "lr": 1e-3}).run_id()
-    v1 = sorted((paths.DATA / "runs" / "results").glob("*.json"))[0]
-    r = json.loads(v1.read_text())
-    assert train.validate(r["config"]).run_id() == r["run_id"]
+    # a config written without the field (every plan before it) keeps its run id
+    folder = paths.DATA / "runs" / "results" / "v2"
+    committed = [json.loads(f.read_text()) for f in sorted(folder.glob("*.json"))]
+    without = [r for r in committed if r["config"]["warmup_steps"] is None]
+    assert without
+    for r in without[:20]:
+        old = {k: v for k, v in r["config"].items() if k != "warmup_steps"}
+        assert train.validate(old).run_id() == r["run_id"]
 
 
 def test_lr_rule_is_required_before_isoflop_plans(monkeypatch):

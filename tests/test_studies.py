@@ -64,3 +64,15 @@ def test_cross_study_table_rows():
     for _, r in t.iterrows():
         assert r["a_lo"] <= r["a"] <= r["a_hi"] and r["b_lo"] <= r["b"] <= r["b_hi"]
         assert r["provenance"].startswith(("published data", "measured here"))
+
+
+def test_measured_data_sets_are_the_v2_runs():
+    """The cross-study's measured rows read the v2 study: the IsoFLOP runs of each budget's
+    designed window (Approaches 2 and 3) and every v2 IsoFLOP learning curve (Approach 1)."""
+    from scalinglaws.analysis import c4_github, envelope
+
+    final = studies.runs_of(studies.MEASURED_PROSE)
+    assert len(final) == (c4_github.measured_runs()["corpus"] == "prose").sum() > 0
+    assert final["budget"].notna().all()
+    curves = studies.runs_of(studies.MEASURED_PROSE, curves=True)
+    assert curves["run"].nunique() == envelope.prose_curves()["run_id"].nunique()

@@ -140,11 +140,11 @@ def test_design_window_keeps_the_plan_windows_and_drops_horizons():
         _ladder_runs("prose", C, [w[-1] + 3], seeds=(0,)),  # a horizon of a larger size
         _ladder_runs("prose", 1e11, w[2:7], seeds=(0,)),  # 5 single-seed horizons
         _ladder_runs("prose", 3e12, grid_v2.window_of("prose", 3e12)),  # window + extension
-        _ladder_runs("code-sympy", 3e12, grid_v2.window(3e12) + [11, 12]),  # not extended
+        _ladder_runs("code-sympy", 1e13, grid_v2.window(1e13) + [14, 15]),  # not extended
     ], ignore_index=True)  # fmt: skip
     kept = study_v2.design_window(runs)
     n = kept.groupby(["corpus", "flops_budget"])["run_id"].count().to_dict()
-    assert n == {("prose", 1e12): 24, ("prose", 3e12): 30, ("code-sympy", 3e12): 24}
+    assert n == {("prose", 1e12): 24, ("prose", 3e12): 30, ("code-sympy", 1e13): 24}
     assert {11, 12} <= set(grid_v2.window_of("prose", 3e12)) - set(grid_v2.window(3e12))
 
 

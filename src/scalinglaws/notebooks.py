@@ -65,7 +65,13 @@ SPECS: dict[str, ParameterSpec] = {
             [
                 _N_BOOTSTRAP,
                 Text("runs", doc=f"{c4_github.MEASURED!r}, a runs CSV or a data set name"),
-                Real("fraction", lo=0.5, hi=1.0, hi_open=True, doc="share of runs per replicate"),
+                Real(
+                    "fraction",
+                    lo=0.5,
+                    hi=1.0,
+                    hi_open=True,
+                    doc="share of runs per replicate (runs with one seed a size)",
+                ),
                 _SEED,
                 _MIN_POINTS,
                 Choice("params_count", options=tuple(c4_github.PARAM_COLUMN), doc="which N"),

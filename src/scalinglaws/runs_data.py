@@ -1,4 +1,4 @@
-"""Tidy tables of the measured-here training runs (``data/runs/results/*.json``); pandas only.
+"""Tidy tables of the measured-here training runs (``data/runs/results/v2/*.json``); pandas only.
 
 The runs are made by ``python -m scalinglaws.runs sweep`` (``make runs``); see
 ``data/runs/README.md`` for the result schema. This module needs no torch, so figure code can load
@@ -21,11 +21,12 @@ import pandas as pd
 
 from scalinglaws import paths
 
-RESULTS = paths.DATA / "runs" / "results"
+RESULTS = paths.DATA / "runs" / "results"  # results of plans other than v2_* (none committed)
+STUDY = RESULTS / "v2"  # the committed study's results: the loaders' default folder
 
 RUN_COLUMNS = [
     "run_id",  # 16 hex digits: sha256 of the run's config
-    "study",  # "isoflop", "curves", "smoke"
+    "study",  # the plan's label: "v2-isoflop", "v2-lr", "v2-noise", "v2-ladder-*", "smoke"
     "corpus",  # "prose" or "code"
     "n_layer",
     "d_model",
@@ -71,7 +72,7 @@ CURVE_COLUMNS = [
 
 
 def _results(results: Path | str | None) -> list[dict]:
-    folder = Path(results) if results is not None else RESULTS
+    folder = Path(results) if results is not None else STUDY
     if not folder.is_dir():
         return []
     return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
@@ -114,7 +115,7 @@ def _run_row(r: dict) -> dict:
 def load_runs(results: Path | str | None = None, study: str | None = None) -> pd.DataFrame:
     """One row per finished run (columns ``RUN_COLUMNS``), sorted by study, corpus, budget, N.
 
-    results: folder of result files (default ``data/runs/results``); study: keep only that study.
+    results: folder of result files (default ``data/runs/results/v2``); study: keep only that study.
     """
     rows = [_run_row(r) for r in _results(results)]
     df = pd.DataFrame(rows, columns=RUN_COLUMNS)
@@ -146,39 +147,6 @@ def load_curves(results: Path | str | None = None, study: str | None = None) -> 
             )
     df = pd.DataFrame(rows, columns=CURVE_COLUMNS)
     return df.sort_values(["study", "corpus", "params", "step"]).reset_index(drop=True)
-
-
-def isoflop_minima(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per (corpus, flops_budget) of an IsoFLOP frame: the lowest-loss run, with ``interior``
-    True when it is neither the smallest nor the largest size of its budget."""
-    cols = [
-        "corpus",
-        "flops_budget",
-        "params",
-        "tokens",
-        "loss_nats",
-        "wall_s",
-        "n_runs",
-        "interior",
-    ]
-    iso = runs[runs["study"] == "isoflop"].dropna(subset=["flops_budget"])
-    out = []
-    for (corpus, C), g in iso.groupby(["corpus", "flops_budget"], sort=True):
-        best = g.loc[g["loss_nats"].idxmin()]
-        interior = g["params"].min() < best["params"] < g["params"].max()
-        out.append(
-            [
-                corpus,
-                C,
-                best["params"],
-                best["tokens"],
-                best["loss_nats"],
-                best["wall_s"],
-                len(g),
-                interior,
-            ]
-        )
-    return pd.DataFrame(out, columns=cols)
 
 
 SPREAD_KEYS = ["study", "corpus", "flops_budget", "n_layer", "d_model", "lr", "beta2"]

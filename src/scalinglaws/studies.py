@@ -34,8 +34,10 @@ PROVENANCE = {
     LLAMA3: "published data: points of Llama 3 Fig 2 (arXiv:2407.21783) extracted from the figure; "
     "N = C / (6 D)",
     MISFITTING: "published data: Li et al. 2025 (ICLR) learning curves on C4, 224 of 240 runs",
-    MEASURED_PROSE: "measured here: this project's byte-level runs on English prose (data/runs/)",
-    MEASURED_CODE: "measured here: this project's byte-level runs on Python code (data/runs/)",
+    MEASURED_PROSE: "measured here: this project's byte-level runs on English prose "
+    "(data/runs/results/v2)",
+    MEASURED_CODE: "measured here: this project's byte-level runs on Python code, SymPy's source "
+    "(data/runs/results/v2)",
 }
 
 
@@ -43,25 +45,28 @@ PROVENANCE = {
 
 
 def measured_runs(corpus: str, curves: bool = False) -> pd.DataFrame:
-    """This project's runs on ``corpus`` in the runs schema.
+    """This project's v2 runs on ``corpus`` ("prose" or "code") in the runs schema.
 
-    ``curves=False``: the final result of each IsoFLOP run (budget = its planned FLOPs).
-    ``curves=True``: every validation point of the prose runs of both studies (Approach 1).
+    ``curves=False``: the final result of each IsoFLOP run in its budget's designed window, every
+    seed (:func:`scalinglaws.analysis.c4_github.measured_runs`; budget = its planned FLOPs).
+    ``curves=True``: every validation point of the v2 IsoFLOP plan's runs on the corpus, the
+    shorter horizons included (Approach 1, as :mod:`scalinglaws.analysis.envelope` reads them).
     N is counted with embeddings (``params``) and without (``params_non_embedding``).
     """
     from scalinglaws import runs_data
+    from scalinglaws.analysis import c4_github, study_v2
 
     if curves:
-        c = runs_data.load_curves()
-        c = c[(c["corpus"] == corpus) & c["study"].isin(["isoflop", "curves"])]
-        non_emb = runs_data.load_runs().set_index("run_id")["params"]
+        c = runs_data.load_curves(study_v2.RESULTS_V2, study="v2-isoflop")
+        c = c[c["corpus"] == c4_github.MEASURED_CORPUS[corpus]]
+        non_emb = runs_data.load_runs(study_v2.RESULTS_V2).set_index("run_id")["params"]
         frame = pd.DataFrame({"run": c["run_id"], "step": c["step"], "params": c["params_total"],
                               "params_non_embedding": c["run_id"].map(non_emb),
                               "tokens": c["tokens"], "flops": c["flops"],
                               "loss": c["loss_nats"]})  # fmt: skip
         return runs_schema.validate(frame[frame["step"] > 0], source=f"{corpus} curves")
-    r = runs_data.load_runs(study="isoflop")
-    r = r[(r["corpus"] == corpus) & (r["status"] == "finished")]
+    r = c4_github.measured_runs()
+    r = r[r["corpus"] == corpus]
     frame = pd.DataFrame({"run": r["run_id"], "params": r["params_total"],
                           "params_non_embedding": r["params"], "tokens": r["tokens"],
                           "flops": r["flops"], "loss": r["loss_nats"],

@@ -19,7 +19,7 @@ runs' real token counts rather than set to C / 6N; losses are validation nats pe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,9 @@ from scalinglaws.rng import stream
 CORPORA = ("prose", "code")
 ROLE = {"prose": "C4", "code": "GitHub"}  # which of the paper's datasets each corpus stands in for
 MEASURED = "measured-here"  # the default `runs`: this project's runs in data/runs/
+# The measured runs: the v2 study's IsoFLOP plans (docs/study-v2.md), each corpus of this family
+# read from the v2 corpus it names (the code corpus is SymPy's source, pinned by sha256).
+MEASURED_CORPUS = {"prose": "prose", "code": "code-sympy"}
 OTHER = "runs"  # the corpus name given to the runs of a runs CSV or a registered data set
 LEVEL = 0.80  # interval level: Table 2's 10th to 90th percentiles
 PARAM_COLUMN = {"total": "params_total", "non-embedding": "params"}
@@ -47,6 +50,24 @@ def published_exponents(corpus: str) -> tuple[float, float]:
         return t2.a, t2.b
     row = {"prose": table.c4, "code": table.github}[corpus]
     return row.a, row.b
+
+
+def measured_runs(results=None) -> pd.DataFrame:
+    """This project's IsoFLOP runs, as this family reads them: the v2 study's finished IsoFLOP
+    runs in each budget's designed window (every seed; :func:`study_v2.design_window`), with
+    ``corpus`` set to this family's key ("prose", "code") and ``study`` to "isoflop"."""
+    from scalinglaws.analysis import study_v2
+
+    runs = runs_data.load_runs(results if results is not None else study_v2.RESULTS_V2)
+    runs = runs[(runs["study"] == "v2-isoflop") & (runs["status"] == "finished")]
+    parts = []
+    for key, corpus in MEASURED_CORPUS.items():
+        window = study_v2.design_window(runs[runs["corpus"] == corpus])
+        if len(window):
+            parts.append(window.assign(corpus=key, study="isoflop"))
+    if not parts:
+        return runs.iloc[:0].reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True)
 
 
 def _role(corpus: str) -> str:
@@ -125,14 +146,18 @@ def analyse(
 ) -> Analysis:
     """Approach 2 (Hoffmann 2022 section 3.2, App. C) on each corpus's measured IsoFLOP runs.
 
-    runs: a ``runs_data.load_runs()`` frame (default: the committed results). Each budget needs
+    runs: a ``runs_data.load_runs()`` frame (default: :func:`measured_runs`). Each budget needs
     ``min_points`` runs, a convex parabola and an interior vertex; the intervals on a and b come
     from ``n_bootstrap`` replicates that each keep ``fraction`` of the runs (Table 2's procedure),
-    drawn from ``numpy.random.default_rng(seed)``. Raises estimators.FitError naming the corpus when
-    fewer than 2 budgets qualify.
+    drawn from ``numpy.random.default_rng(seed)``. Runs that hold several seeds of a size (the
+    measured runs: 3 a size) are instead resampled by size within each budget, then by seed within
+    each size (:func:`scalinglaws.analysis.study_v2.optima`, the same replicates as notebook 04's
+    v2 tables): an 80% subsample of 3-seed runs almost never drops a whole size, and its interval
+    would leave out most of the spread between sizes. Raises estimators.FitError naming the corpus
+    when fewer than 2 budgets qualify.
     """
     if runs is None:
-        runs = runs_data.load_runs(study="isoflop") if source == MEASURED else runs_frame(source)[0]
+        runs = measured_runs() if source == MEASURED else runs_frame(source)[0]
     column = PARAM_COLUMN[params_count]
     if runs[column].isna().all():
         raise ParameterError(f"parameter 'params_count': the runs have no {params_count} count")
@@ -143,6 +168,7 @@ def analyse(
         g = runs[(runs["study"] == "isoflop") & (runs["corpus"] == corpus)]
         g = g.reset_index(drop=True)
         N = g[column].to_numpy(dtype=float)
+        seeded = bool(g.groupby(["flops_budget", column]).size().max() > 1)
         try:
             fit = estimators.approach2(
                 N=N,
@@ -151,34 +177,60 @@ def analyse(
                 budgets=sorted(g["flops_budget"].unique()),
                 D=g["tokens"].to_numpy(dtype=float),
                 min_points=min_points,
-                n_bootstrap=n_bootstrap,
+                n_bootstrap=0 if seeded else n_bootstrap,
                 rng=rng,
                 fraction=fraction,
                 level=LEVEL,
             )
+            if seeded and n_bootstrap:
+                fit = _seed_intervals(fit, g, column, n_bootstrap, seed)
         except (estimators.FitError, ValueError) as err:
             raise estimators.FitError(f"{corpus} IsoFLOP runs: {err}") from err
         out[corpus] = CorpusFit(corpus, g, N, fit)
     return Analysis(out, params_count, n_bootstrap, fraction, seed, min_points, source)
 
 
+def _seed_intervals(fit, runs: pd.DataFrame, column: str, n_bootstrap: int, seed: int):
+    """``fit`` with the intervals on a and b from the bootstrap that resamples sizes, then seeds."""
+    from scalinglaws.analysis import study_v2
+
+    opt = study_v2.optima(runs, params=column, n_bootstrap=n_bootstrap, seed=seed, level=LEVEL)
+    ex = study_v2.exponents(opt, runs, params=column)
+    return replace(
+        fit,
+        N_opt=replace(fit.N_opt, exponent_interval=(ex["a"].lo, ex["a"].hi), k_interval=None),
+        D_opt=replace(fit.D_opt, exponent_interval=(ex["b"].lo, ex["b"].hi), k_interval=None),
+    )
+
+
+def _size_means(runs: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Per size of one budget: the mean over its seeds of loss and tokens, and the seeds."""
+    return runs.groupby(column).agg(
+        loss=("loss_nats", "mean"), tokens=("tokens", "first"), seeds=("loss_nats", "size")
+    )
+
+
 def budget_table(an: Analysis, corpus: str) -> pd.DataFrame:
-    """Per budget of one corpus: runs, the best run, the parabola's vertex and D/N there."""
+    """Per budget of one corpus: sizes and runs, the best size (lowest loss, averaged over its
+    seeds), the parabola's vertex and D/N there."""
     cf = an.corpora[corpus]
+    column = PARAM_COLUMN[an.params_count]
     vertex = {p.budget: p for p in cf.fit.profiles}
     rows = []
     for C, g in cf.runs.groupby("flops_budget", sort=True):
-        best = g.loc[g["loss_nats"].idxmin()]
+        sizes = _size_means(g, column)
+        best = sizes["loss"].idxmin()
         p = vertex.get(float(C))
         rows.append(
             {
                 "corpus": corpus,
                 "flops_budget": float(C),
+                "n_sizes": len(sizes),
                 "n_runs": len(g),
-                "best_run_params": float(best[PARAM_COLUMN[an.params_count]]),
-                "best_run_tokens": float(best["tokens"]),
-                "best_run_loss_nats": float(best["loss_nats"]),
-                "interior": bool(g["params"].min() < best["params"] < g["params"].max()),
+                "best_size_params": float(best),
+                "best_size_tokens": float(sizes.loc[best, "tokens"]),
+                "best_size_loss_nats": float(sizes.loc[best, "loss"]),
+                "interior": bool(sizes.index.min() < best < sizes.index.max()),
                 "N_opt": p.N_opt if p else np.nan,
                 "D_opt": p.D_opt if p else np.nan,
                 "tokens_per_param_opt": p.D_opt / p.N_opt if p else np.nan,
@@ -237,15 +289,23 @@ def count_comparison(an: Analysis) -> pd.DataFrame:
                                                                    ignore_index=True)  # fmt: skip
 
 
+LOSS_COMPARISON_COLUMNS = ["flops_budget", "prose_nats_per_byte", "code_nats_per_byte",
+                           "prose_bits_per_byte", "code_bits_per_byte", "code_over_prose"]  # fmt: skip
+
+
 def loss_comparison(an: Analysis) -> pd.DataFrame:
-    """Per budget both corpora ran: each corpus's lowest final loss (nats and bits per byte) and
-    the ratio code / prose (the paper's GitHub losses are a fraction of its C4 losses)."""
+    """Per budget both corpora ran: each corpus's lowest final loss (nats and bits per byte; the
+    best size's mean over its seeds) and the ratio code / prose (the paper's GitHub losses are a
+    fraction of its C4 losses). Empty, with these columns, unless both corpora are present."""
+    column = PARAM_COLUMN[an.params_count]
     best = {
-        corpus: cf.runs.groupby("flops_budget")["loss_nats"].min()
+        corpus: cf.runs.groupby("flops_budget").apply(
+            lambda g: _size_means(g, column)["loss"].min(), include_groups=False
+        )
         for corpus, cf in an.corpora.items()
     }
     if not set(CORPORA) <= set(best):
-        return pd.DataFrame()  # needs both corpora
+        return pd.DataFrame([], columns=LOSS_COMPARISON_COLUMNS)  # needs both corpora
     shared = sorted(set(best["prose"].index) & set(best["code"].index))
     rows = []
     for C in shared:
@@ -260,4 +320,4 @@ def loss_comparison(an: Analysis) -> pd.DataFrame:
                 "code_over_prose": lc / lp,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=LOSS_COMPARISON_COLUMNS)

@@ -28,10 +28,10 @@ FIGURES = (
         "hoffmann2022_figA2_measured",
         "04_c4_github",
         "Hoffmann 2022 Fig A2 and Table A2, measured here",
-        "Approach 2 on this project's prose (C4's role) and Python code (GitHub's role) runs: "
-        "parabola in log10 N per budget (3e11-1e13 FLOPs, exact count), vertices, N_opt = k C^a, "
-        "D_opt = k' C^b with 80%-subsample bootstrap 10th-90th pct; Table A2's and Kaplan's "
-        "exponents as slopes",
+        "Approach 2 on the v2 study's prose (C4's role) and SymPy code (GitHub's role) IsoFLOP "
+        "runs, 3 seeds a size: parabola in log10 N per budget through every seed (exact FLOP "
+        "count), vertices, N_opt = k C^a, D_opt = k' C^b with bootstrap 10th-90th pct over sizes "
+        "then seeds; Table A2's and Kaplan's exponents as slopes",
         "measured here, published law",
     ),
 )

@@ -7,5 +7,5 @@ Modules (all need torch; figure code reads results through :mod:`scalinglaws.run
     sweep     a plan of runs, resumable, in single-thread worker processes, shardable
     plans     the study's plans (data/runs/plans/*.json)
 
-Command line: ``python -m scalinglaws.runs sweep --plan data/runs/plans/isoflop_prose.json``.
+Command line: ``python -m scalinglaws.runs sweep --plan data/runs/plans/v2_noise.json``.
 """

@@ -10,11 +10,11 @@
   lists), test folders, ``test_*.py``, ``benchmarks`` folders and the ANTLR-generated parsers
   (``_antlr``) excluded. ~15.5 MB. Fetched like the prose sources, so it is the same bytes under
   any Python.
-* ``code`` (v1 of the study, kept while its results are in use): the ``.py`` files of the CPython
+* ``code`` (the first version of the study's code corpus; no committed plan uses it): the ``.py`` files of the CPython
   3.11.7 standard library (PSF-2.0), test folders, ``site-packages`` and build-generated files
   excluded, read from the running interpreter's ``Lib`` when it is CPython 3.11.7, or from the
   folder named by ``$SCALINGLAWS_STDLIB`` (for example ``Lib/`` of the pinned Python-3.11.7 source
-  release). ~12 MB. Needed only to train v1 code runs again.
+  release). ~12 MB. It depends on the interpreter, so the study moved to ``code-sympy``.
 
 Tokens are bytes (vocabulary 256). ``data/runs/corpora.json`` (the manifest, committed) records for
 each corpus its sources, versions and licences, the sha256 of every archive and every member file

@@ -25,7 +25,14 @@ OPT_SLOPE = 0.8
 # prose 3e12: the optimum came out at rung 9 of the window's 3-10 (1.748 nats at N 54,160; 1.807 at
 # rung 10), and the single-seed horizons at rungs 11-12 (1.823, 1.942) were all above it; seeds 1-2
 # at rungs 11-12 put 3 seeds on two sizes past the minimum (12 TFLOP).
-EXTEND = {("prose", 3e12): (11, 12)}
+# code 1e12: the optimum lay at the window's largest rung (8: 1.788 nats against 1.798 at rung 7,
+# no rise), so rungs 9-10 were added with 3 seeds (6 TFLOP); code 3e12: its window is centred on
+# the same prose-based guess, so rungs 11-12 were added before its runs finished (18 TFLOP).
+EXTEND = {
+    ("prose", 3e12): (11, 12),
+    ("code-sympy", 1e12): (9, 10),
+    ("code-sympy", 3e12): (11, 12),
+}
 
 
 def ladder(k: int) -> float:

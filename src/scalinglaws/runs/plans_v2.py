@@ -1,8 +1,8 @@
 """The second version of the measured-here study (v2): design, plans and their cost in TFLOP.
 
-v1 (``plans.py``) trained one seed per point, with one learning rate for most sizes and shapes
-whose depth jumped between neighbouring sizes; its seed-to-seed spread turned out as large as its
-IsoFLOP profiles are deep. v2 is designed around that noise. Its parts, each a plan file
+v1 (retired; in the git history) trained one seed per point, with one learning rate for most
+sizes and shapes whose depth jumped between neighbouring sizes; its seed-to-seed spread turned out
+as large as its IsoFLOP profiles are deep. v2 is designed around that noise. Its parts, each a plan file
 ``data/runs/plans/v2_*.json`` with results in ``data/runs/results/v2/``:
 
 * **one shape family** (:func:`shape`): sizes on a fixed geometric ladder of non-embedding
@@ -14,8 +14,8 @@ IsoFLOP profiles are deep. v2 is designed around that noise. Its parts, each a p
 * ``v2_noise.json``: the seed-to-seed spread, first: 4 seeds at the expected optimum of three
   budgets, with the v1 recipe (lr 3e-3, beta2 0.95).
 * ``v2_lr.json``: learning rate (7 values, factors of 2 from 1e-3 to 6.4e-2) x AdamW beta2 (0.95 and 0.99,
-  Porian et al. 2024) at the expected optima of the three smallest budgets, and 4 learning rates
-  (4e-3 to 3.2e-2) at beta2 0.95 at the expected optimum of 1e13; a power law lr(N) fitted to the per-size best sets the
+  Porian et al. 2024) at the expected optima of the three smallest budgets, and 6 learning rates
+  (1e-3 to 3.2e-2) at beta2 0.95 at the expected optimum of 1e13; a power law lr(N) fitted to the per-size best sets the
   learning rate of every later v2 run (``LR_RULE``, filled in from those results).
 * ``v2_isoflop_prose.json``, ``v2_isoflop_code.json`` (corpus ``code-sympy``): Chinchilla's Approach 2 (Hoffmann et al. 2022 section 3.2): at
   each budget of ``BUDGETS`` 8 consecutive ladder sizes centred on the expected optimum

@@ -35,8 +35,8 @@ V2_PREFIX = "v2_"  # plans of the second study; their results go to RESULTS / "v
 
 
 def results_for(plan: Path | str, results: Path | str | None = None) -> Path:
-    """The result folder of ``plan``: ``results`` if given, else data/runs/results/ (v1 plans) or
-    data/runs/results/v2/ (plans named v2_*), so v1 and v2 results never mix."""
+    """The result folder of ``plan``: ``results`` if given, else data/runs/results/v2/ (plans named
+    v2_*, the committed study) or data/runs/results/ (any other plan: smoke, a reader's own)."""
     if results is not None:
         return Path(results)
     return RESULTS / "v2" if Path(plan).name.startswith(V2_PREFIX) else RESULTS

@@ -37,7 +37,7 @@ from scalinglaws.runs.model import GPT, N_CTX, ModelConfig, counts
 @dataclass(frozen=True)
 class RunConfig:
     study: str  # label grouping runs (e.g. "isoflop", "curves", "smoke"); part of the run's hash
-    corpus: str  # "prose", "code-sympy" or "code" (v1) (scalinglaws.runs.corpora)
+    corpus: str  # "prose", "code-sympy" or "code" (scalinglaws.runs.corpora)
     n_layer: int
     d_model: int
     n_head: int
