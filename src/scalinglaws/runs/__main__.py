@@ -29,7 +29,8 @@ def _summary(results: str | None) -> None:
         print("\nseed spread of the final validation loss (nats/byte)")
         for _, r in spread.iterrows():
             print(
-                f"  {r['study']:<12} {r['flops_budget']:.0e} FLOP  {r['n_layer']}x{r['d_model']} "
+                f"  {r['study']:<12} {r['corpus']:<10} {r['flops_budget']:.0e} FLOP  "
+                f"{r['n_layer']}x{r['d_model']} "
                 f"(N {r['params']:,})  lr {r['lr']:g} beta2 {r['beta2']:g}  seeds {r['seeds']}: "
                 f"{r['losses']}  sd {r['sd']:.4f}  range {r['range']:.4f}"
             )
