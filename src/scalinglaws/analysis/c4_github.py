@@ -297,11 +297,11 @@ def loss_comparison(an: Analysis) -> pd.DataFrame:
     """Per budget both corpora ran: each corpus's lowest final loss (nats and bits per byte; the
     best size's mean over its seeds) and the ratio code / prose (the paper's GitHub losses are a
     fraction of its C4 losses). Empty, with these columns, unless both corpora are present."""
+    from scalinglaws.analysis.study_v2 import profiles
+
     column = PARAM_COLUMN[an.params_count]
     best = {
-        corpus: cf.runs.groupby("flops_budget").apply(
-            lambda g: _size_means(g, column)["loss"].min(), include_groups=False
-        )
+        corpus: profiles(cf.runs, column).groupby("flops_budget")["mean"].min()
         for corpus, cf in an.corpora.items()
     }
     if not set(CORPORA) <= set(best):
