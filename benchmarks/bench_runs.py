@@ -12,7 +12,12 @@ weights (after: ``stacked.train_stacked``, ``runs sweep --stack R``) on a synthe
 tokens per second summed over the runs, both measured in this one call, alternately, best of two,
 so the ratio holds on a loaded machine.
 
-    .venv/bin/python benchmarks/bench_runs.py [--threads 1] [--seconds 3] [--stack 4]
+With ``--compile`` it also compares, for the same tiny shapes, the eager training step with the
+step whose model is wrapped in ``torch.compile`` (inductor's CPU backend, forward and backward
+fused; ``--compile-mode`` picks the mode), alternately, best of two; the first compiled steps
+(the compile itself) are not timed.
+
+    .venv/bin/python benchmarks/bench_runs.py [--threads 1] [--seconds 3] [--stack 4] [--compile]
 """
 
 from __future__ import annotations
@@ -45,15 +50,19 @@ def matmul_peak(seconds: float) -> tuple[float, int]:
     return best
 
 
-def train_rate(cfg: ModelConfig, seconds: float, batch: int = 16) -> float:
-    """Training tokens per second (forward, backward, clip, AdamW step)."""
+def train_rate(cfg: ModelConfig, seconds: float, batch: int = 16, compile_mode=None) -> float:
+    """Training tokens per second (forward, backward, clip, AdamW step); with ``compile_mode``
+    the model runs under ``torch.compile(mode=compile_mode)`` ("default" for the default mode)."""
     g = torch.Generator().manual_seed(0)
     model = GPT(cfg, g)
     opt = torch.optim.AdamW(model.param_groups(0.1), lr=1e-3, betas=(0.9, 0.95))
     x = torch.randint(256, (batch, cfg.n_ctx + 1), generator=g)
+    fwd = model
+    if compile_mode is not None:
+        fwd = torch.compile(model, mode=None if compile_mode == "default" else compile_mode)
 
     def step():
-        loss = model(x[:, :-1], x[:, 1:])[1]
+        loss = fwd(x[:, :-1], x[:, 1:])[1]
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -100,6 +109,8 @@ def main() -> None:
     ap.add_argument("--stack", type=int, default=4, help="runs trained together (after)")
     ap.add_argument("--steps", type=int, default=60, help="steps per run in the comparison")
     ap.add_argument("--tiny-only", action="store_true", help="only the stacked comparison")
+    ap.add_argument("--compile", action="store_true", help="also eager vs torch.compile (tiny)")
+    ap.add_argument("--compile-mode", default="default", help="torch.compile mode")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     if not args.tiny_only:
@@ -118,6 +129,22 @@ def main() -> None:
             before, after = max(before, a), max(after, b)
         N = counts(cfg)["params_nonembedding"]
         print(f"{L:>4} x {d:<4} {N:>10,} {before:>12,.0f} {after:>12,.0f} {after / before:>5.2f}x")
+    if args.compile:
+        compiled(args)
+
+
+def compiled(args) -> None:
+    """Eager against torch.compile for the tiny shapes: tokens/s, alternately, best of two."""
+    print(f"\nmodels under 1e5 parameters: eager vs torch.compile (mode {args.compile_mode})")
+    print(f"{'layers x d':>11} {'N non-emb':>10} {'eager tok/s':>12} {'compiled':>12} {'ratio':>6}")
+    for L, d, h in TINY:
+        cfg = ModelConfig(L, d, h)
+        eager = comp = 0.0
+        for _ in range(2):
+            eager = max(eager, train_rate(cfg, args.seconds))
+            comp = max(comp, train_rate(cfg, args.seconds, compile_mode=args.compile_mode))
+        N = counts(cfg)["params_nonembedding"]
+        print(f"{L:>4} x {d:<4} {N:>10,} {eager:>12,.0f} {comp:>12,.0f} {comp / eager:>5.2f}x")
 
 
 def throughput(args) -> None:
