@@ -68,8 +68,10 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
     for row, (corpus, cf) in enumerate(an.corpora.items()):
         fit, N, g = cf.fit, cf.N, cf.runs
         ax = axes[row, 0]
-        for b in budgets:
+        for b in budgets:  # colours shared by the rows; a row lists only the budgets it has
             sel = (g["flops_budget"] == b).to_numpy()
+            if not sel.any():
+                continue
             ax.plot(N[sel], g["loss_nats"][sel], "o", ms=4, color=colours[b], zorder=3,
                     label=f"{b:.0e} FLOPs")  # fmt: skip
         for p in fit.profiles:
