@@ -110,7 +110,9 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=60, help="steps per run in the comparison")
     ap.add_argument("--tiny-only", action="store_true", help="only the stacked comparison")
     ap.add_argument("--compile", action="store_true", help="also eager vs torch.compile (tiny)")
-    ap.add_argument("--compile-mode", default="default", help="torch.compile mode")
+    ap.add_argument("--compile-mode", default="default", help="torch.compile mode",
+                    choices=["default", "reduce-overhead", "max-autotune",
+                             "max-autotune-no-cudagraphs"])  # fmt: skip
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     if not args.tiny_only:
