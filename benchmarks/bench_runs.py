@@ -14,10 +14,11 @@ so the ratio holds on a loaded machine.
 
 With ``--compile`` it also compares, for the same tiny shapes, the eager training step with the
 step whose model is wrapped in ``torch.compile`` (inductor's CPU backend, forward and backward
-fused; ``--compile-mode`` picks the mode), alternately, best of two; the first compiled steps
-(the compile itself) are not timed.
+fused; ``--compile-mode`` picks the mode) against eager, both as the bare training step of the
+throughput table, alternately, best of two; the first steps (the compile itself) are not timed.
 
-    .venv/bin/python benchmarks/bench_runs.py [--threads 1] [--seconds 3] [--stack 4] [--compile]
+    .venv/bin/python benchmarks/bench_runs.py [--threads 1] [--seconds 3] [--stack 4]
+        [--tiny-only] [--no-stack] [--compile] [--compile-mode MODE]
 """
 
 from __future__ import annotations
@@ -58,8 +59,12 @@ def train_rate(cfg: ModelConfig, seconds: float, batch: int = 16, compile_mode=N
     opt = torch.optim.AdamW(model.param_groups(0.1), lr=1e-3, betas=(0.9, 0.95))
     x = torch.randint(256, (batch, cfg.n_ctx + 1), generator=g)
     fwd = model
-    if compile_mode is not None:
-        fwd = torch.compile(model, mode=None if compile_mode == "default" else compile_mode)
+    if (
+        compile_mode is not None
+    ):  # a fresh, static-shape compile for each model: no cache carried over
+        torch._dynamo.reset()
+        mode = None if compile_mode == "default" else compile_mode
+        fwd = torch.compile(model, mode=mode, dynamic=False)
 
     def step():
         loss = fwd(x[:, :-1], x[:, 1:])[1]
@@ -108,7 +113,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=3.0, help="timing window per measurement")
     ap.add_argument("--stack", type=int, default=4, help="runs trained together (after)")
     ap.add_argument("--steps", type=int, default=60, help="steps per run in the comparison")
-    ap.add_argument("--tiny-only", action="store_true", help="only the stacked comparison")
+    ap.add_argument("--tiny-only", action="store_true", help="skip the per-size throughput table")
+    ap.add_argument("--no-stack", action="store_true", help="skip the stacked comparison")
     ap.add_argument("--compile", action="store_true", help="also eager vs torch.compile (tiny)")
     ap.add_argument("--compile-mode", default="default", help="torch.compile mode",
                     choices=["default", "reduce-overhead", "max-autotune",
@@ -117,6 +123,14 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     if not args.tiny_only:
         throughput(args)
+    if not args.no_stack:
+        stacked(args)
+    if args.compile:
+        compiled(args)
+
+
+def stacked(args) -> None:
+    """One run alone against ``args.stack`` runs stacked, for the tiny shapes (sweep code paths)."""
     print(f"\nmodels under 1e5 parameters: alone (before) vs {args.stack} stacked (after)")
     print(
         f"{'layers x d':>11} {'N non-emb':>10} {'before tok/s':>12} {'after tok/s':>12} {'ratio':>6}"
@@ -131,12 +145,12 @@ def main() -> None:
             before, after = max(before, a), max(after, b)
         N = counts(cfg)["params_nonembedding"]
         print(f"{L:>4} x {d:<4} {N:>10,} {before:>12,.0f} {after:>12,.0f} {after / before:>5.2f}x")
-    if args.compile:
-        compiled(args)
 
 
 def compiled(args) -> None:
-    """Eager against torch.compile for the tiny shapes: tokens/s, alternately, best of two."""
+    """Eager against torch.compile for the tiny shapes: tokens/s of the bare training step
+    (:func:`train_rate`: one fixed batch, no data sampling or validation, so faster than the
+    sweep's path that :func:`stacked` times), alternately, best of two."""
     print(f"\nmodels under 1e5 parameters: eager vs torch.compile (mode {args.compile_mode})")
     print(f"{'layers x d':>11} {'N non-emb':>10} {'eager tok/s':>12} {'compiled':>12} {'ratio':>6}")
     for L, d, h in TINY:
