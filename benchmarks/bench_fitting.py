@@ -57,6 +57,7 @@ import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _args import at_least  # noqa: E402
 from scipy.optimize import minimize  # noqa: E402
 from scipy.stats import norm  # noqa: E402
 
@@ -142,9 +143,13 @@ def new_process(cmd: list[str], repeats: int) -> tuple[float, float]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sample", type=int, default=100, help="Epoch starts/replicates timed")
-    parser.add_argument("--repeats", type=int, default=3, help="timings of the fast path (median)")
-    parser.add_argument("--reference-every", type=int, default=1,
+    parser.add_argument(
+        "--sample", type=at_least(1), default=100, help="Epoch starts/replicates timed"
+    )
+    parser.add_argument(
+        "--repeats", type=at_least(1), default=3, help="timings of the fast path (median)"
+    )
+    parser.add_argument("--reference-every", type=at_least(1), default=1,
                         help="run the reference from every k-th grid start (1: all 4,500)")  # fmt: skip
     args = parser.parse_args(argv)
 

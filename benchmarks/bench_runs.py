@@ -27,6 +27,7 @@ import argparse
 import time
 
 import torch
+from _args import at_least
 
 from scalinglaws.runs.model import GPT, ModelConfig, counts
 from scalinglaws.runs.stacked import train_stacked
@@ -109,10 +110,17 @@ def sweep_rates(cfg: ModelConfig, runs: int, steps: int, corpus) -> tuple[float,
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=1, help="torch threads (sweep workers use 1)")
-    ap.add_argument("--seconds", type=float, default=3.0, help="timing window per measurement")
-    ap.add_argument("--stack", type=int, default=4, help="runs trained together (after)")
-    ap.add_argument("--steps", type=int, default=60, help="steps per run in the comparison")
+    ap.add_argument(
+        "--threads", type=at_least(1), default=1, help="torch threads (sweep workers use 1)"
+    )
+    ap.add_argument(
+        "--seconds",
+        type=at_least(0.1, integer=False),
+        default=3.0,
+        help="timing window per measurement",
+    )
+    ap.add_argument("--stack", type=at_least(2), default=4, help="runs trained together (after)")
+    ap.add_argument("--steps", type=at_least(1), default=60, help="steps per run in the comparison")
     ap.add_argument("--tiny-only", action="store_true", help="skip the per-size throughput table")
     ap.add_argument("--no-stack", action="store_true", help="skip the stacked comparison")
     ap.add_argument("--compile", action="store_true", help="also eager vs torch.compile (tiny)")
