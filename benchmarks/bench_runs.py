@@ -17,7 +17,7 @@ step whose model is wrapped in ``torch.compile`` (inductor's CPU backend, forwar
 fused; ``--compile-mode`` picks the mode) against eager, both as the bare training step of the
 throughput table, alternately, best of two; the first steps (the compile itself) are not timed.
 
-    .venv/bin/python benchmarks/bench_runs.py [--threads 1] [--seconds 3] [--stack 4]
+    .venv/bin/python benchmarks/bench_runs.py [--threads 1] [--seconds 3] [--stack 4] [--steps 60]
         [--tiny-only] [--no-stack] [--compile] [--compile-mode MODE]
 """
 

@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+pytestmark = pytest.mark.badinput
+
 
 def run(script: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
