@@ -82,6 +82,29 @@ def test_v2_plans_write_to_their_own_results_folder():
     assert sweep.results_for(PLANS / "v2_noise.json", "/tmp/x").as_posix() == "/tmp/x"
 
 
+def test_status_counts_finished_runs_and_costs_what_is_left(tmp_path, capsys):
+    plans, results = tmp_path / "plans", tmp_path / "results"
+    plans.mkdir()
+    results.mkdir()
+    entry = {"study": "t", "corpus": "prose", "n_layer": 2, "d_model": 32, "n_head": 2,
+             "batch_size": 16, "lr": 3e-3}  # fmt: skip
+    entries = [{**entry, "flops": 1e12, "seed": s} for s in (0, 1)] + [{**entry, "flops": 3e12}]
+    (plans / "t.json").write_text(json.dumps(entries))
+    cfgs = sweep.load_plan(plans / "t.json")
+    sweep.result_path(results, cfgs[0]).write_text("{}")  # the first run has finished
+    sweep.status(results, plans=plans)
+    head, left = capsys.readouterr().out.splitlines()
+    assert head == "t.json: 1e+12 FLOP: 1/2, 3e+12 FLOP: 0/1"
+    d = [c.derived() for c in cfgs[1:]]
+    tflop = sum(x["flops"] for x in d) / 1e12  # exact FLOP of the two runs left, about 4
+    seconds = sum(x["flops"] / (plans_v2.gflops_per_s(x["params_nonembedding"]) * 1e9) for x in d)
+    assert left == (
+        f"  left: 2 runs, {tflop:,.3g} TFLOP, about {seconds / 60:.0f} job-minutes "
+        "(one worker with a core to itself)"
+    )
+    assert 3.9 < tflop < 4.1  # the budgets, to the whole steps trained
+
+
 def test_fixed_warmup_steps_and_run_ids_of_earlier_results_unchanged():
     cfg = train.validate({**TINY, "tokens": 1000 * 16 * 128, "lr": 1e-3, "warmup_steps": 3000})
     lrs = [train.lr_at(s, 1000, cfg) for s in range(1000)]

@@ -210,13 +210,38 @@ def sweep(
 
 
 def status(results: Path | str | None = None, plans: Path = PLANS) -> None:
-    """Print, per plan and budget, how many runs are finished and how many are left."""
+    """Print, per plan and budget, how many runs are finished and how many are left; for a plan
+    with runs left, their exact TFLOP and the job-hours they take at the measured throughput of
+    one worker with a core to itself (:func:`scalinglaws.runs.plans_v2.gflops_per_s`; a shared
+    machine takes longer)."""
+    from scalinglaws.runs.plans_v2 import gflops_per_s
+
     for plan in sorted(Path(plans).glob("*.json")):
         folder = results_for(plan, results)
         groups: dict = {}
+        left = flops_left = seconds_left = 0.0
         for cfg in load_plan(plan):
             key = f"{cfg.flops:.0e} FLOP" if cfg.flops is not None else f"{cfg.tokens} tokens"
             done, total = groups.get(key, (0, 0))
-            groups[key] = (done + result_path(folder, cfg).is_file(), total + 1)
+            finished = result_path(folder, cfg).is_file()
+            groups[key] = (done + finished, total + 1)
+            if not finished:
+                d = cfg.derived()
+                left += 1
+                flops_left += d["flops"]
+                seconds_left += d["flops"] / (gflops_per_s(d["params_nonembedding"]) * 1e9)
         parts = ", ".join(f"{k}: {d}/{t}" for k, (d, t) in groups.items())
         print(f"{plan.name}: {parts}")
+        if left:
+            print(
+                f"  left: {left:.0f} runs, {flops_left / 1e12:,.3g} TFLOP, "
+                f"{_job_time(seconds_left)} (one worker with a core to itself)"
+            )
+
+
+def _job_time(seconds: float) -> str:
+    if seconds < 60:
+        return "under a job-minute"
+    if seconds < 3600:
+        return f"about {seconds / 60:.0f} job-minutes"
+    return f"about {seconds / 3600:.1f} job-hours"
