@@ -82,27 +82,53 @@ def test_v2_plans_write_to_their_own_results_folder():
     assert sweep.results_for(PLANS / "v2_noise.json", "/tmp/x").as_posix() == "/tmp/x"
 
 
+RATE = "at one worker's measured own-core rate (longer on a shared or slower machine)"
+
+
 def test_status_counts_finished_runs_and_costs_what_is_left(tmp_path, capsys):
     plans, results = tmp_path / "plans", tmp_path / "results"
     plans.mkdir()
     results.mkdir()
+    # 2 x 32: 24,896 non-embedding parameters, 294,912 FLOP a token (exact), 2,048 tokens a step
     entry = {"study": "t", "corpus": "prose", "n_layer": 2, "d_model": 32, "n_head": 2,
              "batch_size": 16, "lr": 3e-3}  # fmt: skip
-    entries = [{**entry, "flops": 1e12, "seed": s} for s in (0, 1)] + [{**entry, "flops": 3e12}]
-    (plans / "t.json").write_text(json.dumps(entries))
-    cfgs = sweep.load_plan(plans / "t.json")
-    sweep.result_path(results, cfgs[0]).write_text("{}")  # the first run has finished
+    (plans / "a.json").write_text(json.dumps([{**entry, "flops": 1e12}, {**entry, "flops": 1e9}]))
+    (plans / "b.json").write_text(json.dumps([{**entry, "flops": 3e13}]))
+    first = sweep.load_plan(plans / "a.json")[0]
+    sweep.result_path(results, first).write_text("{}")  # a.json's first run has finished
     sweep.status(results, plans=plans)
-    head, left = capsys.readouterr().out.splitlines()
-    assert head == "t.json: 1e+12 FLOP: 1/2, 3e+12 FLOP: 0/1"
-    d = [c.derived() for c in cfgs[1:]]
-    tflop = sum(x["flops"] for x in d) / 1e12  # exact FLOP of the two runs left, about 4
-    seconds = sum(x["flops"] / (plans_v2.gflops_per_s(x["params_nonembedding"]) * 1e9) for x in d)
-    assert left == (
-        f"  left: 2 runs, {tflop:,.3g} TFLOP, about {seconds / 60:.0f} job-minutes "
-        "(one worker with a core to itself)"
-    )
-    assert 3.9 < tflop < 4.1  # the budgets, to the whole steps trained
+    assert capsys.readouterr().out.splitlines() == [
+        "a.json: 1e+12 FLOP: 1/1, 1e+09 FLOP: 0/1",
+        # 1e9 FLOP is 1.66 steps, trained as 2: 4,096 x 294,912 = 1.208e9 FLOP
+        f"  left: 1 run, 0.00121 TFLOP, under a job-minute {RATE}",
+        "b.json: 3e+13 FLOP: 0/1",
+        # 49,671 steps: 3.00003e13 FLOP at 38.6 GFLOP/s (THROUGHPUT at 24,896), 777 s
+        f"  left: 1 run, 30 TFLOP, about 13 job-minutes {RATE}",
+    ]
+    assert plans_v2.gflops_per_s(24_896) == pytest.approx(38.6, abs=0.05)
+
+
+@pytest.mark.parametrize(
+    "seconds, words",
+    [(59, "under a job-minute"), (60, "about 1 job-minute"), (3599, "about 60 job-minutes"),
+     (3600, "about 1.0 job-hours"), (8280, "about 2.3 job-hours")],
+)  # fmt: skip
+def test_status_job_time_in_words(seconds, words):
+    assert sweep._job_time(seconds) == words
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize(
+    "value, message",
+    [("", "parameter 'results' must name a result folder, got ''"),
+     ("no/such/folder", "parameter 'results': no such folder 'no/such/folder'")],
+)  # fmt: skip
+def test_status_rejects_a_results_folder_that_is_not_there(value, message, capsys):
+    from scalinglaws.runs.__main__ import main
+
+    assert main(["status", "--results", value]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {message}") and err.count("\n") == 1
 
 
 def test_fixed_warmup_steps_and_run_ids_of_earlier_results_unchanged():

@@ -169,7 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     sm.add_argument("--results", default=None, help="result folder (default data/runs/results/v2/)")
     st = sub.add_parser("status", help="finished and pending runs of every plan")
-    st.add_argument("--results", default=None, help="result folder (default data/runs/results/)")
+    st.add_argument(
+        "--results",
+        default=None,
+        help="an existing result folder for every plan (default: data/runs/results/v2/ for the "
+        "v2_* plans, data/runs/results/ for the others)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.command == "sweep" and args.launcher != "pool":

@@ -216,6 +216,14 @@ def status(results: Path | str | None = None, plans: Path = PLANS) -> None:
     machine takes longer)."""
     from scalinglaws.runs.plans_v2 import gflops_per_s
 
+    if results is not None:
+        if not str(results).strip():
+            raise ParameterError("parameter 'results' must name a result folder, got ''")
+        if not Path(results).is_dir():
+            raise ParameterError(
+                f"parameter 'results': no such folder {str(results)!r} (a folder that `runs "
+                "sweep --results` wrote)"
+            )
     for plan in sorted(Path(plans).glob("*.json")):
         folder = results_for(plan, results)
         groups: dict = {}
@@ -233,15 +241,23 @@ def status(results: Path | str | None = None, plans: Path = PLANS) -> None:
         parts = ", ".join(f"{k}: {d}/{t}" for k, (d, t) in groups.items())
         print(f"{plan.name}: {parts}")
         if left:
+            tflop = flops_left / 1e12
             print(
-                f"  left: {left:.0f} runs, {flops_left / 1e12:,.3g} TFLOP, "
-                f"{_job_time(seconds_left)} (one worker with a core to itself)"
+                f"  left: {_plural(int(left), 'run')}, "
+                f"{f'{tflop:,.0f}' if tflop >= 100 else f'{tflop:.3g}'} TFLOP, "
+                f"{_job_time(seconds_left)} at one worker's measured own-core rate (longer on a "
+                "shared or slower machine)"
             )
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _job_time(seconds: float) -> str:
+    """Job-time in words: under a minute, whole minutes below an hour, else hours to 0.1."""
     if seconds < 60:
         return "under a job-minute"
     if seconds < 3600:
-        return f"about {seconds / 60:.0f} job-minutes"
+        return f"about {_plural(round(seconds / 60), 'job-minute')}"
     return f"about {seconds / 3600:.1f} job-hours"
