@@ -60,9 +60,8 @@ def train_rate(cfg: ModelConfig, seconds: float, batch: int = 16, compile_mode=N
     opt = torch.optim.AdamW(model.param_groups(0.1), lr=1e-3, betas=(0.9, 0.95))
     x = torch.randint(256, (batch, cfg.n_ctx + 1), generator=g)
     fwd = model
-    if (
-        compile_mode is not None
-    ):  # a fresh, static-shape compile for each model: no cache carried over
+    if compile_mode is not None:
+        # a fresh, static-shape compile for each model: no cache carried over
         torch._dynamo.reset()
         mode = None if compile_mode == "default" else compile_mode
         fwd = torch.compile(model, mode=mode, dynamic=False)

@@ -261,6 +261,12 @@ def gflops_per_s(N: float) -> float:
     return pts[-1][1]
 
 
+def job_seconds(derived: dict, gflops: float | None = None) -> float:
+    """Seconds one worker takes for a run with these ``RunConfig.derived()`` counts, at ``gflops``
+    GFLOP/s if given, else at the measured throughput for its size (:func:`gflops_per_s`)."""
+    return derived["flops"] / ((gflops or gflops_per_s(derived["params_nonembedding"])) * 1e9)
+
+
 def cost_table(gflops: float | None = None) -> list[dict]:
     """Per plan: runs, exact TFLOP (IsoFLOP plans costed with a placeholder learning rate, which
     does not change FLOP) and job-hours, at ``gflops`` GFLOP/s per worker if given, else at the
@@ -280,8 +286,7 @@ def cost_table(gflops: float | None = None) -> list[dict]:
         for e in entries:
             d = validate(e).derived()
             flops += d["flops"]
-            rate = gflops or gflops_per_s(d["params_nonembedding"])
-            seconds += d["flops"] / (rate * 1e9)
+            seconds += job_seconds(d, gflops)
         rows.append(
             {"plan": name, "runs": len(entries), "tflop": flops / 1e12, "job_hours": seconds / 3600}
         )

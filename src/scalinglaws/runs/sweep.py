@@ -212,9 +212,9 @@ def sweep(
 def status(results: Path | str | None = None, plans: Path = PLANS) -> None:
     """Print, per plan and budget, how many runs are finished and how many are left; for a plan
     with runs left, their exact TFLOP and the job-hours they take at the measured throughput of
-    one worker with a core to itself (:func:`scalinglaws.runs.plans_v2.gflops_per_s`; a shared
+    one worker with a core to itself (:func:`scalinglaws.runs.plans_v2.job_seconds`; a shared
     machine takes longer)."""
-    from scalinglaws.runs.plans_v2 import gflops_per_s
+    from scalinglaws.runs.plans_v2 import job_seconds
 
     if results is not None:
         if not str(results).strip():
@@ -227,7 +227,7 @@ def status(results: Path | str | None = None, plans: Path = PLANS) -> None:
     for plan in sorted(Path(plans).glob("*.json")):
         folder = results_for(plan, results)
         groups: dict = {}
-        left = flops_left = seconds_left = 0.0
+        left, flops_left, seconds_left = 0, 0.0, 0.0
         for cfg in load_plan(plan):
             key = f"{cfg.flops:.0e} FLOP" if cfg.flops is not None else f"{cfg.tokens} tokens"
             done, total = groups.get(key, (0, 0))
@@ -237,13 +237,13 @@ def status(results: Path | str | None = None, plans: Path = PLANS) -> None:
                 d = cfg.derived()
                 left += 1
                 flops_left += d["flops"]
-                seconds_left += d["flops"] / (gflops_per_s(d["params_nonembedding"]) * 1e9)
+                seconds_left += job_seconds(d)
         parts = ", ".join(f"{k}: {d}/{t}" for k, (d, t) in groups.items())
         print(f"{plan.name}: {parts}")
         if left:
             tflop = flops_left / 1e12
             print(
-                f"  left: {_plural(int(left), 'run')}, "
+                f"  left: {_plural(left, 'run')}, "
                 f"{f'{tflop:,.0f}' if tflop >= 100 else f'{tflop:.3g}'} TFLOP, "
                 f"{_job_time(seconds_left)} at one worker's measured own-core rate (longer on a "
                 "shared or slower machine)"
