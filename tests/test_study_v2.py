@@ -167,6 +167,20 @@ def test_final_steps_refuse_a_6n_accounting():
         study_v2.step_points(step, synthetic().assign(corpus="prose"))
 
 
+def test_final_steps_keep_only_the_ladders_budgets():
+    """A plan budget above the ladder's span (prose's 3e13) is left out of a final-loss step, so
+    steps 4 and 5 are fitted over the same budgets as the curve steps (3e11 - 1e13)."""
+    from scalinglaws.runs import grid_v2
+
+    runs = pd.concat([_ladder_runs("prose", 1e13, grid_v2.window(1e13)),
+                      _ladder_runs("prose", 3e13, grid_v2.window(3e13))], ignore_index=True)  # fmt: skip
+    step = study_v2.LadderStep("x", "x", "isoflop", "exact", "final", None)
+    assert set(study_v2.design_window(runs)["flops_budget"]) == {1e13, 3e13}
+    assert set(study_v2.step_points(step, runs)["flops_budget"]) == {1e13}
+    wider = study_v2.step_points(step, runs, budgets=[1e13, 3e13])
+    assert set(wider["flops_budget"]) == {1e13, 3e13}
+
+
 def test_parametric_bootstrap_covers_the_truth_and_scales_with_the_noise():
     """With the seed sd given, every point keeps its size and gets noise of that sd: one seed per
     size, noisy studies: the 80% interval covers the known exponent in 6 or more of 10 (as the

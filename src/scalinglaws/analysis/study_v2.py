@@ -289,7 +289,9 @@ def step_points(step: LadderStep, runs: pd.DataFrame, curves: pd.DataFrame | Non
     """The IsoFLOP points of one ladder step in its accounting (``params_total`` holds the
     accounting's N): for "curve" steps read off the learning curves and windowed around each
     budget's best point (:func:`window`); otherwise the final losses of each plan budget's
-    designed window (:func:`design_window`, exact count)."""
+    designed window (:func:`design_window`, exact count) whose budget lies within the span of
+    ``budgets``, so that every step is fitted over the same budgets (prose's 3e13, beyond the
+    ladder's, serves the IsoFLOP study only)."""
     if step.read == "curve":
         if curves is None:
             raise ValueError(f"ladder step {step.key} reads learning curves; pass curves=")
@@ -300,6 +302,9 @@ def step_points(step: LadderStep, runs: pd.DataFrame, curves: pd.DataFrame | Non
         raise ValueError(f"ladder step {step.key}: final losses sit at exact-FLOP budgets; "
                          f"accounting must be 'exact', got {step.accounting!r}")  # fmt: skip
     pts = design_window(runs)
+    budgets = np.asarray(budgets, dtype=float)
+    lo, hi = budgets.min() * (1 - 1e-9), budgets.max() * (1 + 1e-9)
+    pts = pts[pts["flops_budget"].between(lo, hi)]  # every step over the same span of budgets
     return pts[["run_id", "flops_budget", "params_total", "seed", "tokens", "loss_nats"]]
 
 
