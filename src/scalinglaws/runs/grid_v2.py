@@ -28,10 +28,15 @@ OPT_SLOPE = 0.8
 # code 1e12: the optimum lay at the window's largest rung (8: 1.788 nats against 1.798 at rung 7,
 # no rise), so rungs 9-10 were added with 3 seeds (6 TFLOP); code 3e12: its window is centred on
 # the same prose-based guess, so rungs 11-12 were added before its runs finished (18 TFLOP).
+# prose 3e13 (the top budget, planned with 3 seeds at its central rungs 10-12 only): the best mean
+# fell at rung 12 (1.439 nats over 3 seeds against 1.450 at rung 13, one seed) with the vertex
+# above it, so seeds 1-2 at rungs 13-14, within 2x of the optimum, complete the design's rule
+# there (3 seeds within 2x of the minimum at the top budget; 120 TFLOP).
 EXTEND = {
     ("prose", 3e12): (11, 12),
     ("code-sympy", 1e12): (9, 10),
     ("code-sympy", 3e12): (11, 12),
+    ("prose", 3e13): (13, 14),
 }
 
 

@@ -70,7 +70,8 @@ BUDGETS = {
 }
 PLAN_NAME = {"prose": "v2_isoflop_prose.json", "code-sympy": "v2_isoflop_code.json"}
 # At 3e13 a run costs 30 TFLOP (~15 job-minutes): 3 seeds for the 3 central sizes, 1 for the
-# outer 5, keeping the study under ~1,500 TFLOP. Minima falling off-centre get seeds added later.
+# outer 5, keeping the study under ~1,500 TFLOP. Once the minimum is seen, the sizes within 2x of
+# it get their seeds 1-2 (``EXTEND``; tests/test_runs_v2.py checks them against the results).
 SEEDS_AT_TOP = {3e13: 3}
 V1_LR = 3e-3  # v1's learning rate below d_model 100 (all v2 sizes): the noise and ladder step 4
 LR_GRID = (1e-3, 2e-3, 4e-3, 8e-3, 1.6e-2)
