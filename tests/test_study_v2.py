@@ -169,8 +169,10 @@ def test_final_steps_refuse_a_6n_accounting():
 
 def test_final_steps_keep_only_the_ladders_budgets():
     """A plan budget above the ladder's span (prose's 3e13) is left out of a final-loss step, so
-    steps 4 and 5 are fitted over the same budgets as the curve steps (3e11 - 1e13)."""
-    from scalinglaws.runs import grid_v2
+    steps 4 and 5 share their budgets (3e11 - 1e13); the span's top is the ladder plans' top."""
+    from scalinglaws.runs import grid_v2, plans_v2
+
+    assert max(plans_v2.BUDGETS["prose"][:-1]) == study_v2.BUDGET_GRID.max()
 
     runs = pd.concat([_ladder_runs("prose", 1e13, grid_v2.window(1e13)),
                       _ladder_runs("prose", 3e13, grid_v2.window(3e13))], ignore_index=True)  # fmt: skip

@@ -290,8 +290,8 @@ def step_points(step: LadderStep, runs: pd.DataFrame, curves: pd.DataFrame | Non
     accounting's N): for "curve" steps read off the learning curves and windowed around each
     budget's best point (:func:`window`); otherwise the final losses of each plan budget's
     designed window (:func:`design_window`, exact count) whose budget lies within the span of
-    ``budgets``, so that every step is fitted over the same budgets (prose's 3e13, beyond the
-    ladder's, serves the IsoFLOP study only)."""
+    ``budgets``: the ladder stops at 1e13, as its plans do, so steps 4 and 5 share their budgets
+    (prose's 3e13 serves the IsoFLOP study only)."""
     if step.read == "curve":
         if curves is None:
             raise ValueError(f"ladder step {step.key} reads learning curves; pass curves=")
