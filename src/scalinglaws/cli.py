@@ -245,6 +245,9 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
     if boot:
         print(f"  bootstrap: {n_boot} resamples of the runs (seed {seed}), "
               f"{boot['n_failed']} failed")  # fmt: skip
+    if approach == 3 and not out["identifiable"]:
+        print("  not identifiable: " + "; ".join(out["not_identifiable"])
+              + (": no interval is given" if n_boot else ""))  # fmt: skip
     return 0
 
 

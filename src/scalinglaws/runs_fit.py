@@ -74,9 +74,14 @@ def _approach3(final, params, n_boot, rng, level) -> dict:
     pred = res.E + res.A / N**res.alpha + res.B / D**res.beta
     out = {
         "estimate": {**res.as_dict(), "a": a, "b": b},
+        "identifiable": res.identifiable,
+        "not_identifiable": list(res.not_identifiable),
+        "condition": res.condition,
         "residuals_log": (np.log(L) - np.log(pred)).tolist(),  # log L - log L_hat, per run
     }
-    if n_boot:
+    # A fit the data do not pin down gets no interval: its replicates would scatter along the flat
+    # direction wherever each optimiser stops, and their percentiles would look like a measurement.
+    if n_boot and res.identifiable:
         boot = estimators.bootstrap_approach3(
             N=N, D=D, L=L, n_bootstrap=n_boot, rng=rng, full_fit=res
         )
@@ -227,18 +232,12 @@ def _approach1(runs, params, n_boot, rng, level, min_sizes) -> dict:
     }
     if n_boot:
         _, tuples = _curve_table(runs, params)
-        reps, failed = [], 0
-        for _ in range(n_boot):
-            pick = rng.integers(0, len(tuples), len(tuples))
-            try:
-                r = estimators.approach1(
-                    curves=[tuples[j] for j in pick], flops_range=env.flops_range
-                )
-            except (estimators.FitError, ValueError):
-                failed += 1
-                continue
-            reps.append((r.N_opt.exponent, r.D_opt.exponent, r.N_opt.k, r.D_opt.k))
-        out["bootstrap"] = _boot_powerlaws(reps, n_boot, failed, level)
+        n = len(tuples)
+        counts = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(n_boot)])
+        reps, failed = estimators.bootstrap_approach1(
+            curves=tuples, counts=counts, flops_range=env.flops_range
+        )
+        out["bootstrap"] = _boot_powerlaws(reps[~failed], n_boot, int(failed.sum()), level)
     return out
 
 

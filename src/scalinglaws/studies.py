@@ -167,7 +167,7 @@ PLAN = (
 MIN_POINTS = {EPOCH: 5, LLAMA3: 5, MISFITTING: 3, MEASURED_PROSE: 5, MEASURED_CODE: 5}
 
 CROSS_STUDY_COLUMNS = ["dataset", "approach", "params", "n_runs", "a", "a_lo", "a_hi", "b",
-                       "b_lo", "b_hi", "level", "n_bootstrap", "n_failed", "flops", "note",
+                       "b_lo", "b_hi", "level", "n_bootstrap", "n_failed", "identifiable", "flops", "note",
                        "provenance"]  # fmt: skip
 
 
@@ -189,18 +189,20 @@ def _row(name: str, approach: int, params: str, res: dict, n_boot: int) -> dict:
                 "their run")  # fmt: skip
     if approach == 3:
         e = res["estimate"]
-        # an irreducible loss below 1e-6 nats has collapsed onto its bound: its digits are the
-        # optimiser's, not the data's, and differ between CPUs
-        E = "0 (at its bound)" if e["E"] < 1e-6 else f"{e['E']:.3g}"
+        # a collapsed irreducible loss has no digits of the data's: print its bound, not the value
+        E = f"{e['E']:.3g}" if res["identifiable"] else "0 (at its bound)"
         note = (f"E={E} A={e['A']:.3g} B={e['B']:.3g} alpha={e['alpha']:.3f} "
                 f"beta={e['beta']:.3f}")  # fmt: skip
+        if not res["identifiable"]:
+            note = "not identifiable: " + "; ".join(res["not_identifiable"]) + f" ({note})"
     return {
         "dataset": name, "approach": approach,
         "params": "total" if params == "params" else "non-embedding", "n_runs": res["n_runs"],
         "a": a, "a_lo": iv.get("a", (np.nan,))[0], "a_hi": iv.get("a", (np.nan, np.nan))[1],
         "b": b, "b_lo": iv.get("b", (np.nan,))[0], "b_hi": iv.get("b", (np.nan, np.nan))[1],
-        "level": LEVEL if n_boot else np.nan, "n_bootstrap": n_boot,
-        "n_failed": boot.get("n_failed", 0), "flops": res["flops"], "note": note,
+        "level": LEVEL if iv else np.nan, "n_bootstrap": n_boot if iv else 0,
+        "n_failed": boot.get("n_failed", 0), "identifiable": res.get("identifiable", True),
+        "flops": res["flops"], "note": note,
         "provenance": PROVENANCE[name],
     }  # fmt: skip
 
@@ -235,6 +237,7 @@ class Bias:
     a_approach2: float  # Approach 2 on the noise-free simulation of the data set's grid
     a_approach2_data: float  # Approach 2 on the data themselves
     n_budgets: int
+    identifiable: bool = True  # whether the data pin the Approach 3 surface down
 
     @property
     def bias(self) -> float:
@@ -254,7 +257,8 @@ def approach2_bias(name: str, params: str = "params") -> Bias:
         warnings.simplefilter("ignore", np.exceptions.RankWarning)
         on_sim = runs_fit.approach2(runs_fit.a2_input(sim, params), MIN_POINTS[name])
         on_data = runs_fit.approach2(runs_fit.a2_input(final, params), MIN_POINTS[name])
-    return Bias(name, params, surface.fit.a, on_sim.a, on_data.a, len(on_sim.used_budgets))
+    return Bias(name, params, surface.fit.a, on_sim.a, on_data.a, len(on_sim.used_budgets),
+                surface.identifiable)  # fmt: skip
 
 
 BIAS_PLAN = ((EPOCH, "params"), (LLAMA3, "params"), (MISFITTING, "params"),
@@ -269,7 +273,7 @@ def bias_table(plan=BIAS_PLAN) -> pd.DataFrame:
         rows.append({"dataset": name, "params": "total" if params == "params" else
                      "non-embedding", "a_true": b.a_true, "a_approach2_sim": b.a_approach2,
                      "bias": b.bias, "a_approach2_data": b.a_approach2_data,
-                     "n_budgets": b.n_budgets})  # fmt: skip
+                     "n_budgets": b.n_budgets, "identifiable": b.identifiable})  # fmt: skip
     return pd.DataFrame(rows)
 
 

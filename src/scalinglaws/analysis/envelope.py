@@ -150,17 +150,16 @@ def measured_fit_range(runs: pd.DataFrame, min_sizes: int = 3) -> tuple[float, f
 
 def _bootstrap(tuples, flops_range, n_bootstrap: int, rng: np.random.Generator, n_flops: int):
     """Exponents (a, b) of the envelope over runs resampled with replacement; (reps, failures)."""
-    reps, failed = [], 0
-    for _ in range(n_bootstrap):
-        pick = rng.integers(0, len(tuples), len(tuples))
-        try:
-            r = estimators.approach1(curves=[tuples[j] for j in pick], n_flops=n_flops,
-                                     flops_range=flops_range)  # fmt: skip
-        except estimators.FitError:
-            failed += 1
-            continue
-        reps.append((r.N_opt.exponent, r.D_opt.exponent))
-    return np.array(reps).reshape(-1, 2), failed
+    counts = resample_counts(rng, len(tuples), n_bootstrap)
+    reps, failed = estimators.bootstrap_approach1(curves=tuples, counts=counts, n_flops=n_flops,
+                                                  flops_range=flops_range)  # fmt: skip
+    return reps[~failed, :2], int(failed.sum())
+
+
+def resample_counts(rng: np.random.Generator, n: int, n_bootstrap: int) -> np.ndarray:
+    """(n_bootstrap, n) counts of each of n curves in resamples drawn with replacement, one
+    ``rng.integers(0, n, n)`` draw per replicate."""
+    return np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(n_bootstrap)])
 
 
 def measured_envelope(

@@ -76,10 +76,18 @@ class Optima:
     )
 
 
-def _tokens_at(logN_opt: float, g: pd.DataFrame, params: str) -> float:
-    """Tokens of a run of size N_opt at this budget, interpolated log-log between its runs."""
+def _tokens_table(g: pd.DataFrame, params: str) -> tuple[np.ndarray, np.ndarray]:
+    """(log10 N, log10 tokens) of a budget's sizes, N ascending (the first run of each size)."""
     s = g.groupby(params)["tokens"].first().sort_index()
-    return float(10 ** np.interp(logN_opt, np.log10(s.index), np.log10(s.to_numpy())))
+    return np.log10(s.index.to_numpy(float)), np.log10(s.to_numpy(float))
+
+
+def _tokens_at(logN_opt, g: pd.DataFrame, params: str):
+    """Tokens of a run of size N_opt at this budget, interpolated log-log between its runs
+    (``logN_opt`` a number or an array of them)."""
+    x, y = _tokens_table(g, params)
+    out = 10 ** np.interp(logN_opt, x, y)
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def _resample(groups: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
@@ -156,6 +164,12 @@ def _slope(logC: np.ndarray, y: np.ndarray) -> float:
     return float(np.polyfit(logC, y, 1)[0])
 
 
+def _slopes(logC: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Least-squares slope of each row of Y (R, k) on logC (k,)."""
+    dx = logC - logC.mean()
+    return (Y - Y.mean(axis=1, keepdims=True)) @ dx / (dx @ dx)
+
+
 def exponents(opt: Optima, runs: pd.DataFrame, params: str = "params_total") -> dict[str, Exponent]:
     """a and b over the budgets with a vertex; replicates carry every budget's resample at once
     (D_opt of a replicate is read off the same budget's runs at its N_opt)."""
@@ -167,11 +181,10 @@ def exponents(opt: Optima, runs: pd.DataFrame, params: str = "params_total") -> 
     reps = opt.replicates[:, use]
     good = np.all(np.isfinite(reps), axis=1)
     frames = [runs[runs["flops_budget"] == C] for C in opt.budgets[use]]
-    a_reps = np.array([_slope(logC, r) for r in reps[good]])
-    d_reps = np.array(
-        [_slope(logC, np.log10([_tokens_at(x, f, params) for x, f in zip(r, frames, strict=True)]))
-         for r in reps[good]]
-    )  # fmt: skip
+    a_reps = _slopes(logC, reps[good])
+    logD = np.column_stack([np.log10(_tokens_at(reps[good, j], f, params))
+                            for j, f in enumerate(frames)]).reshape(-1, len(frames))  # fmt: skip
+    d_reps = _slopes(logC, logD)
     q = (1 - opt.level) / 2
     out = {}
     for name, col, r in (("a", "N_opt", a_reps), ("b", "D_opt", d_reps)):

@@ -29,6 +29,8 @@ Modules:
 
 from scalinglaws.estimators._approach3_derivatives import huber_objective
 from scalinglaws.estimators._approach3_fast import (
+    COND_MAX,
+    E_SHARE_MIN,
     OBJECTIVES,
     PARAM_NAMES,
     Approach3Result,
@@ -37,6 +39,7 @@ from scalinglaws.estimators._approach3_fast import (
 from scalinglaws.estimators.approach1_envelope import (
     Approach1Result,
     approach1,
+    bootstrap_approach1,
     fit_range,
     in_last_fraction,
 )
@@ -61,6 +64,8 @@ from scalinglaws.estimators.inputs import FitError, arrays
 from scalinglaws.estimators.powerlaw import PowerLaw, fit_power_law
 
 __all__ = [
+    "COND_MAX",
+    "E_SHARE_MIN",
     "OBJECTIVES",
     "PARAM_NAMES",
     "Approach1Result",
@@ -76,6 +81,7 @@ __all__ = [
     "approach3",
     "approach3_reference",
     "arrays",
+    "bootstrap_approach1",
     "bootstrap_approach3",
     "fit_power_law",
     "fit_range",

@@ -23,10 +23,22 @@ from scalinglaws.estimators._approach3_derivatives import _Data, _evaluate, _eva
 from scalinglaws.estimators.approach3_paper import DELTA, hoffmann_grid
 from scalinglaws.estimators.inputs import FitError
 
-__all__ = ["OBJECTIVES", "PARAM_NAMES", "Approach3Result", "approach3"]
+__all__ = ["COND_MAX", "E_SHARE_MIN", "OBJECTIVES", "PARAM_NAMES", "Approach3Result", "approach3"]
 
 PARAM_NAMES = ("A", "B", "E", "alpha", "beta")
 OBJECTIVES = ("huber", "huber_likelihood")
+
+# Eigenvalues of a Hessian below EIG_RTOL times its largest are rounding, not curvature: a direction
+# that flat is treated as singular (neither positive nor negative) by the convergence tests, so the
+# verdict does not depend on the sign that rounding gives a zero eigenvalue on one CPU or another.
+EIG_RTOL = 1e-12
+# Not identifiable (reported as such, no interval): an irreducible loss E below E_SHARE_MIN of the
+# smallest loss (it has collapsed onto its bound E = 0 and moves no printed digit), or a Hessian of
+# the summed Huber objective (centred parameters) whose condition number exceeds COND_MAX. Measured
+# on every fit of the cross-study table: 7.6e3-2.2e4 where E is well inside (0, min L), 1e16 and
+# singular where E collapsed to 2e-13; both limits lie four orders of magnitude from either group.
+E_SHARE_MIN = 1e-6
+COND_MAX = 1e8
 
 
 def _lm_batch(th, d, delta, weights, likelihood, *, iters, lam0=1e-3, gtol=0.0, lam=None):
@@ -55,8 +67,7 @@ def _lm_batch(th, d, delta, weights, likelihood, *, iters, lam0=1e-3, gtol=0.0, 
         vg = np.einsum("kji,kj->ki", V, gi)
         if gtol > 0:
             # converged: positive definite Hessian and Newton decrement g^T H^-1 g small
-            pd = ev.min(axis=1) > 0
-            dec = np.where(pd, (vg * vg / np.where(ev > 0, ev, 1.0)).sum(axis=1), np.inf)
+            dec = _decrement_from_eigen(ev, vg)
             done = dec <= gtol * np.maximum(np.abs(fi), 1.0)
             conv[idx[done]] = True
             active[idx[done]] = False
@@ -81,6 +92,22 @@ def _lm_batch(th, d, delta, weights, likelihood, *, iters, lam0=1e-3, gtol=0.0, 
         # a member whose damping blew up is stuck: stop iterating it
         active[idx[lam[idx] > 1e12]] = False
     return th, f, g, lam, conv
+
+
+def _decrement_from_eigen(ev: np.ndarray, vg: np.ndarray) -> np.ndarray:
+    """Newton decrement sum (v_i.g)^2 / lambda_i over the directions of real curvature, per row.
+
+    ev: (K, P) Hessian eigenvalues; vg: (K, P) the gradient in their eigenvectors. Directions whose
+    |eigenvalue| is below EIG_RTOL of the largest are flat (rounding decides their sign) and are left
+    out; a clearly negative eigenvalue (not a minimum) gives inf.
+    """
+    scale = np.abs(ev).max(axis=-1, keepdims=True)
+    flat = np.abs(ev) <= EIG_RTOL * scale
+    if ev.ndim == 1:
+        ev, vg, flat, scale = ev[None], vg[None], flat[None], scale[None]
+    negative = ((ev < 0) & ~flat).any(axis=-1)
+    terms = np.where(flat, 0.0, vg * vg / np.where(flat, 1.0, ev))
+    return np.where(negative, np.inf, terms.sum(axis=-1))
 
 
 def _polish(th0, d, delta, weights, likelihood, *, gtol):
@@ -117,17 +144,22 @@ def _bfgs(th0, d, delta, weights, likelihood, maxiter: int = 2000):
 def _newton_decrement(theta, d, delta, weights, likelihood) -> tuple[float, float]:
     """(g^T H^-1 g, max|g|) at theta: the predicted decrease of a Newton step, scale-free.
 
-    inf when the Hessian is not positive definite (not a strict local minimum).
+    inf when the Hessian has a clearly negative eigenvalue (not a local minimum); flat directions
+    (:data:`EIG_RTOL`) are left out of the sum (:func:`_decrement_from_eigen`).
     """
     w = None if weights is None else weights[None, :]
     _, g, H = _evaluate(np.asarray(theta, float)[None, :], d, delta, w, likelihood, 2)
-    g, H = g[0], H[0]
-    try:
-        c = np.linalg.cholesky(H)
-    except np.linalg.LinAlgError:
-        return float("inf"), float(np.abs(g).max())
-    v = np.linalg.solve(c, g)
-    return float(v @ v), float(np.abs(g).max())
+    ev, V = np.linalg.eigh(H[0])
+    dec = _decrement_from_eigen(ev, V.T @ g[0])
+    return float(dec[0]), float(np.abs(g[0]).max())
+
+
+def _condition(theta, d, delta) -> float:
+    """Condition number of the summed Huber objective's Hessian at theta (centred parameters):
+    largest over smallest |eigenvalue|, inf where one is flat (:data:`EIG_RTOL`)."""
+    _, _, H = _evaluate(np.asarray(theta, float)[None, :5], d, delta, None, False, 2)
+    ev = np.abs(np.linalg.eigvalsh(H[0]))
+    return float("inf") if ev.min() <= EIG_RTOL * ev.max() else float(ev.max() / ev.min())
 
 
 @dataclass(frozen=True)
@@ -147,6 +179,24 @@ class Approach3Result:
     sigma: float | None = None  # log scale of the Huber likelihood (None for "huber")
     delta: float = DELTA
     theta: tuple[float, ...] = field(default=(), repr=False)  # (a, b, e, alpha, beta)
+    condition: float = float("nan")  # of the summed Huber objective's Hessian (centred parameters)
+    E_share: float = float("nan")  # E over the smallest loss of the runs fitted
+
+    @property
+    def not_identifiable(self) -> tuple[str, ...]:
+        """Why the data do not pin the five parameters down (empty when they do): E collapsed onto
+        its bound 0 (:data:`E_SHARE_MIN`), or a near-singular Hessian (:data:`COND_MAX`)."""
+        # the reasons name the limits only: the values past them are rounding, and differ by CPU
+        why = []
+        if self.E_share < E_SHARE_MIN:
+            why.append(f"E at its bound 0 (below {E_SHARE_MIN:g} of the smallest loss)")
+        if not self.condition <= COND_MAX:
+            why.append(f"Hessian near singular (condition number above {COND_MAX:g})")
+        return tuple(why)
+
+    @property
+    def identifiable(self) -> bool:
+        return not self.not_identifiable
 
     @property
     def fit(self) -> ParametricFit:
@@ -160,12 +210,14 @@ class Approach3Result:
 
 def _result(theta, d, value, dec, n, n_starts, objective, delta) -> Approach3Result:
     t = d.from_centred(theta)
+    E = float(np.exp(t[2]))
     return Approach3Result(
         A=float(np.exp(t[0])), B=float(np.exp(t[1])), E=float(np.exp(t[2])),
         alpha=float(t[3]), beta=float(t[4]), objective=objective, value=float(value),
         decrement=float(dec), n_points=n, n_starts=n_starts,
         sigma=float(t[5]) if t.size == 6 else None, delta=delta,
-        theta=tuple(float(v) for v in t[:5]),
+        theta=tuple(float(v) for v in t[:5]), condition=_condition(theta, d, delta),
+        E_share=E / float(np.exp(d.t.min())),
     )  # fmt: skip
 
 

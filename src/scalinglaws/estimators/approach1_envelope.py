@@ -11,7 +11,7 @@ from scalinglaws.constants.hoffmann2022 import HOFFMANN
 from scalinglaws.estimators.inputs import FitError, check_1d
 from scalinglaws.estimators.powerlaw import PowerLaw, fit_power_law
 
-__all__ = ["Approach1Result", "approach1", "fit_range", "in_last_fraction"]
+__all__ = ["Approach1Result", "approach1", "bootstrap_approach1", "fit_range", "in_last_fraction"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,19 @@ def approach1(
     are fitted to the winners: D = C / (6 N), or, where a curve gives its tokens, the tokens
     interpolated at that FLOP value (for FLOPs counted exactly rather than as 6ND).
     """
+    grid, table, tokens, sizes = _tables(curves, n_flops, flops_range)
+    best = np.argmin(table, axis=0)
+    ok = np.isfinite(table[best, np.arange(n_flops)])
+    C = np.exp(grid[ok])
+    Nw = sizes[best[ok]]
+    Lw = table[best[ok], np.flatnonzero(ok)]
+    Dw = np.exp(tokens[best[ok], np.flatnonzero(ok)])
+    return Approach1Result(C, Lw, Nw, Dw, fit_power_law(C, Nw), fit_power_law(C, Dw), best[ok])
+
+
+def _tables(curves, n_flops, flops_range):
+    """(log-FLOPs grid, loss per curve on it (inf where a curve does not reach), log tokens per
+    curve on it (log C/6N where a curve gives none), each curve's N): the envelope's inputs."""
     curves = list(curves)
     if len(curves) < 2:
         raise FitError(f"Approach 1 needs at least 2 training curves, got {len(curves)}")
@@ -65,20 +78,70 @@ def approach1(
         lo, hi = np.log(flops_range[0]), np.log(flops_range[1])
     grid = np.linspace(lo, hi, n_flops)
     table = np.full((len(prepared), n_flops), np.inf)
-    for j, (_, lc, ll, _) in enumerate(prepared):
+    tokens = np.zeros((len(prepared), n_flops))
+    for j, (n_params, lc, ll, lt) in enumerate(prepared):
         inside = (grid >= lc[0]) & (grid <= lc[-1])
         table[j, inside] = np.interp(grid[inside], lc, ll)
-    best = np.argmin(table, axis=0)
-    ok = np.isfinite(table[best, np.arange(n_flops)])
-    C = np.exp(grid[ok])
-    Nw = np.array([prepared[j][0] for j in best[ok]])
-    Lw = table[best[ok], np.flatnonzero(ok)]
-    Dw = C / (6 * Nw)
-    for k, (j, g) in enumerate(zip(best[ok], grid[ok], strict=True)):
-        _, lc, _, lt = prepared[j]
-        if lt is not None:
-            Dw[k] = np.exp(np.interp(g, lc, lt))
-    return Approach1Result(C, Lw, Nw, Dw, fit_power_law(C, Nw), fit_power_law(C, Dw), best[ok])
+        # D = C / (6 N), or the curve's own tokens interpolated at that FLOP value
+        tokens[j] = grid - np.log(6 * n_params) if lt is None else np.interp(grid, lc, lt)
+    return grid, table, tokens, np.array([p[0] for p in prepared])
+
+
+def _masked_slopes(x: np.ndarray, y: np.ndarray, m: np.ndarray):
+    """Least-squares (slope, intercept) of y on x over the points where m, row by row (R, G)."""
+    n = m.sum(axis=1)
+    mx = (m * x).sum(axis=1) / n
+    my = (m * y).sum(axis=1) / n
+    dx = np.where(m, x - mx[:, None], 0.0)
+    slope = (dx * (y - my[:, None])).sum(axis=1) / (dx * dx).sum(axis=1)
+    return slope, my - slope * mx
+
+
+def bootstrap_approach1(
+    *,
+    curves,
+    counts: np.ndarray,
+    flops_range: tuple[float, float] | None = None,
+    n_flops: int = HOFFMANN.budgets.approach1_n_flop_points,
+    chunk: int = 128,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Approach 1 on many resamples of the curves at once: (replicates, failed).
+
+    counts: (R, n) how often each of the n curves is drawn in each resample (a resample's envelope
+    depends only on which curves it holds, so this equals :func:`approach1` on the resampled
+    list). Returns replicates (R, 4): a, b, k of N_opt and k of D_opt (NaN where failed) and the
+    failed mask: resamples whose envelope has fewer than 2 points. Vectorised: each curve's rank
+    by loss at each FLOP value is computed once, and a resample's winner is its best-ranked curve.
+    """
+    grid, table, tokens, sizes = _tables(curves, n_flops, flops_range)
+    counts = np.asarray(counts)
+    if counts.ndim != 2 or counts.shape[1] != sizes.size:
+        raise ValueError(f"counts must have shape (R, {sizes.size}), got {counts.shape}")
+    n, G = table.shape
+    # rank of each curve at each grid value (ties by curve order, as np.argmin breaks them);
+    # curves that do not reach a value rank last (n) there
+    order = np.argsort(table, axis=0, kind="stable")
+    rank = np.empty((n, G), dtype=np.int32)
+    np.put_along_axis(rank, order, np.arange(n, dtype=np.int32)[:, None], axis=0)
+    rank[~np.isfinite(table)] = n
+    rank = rank.astype(np.int16 if n < 2**15 - 1 else np.int32)
+    logN = np.log(sizes)
+    out = np.full((counts.shape[0], 4), np.nan)
+    failed = np.zeros(counts.shape[0], dtype=bool)
+    for s in range(0, counts.shape[0], chunk):
+        present = counts[s : s + chunk] > 0
+        masked = np.where(present[:, :, None], rank[None], np.int16(n))
+        best = masked.argmin(axis=1)  # (r, G)
+        ok = np.take_along_axis(masked, best[:, None, :], axis=1)[:, 0, :] < n
+        enough = ok.sum(axis=1) >= 2
+        failed[s : s + chunk] = ~enough
+        g = np.arange(G)[None, :]
+        a, ka = _masked_slopes(grid[None, :], logN[best], ok)
+        b, kb = _masked_slopes(grid[None, :], tokens[best, g], ok)
+        block = np.column_stack([a, b, np.exp(ka), np.exp(kb)])
+        block[~enough] = np.nan
+        out[s : s + chunk] = block
+    return out, failed
 
 
 def fit_range(*, N, C_final, min_sizes: int = 3) -> tuple[float, float]:

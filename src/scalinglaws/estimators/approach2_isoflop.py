@@ -76,6 +76,16 @@ class Approach2Result:
         return self.D_opt.exponent
 
 
+def _tokens_at_vertex(xv: float, x: np.ndarray, D: np.ndarray) -> float:
+    """Tokens at log10 N = xv, interpolated log-log between the sizes x (log10 N) of a budget's
+    runs with tokens D. Runs of one size are first averaged (mean log D): with ties in x the
+    interpolation would otherwise depend on the order a sort leaves them in, which differs
+    between numpy's SIMD sorts."""
+    ux, inv = np.unique(x, return_inverse=True)
+    logD = np.bincount(inv, weights=np.log10(D)) / np.bincount(inv)
+    return float(10 ** np.interp(xv, ux, logD))
+
+
 def _profiles(N, C, L, labels, budgets, min_points, w=None, D=None):
     out, skipped = [], {}
     for g, budget in enumerate(budgets):
@@ -100,9 +110,8 @@ def _profiles(N, C, L, labels, budgets, min_points, w=None, D=None):
         Nv = 10**xv
         if D is None:
             Dv = cg / (6 * Nv)
-        else:  # tokens at the vertex, interpolated in log-log between the budget's runs
-            order = np.argsort(x)
-            Dv = float(10 ** np.interp(xv, x[order], np.log10(D[sel][order])))
+        else:  # tokens at the vertex, interpolated in log-log between the budget's sizes
+            Dv = _tokens_at_vertex(xv, x, D[sel])
         out.append(IsoFlopProfile(float(budget), cg, int(sel.sum()), (c2, c1, c0), Nv,
                                   Dv, c0 - c1 * c1 / (4 * c2)))  # fmt: skip
     return out, skipped

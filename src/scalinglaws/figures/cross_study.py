@@ -60,9 +60,14 @@ def figure(table: pd.DataFrame, bias: pd.DataFrame):
     y = np.arange(len(table))[::-1]
     for yi, (_, r) in zip(y, table.iterrows(), strict=True):
         colour = _KIND_COLOUR[_kind(r)]
+        marker = _APPROACH_MARKER[int(r["approach"])]
+        if not r["identifiable"]:
+            # no interval: the data do not pin this fit down (the table's note says why)
+            ax.plot(r["a"], yi, marker, mfc="white", mec=colour, mew=1.5, ms=6)
+            continue
         if np.isfinite(r["a_lo"]):
             ax.plot([r["a_lo"], r["a_hi"]], [yi, yi], color=colour, lw=2, solid_capstyle="butt")
-        ax.plot(r["a"], yi, _APPROACH_MARKER[int(r["approach"])], color=colour, ms=6)
+        ax.plot(r["a"], yi, marker, color=colour, ms=6)
     t2 = HOFFMANN.table2
     ax.axvline(t2.approach1.a, color="0.3", ls="--", lw=1,
                label=provenance(PUBLISHED_LAW, f"Hoffmann 2022 Table 2, a = {t2.approach1.a:.2f}"))  # fmt: skip
@@ -77,13 +82,20 @@ def figure(table: pd.DataFrame, bias: pd.DataFrame):
         ax.plot([], [], color=colour, lw=2, label=f"{what} ({pct})")
     for approach, marker in _APPROACH_MARKER.items():
         ax.plot([], [], marker, color="0.4", label=f"Approach {approach}")
+    if not table["identifiable"].all():
+        ax.plot([], [], "D", mfc="white", mec="0.4", mew=1.5,
+                label="not identifiable: estimate only, no interval (see the table's note)")  # fmt: skip
     ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.45, -0.07), ncol=2,
               frameon=False)  # fmt: skip
     ax.set_title("Compute-optimal exponent a, every data set and approach", fontsize=10)
     yb = np.arange(len(bias))[::-1]
     colours = [_KIND_COLOUR[MEASURED_HERE if d.startswith("measured") else REFIT_HERE]
                for d in bias["dataset"]]  # fmt: skip
-    bx.barh(yb, bias["bias"], color=colours, height=0.6)
+    ok = bias["identifiable"].to_numpy(bool)
+    bx.barh(yb[ok], bias["bias"][ok], color=np.array(colours)[ok], height=0.6)
+    # a surface the data do not pin down: its bias is drawn hollow, and its label says so
+    bx.barh(yb[~ok], bias["bias"][~ok], height=0.6, color="white",
+            edgecolor=np.array(colours)[~ok], hatch="//")  # fmt: skip
     bx.axvline(0, color="0.3", lw=1)
     for yi, v in zip(yb, bias["bias"], strict=True):
         # right of the bar's end, or of zero for a negative bar: clear of the tick labels
@@ -92,7 +104,8 @@ def figure(table: pd.DataFrame, bias: pd.DataFrame):
     lo, hi = float(min(bias["bias"].min(), 0)), float(max(bias["bias"].max(), 0))
     bx.set_xlim(lo - 0.3 * (hi - lo), hi + 0.3 * (hi - lo))
     labels = [f"{_SHORT.get(d, d)}{'' if p == 'total' else ', N non-emb.'}"
-              for d, p in zip(bias["dataset"], bias["params"], strict=True)]  # fmt: skip
+              f"{'' if i else chr(10) + '(surface not identifiable)'}"
+              for d, p, i in zip(bias["dataset"], bias["params"], ok, strict=True)]  # fmt: skip
     bx.set_yticks(yb, labels, fontsize=8)
     bx.set_xlabel(r"Approach 2's $a$ minus $\beta/(\alpha+\beta)$")
     bx.set_title("Approach 2's bias on each data set's own grid\n"
