@@ -37,19 +37,16 @@ TORCH_INDEX ?=
 # pip's warnings about unreadable local index folders on some machines, which say nothing
 PIP_NOISE := is ignored: it is neither a file nor a directory
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
-# numpy's SIMD dispatch narrowed to its baseline: the figure check runs once more under it, so a
-# machine unlike this one (no AVX2, no AVX-512) is simulated on every test run
-NARROW_CPU := X86_V3 X86_V4 AVX512_ICL AVX512_SPR
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 STEMS := $(notdir $(basename $(NOTEBOOKS)))
 DONE := $(STEMS:%=build/stamps/%.done)
 # A notebook reruns when it, the package, its make parameters or the project's own data change
 # (data/derived/ excepted: the tables the notebooks write there, moved in like the figures).
+# ipykernel's shut-down chatter, which says nothing about the notebook
+KERNEL_NOISE := KeyboardInterrupt caught in kernel
 SRC := pyproject.toml $(shell find src -name '*.py' 2>/dev/null)
 OWN_DATA := $(shell find data -path data/derived -prune -o -type f -print 2>/dev/null)
-# ipykernel's start-up and shut-down chatter, which says nothing about the notebook
-KERNEL_NOISE := Kernel is running over TCP without encryption|KeyboardInterrupt caught in kernel
 
 .PHONY: help venv venv-runs figures test lab bench lock clean runs runs-smoke report
 
@@ -86,30 +83,32 @@ $(RUNS_STAMP): requirements-runs.lock $(STAMP)
 figures: $(STAMP)
 	@$(MAKE) --no-print-directory -j$(NPROC) $(DONE)
 
-# Run one notebook into build/executed/ with its figures staged in build/staging/<stem>/; only when
-# papermill succeeds are they moved (renamed) into figures/. A failing notebook keeps its executed
-# copy with papermill's error banner, makes `make figures` fail and changes no figure.
+# Run one notebook into build/executed/ with its figures and tables written to build/staging/<stem>/
+# (kept there: the tests compare them with the committed ones); only when the notebook succeeds are
+# they copied into figures/ and data/derived/, each by a rename. A failing notebook keeps its
+# executed copy with papermill's error banner, makes `make figures` fail and changes no figure.
+# Kernels talk over unix sockets in a private folder (scalinglaws.notebooks.execute): parallel
+# notebooks never compete for a TCP port.
 build/stamps/%.done: notebooks/%.ipynb $(SRC) $(OWN_DATA) $(STAMP) $$(wildcard notebooks/params/$$*.yaml)
 	@mkdir -p build/executed build/stamps && rm -rf build/staging/$* && mkdir -p build/staging/$*
-	@echo "papermill notebooks/$*.ipynb"
-	@$(if $(wildcard notebooks/params/$*.yaml),$(BIN)/python -m scalinglaws.notebooks $* notebooks/params/$*.yaml \
-		|| { echo "notebooks/$*.ipynb failed: figures/ unchanged"; exit 1; },true)
-	@$(BIN)/papermill --no-progress-bar --log-level WARNING --cwd notebooks \
-		notebooks/$*.ipynb build/executed/$*.ipynb \
-		$(if $(wildcard notebooks/params/$*.yaml),-f notebooks/params/$*.yaml) \
-		-p output_dir $(CURDIR)/build/staging/$* 2>&1 | { grep -v -E "$(KERNEL_NOISE)" || true; } \
+	@echo "notebooks/$*.ipynb"
+	@$(BIN)/python -m scalinglaws.notebooks run notebooks/$*.ipynb build/executed/$*.ipynb build/staging/$* 2>&1 \
+		| { grep -v -E "$(KERNEL_NOISE)" || true; } \
 		|| { echo "notebooks/$*.ipynb failed: see build/executed/$*.ipynb; figures/ unchanged"; exit 1; }
-	@mkdir -p figures data/derived && for f in build/staging/$*/*; do case "$$f" in \
-		*.csv) mv -f "$$f" data/derived/ ;; *) [ -e "$$f" ] && mv -f "$$f" figures/ ;; esac; done
+	@mkdir -p figures data/derived && for f in build/staging/$*/*; do [ -e "$$f" ] || continue; \
+		case "$$f" in *.csv) d=data/derived ;; *) d=figures ;; esac; \
+		cp -f "$$f" "$$d/.$${f##*/}.tmp" && mv -f "$$d/.$${f##*/}.tmp" "$$d/$${f##*/}"; done
 	@touch $@
 
+# Every notebook runs once (make figures); the tests compare what it wrote in build/staging/ with the
+# committed figures and tables, and the book reads build/executed/. The dispatch check then computes
+# every derived number under each SIMD setting of this CPU (scalinglaws.report.dispatch).
 test: $(RUNS_STAMP)
 	$(BIN)/ruff check src tests tools benchmarks notebooks
 	$(BIN)/ruff format --check src tests tools benchmarks
+	@$(MAKE) --no-print-directory figures
 	$(BIN)/python -m pytest -n $(NPROC) --dist loadgroup -q
-	@echo "The figure check again, with numpy's SIMD dispatch narrowed to its baseline ($(NARROW_CPU) off):"
-	NPY_DISABLE_CPU_FEATURES="$(NARROW_CPU)" $(BIN)/python -m pytest -n $(NPROC) -q \
-		tests/test_notebooks.py -k match_committed
+	$(BIN)/python -m scalinglaws.report.dispatch
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)

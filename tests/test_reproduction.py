@@ -95,10 +95,16 @@ def test_ids_are_unique():
 
 def test_reproduction_md_is_current():
     """Current on any machine: words equal, numbers within a unit of their fourth printed digit."""
+    from scalinglaws.compare import ADVICE
+
     committed = (paths.ROOT / "REPRODUCTION.md").read_text()
-    assert report_differences(committed, render()) == [], "run `make report`"
+    moved = report_differences(committed, render())
+    assert moved == [], "REPRODUCTION.md: lines whose words or numbers moved:\n" + "\n".join(
+        moved + [ADVICE]
+    )
     readme = (paths.ROOT / "README.md").read_text()
-    assert report_differences(readme, render_readme(readme)) == [], "run `make report`"
+    moved = report_differences(readme, render_readme(readme))
+    assert moved == [], "README.md: lines that moved:\n" + "\n".join(moved + [ADVICE])
     assert main(["--check"]) == 0
 
 

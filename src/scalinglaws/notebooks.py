@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 from scalinglaws import paths
@@ -104,9 +108,10 @@ def notebook_path(stem: str) -> Path:
     return path
 
 
-def parameters_source(stem: str) -> str:
-    """Source of the notebook's one code cell tagged ``parameters`` (papermill's convention)."""
-    nb = json.loads(notebook_path(stem).read_text())
+def parameters_source(stem: str, source: Path | None = None) -> str:
+    """Source of the notebook's one code cell tagged ``parameters`` (papermill's convention);
+    ``source``: the notebook file, default ``notebooks/<stem>.ipynb``."""
+    nb = json.loads((source or notebook_path(stem)).read_text())
     cells = [
         c
         for c in nb["cells"]
@@ -120,10 +125,10 @@ def parameters_source(stem: str) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
-def default_parameters(stem: str) -> dict:
+def default_parameters(stem: str, source: Path | None = None) -> dict:
     """The literal values the parameters cell assigns, as a dict."""
     out = {}
-    for node in ast.parse(parameters_source(stem)).body:
+    for node in ast.parse(parameters_source(stem, source)).body:
         if (
             isinstance(node, ast.Assign)
             and len(node.targets) == 1
@@ -133,22 +138,24 @@ def default_parameters(stem: str) -> dict:
     return out
 
 
-def make_parameters(stem: str) -> dict:
-    """The parameters `make figures` runs the notebook with: defaults, then notebooks/params/<stem>.yaml."""
-    params = default_parameters(stem)
-    override = paths.NOTEBOOKS / "params" / f"{stem}.yaml"
+def make_parameters(stem: str, source: Path | None = None) -> dict:
+    """The parameters `make figures` runs the notebook with: defaults, then params/<stem>.yaml
+    beside it (``source``: the notebook file, default ``notebooks/<stem>.ipynb``)."""
+    source = source or notebook_path(stem)
+    params = default_parameters(stem, source)
+    override = source.parent / "params" / f"{stem}.yaml"
     if override.is_file():
-        params.update(check_override(stem, override))
+        params.update(check_override(stem, override, source))
     return params
 
 
-def check_override(stem: str, path: Path) -> dict:
+def check_override(stem: str, path: Path, source: Path | None = None) -> dict:
     """The values of a parameters file for notebook ``stem``; a :class:`ParameterError` naming
     the first name the notebook does not declare (papermill would inject it unused)."""
     import yaml
 
     given = yaml.safe_load(Path(path).read_text()) or {}
-    declared = default_parameters(stem)
+    declared = default_parameters(stem, source)
     unknown = sorted(set(given) - set(declared))
     if unknown:
         raise ParameterError(
@@ -158,26 +165,87 @@ def check_override(stem: str, path: Path) -> dict:
     return given
 
 
-if __name__ == "__main__":  # python -m scalinglaws.notebooks STEM PARAMS.yaml (make figures)
-    import sys
+def _ipc_kernel_manager(folder: str):
+    """A kernel manager class whose kernels talk over unix sockets in ``folder`` (IPC transport),
+    so kernels started side by side never compete for TCP ports."""
+    from jupyter_client.manager import AsyncKernelManager
 
-    try:
-        check_override(sys.argv[1], Path(sys.argv[2]))
-    except ParameterError as err:
-        print(f"error: {err}", file=sys.stderr)
-        sys.exit(2)
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+            self.ip = os.path.join(folder, "kernel")
+
+    return IPCKernelManager
 
 
-def execute(stem: str, executed: Path, **parameters) -> Path:
-    """Run notebook ``stem`` headlessly with papermill into ``executed`` (an .ipynb path)."""
+def execute(stem: str, executed: Path, *, source: Path | None = None, **parameters) -> Path:
+    """Run notebook ``stem`` (or the notebook file ``source``) headlessly with papermill into
+    ``executed`` (an .ipynb path), in its folder, its kernel on the IPC transport in a private
+    socket folder."""
     import papermill
 
-    papermill.execute_notebook(
-        str(notebook_path(stem)),
-        str(executed),
-        parameters=parameters,
-        cwd=str(paths.NOTEBOOKS),
-        progress_bar=False,
-        kernel_name="python3",
-    )
+    source = Path(source or notebook_path(stem))
+    folder = tempfile.mkdtemp(prefix="sl-kernel-")
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(executed),
+            parameters=parameters,
+            cwd=str(source.resolve().parent),
+            progress_bar=False,
+            kernel_name="python3",
+            kernel_manager_class=_ipc_kernel_manager(folder),
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return executed
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scalinglaws.notebooks run NOTEBOOK EXECUTED OUTPUT_DIR`` (what `make figures`
+    runs): the notebook with `make figures`' parameters, its outputs into OUTPUT_DIR; exit 2 when
+    params/STEM.yaml beside it is bad, 1 when the notebook fails. ``check STEM FILE``: exit 2
+    naming the first name in parameters FILE that notebook STEM does not declare."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m scalinglaws.notebooks")
+    sub = ap.add_subparsers(dest="verb", required=True)
+    run = sub.add_parser("run", help="execute a notebook with `make figures`' parameters")
+    run.add_argument("notebook", type=Path, help="the notebook file (notebooks/<stem>.ipynb)")
+    run.add_argument("executed", type=Path)
+    run.add_argument("output_dir", type=Path)
+    check = sub.add_parser("check", help="check a parameters file against a notebook's parameters")
+    check.add_argument("stem")
+    check.add_argument("params_file", type=Path)
+    args = ap.parse_args(argv)
+    if args.verb == "check":
+        try:
+            check_override(args.stem, args.params_file)
+        except ParameterError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        return 0
+    args.stem = args.notebook.stem
+    try:
+        params = make_parameters(args.stem, args.notebook)
+    except (ParameterError, ValueError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    import time
+
+    import papermill
+
+    start = time.perf_counter()
+    try:
+        execute(args.stem, args.executed, source=args.notebook,
+                **{**params, "output_dir": str(args.output_dir.resolve())})  # fmt: skip
+    except papermill.PapermillExecutionError as err:
+        print(f"notebooks/{args.stem}.ipynb failed: {err.ename}: {err.evalue}", file=sys.stderr)
+        return 1
+    print(f"notebooks/{args.stem}.ipynb: done in {time.perf_counter() - start:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

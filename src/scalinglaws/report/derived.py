@@ -1,0 +1,107 @@
+"""Every derived number, without plotting: the tables behind each figure and the registry's values.
+
+:func:`tables` computes, with the parameters `make figures` uses, what notebooks 03, 04 and 07 print
+and save (the fits, their intervals and counts of failed replicates) and every value of
+REPRODUCTION.md's registry, as named tables. :mod:`scalinglaws.report.dispatch` computes them once
+under each of numpy's SIMD dispatch settings the CPU offers and requires them to agree: a number
+that moves when only the kernels that sum it change is ill-conditioned, whatever figure shows it.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+
+def _notebook03() -> dict[str, pd.DataFrame]:
+    from scalinglaws.analysis import envelope, isoflop
+    from scalinglaws.notebooks import make_parameters
+
+    p = make_parameters("03_isoflop")
+    an = isoflop.analyse(p["n_bootstrap"], p["seed"], p["n_exclude"], p["isoflop_tol"],
+                         p["min_points"], p["runs"])  # fmt: skip
+    law = envelope.law_envelope(p["n_sizes"])
+    measured = envelope.measured_envelope(min_sizes=p["min_sizes"], n_bootstrap=p["n_bootstrap"],
+                                          seed=p["seed"])  # fmt: skip
+    a2, a3 = isoflop.table_a3()
+    return {
+        "03.fit": isoflop.fit_table(an),
+        "03.exponents": isoflop.exponent_table(an),
+        "03.budgets": isoflop.budget_table(an),
+        "03.table3": isoflop.table3(),
+        "03.table_a3_approach2": a2,
+        "03.table_a3_approach3": a3,
+        "03.envelope": envelope.exponent_table(law, measured),
+        "03.envelope_winners": envelope.winner_table(measured),
+        "03.envelope_counts": pd.DataFrame({"n_failed": [measured.n_failed],
+                                            "last_fraction": [envelope.last_fraction(measured)]}),
+    }  # fmt: skip
+
+
+def _notebook04() -> dict[str, pd.DataFrame]:
+    from scalinglaws.analysis import c4_github, envelope, study_v2
+    from scalinglaws.constants import PORIAN
+    from scalinglaws.notebooks import make_parameters
+
+    p = make_parameters("04_c4_github")
+    an = c4_github.analyse(n_bootstrap=p["n_bootstrap"], fraction=p["fraction"], seed=p["seed"],
+                           min_points=p["min_points"], params_count=p["params_count"],
+                           source=p["runs"])  # fmt: skip
+    out = {f"04.budgets_{c}": c4_github.budget_table(an, c) for c in an.corpora}
+    out["04.exponents"] = c4_github.exponent_table(an)
+    out["04.counts"] = c4_github.count_comparison(an)
+    out["04.losses"] = c4_github.loss_comparison(an)
+    v2 = [study_v2.isoflop_study(c, n_bootstrap=p["n_bootstrap"], seed=p["seed"])
+          for c in study_v2.corpora()]  # fmt: skip
+    for st in v2:
+        out[f"04.study_v2_optima_{st.corpus}"] = study_v2.optima_table(st)
+    out["04.study_v2_exponents"] = study_v2.exponent_table(v2)
+    a1 = envelope.measured_envelope(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
+    out["04.envelope"] = envelope.exponent_table(envelope.law_envelope(), a1).iloc[2:]
+    ladder = study_v2.ladder(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
+    out["04.ladder"] = study_v2.ladder_table(ladder, PORIAN.refinedweb)
+    return out
+
+
+def _notebook07() -> dict[str, pd.DataFrame]:
+    from scalinglaws import runs_fit, studies
+    from scalinglaws.notebooks import make_parameters
+
+    p = make_parameters("07_cross_study")
+    out = {
+        "07.cross_study": studies.cross_study(n_bootstrap=p["n_bootstrap"], seed=p["seed"]),
+        "07.bias": studies.bias_table(),
+    }
+    curves = studies.runs_of(studies.MISFITTING, curves=True)
+    rows = []
+    for params in ("params", "params_non_embedding"):
+        env = runs_fit.envelope(curves, params)
+        rows.append({"params": params, "a": env.result.N_opt.exponent,
+                     "b": env.result.D_opt.exponent, "last_fraction": env.last_fraction})  # fmt: skip
+    out["07.misfitting_envelope"] = pd.DataFrame(rows)
+    return out
+
+
+def _registry() -> dict[str, pd.DataFrame]:
+    from scalinglaws.report import registry
+
+    rows = []
+    for o in registry.evaluate_all():
+        lo, hi = o.interval if o.interval is not None else (np.nan, np.nan)
+        rows.append({"id": o.entry.id, "value": o.value, "lo": lo, "hi": hi, "status": o.status})
+    return {"registry": pd.DataFrame(rows)}
+
+
+PARTS = {"03": _notebook03, "04": _notebook04, "07": _notebook07, "registry": _registry}
+
+
+def tables(parts=tuple(PARTS)) -> dict[str, pd.DataFrame]:
+    """Every derived table, by name (``"03.fit"``, ``"registry"``, ...), for the parts named."""
+    out: dict[str, pd.DataFrame] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.RankWarning)
+        for part in parts:
+            out.update(PARTS[part]())
+    return {k: v.reset_index(drop=True) for k, v in out.items()}
