@@ -40,7 +40,9 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 STEMS := $(notdir $(basename $(NOTEBOOKS)))
-DONE := $(STEMS:%=build/stamps/%.done)
+# the longest notebooks first, so that on 2 cores the short ones fill in beside them at the end
+LONGEST := 04_c4_github 03_isoflop 07_cross_study
+DONE := $(patsubst %,build/stamps/%.done,$(filter $(LONGEST),$(STEMS)) $(filter-out $(LONGEST),$(STEMS)))
 # A notebook reruns when it, the package, its make parameters or the project's own data change
 # (data/derived/ excepted: the tables the notebooks write there, moved in like the figures).
 # ipykernel's shut-down chatter, which says nothing about the notebook

@@ -54,6 +54,8 @@ def test_gradient_is_the_derivative_of_the_objective(epoch240):
         assert check_grad(f, g, theta, epsilon=1e-7) <= 1e-4 * scale
 
 
+# one worker computes the reference fit (about 40 s) for both tests that use it
+@pytest.mark.xdist_group("approach3-reference")
 def test_fast_path_and_reference_reach_the_same_optimum_from_hoffmanns_grid(epoch240, reference):
     # the summed-Huber optimum over Hoffmann's grid on Epoch's 240 points is 1.01827e-3
     fast = estimators.approach3(**epoch240)
@@ -68,6 +70,8 @@ def test_fast_path_and_reference_reach_the_same_optimum_from_hoffmanns_grid(epoc
         assert getattr(reference, k) == pytest.approx(getattr(fast, k), rel=SAME_THETA_ABS), k
 
 
+# one worker computes the reference fit (about 40 s) for both tests that use it
+@pytest.mark.xdist_group("approach3-reference")
 def test_reference_agrees_with_besiroglus_grid_exact_fit_to_the_printed_digits(epoch240, reference):
     # Besiroglu 2024 notebook, "Replicate exactly" (L-BFGS-B from Hoffmann's grid, summed Huber):
     # A 477.8, B 2143.9, E 1.8172, alpha 0.3473, beta 0.3672 (PAPER_FACTS section 3)

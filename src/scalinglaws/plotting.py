@@ -20,13 +20,12 @@ import matplotlib
 matplotlib.use("Agg", force=False)
 
 import matplotlib.pyplot as plt  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib.colors import LogNorm  # noqa: E402
+from matplotlib.colors import LogNorm, to_hex  # noqa: E402
 
 from scalinglaws.params import Formats  # noqa: E402
 
-TAB10 = tuple(sns.color_palette("tab10").as_hex())
-"""The ten category colours every figure draws with (seaborn's ``tab10``, matplotlib's own), by
+TAB10 = tuple(to_hex(c) for c in matplotlib.colormaps["tab10"].colors)
+"""The ten category colours every figure draws with (matplotlib's ``tab10``, seaborn's too), by
 name below; a colour means the same series on every figure (e.g. Approach 1 is orange)."""
 BLUE, ORANGE, GREEN, RED, PURPLE, BROWN, PINK, GREY, OLIVE, CYAN = TAB10
 

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import minimize
 
 from scalinglaws.constants.hoffmann2022 import ParametricFit
 from scalinglaws.estimators._approach3_derivatives import _Data, _evaluate, _evaluate_blocks, _terms
@@ -123,6 +122,8 @@ def _polish(th0, d, delta, weights, likelihood, *, gtol):
     def hess(t):
         return _evaluate(t[None, :], d, delta, w, likelihood, 2)[2][0]
 
+    from scipy.optimize import minimize  # scipy.optimize loads in ~0.5 s: only where a fit runs
+
     res = minimize(fun, th0, jac=jac, hess=hess, method="trust-exact",
                    options={"gtol": gtol, "maxiter": 500})  # fmt: skip
     return res
@@ -137,6 +138,8 @@ def _bfgs(th0, d, delta, weights, likelihood, maxiter: int = 2000):
 
     def jac(t):
         return _evaluate(t[None, :], d, delta, w, likelihood, 1)[1][0]
+
+    from scipy.optimize import minimize  # scipy.optimize loads in ~0.5 s: only where a fit runs
 
     return minimize(fun, th0, jac=jac, method="BFGS", options={"gtol": 1e-10, "maxiter": maxiter})
 

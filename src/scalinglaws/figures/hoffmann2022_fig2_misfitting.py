@@ -8,7 +8,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.colors import LogNorm
 
 from scalinglaws import runs_fit
@@ -43,6 +42,8 @@ def figure_envelope(runs: pd.DataFrame, total: runs_fit.Envelope, non_emb: runs_
     """Hoffmann 2022 Fig 2's layout: every curve (loss against FLOPs, coloured by N) with the
     envelope of minimal loss (left); N_opt (centre) and D_opt (right) of the envelope's points
     against FLOPs with the power laws, N counted with and without embeddings."""
+    import seaborn as sns
+
     use_style()
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.4), layout="constrained")
     colour, norm, cmap = _size_colours(runs["params"].unique())

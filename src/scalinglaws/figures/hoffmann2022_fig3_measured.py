@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 
 from scalinglaws.analysis.study_v2 import IsoFLOPStudy
 from scalinglaws.constants import HOFFMANN
@@ -48,6 +47,8 @@ def _power(C, law: tuple[float, float], slope: float | None = None, centre: floa
 
 def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: float = 1e14):
     """One row per corpus: profiles with seed bands, N_opt and D_opt against FLOPs."""
+    import seaborn as sns
+
     use_style()
     budgets = sorted({float(b) for s in studies for b in s.runs["flops_budget"].unique()})
     flops_min, flops_max = flops_axis(budgets, flops_min, flops_max)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures.hoffmann2022_fig2_misfitting import _DATA, _size_colours
@@ -33,6 +32,8 @@ FIGURES = (
 def figure_kaplan2(longest: pd.DataFrame):
     """Kaplan 2020 Fig 2's layout on the longest run of each size: loss against tokens (left)
     and against compute C = 6 N D with N non-embedding, in PF-days (right)."""
+    import seaborn as sns
+
     use_style()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     _, norm, cmap = _size_colours(longest["params_non_embedding"].unique())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
 from matplotlib.ticker import NullFormatter
 
 from scalinglaws.analysis.study_v2 import LadderRow
@@ -35,6 +34,8 @@ FIGURES = (
 
 def figure(rows: list[LadderRow]):
     """The ladder: optima per step against FLOPs (left) and a per step (right)."""
+    import seaborn as sns
+
     use_style()
     fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.4), layout="constrained",
                                       gridspec_kw={"width_ratios": [1, 1.3]})  # fmt: skip

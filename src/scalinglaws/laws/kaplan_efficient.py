@@ -11,7 +11,6 @@ steps and batch along it (eqs B.6, B.9, B.10, B.2), how far from convergence to 
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import brentq
 
 from scalinglaws.constants import KAPLAN
 from scalinglaws.constants.kaplan2020 import BasicLaws, JointNS
@@ -200,6 +199,8 @@ def excess_compute_interval(
 
     def f(x):
         return float(excess_compute_ratio(x, fit=fit)) - penalty
+
+    from scipy.optimize import brentq  # scipy.optimize loads in ~0.5 s: only where a fit runs
 
     lo = brentq(f, lo_edge, 1.0, xtol=1e-14, rtol=1e-14)
     hi = brentq(f, 1.0, 1e6, xtol=1e-14, rtol=1e-14)
