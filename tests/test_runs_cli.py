@@ -144,7 +144,7 @@ def test_bad_runs_exit_2_naming_the_column(capsys, tmp_path, case, frame, approa
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        (["fit", "--runs", "nope.csv"], "--runs must be a runs CSV file or one of the registered"),
+        (["fit", "--runs", "nope.csv"], "--runs: 'nope.csv' not found: give a runs CSV file that exists"),
         (["fit", "--runs", "llama3-isoflops", "--approach", "4"], "'--approach' must be an integer in [1, 3]"),
         (["fit", "--runs", "llama3-isoflops", "--params", "both"], "'--params' must be one of"),
         (["fit", "--runs", "llama3-isoflops", "--params", "non_embedding"],
@@ -206,3 +206,13 @@ def test_blank_budget_is_a_run_on_no_budget():
         runs_schema.validate(frame.assign(budget=np.nan))
     with pytest.raises(runs_schema.RunsSchemaError, match=r"column 'budget' must hold .* \(or be"):
         runs_schema.validate(frame.assign(budget=-1.0))
+
+
+@pytest.mark.badinput
+def test_a_bad_cell_is_shown_as_the_reader_wrote_it():
+    """A numpy scalar in an error reads as a plain number, not np.float64(...)."""
+    frame = synthetic_runs()
+    frame.loc[2, "tokens"] = -244900000.0
+    with pytest.raises(runs_schema.RunsSchemaError) as err:
+        runs_schema.validate(frame)
+    assert "holds -244900000.0" in str(err.value) and "np.float64" not in str(err.value)

@@ -167,7 +167,8 @@ class Formats(Param):
 
 @dataclass(frozen=True)
 class OutputDir(Param):
-    """Where figures are written; empty means the repository's ``figures/``."""
+    """Where figures and tables are written; empty means ``build/lab/`` (only `make figures`
+    writes the committed ``figures/`` and ``data/derived/``)."""
 
     name: str = "output_dir"
 
@@ -178,10 +179,10 @@ class OutputDir(Param):
             raise ParameterError(
                 f"parameter '{self.name}' must be {self.accepted()}, got {_show(value)}"
             )
-        return Path(value).resolve() if str(value) else paths.FIGURES
+        return Path(value).resolve() if str(value) else paths.LAB
 
     def accepted(self) -> str:
-        return "a folder path as a string ('' for the repository's figures/)"
+        return "a folder path as a string ('' for build/lab/)"
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,8 @@ def save_figure(
     """Write ``fig`` as ``<outdir>/<name>.<fmt>`` for each format, deterministically and atomically.
 
     name: file stem such as ``kaplan2020_fig12`` (letters, digits, ``_`` and ``-``).
-    formats: any of png, pdf, svg. outdir: folder (created if needed); None means ``figures/``.
+    formats: any of png, pdf, svg. outdir: folder (created if needed); None or "" means
+    ``build/lab/`` (:data:`scalinglaws.paths.LAB`): only `make figures` writes ``figures/``.
     Every format is first written to a hidden temporary file in ``outdir``; only when all are written
     are they renamed into place, so a failure leaves the previous figures untouched.
     """
@@ -108,7 +109,7 @@ def save_figure(
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ValueError(f"figure name must be letters, digits, '_' or '-', got {name!r}")
     fmts = Formats().check(list(formats))
-    out = Path(outdir) if outdir is not None and str(outdir) else paths.FIGURES
+    out = Path(outdir) if outdir is not None and str(outdir) else paths.LAB
     out.mkdir(parents=True, exist_ok=True)
     written: list[tuple[str, Path]] = []
     try:
@@ -135,15 +136,15 @@ def save_table(table, name: str, outdir: str | Path | None = None) -> Path:
     """Write a pandas DataFrame as ``<outdir>/<name>.csv``, deterministically and atomically.
 
     Floats are written with 6 significant digits, so the same inputs give the same bytes on every
-    machine. outdir: folder (created if needed); None means ``data/derived/``, where
-    ``make figures`` also moves the tables a notebook writes. The file is written to a hidden
+    machine. outdir: folder (created if needed); None or "" means ``build/lab/``
+    (:data:`scalinglaws.paths.LAB`): only `make figures` writes ``data/derived/``. The file is written to a hidden
     temporary file first and renamed into place only when complete.
     """
     from scalinglaws import paths
 
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ValueError(f"table name must be letters, digits, '_' or '-', got {name!r}")
-    out = Path(outdir) if outdir is not None and str(outdir) else paths.DATA / "derived"
+    out = Path(outdir) if outdir is not None and str(outdir) else paths.LAB
     out.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".csv.tmp")
     os.close(fd)

@@ -37,8 +37,8 @@ def load(spec: str | Path) -> tuple[pd.DataFrame, str]:
         return data.load_runs(text), text
     if not Path(text).exists():
         raise RunsSchemaError(
-            f"--runs must be a runs CSV file or one of the registered data sets "
-            f"({', '.join(sorted(data.REGISTRY))}), got {text!r}"
+            f"--runs: {text!r} not found: give a runs CSV file that exists or one of the "
+            f"registered data sets ({', '.join(sorted(data.REGISTRY))})"
         )
     return runs_schema.read_csv(text), Path(text).name
 

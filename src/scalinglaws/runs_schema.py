@@ -61,6 +61,13 @@ class Where:
         return f"row {i + 1} of {self.source}"
 
 
+def _plain(value) -> str:
+    """A cell as a reader wrote it: numbers plainly (-244900000.0, not np.float64(...)), text quoted."""
+    if hasattr(value, "item"):
+        value = value.item()
+    return repr(value)
+
+
 def _where(source: str | None, is_file: bool) -> Where:
     return Where(source or "the runs table", is_file)
 
@@ -114,7 +121,7 @@ def validate(frame: pd.DataFrame, *, source: str | None = None, is_file: bool = 
             raise RunsSchemaError(
                 f"column '{col}' must hold finite numbers > 0, in (0, inf)"
                 + (" (or be blank)" if col == "budget" else "")
-                + f"; {w.row(i)} holds {out[col].iloc[i]!r}"
+                + f"; {w.row(i)} holds {_plain(out[col].iloc[i])}"
             )
         out[col] = values
     if "step" in out.columns:
@@ -129,7 +136,7 @@ def validate(frame: pd.DataFrame, *, source: str | None = None, is_file: bool = 
             i = int(np.flatnonzero(bad)[0])
             raise RunsSchemaError(
                 f"column 'step' must hold integers >= 0, in [0, inf); {w.row(i)} holds "
-                f"{out['step'].iloc[i]!r}"
+                f"{_plain(out['step'].iloc[i])}"
             )
         out["step"] = step.astype(np.int64)
     if "run" in out.columns:
@@ -138,7 +145,7 @@ def validate(frame: pd.DataFrame, *, source: str | None = None, is_file: bool = 
         if empty.any():
             i = int(np.flatnonzero(empty.to_numpy())[0])
             raise RunsSchemaError(
-                f"column 'run' must hold a non-empty identifier; {w.row(i)} holds {run.iloc[i]!r}"
+                f"column 'run' must hold a non-empty identifier; {w.row(i)} holds {_plain(run.iloc[i])}"
             )
         out["run"] = run.astype(str)
         key = ["run", "step"] if "step" in out.columns else ["run"]
@@ -146,7 +153,7 @@ def validate(frame: pd.DataFrame, *, source: str | None = None, is_file: bool = 
         if dup.any():
             i = int(np.flatnonzero(dup)[0])
             what = " and ".join(f"'{k}'" for k in key)
-            vals = ", ".join(f"{k}={out[k].iloc[i]!r}" for k in key)
+            vals = ", ".join(f"{k}={_plain(out[k].iloc[i])}" for k in key)
             raise RunsSchemaError(
                 f"column {what}: duplicated checkpoint at {w.row(i)} ({vals} appears earlier); "
                 f"each {'(run, step)' if len(key) == 2 else 'run'} must appear once"
