@@ -63,7 +63,7 @@ def test_settings_only_narrow():
     [
         (1.0, 1.0 + 5e-8, False),  # within RTOL
         (1.0, 1.0 + 5e-7, True),  # beyond RTOL
-        (1e-3, 1e-3 + 5e-13, False),  # within ATOL: a difference of O(1) numbers
+        (0.0, 5e-13, False),  # within ATOL: a zero under one setting
         (2.0, float("nan"), True),
     ],
 )

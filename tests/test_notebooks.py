@@ -139,15 +139,46 @@ def _first_bad_value(stem):
     return param.name, _bad_values(param)[-1]
 
 
+# One notebook is fed its bad value in a kernel, end to end; every notebook validates its parameters
+# in the cell after the parameters cell, before it computes or saves anything (checked below), so for
+# the others the same call is made without a kernel.
+KERNEL_STEM = "02_steps"
+
+
 @pytest.mark.notebook
-@pytest.mark.parametrize("stem", STEMS)
 @pytest.mark.badinput
-def test_bad_parameter_fails_cleanly(stem, tmp_path):
-    name, value = _first_bad_value(stem)
+def test_bad_parameter_fails_cleanly_in_a_kernel(tmp_path):
+    name, value = _first_bad_value(KERNEL_STEM)
     out = tmp_path / "figs"
     with pytest.raises(papermill.PapermillExecutionError) as err:
-        execute(stem, tmp_path / "bad.ipynb", **{name: value, "output_dir": str(out)})
+        execute(KERNEL_STEM, tmp_path / "bad.ipynb", **{name: value, "output_dir": str(out)})
     assert "ParameterError" in str(err.value) and f"parameter '{name}" in str(err.value)
     assert not out.exists() or not any(out.iterdir()), "a failed run wrote figures"
     # papermill keeps the executed copy with its error banner
     assert "papermill-error-cell-tag" in (tmp_path / "bad.ipynb").read_text()
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_parameters_are_validated_before_anything_is_computed(stem):
+    """The first code cell after the parameters cell validates them, before any other call."""
+    nb = json.loads((paths.NOTEBOOKS / f"{stem}.ipynb").read_text())
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    tags = [c.get("metadata", {}).get("tags", []) for c in code]
+    i = next(k for k, t in enumerate(tags) if "parameters" in t)
+    src = "".join(code[i + 1]["source"])
+    call = f'p = SPECS["{stem}"].validate(globals())'
+    assert call in src, f"{stem}: the cell after the parameters cell does not validate them"
+    before = src[: src.index(call)]
+    assert all(line.startswith(("from ", "import ", " ", ")", "#")) or not line.strip()
+               for line in before.splitlines()), f"{stem}: code runs before validation"  # fmt: skip
+
+
+@pytest.mark.parametrize("stem", [s for s in STEMS if s != KERNEL_STEM])
+@pytest.mark.badinput
+def test_bad_parameter_is_refused_by_the_notebooks_validation(stem):
+    from scalinglaws.notebooks import SPECS
+    from scalinglaws.params import ParameterError
+
+    name, value = _first_bad_value(stem)
+    with pytest.raises(ParameterError, match=f"parameter '{name}"):
+        SPECS[stem].validate({**default_parameters(stem), name: value})

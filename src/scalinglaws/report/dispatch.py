@@ -40,8 +40,7 @@ import pandas as pd
 RTOL = (
     1e-7  # relative: ~1e9 times the spread of a well-conditioned sum, far below any printed digit
 )
-# absolute floor: a difference of two O(1) numbers (Approach 2's bias, a - beta/(alpha+beta)) carries
-# its operands' rounding, about 1e-14, which is large relative to a small difference
+# absolute floor, for values that are exactly 0 under one setting and 1e-17 under another
 ATOL = 1e-12
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 

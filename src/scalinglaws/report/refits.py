@@ -133,17 +133,19 @@ def measured_isoflop_interval(corpus: str, which: str) -> tuple[float, float]:
 def _measured_envelope():
     from scalinglaws.analysis.envelope import measured_envelope
 
-    return measured_envelope(n_bootstrap=ENVELOPE_BOOTSTRAP, seed=0).fitted
+    return measured_envelope(n_bootstrap=ENVELOPE_BOOTSTRAP, seed=0)
 
 
 def measured_envelope_exponent(which: str) -> float:
     """a or b of the envelope (Approach 1) of this project's prose learning curves."""
-    return float(getattr(_measured_envelope(), "N_opt" if which == "a" else "D_opt").exponent)
+    fitted = _measured_envelope().fitted
+    return float(getattr(fitted, "N_opt" if which == "a" else "D_opt").exponent)
 
 
 def measured_envelope_interval(which: str) -> tuple[float, float]:
     """The bootstrap interval of that exponent."""
-    return getattr(_measured_envelope(), "N_opt" if which == "a" else "D_opt").exponent_interval
+    fitted = _measured_envelope().fitted
+    return getattr(fitted, "N_opt" if which == "a" else "D_opt").exponent_interval
 
 
 @functools.cache
