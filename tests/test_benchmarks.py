@@ -56,3 +56,9 @@ def test_bench_runs_rejects_unknown_compile_mode():
 def test_bench_fitting_rejects_out_of_range(flag):
     line = error_line(run("bench_fitting.py", flag, "0"))
     assert f"argument {flag}: must be an integer >= 1, got '0'" in line
+
+
+@pytest.mark.parametrize("value", ["0", "two"])
+def test_bench_figures_rejects_out_of_range(value):
+    line = error_line(run("bench_figures.py", "--jobs", value))
+    assert "--jobs" in line and "must be an integer >= 1" in line and repr(value) in line
