@@ -40,9 +40,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 STEMS := $(notdir $(basename $(NOTEBOOKS)))
-# the longest notebooks first, so that on 2 cores the short ones fill in beside them at the end
-LONGEST := 04_c4_github 03_isoflop 07_cross_study
-DONE := $(patsubst %,build/stamps/%.done,$(filter $(LONGEST),$(STEMS)) $(filter-out $(LONGEST),$(STEMS)))
+DONE := $(STEMS:%=build/stamps/%.done)
 # A notebook reruns when it, the package, its make parameters or the project's own data change
 # (data/derived/ excepted: the tables the notebooks write there, moved in like the figures).
 # ipykernel's shut-down chatter, which says nothing about the notebook
@@ -82,25 +80,20 @@ $(RUNS_STAMP): requirements-runs.lock $(STAMP)
 	$(PIP) --no-deps -r <(grep -v '^torch==' requirements-runs.lock) 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
 	@touch $@
 
+# The notebooks that are out of date (make -n lists their stamps' recipes) run from one Python process,
+# NPROC at a time, the longest first (scalinglaws.notebooks.run_one: each into build/executed/, its
+# figures and tables into build/staging/<stem>/, kept for the tests; only when it succeeds are they
+# copied into figures/ and data/derived/, each by a rename, and its stamp touched). A failing
+# notebook keeps its executed copy with papermill's error banner, makes `make figures` fail and
+# changes no figure. Kernels talk over unix sockets in a private folder: no TCP port to collide on.
 figures: $(STAMP)
-	@$(MAKE) --no-print-directory -j$(NPROC) $(DONE)
+	@stale=$$($(MAKE) -n --no-print-directory $(DONE) | sed -n 's/.*scalinglaws\.notebooks run \([^ ]*\) .*/\1/p'); \
+	if [ -n "$$stale" ]; then $(BIN)/python -m scalinglaws.notebooks run --jobs $(NPROC) $$stale 2>&1 \
+		| { grep -v -E "$(KERNEL_NOISE)" || true; }; else echo "figures: up to date"; fi
 
-# Run one notebook into build/executed/ with its figures and tables written to build/staging/<stem>/
-# (kept there: the tests compare them with the committed ones); only when the notebook succeeds are
-# they copied into figures/ and data/derived/, each by a rename. A failing notebook keeps its
-# executed copy with papermill's error banner, makes `make figures` fail and changes no figure.
-# Kernels talk over unix sockets in a private folder (scalinglaws.notebooks.execute): parallel
-# notebooks never compete for a TCP port.
+# One notebook alone (the recipe make -n lists above)
 build/stamps/%.done: notebooks/%.ipynb $(SRC) $(OWN_DATA) $(STAMP) $$(wildcard notebooks/params/$$*.yaml)
-	@mkdir -p build/executed build/stamps && rm -rf build/staging/$* && mkdir -p build/staging/$*
-	@echo "notebooks/$*.ipynb"
-	@$(BIN)/python -m scalinglaws.notebooks run notebooks/$*.ipynb build/executed/$*.ipynb build/staging/$* 2>&1 \
-		| { grep -v -E "$(KERNEL_NOISE)" || true; } \
-		|| { echo "notebooks/$*.ipynb failed: see build/executed/$*.ipynb; figures/ unchanged"; exit 1; }
-	@mkdir -p figures data/derived && for f in build/staging/$*/*; do [ -e "$$f" ] || continue; \
-		case "$$f" in *.csv) d=data/derived ;; *) d=figures ;; esac; \
-		cp -f "$$f" "$$d/.$${f##*/}.tmp" && mv -f "$$d/.$${f##*/}.tmp" "$$d/$${f##*/}"; done
-	@touch $@
+	@$(BIN)/python -m scalinglaws.notebooks run $* 2>&1 | { grep -v -E "$(KERNEL_NOISE)" || true; }
 
 # Every notebook runs once (make figures); the tests compare what it wrote in build/staging/ with the
 # committed figures and tables, and the book reads build/executed/. The dispatch check then computes

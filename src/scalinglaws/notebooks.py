@@ -202,19 +202,78 @@ def execute(stem: str, executed: Path, *, source: Path | None = None, **paramete
     return executed
 
 
+# the longest notebooks first, so that on 2 cores the short ones fill in beside them at the end
+LONGEST = ("04_c4_github", "03_isoflop", "07_cross_study")
+
+
+def _publish(staging: Path) -> None:
+    """Copy a successful run's outputs into the committed folders, each by a rename: tables into
+    data/derived/, figures into figures/ (relative to the working directory, as make runs)."""
+    for f in sorted(staging.iterdir()):
+        dest = Path("data/derived" if f.suffix == ".csv" else "figures")
+        dest.mkdir(parents=True, exist_ok=True)
+        tmp = dest / f".{f.name}.tmp"
+        shutil.copyfile(f, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest / f.name)
+
+
+def run_one(stem: str) -> bool:
+    """What `make figures` does for one notebook, in the repository it runs from: execute
+    notebooks/<stem>.ipynb with `make figures`' parameters into build/executed/, its outputs into
+    build/staging/<stem>/ (kept: the tests compare them with the committed ones), then, only if it
+    succeeded, publish them (:func:`_publish`) and touch build/stamps/<stem>.done. A failure
+    leaves figures/ and data/derived/ unchanged and the executed copy with papermill's banner."""
+    import time
+
+    import papermill
+
+    source = Path("notebooks") / f"{stem}.ipynb"
+    staging, executed = Path("build/staging") / stem, Path("build/executed") / f"{stem}.ipynb"
+    stamp = Path("build/stamps") / f"{stem}.done"
+    stamp.unlink(missing_ok=True)
+    shutil.rmtree(staging, ignore_errors=True)
+    for d in (staging, executed.parent, stamp.parent):
+        d.mkdir(parents=True, exist_ok=True)
+    print(f"{source}", flush=True)
+    start = time.perf_counter()
+    try:
+        params = make_parameters(stem, source)
+        execute(stem, executed, source=source, **{**params, "output_dir": str(staging.resolve())})
+    except (ParameterError, ValueError, OSError) as err:
+        print(f"{source} failed: {err}; figures/ unchanged", flush=True)
+        return False
+    except papermill.PapermillExecutionError as err:
+        print(f"{source} failed: {err.ename}: {err.evalue}\n  see {executed}; figures/ unchanged",
+              flush=True)  # fmt: skip
+        return False
+    _publish(staging)
+    stamp.touch()
+    print(f"{source}: done in {time.perf_counter() - start:.1f} s", flush=True)
+    return True
+
+
+def run_many(stems: list[str], jobs: int) -> bool:
+    """:func:`run_one` for each stem, ``jobs`` at a time, the longest first; True if all succeed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = [s for s in LONGEST if s in stems] + [s for s in stems if s not in LONGEST]
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        return all(list(pool.map(run_one, order)))
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m scalinglaws.notebooks run NOTEBOOK EXECUTED OUTPUT_DIR`` (what `make figures`
-    runs): the notebook with `make figures`' parameters, its outputs into OUTPUT_DIR; exit 2 when
-    params/STEM.yaml beside it is bad, 1 when the notebook fails. ``check STEM FILE``: exit 2
-    naming the first name in parameters FILE that notebook STEM does not declare."""
+    """``python -m scalinglaws.notebooks run [--jobs N] STEM ...`` (what `make figures` runs, from
+    the repository's root): each notebook with `make figures`' parameters (:func:`run_one`); exit 1
+    if any failed. ``check STEM FILE``: exit 2 naming the first name in parameters FILE that
+    notebook STEM does not declare."""
     import argparse
 
     ap = argparse.ArgumentParser(prog="python -m scalinglaws.notebooks")
     sub = ap.add_subparsers(dest="verb", required=True)
-    run = sub.add_parser("run", help="execute a notebook with `make figures`' parameters")
-    run.add_argument("notebook", type=Path, help="the notebook file (notebooks/<stem>.ipynb)")
-    run.add_argument("executed", type=Path)
-    run.add_argument("output_dir", type=Path)
+    run = sub.add_parser("run", help="execute notebooks with `make figures`' parameters")
+    run.add_argument("--jobs", type=int, default=1, help="notebooks at a time")
+    run.add_argument("stems", nargs="+", help="notebook names (stems), or build/stamps/<stem>.done")
     check = sub.add_parser("check", help="check a parameters file against a notebook's parameters")
     check.add_argument("stem")
     check.add_argument("params_file", type=Path)
@@ -226,25 +285,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {err}", file=sys.stderr)
             return 2
         return 0
-    args.stem = args.notebook.stem
-    try:
-        params = make_parameters(args.stem, args.notebook)
-    except (ParameterError, ValueError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    import time
-
-    import papermill
-
-    start = time.perf_counter()
-    try:
-        execute(args.stem, args.executed, source=args.notebook,
-                **{**params, "output_dir": str(args.output_dir.resolve())})  # fmt: skip
-    except papermill.PapermillExecutionError as err:
-        print(f"notebooks/{args.stem}.ipynb failed: {err.ename}: {err.evalue}", file=sys.stderr)
-        return 1
-    print(f"notebooks/{args.stem}.ipynb: done in {time.perf_counter() - start:.1f} s", flush=True)
-    return 0
+    stems = [Path(s).name.removesuffix(".done") for s in args.stems]
+    return 0 if run_many(stems, args.jobs) else 1
 
 
 if __name__ == "__main__":
