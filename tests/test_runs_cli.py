@@ -216,3 +216,20 @@ def test_a_bad_cell_is_shown_as_the_reader_wrote_it():
     with pytest.raises(runs_schema.RunsSchemaError) as err:
         runs_schema.validate(frame)
     assert "holds -244900000.0" in str(err.value) and "np.float64" not in str(err.value)
+
+
+@pytest.mark.parametrize("verb", [["status"], ["summary"], ["plans", "--costs"]])
+def test_read_only_verbs_need_no_torch(verb):
+    """`runs status`, `summary` and `plans --costs` only read result files and plans: they work in
+    the venv `make figures` builds, which has no torch (blocked here)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import runpy, sys; sys.modules['torch'] = None; "
+        f"sys.argv = ['scalinglaws.runs', *{verb!r}]; "
+        "runpy.run_module('scalinglaws.runs', run_name='__main__')"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "ModuleNotFoundError" not in proc.stderr and "Traceback" not in proc.stderr

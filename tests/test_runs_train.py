@@ -95,7 +95,9 @@ def test_interrupted_sweep_resumes_without_losing_or_repeating_runs(tmp_path, co
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(entries))
     monkeypatch.setitem(sweep._CORPUS_CACHE, "prose", corpus)
-    real_train, calls = sweep.train, []
+    from scalinglaws.runs import train as train_module  # sweep imports train() at each run
+
+    real_train, calls = train_module.train, []
 
     def crash_on_second(cfg, **kw):
         calls.append(cfg.run_id())
@@ -103,7 +105,7 @@ def test_interrupted_sweep_resumes_without_losing_or_repeating_runs(tmp_path, co
             raise KeyboardInterrupt  # the sweep is killed during its second run
         return real_train(cfg, **kw)
 
-    monkeypatch.setattr(sweep, "train", crash_on_second)
+    monkeypatch.setattr(train_module, "train", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
         sweep.sweep(plan, tmp_path / "res", workers=1, progress=False)
     first = sorted(p for p in (tmp_path / "res").iterdir() if p.name != ".checkpoints")

@@ -27,49 +27,12 @@ At small d_model the attention and output terms dominate: the exact count is 2.3
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-N_VOCAB = 256  # byte-level tokens
-N_CTX = 128  # context length in bytes
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    n_layer: int
-    d_model: int
-    n_head: int
-    d_ff: int | None = None  # MLP width; None means 4 d_model (Kaplan's standard shape)
-    n_ctx: int = N_CTX
-    n_vocab: int = N_VOCAB
-    tied: bool = True  # output layer shares the token embedding matrix
-    init_std: float = 0.02  # GPT-2 init; residual output projections get init_std / sqrt(2 n_layer)
-
-    @property
-    def ff(self) -> int:
-        return 4 * self.d_model if self.d_ff is None else self.d_ff
-
-
-def counts(cfg: ModelConfig) -> dict[str, int]:
-    """Parameter counts (parameters) and training FLOP per token (FLOP), as integers."""
-    L, d, dff, T, V = cfg.n_layer, cfg.d_model, cfg.ff, cfg.n_ctx, cfg.n_vocab
-    matrices = L * (3 * d * d + d * d + 2 * d * dff)  # Kaplan 2020 eq 2.1
-    layernorms = (2 * L + 1) * 2 * d
-    nonemb = matrices + layernorms
-    embedding = V * d + T * d + (0 if cfg.tied else V * d)
-    forward = 2 * matrices + 2 * 2 * L * T * d + 2 * d * V  # matmuls; logits and A@V; output layer
-    return {
-        "params_kaplan": matrices,
-        "params_nonembedding": nonemb,
-        "params_embedding": embedding,
-        "params_total": nonemb + embedding,
-        "flops_forward_per_token": forward,
-        "flops_per_token": 3 * forward,
-        "flops_per_token_6n": 6 * nonemb,
-    }
+from scalinglaws.runs.config import N_CTX, N_VOCAB, ModelConfig, counts  # noqa: F401 (re-exported)
 
 
 class Block(nn.Module):

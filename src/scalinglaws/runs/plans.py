@@ -20,7 +20,7 @@ import math
 import os
 from pathlib import Path
 
-from scalinglaws.runs.model import N_CTX, ModelConfig, counts
+from scalinglaws.runs.config import N_CTX, ModelConfig, counts
 from scalinglaws.runs.sweep import PLANS
 
 MIN_STEPS = 250  # smaller batches where a run would otherwise take fewer steps

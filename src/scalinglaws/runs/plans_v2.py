@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import math
 
+from scalinglaws.runs.config import N_CTX, ModelConfig, counts
 from scalinglaws.runs.grid_v2 import (  # noqa: F401  (the plan's geometry, re-exported)
     ASPECT,
     EXTEND,
@@ -56,7 +57,6 @@ from scalinglaws.runs.grid_v2 import (  # noqa: F401  (the plan's geometry, re-e
     shape,
     window,
 )
-from scalinglaws.runs.model import N_CTX, ModelConfig, counts
 
 STUDY = "v2"  # prefix of every v2 study label (part of each run's id)
 SEEDS = (0, 1, 2)
@@ -279,7 +279,7 @@ def cost_table(gflops: float | None = None) -> list[dict]:
         all_plans = plans(with_isoflop=True)
     finally:
         LR_RULE = saved
-    from scalinglaws.runs.train import validate
+    from scalinglaws.runs.config import validate
 
     rows = []
     for name, entries in all_plans.items():

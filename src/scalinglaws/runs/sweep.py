@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 
 from scalinglaws import paths
 from scalinglaws.params import ParameterError, check_choice, check_int
-from scalinglaws.runs.train import RunConfig, train, validate
+from scalinglaws.runs.config import RunConfig, validate
 
 RESULTS = paths.DATA / "runs" / "results"
 PLANS = paths.DATA / "runs" / "plans"
@@ -106,6 +106,8 @@ def run_one(cfg: RunConfig, results: Path, device: str = "cpu", threads: int = 1
     if not ckpt.parent.is_dir():
         ckpt.parent.mkdir(parents=True, exist_ok=True)
         (ckpt.parent / ".gitignore").write_text("*\n")  # checkpoints are never committed
+    from scalinglaws.runs.train import train  # torch: only where a run is trained
+
     result = train(
         cfg, device=device, threads=threads, corpus=_CORPUS_CACHE[cfg.corpus], checkpoint=ckpt
     )

@@ -16,147 +16,26 @@ build the losses are bit-identical.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import math
 import os
 import platform
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from scalinglaws.params import ParameterError, check_choice, check_int, check_real
 from scalinglaws.runs import corpora
-from scalinglaws.runs.model import GPT, N_CTX, ModelConfig, counts
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    study: str  # label grouping runs (e.g. "isoflop", "curves", "smoke"); part of the run's hash
-    corpus: str  # "prose", "code-sympy" or "code" (scalinglaws.runs.corpora)
-    n_layer: int
-    d_model: int
-    n_head: int
-    flops: float | None = None  # training budget in FLOP, counted exactly; or give tokens
-    tokens: int | None = None  # training tokens; exactly one of flops and tokens
-    batch_size: int = 16  # sequences of n_ctx = 128 bytes per step
-    lr: float = 2e-3  # peak AdamW learning rate
-    warmup_frac: float = 0.05  # linear warmup over this fraction of the steps
-    min_lr_frac: float = 0.1  # cosine decays to this fraction of lr at the last step
-    weight_decay: float = 0.1  # on matrices and embeddings only
-    beta1: float = 0.9
-    beta2: float = 0.95
-    grad_clip: float = 1.0  # global gradient-norm clip
-    seed: int = 0
-    n_eval: int = 16  # validation points, log-spaced in steps (the last one is the final loss)
-    eval_tokens: int = 16384  # validation tokens per point: the same fixed windows for every run
-    tied: bool = True  # output layer tied to the token embedding
-    warmup_steps: int | None = (
-        None  # a fixed warmup in steps instead of warmup_frac (Kaplan's 3000)
-    )
-
-    def model(self) -> ModelConfig:
-        return ModelConfig(self.n_layer, self.d_model, self.n_head, tied=self.tied)
-
-    def run_id(self) -> str:
-        """First 16 hex digits of the sha256 of the config as canonical JSON.
-
-        Fields added after the first results (``OPTIONAL_FIELDS``) enter the hash only when set,
-        so every earlier run keeps its id."""
-        cfg = dataclasses.asdict(self)
-        for name in OPTIONAL_FIELDS:
-            if cfg[name] is None:
-                del cfg[name]
-        text = json.dumps(cfg, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-    def derived(self) -> dict:
-        """Counts, steps and the budget actually trained (tokens = steps x batch_size x n_ctx)."""
-        c = counts(self.model())
-        tokens = self.tokens if self.tokens is not None else self.flops / c["flops_per_token"]
-        steps = max(1, round(tokens / (self.batch_size * N_CTX)))
-        D = steps * self.batch_size * N_CTX
-        return {
-            **c,
-            "steps": steps,
-            "tokens": D,
-            "flops": D * c["flops_per_token"],
-            "flops_6n": D * c["flops_per_token_6n"],
-            "tokens_per_param": D / c["params_nonembedding"],
-        }
-
-
-_FIELDS = {f.name: f for f in dataclasses.fields(RunConfig)}
-OPTIONAL_FIELDS = ("warmup_steps",)  # left out of the run id when None
-
-
-def validate(entry: dict) -> RunConfig:
-    """A :class:`RunConfig` from a plan entry, or ParameterError naming the offending field."""
-    if not isinstance(entry, dict):
-        raise ParameterError(f"a plan entry must be a JSON object, got {entry!r}")
-    unknown = sorted(set(entry) - set(_FIELDS))
-    if unknown:
-        raise ParameterError(f"unknown field {unknown[0]!r}; accepted fields: {', '.join(_FIELDS)}")
-    for name in ("study", "corpus", "n_layer", "d_model", "n_head"):
-        if name not in entry:
-            raise ParameterError(f"parameter '{name}' is required")
-    e = dict(entry)
-    if not isinstance(e["study"], str) or not e["study"].strip():
-        raise ParameterError(f"parameter 'study' must be a non-empty string, got {e['study']!r}")
-    check_choice("corpus", e["corpus"], corpora.CORPORA)
-    check_int("n_layer", e["n_layer"], 1, 64)
-    check_int("d_model", e["d_model"], 8, 8192)
-    check_int("n_head", e["n_head"], 1, e["d_model"])
-    if e["d_model"] % e["n_head"]:
-        raise ParameterError(
-            f"parameter 'n_head' must divide d_model = {e['d_model']}, got {e['n_head']}"
-        )
-    if (e.get("flops") is None) == (e.get("tokens") is None):
-        raise ParameterError("exactly one of parameters 'flops' and 'tokens' must be given")
-    if e.get("flops") is not None:
-        e["flops"] = check_real("flops", e["flops"], 0, 1e24, lo_open=True)
-    else:
-        check_int("tokens", e["tokens"], 1, 10**13)
-    check_int("batch_size", e.get("batch_size", 16), 1, 65536)
-    e["lr"] = check_real("lr", e.get("lr", 2e-3), 0, 1, lo_open=True)
-    for name in ("warmup_frac", "min_lr_frac", "weight_decay", "beta1", "beta2"):
-        if name in e:
-            e[name] = check_real(name, e[name], 0, 1, hi_open=name.startswith("beta"))
-    if "grad_clip" in e:
-        e["grad_clip"] = check_real("grad_clip", e["grad_clip"], 0, 1e6, lo_open=True)
-    check_int("seed", e.get("seed", 0), 0, 2**63 - 1)
-    check_int("n_eval", e.get("n_eval", 16), 1, 1000)
-    check_int("eval_tokens", e.get("eval_tokens", 16384), N_CTX, 10**8)
-    if e.get("warmup_steps") is not None:
-        check_int("warmup_steps", e["warmup_steps"], 0, 10**9)
-    if not isinstance(e.get("tied", True), bool):
-        raise ParameterError(f"parameter 'tied' must be true or false, got {e['tied']!r}")
-    return RunConfig(**e)
-
-
-def lr_at(step: int, steps: int, cfg: RunConfig) -> float:
-    """Learning rate for 0-based ``step`` of ``steps``: linear warmup (``warmup_steps``, else
-    ``warmup_frac`` of the run), then cosine to min_lr_frac x lr at the last step. A warmup as long
-    as the run or longer (Kaplan's fixed 3000 steps on a short run) never reaches the peak."""
-    if cfg.warmup_steps is not None:
-        warmup = cfg.warmup_steps
-    else:
-        warmup = max(1, round(cfg.warmup_frac * steps)) if cfg.warmup_frac > 0 else 0
-    if step < warmup:
-        return cfg.lr * (step + 1) / warmup
-    progress = (step - warmup) / max(1, steps - 1 - warmup)
-    cosine = 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
-    return cfg.lr * (cfg.min_lr_frac + (1.0 - cfg.min_lr_frac) * cosine)
-
-
-def eval_steps(steps: int, n_eval: int) -> list[int]:
-    """Steps (completed) at which validation loss is measured: log-spaced, always ending at S."""
-    pts = np.unique(np.round(np.geomspace(1, steps, n_eval)).astype(int))
-    return sorted(set(pts.tolist()) | {steps})
+from scalinglaws.runs.config import (  # noqa: F401 (re-exported: the plans and results name them here)
+    N_CTX,
+    OPTIONAL_FIELDS,
+    RunConfig,
+    eval_steps,
+    lr_at,
+    validate,
+)
+from scalinglaws.runs.model import GPT
 
 
 def versions() -> dict:
