@@ -94,3 +94,13 @@ def test_interrupted_run_leaves_no_partial_figure_and_next_run_completes(copy):
     out, _ = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, out
     assert _digests(copy / "figures") == before  # the next run restores exactly the same files
+
+
+@pytest.mark.badinput
+def test_running_a_notebook_that_does_not_exist_names_it_and_writes_nothing(copy):
+    proc = subprocess.run([sys.executable, "-m", "scalinglaws.notebooks", "run", "nosuch"],
+                          cwd=copy, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 1
+    assert "notebooks/nosuch.ipynb failed" in proc.stdout and "No such file" in proc.stdout
+    assert not (copy / "build" / "stamps" / "nosuch.done").exists()
+    assert not (copy / "figures" / "nosuch.png").exists()
