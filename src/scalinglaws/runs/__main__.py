@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     pl.add_argument(
         "--costs",
         action="store_true",
-        help="print the v2 plans' exact TFLOP and job-hours instead of writing files",
+        help="print the v2 and v3 plans' exact TFLOP and job-hours instead of writing files",
     )
     pl.add_argument(
         "--gflops",

@@ -82,6 +82,7 @@ class RunConfig:
     warmup_steps: int | None = (
         None  # a fixed warmup in steps instead of warmup_frac (Kaplan's 3000)
     )
+    eval_late: int | None = None  # extra validation points evenly spaced over the last 15% (v3)
 
     def model(self) -> ModelConfig:
         return ModelConfig(self.n_layer, self.d_model, self.n_head, tied=self.tied)
@@ -115,7 +116,7 @@ class RunConfig:
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(RunConfig)}
-OPTIONAL_FIELDS = ("warmup_steps",)  # left out of the run id when None
+OPTIONAL_FIELDS = ("warmup_steps", "eval_late")  # left out of the run id when None
 
 
 def validate(entry: dict) -> RunConfig:
@@ -157,6 +158,8 @@ def validate(entry: dict) -> RunConfig:
     check_int("eval_tokens", e.get("eval_tokens", 16384), N_CTX, 10**8)
     if e.get("warmup_steps") is not None:
         check_int("warmup_steps", e["warmup_steps"], 0, 10**9)
+    if e.get("eval_late") is not None:
+        check_int("eval_late", e["eval_late"], 1, 1000)
     if not isinstance(e.get("tied", True), bool):
         raise ParameterError(f"parameter 'tied' must be true or false, got {e['tied']!r}")
     return RunConfig(**e)
@@ -177,7 +180,18 @@ def lr_at(step: int, steps: int, cfg: RunConfig) -> float:
     return cfg.lr * (cfg.min_lr_frac + (1.0 - cfg.min_lr_frac) * cosine)
 
 
-def eval_steps(steps: int, n_eval: int) -> list[int]:
-    """Steps (completed) at which validation loss is measured: log-spaced, always ending at S."""
-    pts = np.unique(np.round(np.geomspace(1, steps, n_eval)).astype(int))
-    return sorted(set(pts.tolist()) | {steps})
+LATE_FRACTION = 0.15  # ``eval_late`` points lie in the last 15% of the run (Hoffmann 2022 fn 4)
+
+
+def eval_steps(steps: int, n_eval: int, late: int | None = None) -> list[int]:
+    """Steps (completed) at which validation loss is measured: ``n_eval`` log-spaced, always
+    ending at ``steps``; with ``late``, that many more evenly spaced over the last 15% of the run
+    (ending at ``steps``), so that the late part of a learning curve is measured, not
+    interpolated."""
+    pts = set(np.unique(np.round(np.geomspace(1, steps, n_eval)).astype(int)).tolist())
+    if late:
+        start = (1.0 - LATE_FRACTION) * steps
+        pts |= set(
+            np.unique(np.round(np.linspace(start, steps, late + 1)[1:])).astype(int).tolist()
+        )
+    return sorted(pts | {steps})

@@ -3,6 +3,8 @@
 * ``smoke.json``: 3 tiny runs (seconds each) for the tests and ``make runs-smoke``, on prose and
   on the v2 code corpus (``code-sympy``, the same bytes under any Python).
 * ``v2_*.json``: the measured-here study (:mod:`scalinglaws.runs.plans_v2`, ``docs/study-v2.md``).
+* ``v3_*.json``: its third version, horizons per size (:mod:`scalinglaws.runs.plans_v3`,
+  ``docs/study-v3.md``).
 
 The first version of the study (one seed per point, one learning rate, shapes whose depth jumped
 between neighbouring sizes) was retired once v2 replaced it in every figure: its seed-to-seed
@@ -76,11 +78,12 @@ def smoke_plan() -> list[dict]:
 
 
 def write_plans(folder: Path = PLANS) -> list[Path]:
-    from scalinglaws.runs import plans_v2
+    from scalinglaws.runs import plans_v2, plans_v3
 
     plans = {
         "smoke.json": smoke_plan(),
         **plans_v2.plans(),
+        **plans_v3.plans(),
     }
     out = []
     folder.mkdir(parents=True, exist_ok=True)

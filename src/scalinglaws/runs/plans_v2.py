@@ -276,7 +276,9 @@ def cost_table(gflops: float | None = None) -> list[dict]:
     saved = LR_RULE
     LR_RULE = LR_RULE or (V1_LR, 0.0, 0.95)
     try:
-        all_plans = plans(with_isoflop=True)
+        from scalinglaws.runs import plans_v3
+
+        all_plans = plans(with_isoflop=True) | plans_v3.plans()
     finally:
         LR_RULE = saved
     from scalinglaws.runs.config import validate

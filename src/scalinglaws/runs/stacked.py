@@ -190,7 +190,7 @@ def train_stacked(
             total += net.forward(xs, ys).double() * len(chunk)
         return (total / n_val).tolist()
 
-    marks = set(eval_steps(steps, first.n_eval))
+    marks = set(eval_steps(steps, first.n_eval, first.eval_late))
     curves: list[list[dict]] = [[] for _ in cfgs]
     running = torch.zeros(R, dtype=torch.float64)
     n_running, eval_s = 0, 0.0

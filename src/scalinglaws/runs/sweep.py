@@ -31,15 +31,16 @@ from scalinglaws.runs.config import RunConfig, validate
 
 RESULTS = paths.DATA / "runs" / "results"
 PLANS = paths.DATA / "runs" / "plans"
-V2_PREFIX = "v2_"  # plans of the second study; their results go to RESULTS / "v2"
+STUDY_PLAN = re.compile(r"^(v\d+)_")  # plans of a study version vK_*: results in RESULTS / "vK"
 
 
 def results_for(plan: Path | str, results: Path | str | None = None) -> Path:
-    """The result folder of ``plan``: ``results`` if given, else data/runs/results/v2/ (plans named
-    v2_*, the committed study) or data/runs/results/ (any other plan: smoke, a reader's own)."""
+    """The result folder of ``plan``: ``results`` if given, else data/runs/results/vK/ (plans named
+    vK_*, the committed studies) or data/runs/results/ (any other plan: smoke, a reader's own)."""
     if results is not None:
         return Path(results)
-    return RESULTS / "v2" if Path(plan).name.startswith(V2_PREFIX) else RESULTS
+    m = STUDY_PLAN.match(Path(plan).name)
+    return RESULTS / m.group(1) if m else RESULTS
 
 
 def load_plan(path: Path | str) -> list[RunConfig]:

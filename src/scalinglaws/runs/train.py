@@ -119,7 +119,7 @@ def train(
         model.train()
         return total / n_val
 
-    marks = set(eval_steps(steps, cfg.n_eval))
+    marks = set(eval_steps(steps, cfg.n_eval, cfg.eval_late))
     curve, running, n_running, eval_s, done, before, resumed = [], 0.0, 0, 0.0, 0, 0.0, []
     if checkpoint is not None and Path(checkpoint).is_file():
         st = torch.load(checkpoint, map_location=device, weights_only=False)

@@ -1,0 +1,149 @@
+"""The third version of the measured-here study (v3): horizons per size, so that Chinchilla's three
+approaches are read from the same runs (``docs/study-v3.md`` is the design and its reasons).
+
+v2's horizons sat on one shared half-decade budget grid, so at most ~15% of its envelope points
+could come from the last 15% of a run (Hoffmann 2022 footnote 4), and its 16 log-spaced
+evaluations left half of every run interpolated. v3 gives each size its own horizons:
+
+* ``v3_horizons.json``: ``len(SIZES)`` prose sizes of the v3 shape family (:func:`shape`: v2's
+  family with at least ``MIN_LAYERS`` layers, so no size sits on v2's one-to-two-layer step), their
+  non-embedding counts geometric between ``N_LO`` and ``N_HI``. Each size is trained at
+  ``HORIZONS`` cosine horizons, factors of 16^(1/3) from 1/4 to 4 times its expected optimal budget
+  (Hoffmann 2022 section 3.1: 4 horizons over a factor 16), one seed, with ``EVAL_LATE``
+  evaluations evenly spaced over the last 15% of each run besides the 16 log-spaced ones. The
+  batch is fixed per size (the largest of 16, 8, 4 sequences giving its shortest horizon at least
+  ``MIN_STEPS`` steps), so a size's horizons differ only in length. The learning rate is v2's
+  fitted rule (:data:`scalinglaws.runs.plans_v2.LR_RULE`) at the size's non-embedding count.
+
+The expected optimal budget of a size comes from v2's prose Approach 2 optima
+(``data/derived/study_v2_optima_prose.csv``: N_opt 11,061 at 3e11 FLOP and 169,231 at 3e13, all
+parameters), through the power law joining them (:func:`expected_budget`). Runs are listed
+cheapest first, so a partial sweep has every size's short horizons before any size's long ones.
+
+``python -m scalinglaws.runs plans --costs`` prints the TFLOP and job-hours of every plan.
+"""
+
+from __future__ import annotations
+
+import math
+
+from scalinglaws.runs import plans_v2
+from scalinglaws.runs.config import N_CTX, ModelConfig, counts
+from scalinglaws.runs.grid_v2 import ASPECT, HEAD_DIM
+from scalinglaws.runs.plans_v2 import lr_of
+
+STUDY = "v3"
+MIN_LAYERS = 2
+N_LO, N_HI = 3.0e3, 8.4e4  # non-embedding parameters of the smallest and largest size
+SIZES = 12
+HORIZONS = tuple(16 ** (k / 3) / 4 for k in range(4))  # 0.25, 0.63, 1.59, 4.0 x expected optimum
+EVAL_LATE = 12  # evaluations over the last 15% of each run (goal: 10 or more there)
+MIN_STEPS = 250
+BATCHES = (16, 8, 4)
+# v2's prose Approach 2 optima at its smallest and largest budget (all parameters; the design's
+# guess of where each size's optimum lies, not a result of v3)
+V2_OPTIMA = ((3e11, 11061.0), (3e13, 169231.0))
+
+
+def shape(N: float) -> tuple[int, int, int]:
+    """(n_layer, d_model, n_head) of the v3 family for non-embedding size ~N: the depth with
+    at least ``MIN_LAYERS`` layers whose d_model / n_layer is closest to ``ASPECT`` in log terms,
+    d_model from 12 n_layer d_model^2 = N (Kaplan 2020 eq 2.1), even, heads of about 16 dims."""
+    best = None
+    for L in range(MIN_LAYERS, 17):
+        w = math.sqrt(N / (12 * L))
+        step = 2 if w < 32 else 4 if w < 64 else 8
+        d = max(8, step * round(w / step))
+        miss = abs(math.log(d / L / ASPECT))
+        if best is None or miss < best[0]:
+            best = (miss, L, d)
+    _, L, d = best
+    heads = [h for h in range(1, d + 1) if d % h == 0]
+    return L, d, min(heads, key=lambda h: (abs(math.log(d / h / HEAD_DIM)), h))
+
+
+def sizes() -> list[tuple[int, int, int]]:
+    """The shapes of the v3 sizes, smallest first."""
+    r = (N_HI / N_LO) ** (1 / (SIZES - 1))
+    return [shape(N_LO * r**i) for i in range(SIZES)]
+
+
+def expected_budget(N_total: float) -> float:
+    """FLOP at which a model of N_total parameters is expected to be compute-optimal (v2's optima)."""
+    (c0, n0), (c1, n1) = V2_OPTIMA
+    slope = math.log(n1 / n0) / math.log(c1 / c0)
+    return c0 * (N_total / n0) ** (1 / slope)
+
+
+def _batch(tokens: float) -> int:
+    return next((b for b in BATCHES if tokens / (b * N_CTX) >= MIN_STEPS), BATCHES[-1])
+
+
+def horizons_plan() -> list[dict]:
+    out = []
+    for L, d, h in sizes():
+        c = counts(ModelConfig(L, d, h))
+        C_opt = expected_budget(c["params_total"])
+        batch = _batch(min(HORIZONS) * C_opt / c["flops_per_token"])
+        lr, beta2 = lr_of(c["params_nonembedding"])
+        for f in HORIZONS:
+            out.append({
+                "study": f"{STUDY}-horizons", "corpus": "prose", "n_layer": L, "d_model": d,
+                "n_head": h, "flops": float(f"{f * C_opt:.4g}"), "batch_size": batch, "lr": lr,
+                "beta2": beta2, "n_eval": 16, "eval_late": EVAL_LATE,
+            })  # fmt: skip
+    return sorted(out, key=lambda e: e["flops"])
+
+
+LR_CHECK_BUDGETS = (3e11, 1e12, 3e12, 1e13)
+LR_CHECK_FACTORS = (0.5, 2.0)
+SHAPE_BUDGETS = (3e11, 1e12)
+
+
+def lr_check_plan() -> list[dict]:
+    """Every size of v2's prose windows at 3e11-1e13 at 0.5x and 2x the rule's learning rate, one
+    seed (seed 0 at 1x is v2's own run): does any budget's optimum move beyond its interval?"""
+    out = []
+    for C in LR_CHECK_BUDGETS:
+        for k in plans_v2.window(C):
+            N = counts(ModelConfig(*plans_v2.shape(plans_v2.ladder(k))))["params_nonembedding"]
+            lr, beta2 = lr_of(N)
+            for f in LR_CHECK_FACTORS:
+                out.append(plans_v2.run("lrcheck", "prose", k, flops=C, lr=float(f"{f * lr:.3g}"),
+                                        beta2=beta2) | {"study": f"{STUDY}-lrcheck"})  # fmt: skip
+    return out
+
+
+def shape_plan() -> list[dict]:
+    """v2's prose windows at 3e11 and 1e12 again, every size with ``MIN_LAYERS`` layers or more
+    (v3's :func:`shape` on v2's ladder targets), 3 seeds, v2's recipe otherwise. Only the sizes
+    whose shape changes are trained; the others are v2's own runs. Below ~1,600 non-embedding
+    parameters two layers cannot be narrower than d_model 8, so two rungs can give one shape: it is
+    trained once."""
+    out = []
+    for C in SHAPE_BUDGETS:
+        seen = set()
+        for k in plans_v2.window(C):
+            old, new = plans_v2.shape(plans_v2.ladder(k)), shape(plans_v2.ladder(k))
+            if old == new or new in seen:
+                continue
+            seen.add(new)
+            c = counts(ModelConfig(*new))
+            lr, beta2 = lr_of(c["params_nonembedding"])
+            for seed in plans_v2.SEEDS:
+                out.append({
+                    "study": f"{STUDY}-shape", "corpus": "prose", "n_layer": new[0],
+                    "d_model": new[1], "n_head": new[2], "flops": C,
+                    "batch_size": plans_v2.batch_for(C / c["flops_per_token"]), "lr": lr,
+                    "beta2": beta2, "seed": seed, "n_eval": 16,
+                })  # fmt: skip
+    return out
+
+
+def plans() -> dict[str, list[dict]]:
+    """Every v3 plan by file name, in the order they are run."""
+    return {
+        "v3_horizons.json": horizons_plan(),
+        "v3_shape.json": shape_plan(),
+        "v3_lrcheck.json": lr_check_plan(),
+    }
