@@ -70,6 +70,8 @@ class Tolerance:
             return f"in [{_g(self.lo)}, {_g(self.hi)}] (printed interval)"
         if self.clause == "order of magnitude":
             return "within a factor sqrt(10) (order of magnitude)"
+        if self.clause == "all":
+            return "exactly 1 (the paper says all)"
         if self.text.lstrip().startswith("1/"):
             d = 1.0 / self.value
             return f"1/x, x in [{1 / self.hi:.10g}, {1 / self.lo:.10g}] (half a unit of {d:.10g})"
@@ -97,9 +99,11 @@ def from_printed(text: str) -> Tolerance:
 
     Raises ValueError naming the text when it does not start with a number.
     """
+    if re.match(r"all\b", text.strip()):  # "all of its points": a share of exactly 1
+        return Tolerance(text, 1.0, 1.0, 1.0, "all")
     m = _TEXT.match(text)
     if m is None:
-        raise ValueError(f"printed text must start with a number, got {text!r}")
+        raise ValueError(f"printed text must start with a number or 'all', got {text!r}")
     rest = m.group("rest")
     value, half, scale = _number(m, rest)
     if m.group("frac"):

@@ -40,15 +40,38 @@ def _refit(objective: str):
 
 
 @functools.cache
-def _bootstrap_legacy():
-    """Epoch's own 4,000 resamples (np.random.seed(42)) of the 240 points, refitted here."""
+def _bootstrap_default():
+    """Epoch's own 4,000 resamples (np.random.seed(42)) of the 240 points, refitted by the default
+    path (damped Newton from the full-data optimum, converged to a decrement of 1e-10)."""
     from scalinglaws import estimators
 
     N, D, L = _epoch_points()
-    counts = estimators.legacy_resample_counts(N.size, 4000, 42)
-    return estimators.bootstrap_approach3(
-        N=N, D=D, L=L, n_bootstrap=4000, counts=counts, full_fit=_refit("huber")
-    )
+    counts = estimators.legacy_resample_counts(N.size, BESIROGLU.uncertainty.n_bootstrap,
+                                               BESIROGLU.uncertainty.seed)  # fmt: skip
+    b = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=BESIROGLU.uncertainty.n_bootstrap,
+                                       counts=counts, full_fit=_refit("huber"))  # fmt: skip
+    return b.replicates, b.se, b.interval(0.95)
+
+
+@functools.cache
+def _bootstrap_epoch():
+    """The same resamples refitted by Epoch's procedure (one BFGS each from Hoffmann's TeX values,
+    scipy's default stopping rule; :mod:`scalinglaws.estimators.approach3_epoch`)."""
+    from scalinglaws.estimators import approach3_epoch as epoch
+
+    N, D, L = _epoch_points()
+    u = BESIROGLU.uncertainty
+    b = epoch.bootstrap(N, D, L, epoch.resample_indices(N.size, u.n_bootstrap, u.seed))
+    return b.replicates, b.se, b.interval(0.95)
+
+
+PATHS = ("epoch", "default")
+
+
+def _bootstrap(path: str):
+    if path not in PATHS:
+        raise ValueError(f"path must be one of {PATHS}, got {path!r}")
+    return _bootstrap_epoch() if path == "epoch" else _bootstrap_default()
 
 
 def refit_param(objective: str, name: str) -> float:
@@ -61,35 +84,44 @@ def refit_implied_a() -> float:
     return float(_refit("huber_likelihood").fit.a)
 
 
-def bootstrap_se(name: str) -> float:
-    """Standard error of ``name`` over Epoch's 4,000 resamples, refitted here."""
-    return float(_bootstrap_legacy().se[name])
+def bootstrap_se(name: str, path: str = "epoch") -> float:
+    """Standard error of ``name`` over Epoch's 4,000 resamples, refitted by ``path`` (Epoch's
+    procedure or the default one)."""
+    return float(_bootstrap(path)[1][name])
 
 
-def bootstrap_ci95(name: str, side: int) -> float:
+def bootstrap_ci95(name: str, side: int, path: str = "epoch") -> float:
     """The 2.5th (side 0) or 97.5th (side 1) percentile of ``name`` over the same replicates."""
-    return float(_bootstrap_legacy().interval(0.95)[name][side])
+    return float(_bootstrap(path)[2][name][side])
 
 
-def bootstrap_se_a() -> float:
+def bootstrap_se_a(path: str = "epoch") -> float:
     """Epoch notebook cell 59: np.std of a = beta/(alpha + beta) over the replicates."""
-    r = _bootstrap_legacy().replicates  # columns A, B, E, alpha, beta
+    r = _bootstrap(path)[0]  # columns A, B, E, alpha, beta
     return float(np.std(r[:, 4] / (r[:, 3] + r[:, 4])))
 
 
-def chi2(which: str) -> float:
+@functools.cache
+def _likelihood_fit(path: str) -> np.ndarray:
+    """(log A, log B, log E, alpha, beta) of the Huber-likelihood refit by ``path``."""
+    if path == "epoch":
+        from scalinglaws.estimators import approach3_epoch as epoch
+
+        return epoch.fit_likelihood(*_epoch_points())[:5]
+    f = _refit("huber_likelihood")
+    return np.array([np.log(f.A), np.log(f.B), np.log(f.E), f.alpha, f.beta])
+
+
+def chi2(which: str, path: str = "epoch") -> float:
     """Epoch notebook cell 34: chi^2 (``which="stat"``) of Hoffmann's TeX values against the refit,
     with the covariance of the 4,000 replicates over (log A, log B, log E, alpha, beta); or its
     p-value (``"p"``)."""
     from scipy.stats import chi2 as chi2_distribution
 
-    reps = _bootstrap_legacy().replicates.copy()
+    reps = _bootstrap(path)[0].copy()
     reps[:, :3] = np.log(reps[:, :3])
-
-    def theta(f):
-        return np.array([np.log(f.A), np.log(f.B), np.log(f.E), f.alpha, f.beta])
-
-    d = theta(HOFFMANN.approach3_tex) - theta(_refit("huber_likelihood"))
+    f = HOFFMANN.approach3_tex
+    d = np.array([np.log(f.A), np.log(f.B), np.log(f.E), f.alpha, f.beta]) - _likelihood_fit(path)
     stat = float(d @ np.linalg.inv(np.cov(reps.T)) @ d)
     if which == "stat":
         return stat

@@ -39,6 +39,11 @@ class RegistryError(ValueError):
     """A row of registry.toml that cannot be read: names the row (its id) and the field."""
 
 
+HEADLINE_PAPERS = ("Kaplan 2020", "Hoffmann 2022", "Besiroglu 2024")
+OTHER_STUDIES = "Other studies"  # families "Other studies: <study>": other studies' data
+READING = "reproduced under a chosen reading"
+
+
 @dataclass(frozen=True)
 class Entry:
     """One paper value and how this project recomputes it."""
@@ -54,8 +59,17 @@ class Entry:
     kind: str  # PUBLISHED_LAW, PUBLISHED_DATA, REFIT_HERE or MEASURED_HERE
     explained: str = ""  # heading in docs/differences.md when knowingly not reproduced
     interval: Callable[[], tuple[float, float]] | None = field(default=None, repr=False)
+    reading: str = ""  # a reading of what the paper does not print, chosen to match its number
+    alternative: Callable[[], float] | None = field(default=None, repr=False)  # shown beside
+    alternative_label: str = ""  # what the alternative value is
     printed_from: str = ""  # the constant, e.g. "KAPLAN.figure12.lower_ratio"
     compute_from: str = ""  # the function with its arguments, e.g. "...values:kaplan_fig12(...)"
+
+    @property
+    def headline(self) -> bool:
+        """Counted in REPRODUCTION.md's headline: a row of Kaplan's, Hoffmann's or Besiroglu's
+        own work, not another study's data held against one of their numbers."""
+        return self.paper in HEADLINE_PAPERS and not self.family.startswith(OTHER_STUDIES)
 
     @property
     def tolerance(self) -> Tolerance:
@@ -68,6 +82,7 @@ class Outcome:
     entry: Entry
     value: float
     interval: tuple[float, float] | None = None  # measured here: the measurement's interval
+    alternative: float | None = None  # the entry's alternative value, where it has one
 
     @property
     def error(self) -> float:
@@ -90,7 +105,7 @@ class Outcome:
         if self.entry.kind == MEASURED_HERE:
             return "consistent with" if self.consistent else "not consistent with"
         if self.within:
-            return "reproduced"
+            return READING if self.entry.reading else "reproduced"
         return "explained" if self.entry.explained else "NOT REPRODUCED"
 
 
@@ -100,7 +115,8 @@ class Outcome:
 
 _REQUIRED = ("id", "paper", "family", "where", "quantity", "printed", "printed_text", "compute",
              "kind")  # fmt: skip
-_OPTIONAL = ("args", "explained", "interval")
+_OPTIONAL = ("args", "explained", "interval", "reading", "alternative", "alternative_args",
+             "alternative_label")  # fmt: skip
 _STEP = re.compile(r"\.([A-Za-z_]\w*)|\[(\d+)\]")
 
 
@@ -156,7 +172,7 @@ def _entry(row: dict, i: int) -> Entry:
     missing = [k for k in _REQUIRED if k not in row]
     if missing:
         raise RegistryError(f"{where}: field {missing[0]!r} is missing")
-    for k in (*_REQUIRED, "explained", "interval"):
+    for k in (*_REQUIRED, "explained", "interval", "reading", "alternative", "alternative_label"):
         if k in row and (not isinstance(row[k], str) or not row[k].strip()):
             raise RegistryError(f"{where}: {k!r} must be non-empty text, got {row[k]!r}")
     if row["kind"] not in KINDS:
@@ -173,6 +189,13 @@ def _entry(row: dict, i: int) -> Entry:
         from_printed(row["printed_text"])
     except ValueError as err:
         raise RegistryError(f"{where}: 'printed_text' {err}") from None
+    if ("alternative" in row) != ("alternative_label" in row):
+        raise RegistryError(f"{where}: 'alternative' and 'alternative_label' go together")
+    alt_args = row.get("alternative_args", {})
+    if not isinstance(alt_args, dict):
+        raise RegistryError(f"{where}: 'alternative_args' must be a table, got {alt_args!r}")
+    alternative = (_function(row["alternative"], alt_args, where, "alternative")
+                   if "alternative" in row else None)  # fmt: skip
     signature = ", ".join(f"{k}={v!r}" for k, v in args.items())
     return Entry(
         id=row["id"], paper=row["paper"], family=row["family"], where=row["where"],
@@ -180,6 +203,8 @@ def _entry(row: dict, i: int) -> Entry:
         printed_text=row["printed_text"], compute=_function(row["compute"], args, where, "compute"),
         kind=row["kind"], explained=row.get("explained", ""),
         interval=_function(row["interval"], args, where, "interval") if "interval" in row else None,
+        reading=row.get("reading", ""), alternative=alternative,
+        alternative_label=row.get("alternative_label", ""),
         printed_from=row["printed"], compute_from=f"{row['compute']}({signature})",
     )  # fmt: skip
 
@@ -213,7 +238,8 @@ def entry(id_: str) -> Entry:
 
 def evaluate(e: Entry) -> Outcome:
     interval = None if e.interval is None else tuple(float(x) for x in e.interval())
-    return Outcome(e, float(e.compute()), interval)
+    alternative = None if e.alternative is None else float(e.alternative())
+    return Outcome(e, float(e.compute()), interval, alternative)
 
 
 def evaluate_all() -> list[Outcome]:

@@ -3,19 +3,42 @@ and the last benchmarks, as one deterministic text."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from scalinglaws.kinds import MEASURED_HERE
-from scalinglaws.report.registry import Outcome, evaluate_all
+from scalinglaws.report.registry import OTHER_STUDIES, READING, Outcome, evaluate_all
 
 
 def _fmt(x: float) -> str:
     return f"{x:.4g}" if 1e-3 <= abs(x) < 1e5 else f"{x:.3e}"
 
 
-def _header(paper: list[Outcome], measured: list[Outcome]) -> list[str]:
+def _fmt_for(x: float, o: Outcome) -> str:
+    """``x`` with one digit more than the paper prints (at least 4 significant), so that a reader
+    can check it against the tolerance of half a unit of the last printed digit."""
+    t = o.entry.tolerance
+    if t.clause != "digits" or x == 0 or t.hi <= t.lo:
+        return _fmt(x)
+    extra = (t.hi - t.lo) / 10  # a tenth of the last printed digit's unit
+    sig = max(4, math.floor(math.log10(abs(x))) - math.floor(math.log10(extra)) + 1)
+    return f"{x:#.{sig}g}".rstrip(".") if 1e-3 <= abs(x) < 1e5 else f"{x:.{sig - 1}e}"
+
+
+def _status(o: Outcome) -> str:
+    e = o.entry
+    status = o.status if o.status != "explained" else f"explained: *{e.explained}*"
+    if o.status == READING:
+        status += f" ({e.reading})"
+    if o.alternative is not None:
+        status += f"; {e.alternative_label}: {_fmt_for(o.alternative, o)}"
+    return status
+
+
+def _header(paper: list[Outcome], measured: list[Outcome], other: int) -> list[str]:
     n = len(paper)
     ok = sum(o.status == "reproduced" for o in paper)
+    reading = sum(o.status == READING for o in paper)
     expl = sum(o.status == "explained" for o in paper)
     consistent = sum(o.consistent for o in measured)
     return [
@@ -27,37 +50,54 @@ def _header(paper: list[Outcome], measured: list[Outcome]) -> list[str]:
         "paper prints the number (`scalinglaws.tolerance`): half a unit of the last printed digit; a",
         'printed interval as printed; a bare order of magnitude ("~1e12") within a factor sqrt(10).',
         '"Explained" rows differ knowingly; `docs/differences.md` gives the evidence under the heading',
-        "named in the row. The count covers published laws, published data and refits here of published",
-        "data; numbers measured on this project's own runs are not reproductions and are listed apart.",
+        "named in the row. A row reproduced only under a reading of what the paper does not print says",
+        "which reading, and what another reading gives. Values show one digit more than the paper",
+        "prints. The count covers Kaplan's, Hoffmann's and Besiroglu's own numbers (published laws,",
+        "published data and refits here of published data); other studies' data held against their",
+        "numbers are listed apart, and so are numbers measured on this project's own runs.",
         "",
-        f"**{ok} of {n} reproduced within tolerance; {expl} explained in `docs/differences.md`; "
-        f"{n - ok - expl} not reproduced.** Measured here: {consistent} of {len(measured)} consistent "
-        "with the printed value (see the last section).",
+        f"**{ok} of {n} reproduced within tolerance; {reading} reproduced under a chosen reading; "
+        f"{expl} explained in `docs/differences.md`; {n - ok - reading - expl} not reproduced.** "
+        f"Other studies: {other} rows (their own section). Measured here: {consistent} of "
+        f"{len(measured)} consistent with the printed value (see the last section).",
         "",
     ]
 
 
-def _paper_tables(paper: list[Outcome]) -> list[str]:
-    lines: list[str] = []
+def _paper_tables(paper: list[Outcome], intro: list[str] | None = None) -> list[str]:
+    lines: list[str] = list(intro or [])
     groups: dict[tuple[str, str], list[Outcome]] = {}
     for o in paper:
         groups.setdefault((o.entry.paper, o.entry.family), []).append(o)
     for (paper_name, family), rows in groups.items():
+        study = family.partition(": ")[2] if family.startswith(OTHER_STUDIES) else ""
         lines += [
-            f"## {paper_name}: {family}",
+            f"## {study} (numbers printed by {paper_name})"
+            if study
+            else f"## {paper_name}: {family}",
             "",
             "| where | quantity | printed | computed here | tolerance (rule) | kind | status |",
             "|---|---|---|---|---|---|---|",
         ]
         for o in rows:
             e = o.entry
-            status = o.status if o.status != "explained" else f"explained: *{e.explained}*"
             lines.append(
-                f"| {e.where} | {e.quantity} | {e.printed_text} | {_fmt(o.value)} | "
-                f"{e.tolerance.describe()} | {e.kind} | {status} |"
+                f"| {e.where} | {e.quantity} | {e.printed_text} | {_fmt_for(o.value, o)} | "
+                f"{e.tolerance.describe()} | {e.kind} | {_status(o)} |"
             )
         lines.append("")
     return lines
+
+
+OTHER_INTRO = [
+    "# Other studies",
+    "",
+    "Other studies' data through the same methods: each row holds another study's runs against",
+    "the number its own paper prints (Llama 3), or against Hoffmann's where the study is a",
+    "replication of Hoffmann's method on its own runs ((Mis)Fitting). They are not counted in the",
+    "headline above.",
+    "",
+]
 
 
 def _measured_table(measured: list[Outcome]) -> list[str]:
@@ -142,9 +182,11 @@ def render(outcomes: list[Outcome] | None = None, bad_input_cases: int | None = 
 
     outcomes = evaluate_all() if outcomes is None else outcomes
     cases = count_bad_inputs() if bad_input_cases is None else bad_input_cases
-    paper = [o for o in outcomes if o.entry.kind != MEASURED_HERE]
+    paper = [o for o in outcomes if o.entry.kind != MEASURED_HERE and o.entry.headline]
+    other = [o for o in outcomes if o.entry.kind != MEASURED_HERE and not o.entry.headline]
     measured = [o for o in outcomes if o.entry.kind == MEASURED_HERE]
-    lines = _header(paper, measured) + _paper_tables(paper) + _measured_table(measured)
+    lines = _header(paper, measured, len(other)) + _paper_tables(paper)
+    lines += _paper_tables(other, OTHER_INTRO) + _measured_table(measured)
     lines += _figures() + _bad_input(cases)
     lines += ["", "## Environment", "", *environment(), ""]
     return "\n".join(lines + _benchmarks())

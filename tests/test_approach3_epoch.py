@@ -1,0 +1,56 @@
+"""Epoch's procedure (scalinglaws.estimators.approach3_epoch): its gradients, a synthetic truth,
+and its resamples. The printed digits it reproduces are registry rows (tests/test_reproduction.py)."""
+
+import numpy as np
+import pytest
+from scipy.optimize import approx_fprime
+
+from scalinglaws.estimators import approach3_epoch as epoch
+from scalinglaws.estimators import legacy_resample_counts
+
+
+def _synthetic(seed=0, n=120, noise=0.0):
+    rng = np.random.default_rng(seed)
+    N = 10 ** rng.uniform(7, 10, n)
+    D = 10 ** rng.uniform(9, 12, n)
+    E, A, B, alpha, beta = 1.8, 400.0, 2000.0, 0.34, 0.37
+    L = (E + A / N**alpha + B / D**beta) * np.exp(noise * rng.standard_normal(n))
+    return N, D, L, np.array([np.log(A), np.log(B), np.log(E), alpha, beta])
+
+
+@pytest.mark.parametrize("fun,jac,extra", [
+    (epoch.summed_huber, epoch.summed_huber_grad, []),
+    (epoch.huber_nll, epoch.huber_nll_grad, [-4.0]),
+])  # fmt: skip
+def test_gradients_match_finite_differences(fun, jac, extra):
+    N, D, L, truth = _synthetic(noise=0.01)
+    args = (np.log(N), np.log(D), np.log(L))
+    theta = np.append(truth + [0.1, -0.2, 0.05, 0.02, -0.01], extra)
+    num = approx_fprime(theta, fun, 1e-7, *args)
+    assert np.allclose(jac(theta, *args), num, rtol=1e-4, atol=1e-6 * np.abs(num).max())
+
+
+def test_bfgs_from_the_tex_values_recovers_a_noiseless_truth():
+    N, D, L, truth = _synthetic()
+    x = epoch.fit_likelihood(N, D, L)
+    # BFGS stops at a gradient of 1e-5 (scipy's default): the fit is close, not exact
+    assert np.allclose(x[:5], truth, rtol=0, atol=2e-3), x[:5] - truth
+
+
+def test_resamples_are_epochs_draws_in_their_order():
+    idx = epoch.resample_indices(240, 50, 42)
+    counts = legacy_resample_counts(240, 50, 42)
+    assert all(
+        (np.bincount(row, minlength=240) == c).all() for row, c in zip(idx, counts, strict=True)
+    )
+    rs = np.random.RandomState(42)  # Epoch: np.random.seed(42); np.random.choice(kept, size=n)
+    kept = list(range(3, 243))
+    assert (np.asarray(kept)[idx[0]] == rs.choice(kept, size=240, replace=True)).all()
+
+
+def test_bootstrap_statistics_are_those_of_the_replicates():
+    N, D, L, _ = _synthetic(noise=0.02)
+    b = epoch.bootstrap(N, D, L, epoch.resample_indices(N.size, 20, 1))
+    r = b.replicates
+    assert b.se["A"] == pytest.approx(np.std(np.exp(b.log_params[:, 0]), ddof=1), rel=1e-12)
+    assert b.interval()["beta"] == pytest.approx(tuple(np.percentile(r[:, 4], [2.5, 97.5])))
