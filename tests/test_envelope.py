@@ -46,8 +46,14 @@ def test_law_envelope_recovers_eq4_exponents(fit):
 
 
 def test_law_fit_range_is_where_the_optimum_is_inside_the_family(law):
+    # the declared rule (the winner has a size on each side) on eq 2's curves: inside the range
+    # where eq 4's optimum lies within the family, by less than one size step at each end
     lo, hi = law.flops_range
-    np.testing.assert_allclose(ch.optimal_N([lo, hi], law.fit), envelope.SIZE_RANGE, rtol=1e-9)
+    a_lo, a_hi = envelope.law_fit_range(law.fit)
+    step = (envelope.SIZE_RANGE[1] / envelope.SIZE_RANGE[0]) ** (1 / (law.sizes.size - 1))
+    n_lo, n_hi = ch.optimal_N([lo, hi], law.fit)
+    assert a_lo <= lo < hi <= a_hi
+    assert n_lo / envelope.SIZE_RANGE[0] <= step and envelope.SIZE_RANGE[1] / n_hi <= step
     assert envelope.CURVE_FLOPS[0] < lo < hi < envelope.CURVE_FLOPS[1]
     with pytest.raises(ValueError, match=r"'n_sizes' must be an integer in \[3, 200\], got 2"):
         envelope.law_envelope(2)
@@ -105,12 +111,21 @@ def test_measured_envelope_on_synthetic_curves(synthetic):
 
 
 def test_measured_fit_range_checks():
-    runs = pd.DataFrame({"params": [1, 2, 3], "flops_final": [1e10, 1e11, 1e12]})
-    assert envelope.measured_fit_range(runs, 2) == (1e10, 1e11)
+    # 3 sizes x 3 horizons (1e10, 1e11, 1e12 FLOPs); the optimal log10 N is (log10 C - 9) 2/3, so
+    # the middle size (N 10) wins for log10 C in [9.75, 11.25]; the first run ends at 1e10
+    tuples, rows = [], []
+    for N in (1, 10, 100):
+        for H in (1e10, 1e11, 1e12):
+            C = np.geomspace(1e9, H, 200)
+            tuples.append((N, C, 2 + ((np.log10(C) - 9) * 2 / 3 - np.log10(N)) ** 2))
+            rows.append({"params": N, "flops_final": H})
+    runs = pd.DataFrame(rows)
+    lo, hi = envelope.measured_fit_range(runs, tuples, 2)
+    assert lo == pytest.approx(1e10) and np.log10(hi) == pytest.approx(11.25, abs=0.01)
     with pytest.raises(ValueError, match=r"'min_sizes' must be an integer in \[2, 20\], got 1"):
-        envelope.measured_fit_range(runs, 1)
+        envelope.measured_fit_range(runs, tuples, 1)
     with pytest.raises(estimators.FitError, match="sizes"):
-        envelope.measured_fit_range(runs, 4)
+        envelope.measured_fit_range(runs, tuples, 4)
 
 
 def test_measured_envelope_uses_only_real_runs():
@@ -136,7 +151,8 @@ def test_tables(law, synthetic):
     t = envelope.exponent_table(law, synthetic)
     assert list(t["a (N_opt ~ C^a)"])[2] == "0.500 (0.488, 0.502)"  # Table 2, Approach 1
     assert list(t["b (D_opt ~ C^b)"])[2] == "0.500 (0.501, 0.512)"
-    assert t.shape == (4, 3)
+    assert t.shape == (5, 3)  # the last row: footnote 4's points only
+    assert "last 15%" in list(t["series"])[4]
     text = envelope.summary(law, synthetic)
     assert "last 15%" in text and "0.500 (0.488, 0.502)" in text
 
@@ -163,3 +179,29 @@ def test_figure2_draws_every_kind_and_is_deterministic(law, synthetic, tmp_path)
         digests.append(png.read_bytes())
         plt.close(fig)
     assert digests[0] == digests[1]
+
+
+def test_the_declared_range_is_where_the_winner_is_bracketed():
+    # synthetic curves, 5 sizes each trained over the same FLOPs: the loss-optimal size grows with
+    # C, so the smallest size wins at first and the largest at the end: neither stretch is fitted
+    C = np.geomspace(1e7, 1e12, 200)
+    sizes = np.geomspace(1e3, 1e5, 5)
+    curves = [(N, C, 1.5 + 30 / N**0.3 + 40 / (C / (6 * N)) ** 0.3) for N in sizes]
+    lo, hi = estimators.bracketed_range(curves=curves, n_flops=400)
+    env = estimators.approach1(curves=curves, n_flops=400)
+    inside = (env.flops >= lo) & (env.flops <= hi)
+    assert set(env.N[inside]) <= set(sizes[1:-1])
+    assert sizes[0] in env.N[env.flops < lo] and sizes[-1] in env.N[env.flops > hi]
+    # the declared set of ranges moves each end inward only
+    for r_lo, r_hi in estimators.range_variants((lo, hi)):
+        assert lo <= r_lo < r_hi <= hi
+    assert len(estimators.range_variants((lo, hi))) == 9
+
+
+def test_last_part_keeps_the_last_15_percent_of_each_curve():
+    C = np.geomspace(1e10, 1e12, 20)
+    L = 3 - 0.1 * np.log10(C)
+    ((N, c, l_, d),) = estimators.last_part([(1e4, C, L, C / 6e4)])
+    assert c[0] == pytest.approx(0.85 * C[-1]) and c[-1] == C[-1]
+    assert l_[0] == pytest.approx(3 - 0.1 * np.log10(0.85e12), rel=1e-12)  # exact: linear in log C
+    assert d[0] == pytest.approx(0.85e12 / 6e4, rel=1e-9)

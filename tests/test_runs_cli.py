@@ -225,10 +225,17 @@ def test_read_only_verbs_need_no_torch(verb):
     import subprocess
     import sys
 
+    # a finder that refuses torch, as an environment without it does (sys.modules['torch'] = None
+    # would also block it, but leaves a None that libraries probing sys.modules trip over)
     code = (
-        "import runpy, sys; sys.modules['torch'] = None; "
-        f"sys.argv = ['scalinglaws.runs', *{verb!r}]; "
-        "runpy.run_module('scalinglaws.runs', run_name='__main__')"
+        "import runpy, sys\n"
+        "class NoTorch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'torch' or name.startswith('torch.'):\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}')\n"
+        "sys.meta_path.insert(0, NoTorch())\n"
+        f"sys.argv = ['scalinglaws.runs', *{verb!r}]\n"
+        "runpy.run_module('scalinglaws.runs', run_name='__main__')\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]

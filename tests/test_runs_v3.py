@@ -74,3 +74,11 @@ def test_v3_plans_write_to_their_own_results_folder():
     assert sweep.results_for(PLANS / "v3_horizons.json") == sweep.RESULTS / "v3"
     assert sweep.results_for(PLANS / "v2_noise.json") == sweep.RESULTS / "v2"
     assert sweep.results_for(PLANS / "smoke.json") == sweep.RESULTS
+
+
+def test_v3_stays_under_900_tflop():
+    from scalinglaws.runs import plans_v2
+
+    rows = plans_v2.cost_table(versions=("v3",))
+    assert {r["plan"] for r in rows} == set(plans_v3.plans())
+    assert sum(r["tflop"] for r in rows) < 900

@@ -254,11 +254,17 @@ def run_one(stem: str) -> bool:
 
 
 def run_many(stems: list[str], jobs: int) -> bool:
-    """:func:`run_one` for each stem, ``jobs`` at a time, the longest first; True if all succeed."""
-    from concurrent.futures import ThreadPoolExecutor
+    """:func:`run_one` for each stem, ``jobs`` at a time, the longest first; True if all succeed.
+
+    Processes, not threads: papermill runs each notebook inside ``os.chdir`` to its folder, and
+    the working directory is shared by a process's threads, so two notebooks run by threads could
+    restore each other's directory in the wrong order (a later relative path then misses)."""
+    from concurrent.futures import ProcessPoolExecutor
 
     order = [s for s in LONGEST if s in stems] + [s for s in stems if s not in LONGEST]
-    with ThreadPoolExecutor(max(1, jobs)) as pool:
+    if jobs <= 1 or len(order) == 1:
+        return all([run_one(s) for s in order])
+    with ProcessPoolExecutor(min(jobs, len(order))) as pool:
         return all(list(pool.map(run_one, order)))
 
 

@@ -157,6 +157,17 @@ def _approach2(final, params, n_boot, rng, level, min_points, tol_log10) -> dict
                 continue
             reps.append((r.a, r.b, r.N_opt.k, r.D_opt.k))
         out["bootstrap"] = _boot_powerlaws(reps, n_boot, failed, level)
+        # the exponents are slopes through per-budget vertices: their interval also covers the
+        # vertices' scatter about the line (the wider of the bootstrap and the t interval)
+        logC = np.log([p.flops for p in res.profiles])
+        cover = {}
+        for name, col in (("a", "N_opt"), ("b", "D_opt")):
+            reg = estimators.slope_t_interval(logC, np.log([getattr(p, col) for p in res.profiles]),
+                                              level)  # fmt: skip
+            boot = out["bootstrap"]["interval"][name]
+            cover[name] = [float(np.nanmin([boot[0], reg[0]])), float(np.nanmax([boot[1], reg[1]]))]
+            out["bootstrap"].setdefault("regression", {})[name] = list(reg)
+        out["bootstrap"]["interval_with_scatter"] = cover
     return out
 
 
@@ -181,6 +192,7 @@ class Envelope:
     flops_range: tuple[float, float]
     runs: pd.DataFrame  # one row per curve: run, params, flops_final
     position: np.ndarray  # per envelope point: its FLOPs / its run's final FLOPs
+    last15: estimators.Approach1Result | None = None  # the envelope of the runs' last 15% only
 
     @property
     def last_fraction(self) -> float:
@@ -207,15 +219,19 @@ def _curve_table(runs: pd.DataFrame, params: str):
 
 
 def envelope(runs: pd.DataFrame, params: str = "params", min_sizes: int = 3) -> Envelope:
-    """Approach 1 (section 3.1) on the curves of a runs table, fitted over
-    :func:`scalinglaws.estimators.fit_range` of its runs."""
+    """Approach 1 (section 3.1) on the curves of a runs table, fitted over the declared range
+    (:func:`scalinglaws.estimators.envelope_range`: where the winner has a size on each side),
+    with the envelope of the runs' last 15% (footnote 4's points only) over the same range."""
     table, tuples = _curve_table(runs, params)
-    rng_ = estimators.fit_range(
-        N=table["params"], C_final=table["flops_final"], min_sizes=min_sizes
-    )
+    rng_ = estimators.envelope_range(curves=tuples, N=table["params"],
+                                     C_final=table["flops_final"], min_sizes=min_sizes)  # fmt: skip
     res = estimators.approach1(curves=tuples, flops_range=rng_)
     pos = res.flops / table["flops_final"].to_numpy()[res.curve]
-    return Envelope(res, rng_, table, pos)
+    try:
+        last15 = estimators.approach1(curves=estimators.last_part(tuples), flops_range=rng_)
+    except (estimators.FitError, ValueError):
+        last15 = None
+    return Envelope(res, rng_, table, pos, last15)
 
 
 def _approach1(runs, params, n_boot, rng, level, min_sizes) -> dict:
@@ -227,15 +243,20 @@ def _approach1(runs, params, n_boot, rng, level, min_sizes) -> dict:
         "N_opt": {"k": res.N_opt.k, "exponent": res.N_opt.exponent},
         "D_opt": {"k": res.D_opt.k, "exponent": res.D_opt.exponent},
         "flops_range": list(env.flops_range),
+        "flops_range_rule": "the winner has a trained size on each side",
         "n_curves": len(env.runs),
         "last_15pct_fraction": env.last_fraction,
-    }
+        "last_15pct_only": None if env.last15 is None else {
+            "a": env.last15.N_opt.exponent, "b": env.last15.D_opt.exponent},
+    }  # fmt: skip
     if n_boot:
         _, tuples = _curve_table(runs, params)
         n = len(tuples)
         counts = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(n_boot)])
-        reps, failed = estimators.bootstrap_approach1(
-            curves=tuples, counts=counts, flops_range=env.flops_range
+        # the interval covers the range choice: each replicate is fitted over one of the declared
+        # set of ranges around the rule's (each end moved inward by 0, 1/8 or 1/4 of its width)
+        reps, failed = estimators.bootstrap_over_ranges(
+            curves=tuples, counts=counts, ranges=estimators.range_variants(env.flops_range)
         )
         out["bootstrap"] = _boot_powerlaws(reps[~failed], n_boot, int(failed.sum()), level)
     return out

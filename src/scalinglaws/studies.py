@@ -177,7 +177,9 @@ def _row(name: str, approach: int, params: str, res: dict, n_boot: int) -> dict:
     else:
         a, b = res["a"], res["b"]
     boot = res.get("bootstrap", {})
-    iv = boot.get("interval", {})
+    # Approach 2's exponents are slopes through per-budget vertices: their interval covers the
+    # vertices' scatter too (runs_fit: the wider of the bootstrap and the regression t interval)
+    iv = boot.get("interval_with_scatter", boot.get("interval", {}))
     note = ""
     if approach == 2:
         note = f"{len(res['budgets_used'])} budgets used"

@@ -57,7 +57,7 @@ class LawEnvelope:
     loss: np.ndarray  # (sizes, flops): L(N, C / 6N), nats per token
     drawn: estimators.Approach1Result  # envelope over the whole of CURVE_FLOPS (drawn)
     fitted: estimators.Approach1Result  # envelope over flops_range (its power laws are the fit)
-    flops_range: tuple[float, float]  # FLOPs at which eq 4's optimum lies inside the family
+    flops_range: tuple[float, float]  # FLOPs at which the winner has a size on each side
 
 
 def law_fit_range(fit: ParametricFit, sizes=SIZE_RANGE) -> tuple[float, float]:
@@ -88,7 +88,8 @@ def law_envelope(
     C = np.geomspace(*CURVE_FLOPS, 400)
     L = np.array([ch.loss(N, ch.tokens_for_flops(C, N), fit) for N in sizes])
     curves = [(N, C, row) for N, row in zip(sizes, L, strict=True)]
-    rng = law_fit_range(fit)
+    # the rule every data set's envelope is fitted by: where its winner has a size on each side
+    rng = estimators.bracketed_range(curves=curves, n_flops=n_flops)
     drawn = estimators.approach1(curves=curves, n_flops=n_flops)
     fitted = estimators.approach1(curves=curves, n_flops=n_flops, flops_range=rng)
     return LawEnvelope(fit, sizes, C, L, drawn, fitted, rng)
@@ -110,6 +111,7 @@ class MeasuredEnvelope:
     position: np.ndarray  # per point of ``fitted``: C / (that run's final C), in (0, 1]
     n_bootstrap: int  # replicates behind the intervals (0: none)
     n_failed: int  # replicates whose envelope could not be fitted
+    last15: estimators.Approach1Result | None = None  # the envelope of the runs' last 15% only
 
 
 def prose_curves(curves: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -135,24 +137,25 @@ def _curve_tuples(curves: pd.DataFrame):
     return pd.DataFrame(runs), tuples
 
 
-def measured_fit_range(runs: pd.DataFrame, min_sizes: int = 3) -> tuple[float, float]:
-    """FLOPs over which the measured envelope is fitted (FLOPs).
-
-    Lower end: the earliest FLOP value at which some run has finished its cosine schedule;
-    before it every candidate is mid-schedule (warm-up, high learning rate). Upper end: the
-    largest FLOP value that ``min_sizes`` distinct model sizes reach; beyond it the envelope
-    picks whichever of the few longest runs is left, with no competitor that finished there,
-    the analogue of the paper-scale family's edge (:func:`law_fit_range`).
+def measured_fit_range(runs: pd.DataFrame, tuples, min_sizes: int = 3) -> tuple[float, float]:
+    """FLOPs over which the measured envelope is fitted (FLOPs): the rule of every data set
+    (:func:`scalinglaws.estimators.envelope_range`), declared before any fit: where the winner has
+    a trained size on each side, from the earliest FLOP value at which some run has finished its
+    cosine schedule, up to the largest that ``min_sizes`` distinct sizes reach.
     """
     MIN_SIZES.check(min_sizes)
-    return estimators.fit_range(N=runs["params"], C_final=runs["flops_final"], min_sizes=min_sizes)
+    return estimators.envelope_range(curves=tuples, N=runs["params"], C_final=runs["flops_final"],
+                                     min_sizes=min_sizes)  # fmt: skip
 
 
 def _bootstrap(tuples, flops_range, n_bootstrap: int, rng: np.random.Generator, n_flops: int):
-    """Exponents (a, b) of the envelope over runs resampled with replacement; (reps, failures)."""
+    """Exponents (a, b) of the envelope over runs resampled with replacement, each replicate
+    fitted over one of the declared ranges around ``flops_range`` (so the interval covers the
+    range choice too); (reps, failures)."""
     counts = resample_counts(rng, len(tuples), n_bootstrap)
-    reps, failed = estimators.bootstrap_approach1(curves=tuples, counts=counts, n_flops=n_flops,
-                                                  flops_range=flops_range)  # fmt: skip
+    reps, failed = estimators.bootstrap_over_ranges(
+        curves=tuples, counts=counts, n_flops=n_flops,
+        ranges=estimators.range_variants(flops_range))  # fmt: skip
     return reps[~failed, :2], int(failed.sum())
 
 
@@ -186,9 +189,11 @@ def measured_envelope(
         raise estimators.FitError(
             f"the envelope needs >= 2 measured learning curves, got {len(tuples)}"
         )
-    rng_range = measured_fit_range(runs, min_sizes)
+    rng_range = measured_fit_range(runs, tuples, min_sizes)
     drawn = estimators.approach1(curves=tuples, n_flops=n_flops)
     fitted = estimators.approach1(curves=tuples, n_flops=n_flops, flops_range=rng_range)
+    last15 = estimators.approach1(curves=estimators.last_part(tuples), n_flops=n_flops,
+                                  flops_range=rng_range)  # fmt: skip
     winner = fitted.curve  # row of ``runs`` whose curve gives each envelope point
     position = fitted.flops / runs["flops_final"].to_numpy()[winner]
     failed = 0
@@ -203,7 +208,7 @@ def measured_envelope(
             D_opt=replace(fitted.D_opt, exponent_interval=(float(b_lo), float(b_hi))),
         )
     return MeasuredEnvelope(curves, runs, drawn, fitted, rng_range, winner, position,
-                            n_bootstrap, failed)  # fmt: skip
+                            n_bootstrap, failed, last15)  # fmt: skip
 
 
 # ---- tables -------------------------------------------------------------------------------------
@@ -230,6 +235,10 @@ def exponent_table(law: LawEnvelope, measured: MeasuredEnvelope) -> pd.DataFrame
          fmt_exponent(m.N_opt.exponent, m.N_opt.exponent_interval),
          fmt_exponent(m.D_opt.exponent, m.D_opt.exponent_interval)),
     ]  # fmt: skip
+    if measured.last15 is not None:
+        rows.append(("the same, points in the last 15% of their run only (footnote 4)",
+                     fmt_exponent(measured.last15.N_opt.exponent),
+                     fmt_exponent(measured.last15.D_opt.exponent)))  # fmt: skip
     return pd.DataFrame(rows, columns=["series", "a (N_opt ~ C^a)", "b (D_opt ~ C^b)"])
 
 
@@ -245,20 +254,25 @@ def summary(law: LawEnvelope, measured: MeasuredEnvelope) -> str:
     a, b = ch.frontier_exponents(law.fit)
     t2 = HOFFMANN.table2.approach1
     m = measured.fitted
-    boot = (f" (10th-90th pct of {measured.n_bootstrap} bootstrap replicates over runs)"
+    boot = (f" (10th-90th pct of {measured.n_bootstrap} bootstrap replicates over runs and over "
+            "9 fit ranges, each end moved inward by 0, 1/8 or 1/4 of the range)"
             if measured.n_bootstrap else "")  # fmt: skip
+    l15 = measured.last15
+    last = ("" if l15 is None else f" Points in the last 15% of their run only: a = "
+            f"{l15.N_opt.exponent:.3f}, b = {l15.D_opt.exponent:.3f}.")  # fmt: skip
     lo, hi = measured.flops_range
     return (
         f"published law: eq 4 gives a = {a:.3f}, b = {b:.3f}; the envelope of eq 2 over "
         f"{law.sizes.size} sizes, fitted over {law.flops_range[0]:.2g}-{law.flops_range[1]:.2g} "
         f"FLOPs, gives a = {law.fitted.N_opt.exponent:.3f}, b = {law.fitted.D_opt.exponent:.3f}.\n"
         f"measured here: {len(measured.runs)} prose runs, envelope fitted over {lo:.2g}-{hi:.2g} "
-        f"FLOPs: a = {fmt_exponent(m.N_opt.exponent, m.N_opt.exponent_interval)}, "
+        f"FLOPs (where its winner has a size on each side): a = {fmt_exponent(m.N_opt.exponent, m.N_opt.exponent_interval)}, "
         f"b = {fmt_exponent(m.D_opt.exponent, m.D_opt.exponent_interval)}{boot}; Table 2, "
         f"Approach 1: a = {fmt_exponent(t2.a, t2.a_interval)}, "
         f"b = {fmt_exponent(t2.b, t2.b_interval)}.\n"
         f"{100 * last_fraction(measured):.1f}% of the measured envelope's points lie in the last "
         f"{100 * LAST_FRACTION:.0f}% of their run's training FLOPs (footnote 4: all of the paper's)."
+        f"{last}"
     )
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scalinglaws import runs_data
+from scalinglaws import estimators, runs_data
 from scalinglaws.rng import stream
 from scalinglaws.runs import grid_v2
 
@@ -146,18 +146,44 @@ def optima(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int
 
 @dataclass(frozen=True)
 class Exponent:
-    """a of N_opt proportional to C^a (or b of D_opt) with its bootstrap interval."""
+    """a of N_opt proportional to C^a (or b of D_opt) with an interval that covers both the noise
+    within each budget and the scatter of the optima between budgets (:func:`slope_interval`)."""
 
     value: float
-    lo: float
+    lo: float  # the covering interval: the wider of the two below on each side
     hi: float
     level: float
     n_budgets: int
     n_failed: int  # replicates in which some budget had no vertex
+    bootstrap: tuple[float, float] = (np.nan, np.nan)  # percentiles of the replicates' slopes
+    regression: tuple[float, float] = (np.nan, np.nan)  # t interval from the optima's scatter
 
     @property
     def width(self) -> float:
         return self.hi - self.lo
+
+
+def regression_interval(logC: np.ndarray, y: np.ndarray, level: float) -> tuple[float, float]:
+    """The least-squares slope's t interval from the scatter of ``y`` about its line
+    (:func:`scalinglaws.estimators.slope_t_interval`)."""
+    return estimators.slope_t_interval(logC, y, level)
+
+
+def slope_interval(logC, y, reps, level: float) -> tuple[tuple, tuple, tuple]:
+    """(covering, bootstrap, regression) intervals of the slope of ``y`` on ``logC``.
+
+    The bootstrap (percentiles of the slopes of ``reps``, rows of resampled optima) sees only the
+    noise within each budget; the regression interval sees the optima's scatter about their line,
+    which also holds whatever moves one budget's optimum and not the others' (a window, a shape
+    step, the learning-rate rule). The covering interval is the wider of the two on each side, so
+    its coverage is at least the regression interval's where the optima scatter beyond their own
+    noise and at least the bootstrap's where they do not (tests/test_study_intervals.py)."""
+    q = (1 - level) / 2
+    r = _slopes(np.asarray(logC, float), np.asarray(reps, float))
+    boot = tuple(map(float, np.quantile(r, [q, 1 - q]))) if r.size else (np.nan, np.nan)
+    reg = regression_interval(np.asarray(logC, float), np.asarray(y, float), level)
+    cover = (float(np.nanmin([boot[0], reg[0]])), float(np.nanmax([boot[1], reg[1]])))
+    return cover, boot, reg
 
 
 def _slope(logC: np.ndarray, y: np.ndarray) -> float:
@@ -181,17 +207,14 @@ def exponents(opt: Optima, runs: pd.DataFrame, params: str = "params_total") -> 
     reps = opt.replicates[:, use]
     good = np.all(np.isfinite(reps), axis=1)
     frames = [runs[runs["flops_budget"] == C] for C in opt.budgets[use]]
-    a_reps = _slopes(logC, reps[good])
     logD = np.column_stack([np.log10(_tokens_at(reps[good, j], f, params))
                             for j, f in enumerate(frames)]).reshape(-1, len(frames))  # fmt: skip
-    d_reps = _slopes(logC, logD)
-    q = (1 - opt.level) / 2
     out = {}
-    for name, col, r in (("a", "N_opt", a_reps), ("b", "D_opt", d_reps)):
-        lo, hi = np.quantile(r, [q, 1 - q]) if r.size else (np.nan, np.nan)
-        value = _slope(logC, np.log10(t[col].to_numpy()[use]))
-        out[name] = Exponent(value, float(lo), float(hi), opt.level, int(use.size),
-                             int((~good).sum()))  # fmt: skip
+    for name, col, reps_y in (("a", "N_opt", reps[good]), ("b", "D_opt", logD)):
+        y = np.log10(t[col].to_numpy()[use])
+        (lo, hi), boot, reg = slope_interval(logC, y, reps_y, opt.level)
+        out[name] = Exponent(_slope(logC, y), lo, hi, opt.level, int(use.size),
+                             int((~good).sum()), boot, reg)  # fmt: skip
     return out
 
 
@@ -486,6 +509,8 @@ def exponent_table(studies: list[IsoFLOPStudy]) -> pd.DataFrame:
             rows.append({"corpus": st.corpus, "exponent": name, "value": round(e.value, 3),
                          f"{e.level:.0%} interval": f"{e.lo:.3f} - {e.hi:.3f}",
                          "width": round(e.width, 3),
+                         "bootstrap": f"{e.bootstrap[0]:.3f} - {e.bootstrap[1]:.3f}",
+                         "regression": f"{e.regression[0]:.3f} - {e.regression[1]:.3f}",
                          "budgets": f"{t['budget'].min():.0e} - {t['budget'].max():.0e} ({len(t)})",
                          "replicates without every vertex": e.n_failed})  # fmt: skip
     return pd.DataFrame(rows)

@@ -22,6 +22,7 @@ Modules:
     approach1_envelope      Approach 1: minimal-loss envelope over training curves
     approach2_isoflop       Approach 2: IsoFLOP parabolas and their vertices
     approach3_paper         Approach 3 as App. D.2 writes it, one start at a time: the reference
+    approach3_epoch         Approach 3 and its bootstrap as Besiroglu et al. 2024's notebook runs them
     _approach3_fast         Approach 3 with every start batched (the fit the package uses)
     _approach3_derivatives  its objectives with exact gradients and Hessians, batched
     bootstrap               resampled runs, refitted: standard errors and percentile intervals
@@ -40,8 +41,13 @@ from scalinglaws.estimators.approach1_envelope import (
     Approach1Result,
     approach1,
     bootstrap_approach1,
+    bootstrap_over_ranges,
+    bracketed_range,
+    envelope_range,
     fit_range,
     in_last_fraction,
+    last_part,
+    range_variants,
 )
 from scalinglaws.estimators.approach2_isoflop import (
     Approach2Result,
@@ -61,7 +67,7 @@ from scalinglaws.estimators.bootstrap import (
     legacy_resample_counts,
 )
 from scalinglaws.estimators.inputs import FitError, arrays
-from scalinglaws.estimators.powerlaw import PowerLaw, fit_power_law
+from scalinglaws.estimators.powerlaw import PowerLaw, fit_power_law, slope_t_interval
 
 __all__ = [
     "COND_MAX",
@@ -84,7 +90,13 @@ __all__ = [
     "bootstrap_approach1",
     "bootstrap_approach3",
     "fit_power_law",
+    "slope_t_interval",
     "fit_range",
+    "bracketed_range",
+    "envelope_range",
+    "bootstrap_over_ranges",
+    "last_part",
+    "range_variants",
     "hoffmann_grid",
     "huber_objective",
     "in_last_fraction",

@@ -11,7 +11,18 @@ from scalinglaws.constants.hoffmann2022 import HOFFMANN
 from scalinglaws.estimators.inputs import FitError, check_1d
 from scalinglaws.estimators.powerlaw import PowerLaw, fit_power_law
 
-__all__ = ["Approach1Result", "approach1", "bootstrap_approach1", "fit_range", "in_last_fraction"]
+__all__ = [
+    "Approach1Result",
+    "approach1",
+    "bootstrap_approach1",
+    "bootstrap_over_ranges",
+    "bracketed_range",
+    "envelope_range",
+    "fit_range",
+    "in_last_fraction",
+    "last_part",
+    "range_variants",
+]
 
 
 @dataclass(frozen=True)
@@ -167,3 +178,93 @@ def in_last_fraction(position) -> float:
     (position: each point's FLOPs over its run's final FLOPs; Hoffmann 2022 footnote 4)."""
     last = HOFFMANN.claims.footnote4_last_fraction
     return float(np.mean(np.asarray(position, float) >= 1 - last))
+
+
+def bracketed_range(*, curves, n_flops: int = HOFFMANN.budgets.approach1_n_flop_points,
+                    min_decades: float = 0.5) -> tuple[float, float]:  # fmt: skip
+    """The declared fit range of an envelope: the FLOPs at which its winner is **bracketed**, a
+    curve of a smaller and a curve of a larger size reaching that FLOP value too; the longest
+    contiguous stretch of such values. Outside it the envelope can only pick the smallest or the
+    largest size trained there, whatever the optimum, so its winners measure the grid's edges.
+    Raises FitError when the stretch spans under ``min_decades`` decades."""
+    grid, table, _, sizes = _tables(curves, n_flops, None)
+    best = np.argmin(table, axis=0)
+    G = np.arange(grid.size)
+    reach = np.isfinite(table)
+    Nw = sizes[best]
+    ok = (reach[best, G]
+          & (reach & (sizes[:, None] < Nw[None, :])).any(axis=0)
+          & (reach & (sizes[:, None] > Nw[None, :])).any(axis=0))  # fmt: skip
+    if not ok.any():
+        raise FitError("no FLOP value at which the envelope's winner has a size on each side")
+    # longest contiguous run of bracketed grid values
+    edges = np.diff(np.concatenate([[0], ok.astype(int), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
+    i = int(np.argmax(ends - starts))
+    lo, hi = float(np.exp(grid[starts[i]])), float(np.exp(grid[ends[i]]))
+    if np.log10(hi / lo) < min_decades:
+        raise FitError(f"the envelope's winner is bracketed over {lo:.3g}-{hi:.3g} FLOPs only, "
+                       f"under {min_decades} decades")  # fmt: skip
+    return lo, hi
+
+
+def last_part(curves, fraction: float = HOFFMANN.claims.footnote4_last_fraction):
+    """Each curve cut to its last ``fraction`` of training FLOPs (its first point interpolated in
+    log FLOPs at (1 - fraction) x its final FLOPs): an envelope of these takes only points
+    footnote 4 allows."""
+    out = []
+    for curve in curves:
+        n_params, c, loss_ = curve[0], np.asarray(curve[1], float), np.asarray(curve[2], float)
+        start = (1 - fraction) * c[-1]
+        keep = c > start
+        lc = np.log(c)
+        cols = [np.concatenate([[start], c[keep]]),
+                np.concatenate([[np.interp(np.log(start), lc, loss_)], loss_[keep]])]  # fmt: skip
+        if len(curve) == 4:
+            lt = np.log(np.asarray(curve[3], float))
+            cols.append(np.exp(np.concatenate([[np.interp(np.log(start), lc, lt)], lt[keep]])))
+        if start >= c[0]:
+            out.append((n_params, *cols))
+    return out
+
+
+RANGE_SHIFTS = (0.0, 0.125, 0.25)  # inward shifts of each end, as fractions of the range (log)
+
+
+def range_variants(flops_range: tuple[float, float], shifts=RANGE_SHIFTS) -> list[tuple]:
+    """The declared set of fit ranges around ``flops_range``: each end moved inward by each of
+    ``shifts`` (fractions of the range's width in log FLOPs), 9 ranges for 3 shifts."""
+    lo, hi = np.log(flops_range[0]), np.log(flops_range[1])
+    w = hi - lo
+    return [(float(np.exp(lo + a * w)), float(np.exp(hi - b * w))) for a in shifts for b in shifts]
+
+
+def bootstrap_over_ranges(*, curves, counts: np.ndarray, ranges: list[tuple],
+                          n_flops: int = HOFFMANN.budgets.approach1_n_flop_points):  # fmt: skip
+    """:func:`bootstrap_approach1` with the fit range drawn too: replicate i is fitted over
+    ``ranges[i % len(ranges)]``, so percentiles of the pooled replicates cover the range choice
+    as well as the resampling of curves. Returns (replicates, failed) as that function."""
+    counts = np.asarray(counts)
+    out = np.full((counts.shape[0], 4), np.nan)
+    failed = np.zeros(counts.shape[0], dtype=bool)
+    idx = np.arange(counts.shape[0])
+    for j, r in enumerate(ranges):
+        sel = idx[idx % len(ranges) == j]
+        if sel.size:
+            out[sel], failed[sel] = bootstrap_approach1(curves=curves, counts=counts[sel],
+                                                        flops_range=r, n_flops=n_flops)  # fmt: skip
+    return out, failed
+
+
+def envelope_range(*, curves, N, C_final, min_sizes: int = 3,
+                   n_flops: int = HOFFMANN.budgets.approach1_n_flop_points) -> tuple[float, float]:  # fmt: skip
+    """The declared fit range of an envelope, for every data set alike: where its winner is
+    bracketed (:func:`bracketed_range`), within :func:`fit_range` (from the first finished curve to
+    the FLOPs ``min_sizes`` sizes reach)."""
+    b_lo, b_hi = bracketed_range(curves=curves, n_flops=n_flops)
+    f_lo, f_hi = fit_range(N=N, C_final=C_final, min_sizes=min_sizes)
+    lo, hi = max(b_lo, f_lo), min(b_hi, f_hi)
+    if not lo < hi:
+        raise FitError(f"no FLOP range where the envelope's winner is bracketed and {min_sizes} "
+                       f"sizes reach: [{lo:.3g}, {hi:.3g}]")  # fmt: skip
+    return lo, hi

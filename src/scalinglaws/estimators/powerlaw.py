@@ -8,7 +8,7 @@ import numpy as np
 
 from scalinglaws.estimators.inputs import FitError, check_1d
 
-__all__ = ["PowerLaw", "fit_power_law"]
+__all__ = ["PowerLaw", "fit_power_law", "slope_t_interval"]
 
 
 @dataclass(frozen=True)
@@ -45,3 +45,22 @@ def fit_power_law(x, y, *, exponent: float | None = None) -> PowerLaw:
         p = float(exponent)
         logk = float(np.mean(ly - p * lx))
     return PowerLaw(k=float(np.exp(logk)), exponent=float(p), n_points=int(x.size))
+
+
+def slope_t_interval(x, y, level: float) -> tuple[float, float]:
+    """The least-squares slope of y on x with its t interval at ``level`` from the points' scatter
+    about their line (k - 2 degrees of freedom): the interval of an exponent fitted through
+    per-budget optima (x = log C, y = log N_opt) that the optima's scatter sets. NaN with fewer
+    than 3 points."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    k = x.size
+    if k < 3:
+        return (np.nan, np.nan)
+    from scipy.special import stdtrit
+
+    dx = x - x.mean()
+    slope = float(dx @ (y - y.mean()) / (dx @ dx))
+    resid = y - y.mean() - slope * dx
+    se = float(np.sqrt(resid @ resid / (k - 2) / (dx @ dx)))
+    q = float(stdtrit(k - 2, 0.5 + level / 2))
+    return (slope - q * se, slope + q * se)

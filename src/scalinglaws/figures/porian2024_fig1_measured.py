@@ -25,7 +25,7 @@ FIGURES = (
         "04_c4_github",
         "Porian 2024 Fig 1 (the discrepancy ladder), measured here",
         "v2 prose ladder: IsoFLOP optima per step (6N without/with the output layer, exact count) "
-        "from long runs' learning curves or final losses; a per step with 80% bootstrap interval; "
+        "from long runs' learning curves or final losses; a per step with its 80% interval (the wider of the bootstrap and the regression t interval of the optima's scatter); "
         "Porian's RefinedWeb a with 95% intervals",
         "measured here, published law",
     ),
@@ -61,7 +61,7 @@ def figure(rows: list[LadderRow]):
              title="IsoFLOP optima per step (measured here, 80% intervals)")  # fmt: skip
     left.xaxis.set_minor_formatter(NullFormatter())
     left.yaxis.set_minor_formatter(NullFormatter())
-    left.legend(fontsize=6.8, loc="upper left")
+    left.legend(fontsize=6.8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
 
     pub = PORIAN.refinedweb
     y = np.arange(len(rows))[::-1]
@@ -86,7 +86,7 @@ def figure(rows: list[LadderRow]):
             right.errorbar([v], [yi - 0.14], xerr=[[v - lo], [hi - v]], fmt="s", mfc="white",
                            mec="0.25", ecolor="0.25", ms=5.5, capsize=3, lw=1)  # fmt: skip
     right.errorbar([], [], xerr=[], fmt="o", color="0.3",
-                   label=provenance(MEASURED_HERE, "v2 prose, 80% bootstrap interval"))  # fmt: skip
+                   label=provenance(MEASURED_HERE, "v2 prose, 80% interval: bootstrap or the optima's scatter, the wider"))  # fmt: skip
     right.errorbar([], [], xerr=[], fmt="s", mfc="white", mec="0.25", ecolor="0.25",
                    label=provenance(PUBLISHED_LAW, "Porian 2024 Fig 1 fits, RefinedWeb, 95%"))  # fmt: skip
     kap, chin = HOFFMANN.table_a2.kaplan.a, HOFFMANN.table2.approach2.a

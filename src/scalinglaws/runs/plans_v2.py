@@ -268,7 +268,7 @@ def job_seconds(derived: dict, gflops: float | None = None) -> float:
     return derived["flops"] / ((gflops or gflops_per_s(derived["params_nonembedding"])) * 1e9)
 
 
-def cost_table(gflops: float | None = None) -> list[dict]:
+def cost_table(gflops: float | None = None, versions: tuple[str, ...] = ("v2", "v3")) -> list[dict]:
     """Per plan: runs, exact TFLOP (IsoFLOP plans costed with a placeholder learning rate, which
     does not change FLOP) and job-hours, at ``gflops`` GFLOP/s per worker if given, else at the
     measured throughput per size (:func:`gflops_per_s`)."""
@@ -278,7 +278,9 @@ def cost_table(gflops: float | None = None) -> list[dict]:
     try:
         from scalinglaws.runs import plans_v3
 
-        all_plans = plans(with_isoflop=True) | plans_v3.plans()
+        all_plans = (plans(with_isoflop=True) if "v2" in versions else {}) | (
+            plans_v3.plans() if "v3" in versions else {}
+        )
     finally:
         LR_RULE = saved
     from scalinglaws.runs.config import validate

@@ -1,0 +1,245 @@
+"""The v3 study: Chinchilla's three approaches on one set of runs (``docs/study-v3.md``).
+
+Every rule here was declared in ``docs/study-v3.md`` before the runs:
+
+* :func:`approach1`: the envelope of every v3 learning curve (1,500 log-spaced FLOP values, N with
+  embeddings, exact FLOP), fitted from the expected optimal budget of the second-smallest size to
+  that of the second-largest (:func:`declared_range`); the general rule of every other data set
+  (where the winner has a size on each side, :func:`scalinglaws.estimators.envelope_range`) and the
+  envelope of the runs' last 15% are shown beside; footnote 4's share.
+* :func:`approach2`: IsoFLOP slices of the same runs: a size's loss at budget C is its final loss
+  interpolated linearly in log C between its two horizons that bracket C (a run whose cosine is
+  matched to C; never extrapolated), at the half-decade budgets that 6 or more sizes bracket;
+  parabola in log N per budget (:func:`scalinglaws.estimators.approach2`).
+* :func:`approach3`: Hoffmann's Huber fit of eq 2 on the final losses, with the bootstrap of runs.
+
+Intervals are 80% (Table 2's 10th-90th percentiles); the exponents through per-budget vertices
+(Approach 2) take the wider of the bootstrap and the regression t interval on each side.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from scalinglaws import estimators, runs_data
+from scalinglaws.rng import stream
+
+RESULTS = runs_data.RESULTS / "v3"
+STUDY = "v3-horizons"
+LEVEL = 0.80
+MIN_SIZES_AT_BUDGET = 6  # docs/study-v3.md: a budget of Approach 2 needs 6 or more sizes
+PARAMS = {"with embeddings": "params_total", "without embeddings": "params",
+          "effective (FLOP per token / 6)": "params_effective"}  # fmt: skip
+
+
+def load(results=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(runs, curves) of the v3 horizons plan that have finished, with ``params_effective``."""
+    folder = RESULTS if results is None else results
+    runs = runs_data.load_runs(folder, study=STUDY)
+    runs = runs[runs["status"] == "finished"].reset_index(drop=True)
+    runs["params_effective"] = runs["flops_per_token"] / 6
+    curves = runs_data.load_curves(folder, study=STUDY)
+    curves = curves[curves["run_id"].isin(runs["run_id"])].reset_index(drop=True)
+    curves = curves.merge(runs[["run_id", "params_effective"]], on="run_id")
+    return runs, curves
+
+
+def declared_range(runs: pd.DataFrame) -> tuple[float, float]:
+    """docs/study-v3.md: from the expected optimal budget of the second-smallest size to that of
+    the second-largest (the plan's own guess, fixed before the runs)."""
+    from scalinglaws.runs import plans_v3
+
+    sizes = sorted(runs["params_total"].unique())
+    if len(sizes) < 4:
+        raise estimators.FitError(f"Approach 1 needs 4 or more sizes, got {len(sizes)}")
+    return plans_v3.expected_budget(sizes[1]), plans_v3.expected_budget(sizes[-2])
+
+
+def _tuples(curves: pd.DataFrame, params: str) -> tuple[pd.DataFrame, list]:
+    table, tuples = [], []
+    for run_id, g in curves.groupby("run_id", sort=True):
+        g = g.sort_values("flops")
+        C = g["flops"].to_numpy(float)
+        table.append({"run_id": run_id, "params": float(g[params].iloc[0]), "flops_final": C[-1]})
+        tuples.append((float(g[params].iloc[0]), C, g["loss_nats"].to_numpy(float),
+                       g["tokens"].to_numpy(float)))  # fmt: skip
+    return pd.DataFrame(table), tuples
+
+
+@dataclass(frozen=True)
+class Exponents:
+    """a and b with their intervals (80%) for one approach and one count of N."""
+
+    approach: str
+    params: str
+    a: float
+    a_lo: float
+    a_hi: float
+    b: float
+    b_lo: float
+    b_hi: float
+    note: str = ""
+
+
+def approach1(curves: pd.DataFrame, runs: pd.DataFrame, *, params: str = "params_total",
+              n_bootstrap: int = 0, seed: int = 0) -> tuple[Exponents, dict]:  # fmt: skip
+    """Approach 1 on the v3 curves over :func:`declared_range`; (exponents, details): the
+    footnote-4 share, the envelope of the last 15% only and the general range rule's fit."""
+    table, tuples = _tuples(curves, params)
+    rng_ = declared_range(runs)
+    res = estimators.approach1(curves=tuples, flops_range=rng_)
+    position = res.flops / table["flops_final"].to_numpy()[res.curve]
+    details = {"flops_range": rng_, "footnote4_share": estimators.in_last_fraction(position)}
+    try:
+        last = estimators.approach1(curves=estimators.last_part(tuples), flops_range=rng_)
+        details["last15"] = (last.N_opt.exponent, last.D_opt.exponent)
+    except (estimators.FitError, ValueError) as err:
+        details["last15"] = str(err)
+    try:
+        general = estimators.envelope_range(curves=tuples, N=table["params"],
+                                            C_final=table["flops_final"])  # fmt: skip
+        g = estimators.approach1(curves=tuples, flops_range=general)
+        details["general_rule"] = (general, g.N_opt.exponent, g.D_opt.exponent)
+    except estimators.FitError as err:
+        details["general_rule"] = str(err)
+    a_lo = a_hi = b_lo = b_hi = math.nan
+    if n_bootstrap:
+        rng = stream(seed, "study-v3.approach1")
+        n = len(tuples)
+        counts = np.stack([np.bincount(rng.integers(0, n, n), minlength=n)
+                           for _ in range(n_bootstrap)])  # fmt: skip
+        reps, failed = estimators.bootstrap_over_ranges(
+            curves=tuples, counts=counts, ranges=estimators.range_variants(rng_))
+        q = 100 * (1 - LEVEL) / 2
+        (a_lo, b_lo), (a_hi, b_hi) = np.percentile(reps[~failed, :2], [q, 100 - q], axis=0)
+    note = (f"envelope over {rng_[0]:.2g}-{rng_[1]:.2g} FLOP; "
+            f"{100 * details['footnote4_share']:.0f}% of its points in the last 15% of their run")  # fmt: skip
+    return Exponents("Approach 1", params, res.N_opt.exponent, a_lo, a_hi, res.D_opt.exponent,
+                     b_lo, b_hi, note), details  # fmt: skip
+
+
+def isoflop_points(runs: pd.DataFrame, params: str = "params_total") -> pd.DataFrame:
+    """One row per (budget, size): the size's final loss interpolated linearly in log C between
+    its two horizons that bracket the budget; budgets on the half-decade grid that
+    ``MIN_SIZES_AT_BUDGET`` or more sizes bracket. Columns budget, params, tokens, loss_nats."""
+    lo = math.floor(math.log10(runs["flops"].min()) * 2) / 2
+    hi = math.ceil(math.log10(runs["flops"].max()) * 2) / 2
+    grid = [float(f"{10 ** (k / 2):.1g}") for k in range(int(lo * 2), int(hi * 2) + 1)]
+    rows = []
+    for C in grid:
+        pts = []
+        for (_, _), g in runs.groupby(["n_layer", "d_model"]):
+            g = g.sort_values("flops")
+            x = np.log(g["flops"].to_numpy(float))
+            if len(g) < 2 or not x[0] <= math.log(C) <= x[-1]:
+                continue
+            loss = float(np.interp(math.log(C), x, g["loss_nats"].to_numpy(float)))
+            pts.append({"budget": C, "params": float(g[params].iloc[0]),
+                        "tokens": C / float(g["flops_per_token"].iloc[0]), "loss_nats": loss})  # fmt: skip
+        if len(pts) >= MIN_SIZES_AT_BUDGET:
+            rows += pts
+    return pd.DataFrame(rows, columns=["budget", "params", "tokens", "loss_nats"])
+
+
+def _approach2_fit(runs: pd.DataFrame, params: str):
+    p = isoflop_points(runs, params)
+    if p.empty:
+        raise estimators.FitError(f"no budget that {MIN_SIZES_AT_BUDGET} sizes bracket yet")
+    return estimators.approach2(N=p["params"], D=p["tokens"], C=p["budget"], L=p["loss_nats"],
+                                budgets=sorted(p["budget"].unique()),
+                                min_points=MIN_SIZES_AT_BUDGET)  # fmt: skip
+
+
+def approach2(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int = 0,
+              seed: int = 0) -> tuple[Exponents, object]:  # fmt: skip
+    """Approach 2 on IsoFLOP slices of the v3 runs; the bootstrap resamples runs (whole runs,
+    before interpolation), and each exponent's interval is the wider of the bootstrap and the
+    regression t interval of the vertices' scatter."""
+    res = _approach2_fit(runs, params)
+    logC = np.log(res.used_budgets)
+    out = []
+    reps = []
+    if n_bootstrap:
+        rng = stream(seed, "study-v3.approach2")
+        for _ in range(n_bootstrap):
+            sample = runs.iloc[rng.integers(0, len(runs), len(runs))].drop_duplicates("run_id")
+            try:
+                r = _approach2_fit(sample, params)
+            except estimators.FitError:
+                continue
+            reps.append((r.a, r.b))
+    reps = np.array(reps).reshape(-1, 2)
+    q = (1 - LEVEL) / 2
+    for j, (value, col) in enumerate(((res.a, "N_opt"), (res.b, "D_opt"))):
+        reg = estimators.slope_t_interval(logC, np.log([getattr(p, col) for p in res.profiles]),
+                                          LEVEL)  # fmt: skip
+        boot = np.quantile(reps[:, j], [q, 1 - q]) if len(reps) else (np.nan, np.nan)
+        out.append((value, float(np.nanmin([boot[0], reg[0]])), float(np.nanmax([boot[1], reg[1]]))))
+    note = (f"{len(res.used_budgets)} budgets ({min(res.used_budgets):.0e}-"
+            f"{max(res.used_budgets):.0e}); {n_bootstrap - len(reps)} of {n_bootstrap} replicates "
+            "failed")  # fmt: skip
+    (a, a_lo, a_hi), (b, b_lo, b_hi) = out
+    return Exponents("Approach 2", params, a, a_lo, a_hi, b, b_lo, b_hi, note), res
+
+
+def approach3(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int = 0,
+              seed: int = 0) -> tuple[Exponents, object]:  # fmt: skip
+    """Approach 3 (App. D.2) on the final losses: a = beta/(alpha+beta), b = alpha/(alpha+beta),
+    bootstrap of runs; a fit that is not identifiable gets no interval and says why."""
+    N, D, L = (runs[c].to_numpy(float) for c in (params, "tokens", "loss_nats"))
+    fit = estimators.approach3(N=N, D=D, L=L)
+    a, b = fit.fit.a, fit.fit.b
+    a_lo = a_hi = b_lo = b_hi = math.nan
+    note = f"E={fit.E:.3g} alpha={fit.alpha:.3f} beta={fit.beta:.3f}"
+    if not fit.identifiable:
+        note = "not identifiable: " + "; ".join(fit.not_identifiable) + f" ({note})"
+    elif n_bootstrap:
+        boot = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=n_bootstrap, seed=seed,
+                                              full_fit=fit)  # fmt: skip
+        r = boot.replicates
+        ok = np.all(np.isfinite(r), axis=1)
+        ra, rb = r[ok, 4] / (r[ok, 3] + r[ok, 4]), r[ok, 3] / (r[ok, 3] + r[ok, 4])
+        q = (1 - LEVEL) / 2
+        (a_lo, a_hi), (b_lo, b_hi) = np.quantile(ra, [q, 1 - q]), np.quantile(rb, [q, 1 - q])
+    return Exponents("Approach 3", params, a, a_lo, a_hi, b, b_lo, b_hi, note), fit
+
+
+def table(runs: pd.DataFrame, curves: pd.DataFrame, *, n_bootstrap: int = 400,
+          seed: int = 0) -> pd.DataFrame:  # fmt: skip
+    """The three approaches side by side for each count of N, with Hoffmann's Table 2 beside."""
+    from scalinglaws.constants import HOFFMANN
+
+    rows = []
+    for label, col in PARAMS.items():
+        for fn in (lambda: approach1(curves, runs, params=col, n_bootstrap=n_bootstrap, seed=seed),
+                   lambda: approach2(runs, params=col, n_bootstrap=n_bootstrap, seed=seed),
+                   lambda: approach3(runs, params=col, n_bootstrap=n_bootstrap, seed=seed)):  # fmt: skip
+            try:
+                e = fn()[0]
+            except estimators.FitError as err:
+                rows.append({"N": label, "approach": "?", "note": f"not fitted: {err}"})
+                continue
+            rows.append({"N": label, "approach": e.approach, "a": e.a, "a_lo": e.a_lo,
+                         "a_hi": e.a_hi, "b": e.b, "b_lo": e.b_lo, "b_hi": e.b_hi,
+                         "note": e.note})  # fmt: skip
+    t2 = HOFFMANN.table2
+    for name, ap in (("Approach 1", t2.approach1), ("Approach 2", t2.approach2),
+                     ("Approach 3", t2.approach3)):  # fmt: skip
+        rows.append({"N": "Hoffmann 2022 Table 2", "approach": name, "a": ap.a,
+                     "a_lo": ap.a_interval[0], "a_hi": ap.a_interval[1], "b": ap.b,
+                     "b_lo": ap.b_interval[0], "b_hi": ap.b_interval[1], "note": "published"})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def agree(t: pd.DataFrame, params: str = "with embeddings") -> bool:
+    """docs/study-v3.md's rule: the approaches agree when every pair of their 80% intervals for
+    a overlaps."""
+    rows = t[t["N"] == params].dropna(subset=["a_lo", "a_hi"])
+    return len(rows) == 3 and all(
+        max(x.a_lo, y.a_lo) <= min(x.a_hi, y.a_hi)
+        for i, x in enumerate(rows.itertuples()) for y in list(rows.itertuples())[i + 1:]
+    )  # fmt: skip
