@@ -40,8 +40,11 @@ REGISTRY_SECTIONS = {
     "04_c4_github": ["Measured here"],
     "05_excess_compute_steps": ["Kaplan 2020: excess compute/steps"],
     "06_calculator": ["Hoffmann 2022: IsoFLOP"],
-    "07_cross_study": ["Llama 3 (numbers printed by Llama 3 2024)",
-                       "(Mis)Fitting runs, Li et al. 2025 (numbers printed by Hoffmann 2022)"],
+    "08_study_v3": [],
+    "07_cross_study": [
+        "Llama 3 (numbers printed by Llama 3 2024)",
+        "(Mis)Fitting runs, Li et al. 2025 (numbers printed by Hoffmann 2022)",
+    ],
 }
 FOOTER_PACKAGES = ("numpy", "scipy", "matplotlib", "pandas", "papermill", "sphinx", "myst-nb")
 

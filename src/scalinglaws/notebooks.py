@@ -93,6 +93,7 @@ SPECS: dict[str, ParameterSpec] = {
             ],
         ),
         ParameterSpec("07_cross_study", [_N_BOOTSTRAP, _SEED]),
+        ParameterSpec("08_study_v3", [_N_BOOTSTRAP, _SEED]),
     )
 }
 """Each notebook's papermill parameters besides ``formats`` and ``output_dir``: the science knobs

@@ -64,6 +64,7 @@ _ORDER = (
     "hoffmann2022_figA2_measured",
     "hoffmann2022_fig3_measured",
     "porian2024_fig1_measured",
+    "study_v3",
     "cross_study",
     "hoffmann2022_fig2_misfitting",
     "kaplan2020_fig2_misfitting",

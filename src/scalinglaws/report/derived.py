@@ -1,6 +1,6 @@
 """Every derived number, without plotting: the tables behind each figure and the registry's values.
 
-:func:`tables` computes, with the parameters `make figures` uses, what notebooks 03, 04 and 07 print
+:func:`tables` computes, with the parameters `make figures` uses, what notebooks 03, 04, 07 and 08 print
 and save (the fits, their intervals and counts of failed replicates) and every value of
 REPRODUCTION.md's registry, as named tables. :mod:`scalinglaws.report.dispatch` computes them once
 under each of numpy's SIMD dispatch settings the CPU offers and requires them to agree: a number
@@ -103,6 +103,18 @@ def _notebook07() -> dict[str, pd.DataFrame]:
     return out
 
 
+def _notebook08() -> dict[str, pd.DataFrame]:
+    from scalinglaws.analysis import study_v3
+    from scalinglaws.notebooks import make_parameters
+
+    p = make_parameters("08_study_v3")
+    runs, curves = study_v3.load()
+    if runs.empty:
+        return {}
+    return {"08.study_v3": study_v3.table(runs, curves, n_bootstrap=p["n_bootstrap"],
+                                          seed=p["seed"])}  # fmt: skip
+
+
 def _registry() -> dict[str, pd.DataFrame]:
     from scalinglaws.report import registry
 
@@ -114,7 +126,13 @@ def _registry() -> dict[str, pd.DataFrame]:
 
 
 # the registry first: notebooks 03 and 04 reuse its cached fits where their parameters agree
-PARTS = {"registry": _registry, "03": _notebook03, "04": _notebook04, "07": _notebook07}
+PARTS = {
+    "registry": _registry,
+    "03": _notebook03,
+    "04": _notebook04,
+    "07": _notebook07,
+    "08": _notebook08,
+}
 
 
 def tables(parts=tuple(PARTS)) -> dict[str, pd.DataFrame]:
