@@ -1,0 +1,67 @@
+"""The v3 study's analysis (scalinglaws.analysis.study_v3) on synthetic runs of known surface."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws.analysis import study_v3
+from scalinglaws.runs import plans_v3
+from scalinglaws.runs.config import counts, validate
+
+E, A, B, ALPHA, BETA = 1.2, 60.0, 300.0, 0.35, 0.30  # a synthetic eq 2 surface (nats per byte)
+
+
+def _runs() -> pd.DataFrame:
+    """The v3 horizons plan with final losses from the surface above (no noise)."""
+    rows = []
+    for e in plans_v3.horizons_plan():
+        cfg = validate(e)
+        d = cfg.derived()
+        c = counts(cfg.model())
+        N, D = c["params_total"], d["tokens"]
+        rows.append({"run_id": cfg.run_id(), "n_layer": e["n_layer"], "d_model": e["d_model"],
+                     "params": c["params_nonembedding"], "params_total": N,
+                     "params_effective": d["flops"] / d["tokens"] / 6, "flops": d["flops"],
+                     "flops_per_token": c["flops_per_token"], "tokens": D,
+                     "loss_nats": E + A / N**ALPHA + B / D**BETA})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_isoflop_points_interpolate_each_size_between_its_bracketing_horizons():
+    runs = _runs()
+    pts = study_v3.isoflop_points(runs)
+    assert set(pts["budget"]) <= set(study_v3._budget_grid(runs))
+    for _, g in pts.groupby("budget"):
+        assert len(g) >= study_v3.MIN_SIZES_AT_BUDGET
+    # each value: linear in log C between the size's two horizons around the budget (closed form)
+    for _, row in pts.iterrows():
+        size = runs[runs["params_total"] == row["params"]].sort_values("flops")
+        x, y = np.log(size["flops"].to_numpy()), size["loss_nats"].to_numpy()
+        j = max(1, int(np.searchsorted(x, np.log(row["budget"]))))
+        t = (np.log(row["budget"]) - x[j - 1]) / (x[j] - x[j - 1])
+        assert 0 <= t <= 1
+        assert row["loss_nats"] == pytest.approx(y[j - 1] + t * (y[j] - y[j - 1]), rel=1e-12)
+    assert len(pts) >= 2 * study_v3.MIN_SIZES_AT_BUDGET
+
+
+def test_approach3_recovers_the_surface():
+    e, fit = study_v3.approach3(_runs())
+    assert e.a == pytest.approx(BETA / (ALPHA + BETA), abs=1e-4)
+    assert e.b == pytest.approx(ALPHA / (ALPHA + BETA), abs=1e-4)
+
+
+def test_declared_range_is_the_plans_expected_budgets_of_the_second_smallest_and_largest():
+    runs = _runs()
+    sizes = sorted(runs["params_total"].unique())
+    assert study_v3.declared_range(runs) == (plans_v3.expected_budget(sizes[1]),
+                                             plans_v3.expected_budget(sizes[-2]))  # fmt: skip
+
+
+def test_agreement_is_pairwise_overlap_of_the_intervals():
+    def t(*ivs):
+        return pd.DataFrame([{"N": "with embeddings", "approach": f"Approach {i + 1}",
+                              "a_lo": lo, "a_hi": hi} for i, (lo, hi) in enumerate(ivs)])  # fmt: skip
+
+    assert study_v3.agree(t((0.4, 0.5), (0.45, 0.6), (0.49, 0.7)))
+    assert not study_v3.agree(t((0.4, 0.5), (0.45, 0.6), (0.51, 0.7)))  # 1 and 3 apart
+    assert not study_v3.agree(t((0.4, 0.5), (0.45, 0.6)))  # an approach without an interval
