@@ -265,3 +265,20 @@ def test_runs_summary_prints_the_ladder_beside_porian(capsys):
     assert [ln.split()[0] for ln in lines[:6]] == ["1", "2", "3", "3e", "4", "5"]
     for v in (PORIAN.refinedweb.kaplan, PORIAN.refinedweb.tuned):
         assert f"Porian {v:.3f}" in ladder
+
+
+def test_the_ladders_alternative_rule_is_looser_and_marked():
+    """The window rule before step 1 was seen (1 size each side) keeps every budget the rule
+    used now (2 each side) keeps; the table marks its rows."""
+    from scalinglaws.constants import PORIAN
+
+    used = {r.step.key: r for r in study_v2.ladder(n_bootstrap=20) if r.step.read == "curve"}
+    alt = study_v2.ladder_alternative(n_bootstrap=20)
+    assert [r.step.key for r in alt] == list(used)
+    for r in alt:
+        if used[r.step.key].optima is None:
+            continue
+        now = set(used[r.step.key].points["flops_budget"])
+        assert now <= set(r.points["flops_budget"]), r.step.key
+    t = study_v2.ladder_table(list(used.values()), PORIAN.refinedweb, alt)
+    assert t["setting"].str.contains("alternative rule").sum() == len(alt)

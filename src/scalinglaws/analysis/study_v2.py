@@ -321,7 +321,7 @@ def window(points: pd.DataFrame, half_width: float = WINDOW, min_sizes: int = MI
 
 
 def step_points(step: LadderStep, runs: pd.DataFrame, curves: pd.DataFrame | None = None,
-                budgets=BUDGET_GRID) -> pd.DataFrame:  # fmt: skip
+                budgets=BUDGET_GRID, min_side: int = MIN_SIDE) -> pd.DataFrame:  # fmt: skip
     """The IsoFLOP points of one ladder step in its accounting (``params_total`` holds the
     accounting's N): for "curve" steps read off the learning curves and windowed around each
     budget's best point (:func:`window`); otherwise the final losses of each plan budget's
@@ -333,7 +333,7 @@ def step_points(step: LadderStep, runs: pd.DataFrame, curves: pd.DataFrame | Non
             raise ValueError(f"ladder step {step.key} reads learning curves; pass curves=")
         pts = ladder_points(curves[curves["run_id"].isin(runs["run_id"])], runs,
                             step.accounting, budgets)  # fmt: skip
-        return window(pts)
+        return window(pts, min_side=min_side)
     if step.accounting != "exact":
         raise ValueError(f"ladder step {step.key}: final losses sit at exact-FLOP budgets; "
                          f"accounting must be 'exact', got {step.accounting!r}")  # fmt: skip
@@ -366,6 +366,7 @@ def design_window(runs: pd.DataFrame, min_sizes: int = DESIGN_MIN_SIZES) -> pd.D
 @dataclass(frozen=True)
 class LadderRow:
     step: LadderStep
+    # (the rows of :func:`ladder`; ``min_side`` is the window rule they were read with)
     n_runs: int  # finished runs of the step's study
     points: pd.DataFrame  # its IsoFLOP points in the windows of budgets with a valley
     optima: Optima | None
@@ -373,7 +374,7 @@ class LadderRow:
 
 
 def ladder(n_bootstrap: int = 1000, seed: int = 0, results=None,
-           steps=LADDER) -> list[LadderRow]:  # fmt: skip
+           steps=LADDER, min_side: int = MIN_SIDE) -> list[LadderRow]:  # fmt: skip
     """Every ladder step's exponent a with its bootstrap interval, from the committed v2 runs.
     Steps with one run per size (1-4) take the parametric bootstrap of Porian et al. (each point
     plus Gaussian noise of the seed-to-seed sd, :func:`seed_sd`): resampling 5-8 sizes leaves too
@@ -390,7 +391,7 @@ def ladder(n_bootstrap: int = 1000, seed: int = 0, results=None,
             continue
         if step.read == "curve" and curves is None:
             curves = runs_data.load_curves(results if results is not None else RESULTS_V2)
-        pts = step_points(step, runs, curves)
+        pts = step_points(step, runs, curves, min_side=min_side)
         if pts["flops_budget"].nunique() < 2:
             out.append(LadderRow(step, len(runs), pts, None, None))
             continue
@@ -406,15 +407,31 @@ def ladder(n_bootstrap: int = 1000, seed: int = 0, results=None,
     return out
 
 
-def ladder_table(rows: list[LadderRow], porian=None) -> pd.DataFrame:
-    """One line per step: its setting, budgets used, a with its interval, and Porian's a."""
+ALTERNATIVE_MIN_SIDE = 1  # the window rule of the curve-read steps before step 1 was seen
+
+
+def ladder_alternative(n_bootstrap: int = 1000, seed: int = 0, results=None) -> list[LadderRow]:
+    """The curve-read steps (1-3e) under the window rule they had before step 1's result was seen:
+    1 size on each side of a budget's best (:data:`ALTERNATIVE_MIN_SIDE`), not 2. The rule now
+    used came after step 1 gave 0.96 with a one-sided 3e11 budget; the table shows both."""
+    steps = tuple(s for s in LADDER if s.read == "curve")
+    return ladder(n_bootstrap, seed, results, steps, min_side=ALTERNATIVE_MIN_SIDE)
+
+
+def ladder_table(rows: list[LadderRow], porian=None,
+                 alternative: list[LadderRow] = ()) -> pd.DataFrame:  # fmt: skip
+    """One line per step: its setting, budgets used, a with its interval, and Porian's a; then,
+    marked, the rows of ``alternative`` (:func:`ladder_alternative`)."""
     out = []
-    for r in rows:
+    tagged = [(r, "") for r in rows] + [
+        (r, f" (alternative rule: {ALTERNATIVE_MIN_SIDE} size each side of the best; the rule "
+            "used came after step 1 was seen)") for r in alternative]  # fmt: skip
+    for r, tag in tagged:
         t = r.optima.table if r.optima is not None else None
         used = t[np.isfinite(t["N_opt"])]["budget"] if t is not None else pd.Series(dtype=float)
         pub = getattr(porian, r.step.porian) if porian is not None and r.step.porian else np.nan
         out.append({
-            "step": r.step.key, "setting": r.step.label, "FLOP count": r.step.accounting,
+            "step": r.step.key, "setting": r.step.label + tag, "FLOP count": r.step.accounting,
             "budgets": (f"{used.min():.0e} - {used.max():.0e} ({used.size})" if used.size
                         else "none yet" if not r.n_runs else "no valley yet"),
             "runs": r.n_runs,

@@ -32,7 +32,7 @@ FIGURES = (
 )
 
 
-def figure(rows: list[LadderRow]):
+def figure(rows: list[LadderRow], alternative: list[LadderRow] = ()):
     """The ladder: optima per step against FLOPs (left) and a per step (right)."""
     import seaborn as sns
 
@@ -80,6 +80,11 @@ def figure(rows: list[LadderRow]):
             why = (f"{r.n_runs} runs so far: {valleys} with an IsoFLOP valley (2 needed)"
                    if r.n_runs else "not yet run")  # fmt: skip
             right.text(0.21, yi + 0.12, why, fontsize=7, color="0.5", va="center")
+        alt = next((x for x in alternative if x.step.key == r.step.key and x.a is not None), None)
+        if alt is not None:  # the curve-read steps under the window rule before step 1 was seen
+            right.errorbar([alt.a.value], [yi + 0.34], xerr=[[max(0, alt.a.value - alt.a.lo)],
+                           [max(0, alt.a.hi - alt.a.value)]], fmt="o", mfc="white", color=c,
+                           ms=5, capsize=2, lw=0.9)  # fmt: skip
         if r.step.porian:
             v = getattr(pub, r.step.porian)
             lo, hi = pub.intervals[r.step.porian]
@@ -87,6 +92,10 @@ def figure(rows: list[LadderRow]):
                            mec="0.25", ecolor="0.25", ms=5.5, capsize=3, lw=1)  # fmt: skip
     right.errorbar([], [], xerr=[], fmt="o", color="0.3",
                    label=provenance(MEASURED_HERE, "v2 prose, 80% interval: bootstrap or the optima's scatter, the wider"))  # fmt: skip
+    if alternative:
+        right.errorbar([], [], xerr=[], fmt="o", mfc="white", color="0.3",
+                       label=provenance(MEASURED_HERE, "the same, window rule before step 1 was seen "
+                                        "(1 size each side of a budget's best, not 2)"))  # fmt: skip
     right.errorbar([], [], xerr=[], fmt="s", mfc="white", mec="0.25", ecolor="0.25",
                    label=provenance(PUBLISHED_LAW, "Porian 2024 Fig 1 fits, RefinedWeb, 95%"))  # fmt: skip
     kap, chin = HOFFMANN.table_a2.kaplan.a, HOFFMANN.table2.approach2.a
@@ -95,7 +104,7 @@ def figure(rows: list[LadderRow]):
     right.axvline(chin, color=BLUE, ls="--", lw=1.2,
                   label=provenance(PUBLISHED_LAW, f"Hoffmann 2022 Approach 2: a = {chin:.2f}"))  # fmt: skip
     right.set_yticks(y, [f"{r.step.key}. {r.step.label}" for r in rows], fontsize=7)
-    right.set(xlabel="a  (N_opt proportional to C^a)", xlim=(0.2, 1.0), ylim=(-0.7, len(rows) - 0.3),
+    right.set(xlabel="a  (N_opt proportional to C^a)", xlim=(0.2, 1.3), ylim=(-0.7, len(rows) - 0.3),
               title="The exponent at each step (cumulative)")  # fmt: skip
     right.legend(fontsize=6.8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
     return fig

@@ -78,7 +78,8 @@ def _notebook04() -> dict[str, pd.DataFrame]:
         ladder = list(refits._ladder().values())
     else:
         ladder = study_v2.ladder(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
-    out["04.ladder"] = study_v2.ladder_table(ladder, PORIAN.refinedweb)
+    alternative = study_v2.ladder_alternative(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
+    out["04.ladder"] = study_v2.ladder_table(ladder, PORIAN.refinedweb, alternative)
     return out
 
 
