@@ -15,7 +15,7 @@ SRC = Path(scalinglaws.__file__).parent
 # lowest first; a module may import its own layer and every layer below it
 LAYERS: dict[str, int] = {
     "constants": 0, "kinds": 0, "units": 0, "paths": 0, "rng": 0, "tolerance": 0, "params": 0,
-    "laws": 1,
+    "laws": 1, "designs": 1,
     "estimators": 2,
     "data": 3, "runs_schema": 3, "runs_data": 3, "runs_fit": 3, "studies": 3, "analysis": 3,
     "runs": 3,
@@ -84,3 +84,56 @@ def test_the_checker_sees_an_upward_import(tmp_path):
                 "def f():\n    from scalinglaws import report"):  # fmt: skip
         names = _imported(ast.parse(src), fake)
         assert {n for n in names if LAYERS.get(n, -1) > LAYERS["laws"]}, src
+
+
+def _graph(files=FILES) -> dict[str, set[str]]:
+    """Top-level module or folder -> the top-level ones it imports (itself left out)."""
+    g: dict[str, set[str]] = {}
+    for p in files:
+        me = _top(p)
+        g.setdefault(me, set()).update(
+            n for n in _imported(ast.parse(p.read_text()), p) if n != me and n in LAYERS
+        )
+    return g
+
+
+def _cycles(g: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of two or more (Tarjan): folders that import each other,
+    directly or round a loop, whatever their layers."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in sorted(g.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                out.append(sorted(group))
+
+    for v in sorted(g):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_two_folders_import_each_other():
+    assert _cycles(_graph()) == []
+
+
+def test_the_cycle_check_sees_a_loop():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []

@@ -118,7 +118,7 @@ def test_window_keeps_sizes_within_4x_of_the_best_and_drops_budgets_without_a_va
 
 
 def _ladder_runs(corpus: str, C: float, rungs, seeds=(0, 1, 2)) -> pd.DataFrame:
-    from scalinglaws.runs import grid_v2
+    from scalinglaws.designs import v2 as grid_v2
 
     rows = []
     for k in rungs:
@@ -131,7 +131,7 @@ def _ladder_runs(corpus: str, C: float, rungs, seeds=(0, 1, 2)) -> pd.DataFrame:
 
 
 def test_design_window_keeps_the_plan_windows_and_drops_horizons():
-    from scalinglaws.runs import grid_v2
+    from scalinglaws.designs import v2 as grid_v2
 
     C = 1e12
     w = grid_v2.window(C)
@@ -170,7 +170,8 @@ def test_final_steps_refuse_a_6n_accounting():
 def test_final_steps_keep_only_the_ladders_budgets():
     """A plan budget above the ladder's span (prose's 3e13) is left out of a final-loss step, so
     steps 4 and 5 share their budgets (3e11 - 1e13); the span's top is the ladder plans' top."""
-    from scalinglaws.runs import grid_v2, plans_v2
+    from scalinglaws.designs import v2 as grid_v2
+    from scalinglaws.runs import plans_v2
 
     assert max(plans_v2.BUDGETS["prose"][:-1]) == study_v2.BUDGET_GRID.max()
 

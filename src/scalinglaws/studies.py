@@ -124,13 +124,12 @@ def llama3_approach2_tokens(runs: pd.DataFrame | None = None) -> TokensFit:
     budgets, D_opt, L_min = [], [], []
     for C, g in runs.groupby("budget"):
         x = np.log10(g["tokens"].to_numpy())
-        c2, c1, c0 = np.polyfit(x, g["loss"].to_numpy(), 2)
-        if c2 <= 0:
+        _, xv, Lv = estimators.parabola_vertex(x, g["loss"].to_numpy())
+        if not np.isfinite(xv):
             raise estimators.FitError(f"Llama 3 budget {C:.3g}: the parabola is not convex")
-        xv = -c1 / (2 * c2)
         budgets.append(C)
         D_opt.append(10**xv)
-        L_min.append(c0 - c1 * c1 / (4 * c2))
+        L_min.append(Lv)
     law = estimators.fit_power_law(budgets, D_opt)
     return TokensFit(law.exponent, law.k, np.array(budgets), np.array(D_opt), np.array(L_min))
 

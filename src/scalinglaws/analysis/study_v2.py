@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws import estimators, runs_data
+from scalinglaws.designs import v2 as grid_v2
 from scalinglaws.rng import stream
-from scalinglaws.runs import grid_v2
 
 RESULTS_V2 = runs_data.RESULTS / "v2"
 VOCAB = 256  # bytes: the output layer has d_model x 256 weights (tied to the input embedding)
@@ -54,13 +54,10 @@ def _vertex(logN: np.ndarray, L: np.ndarray) -> tuple[float, float] | None:
     is not convex or its vertex lies outside the sampled sizes."""
     if np.unique(logN).size < 3:
         return None
-    a, b, c = np.polyfit(logN, L, 2)
-    if a <= 0:
+    _, v, Lv = estimators.parabola_vertex(logN, L)
+    if not logN.min() <= v <= logN.max():  # False for NaN: not convex
         return None
-    v = -b / (2 * a)
-    if not logN.min() <= v <= logN.max():
-        return None
-    return float(v), float(c - b * b / (4 * a))
+    return float(v), float(Lv)
 
 
 @dataclass(frozen=True)
@@ -350,7 +347,7 @@ DESIGN_MIN_SIZES = 6  # a plan budget is analysed once 6 of its window's 8 sizes
 def design_window(runs: pd.DataFrame, min_sizes: int = DESIGN_MIN_SIZES) -> pd.DataFrame:
     """The runs of each budget's designed window: the 8 ladder rungs the plan centres on the
     budget's expected optimum, 3 seeds each below the top budget, and the rungs added where a
-    minimum fell near the window's edge (:func:`scalinglaws.runs.grid_v2.window_of`). Dropped: the single-seed shorter horizons of larger sizes that a budget also holds (they
+    minimum fell near the window's edge (:func:`scalinglaws.designs.v2.window_of`). Dropped: the single-seed shorter horizons of larger sizes that a budget also holds (they
     serve Approach 1), runs off the ladder, and budgets with fewer than ``min_sizes`` window sizes
     finished (the 1e11 and 3e10 horizons on prose)."""
     rung = grid_v2.rung_of_shape()

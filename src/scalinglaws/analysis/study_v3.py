@@ -51,12 +51,12 @@ def load(results=None) -> tuple[pd.DataFrame, pd.DataFrame]:
 def declared_range(runs: pd.DataFrame) -> tuple[float, float]:
     """docs/study-v3.md: from the expected optimal budget of the second-smallest size to that of
     the second-largest (the plan's own guess, fixed before the runs)."""
-    from scalinglaws.runs import plans_v3
+    from scalinglaws.designs import v3
 
     sizes = sorted(runs["params_total"].unique())
     if len(sizes) < 4:
         raise estimators.FitError(f"Approach 1 needs 4 or more sizes, got {len(sizes)}")
-    return plans_v3.expected_budget(sizes[1]), plans_v3.expected_budget(sizes[-2])
+    return v3.expected_budget(sizes[1]), v3.expected_budget(sizes[-2])
 
 
 def _tuples(curves: pd.DataFrame, params: str) -> tuple[pd.DataFrame, list]:

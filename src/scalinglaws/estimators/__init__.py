@@ -54,6 +54,7 @@ from scalinglaws.estimators.approach2_isoflop import (
     IsoFlopProfile,
     approach2,
     isoflop_groups,
+    parabola_vertex,
 )
 from scalinglaws.estimators.approach3_paper import (
     ReferenceFit,
@@ -101,6 +102,7 @@ __all__ = [
     "huber_objective",
     "in_last_fraction",
     "isoflop_groups",
+    "parabola_vertex",
     "legacy_resample_counts",
     "objective_and_gradient",
 ]

@@ -35,7 +35,7 @@ def _log_norm_huber(delta: float) -> float:
 
 
 @dataclass(frozen=True)
-class _Data:
+class FitData:
     """Centred logs of one data set: x = log N - mN, y = log D - mD, t = log L."""
 
     x: np.ndarray
@@ -47,7 +47,7 @@ class _Data:
     By: np.ndarray = field(repr=False)  # (n, 3): 1, y, y^2
 
     @classmethod
-    def make(cls, N, D, L) -> _Data:
+    def make(cls, N, D, L) -> FitData:
         N = check_1d("N (params)", N)
         D = check_1d("D (tokens)", D, N.size)
         L = check_1d("L (loss)", L, N.size)
@@ -58,10 +58,10 @@ class _Data:
         By = np.column_stack([np.ones_like(y), y, y * y])
         return cls(x, y, np.log(L), mN, mD, Bx, By)
 
-    def astype(self, dtype) -> _Data:
+    def astype(self, dtype) -> FitData:
         """The same data in another float type (float32 for the coarse search stages)."""
         c = [np.asarray(v, dtype=dtype) for v in (self.x, self.y, self.t, self.Bx, self.By)]
-        return _Data(c[0], c[1], c[2], self.mN, self.mD, c[3], c[4])
+        return FitData(c[0], c[1], c[2], self.mN, self.mD, c[3], c[4])
 
     def to_centred(self, theta: np.ndarray) -> np.ndarray:
         """(a, b, e, alpha, beta) -> (a - alpha mN, b - beta mD, e, alpha, beta)."""
@@ -77,7 +77,7 @@ class _Data:
         return th
 
 
-def _terms(th: np.ndarray, d: _Data):
+def terms(th: np.ndarray, d: FitData):
     """Per-run pieces for a batch of centred parameters th (K, 5 or 6).
 
     Returns the log residual r = LSE - log L (K, n) and the softmax weights (w1, w2, w3) of the
@@ -108,7 +108,7 @@ def _huber(z: np.ndarray, delta: float) -> np.ndarray:
     return c * (az - 0.5 * c)
 
 
-def _evaluate(th, d: _Data, delta: float, weights, likelihood: bool, order: int):
+def evaluate(th, d: FitData, delta: float, weights, likelihood: bool, order: int):
     """Objective (K,), and for order >= 1 the gradient (K, P), for order 2 the Hessian (K, P, P).
 
     th is (K, 5) for "huber" and (K, 6) for "huber_likelihood" (last column sigma = log scale).
@@ -116,7 +116,7 @@ def _evaluate(th, d: _Data, delta: float, weights, likelihood: bool, order: int)
     per-run vectors x, y, x^2, ... are done as matrix products.
     """
     K = th.shape[0]
-    r, (w1, w2, w3) = _terms(th, d)
+    r, (w1, w2, w3) = terms(th, d)
     if likelihood:
         sigma = th[:, 5]
         s = np.exp(sigma)[:, None]
@@ -199,13 +199,13 @@ def _evaluate(th, d: _Data, delta: float, weights, likelihood: bool, order: int)
 _CHUNK = 256  # rows per block: keeps the (rows, n) temporaries in cache
 
 
-def _evaluate_blocks(th, d: _Data, delta, weights, likelihood, order):
-    """_evaluate over blocks of _CHUNK rows (same result, several times faster for big batches)."""
+def evaluate_blocks(th, d: FitData, delta, weights, likelihood, order):
+    """evaluate over blocks of _CHUNK rows (same result, several times faster for big batches)."""
     K = th.shape[0]
     if K <= _CHUNK:
-        return _evaluate(th, d, delta, weights, likelihood, order)
+        return evaluate(th, d, delta, weights, likelihood, order)
     parts = [
-        _evaluate(th[i : i + _CHUNK], d, delta,
+        evaluate(th[i : i + _CHUNK], d, delta,
                   None if weights is None else weights[i : i + _CHUNK], likelihood, order)
         for i in range(0, K, _CHUNK)
     ]  # fmt: skip
@@ -219,7 +219,7 @@ def huber_objective(theta, *, N, D, L, delta: float = DELTA, objective="huber"):
 
     Summed over runs; for checking fits against other implementations.
     """
-    d = _Data.make(N, D, L)
+    d = FitData.make(N, D, L)
     th = d.to_centred(np.atleast_2d(np.asarray(theta, dtype=float)))
-    out = _evaluate(th, d, delta, None, objective == "huber_likelihood", 0)
+    out = evaluate(th, d, delta, None, objective == "huber_likelihood", 0)
     return float(out[0]) if np.ndim(theta) == 1 else out

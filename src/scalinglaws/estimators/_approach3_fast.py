@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from scalinglaws.constants.hoffmann2022 import ParametricFit
-from scalinglaws.estimators._approach3_derivatives import _Data, _evaluate, _evaluate_blocks, _terms
+from scalinglaws.estimators._approach3_derivatives import FitData, evaluate, evaluate_blocks, terms
 from scalinglaws.estimators.approach3_paper import DELTA, hoffmann_grid
 from scalinglaws.estimators.inputs import FitError
 
@@ -40,7 +40,7 @@ E_SHARE_MIN = 1e-6
 COND_MAX = 1e8
 
 
-def _lm_batch(th, d, delta, weights, likelihood, *, iters, lam0=1e-3, gtol=0.0, lam=None):
+def lm_batch(th, d, delta, weights, likelihood, *, iters, lam0=1e-3, gtol=0.0, lam=None):
     """Batched Levenberg-Marquardt / damped Newton on many starts (or bootstrap replicates).
 
     Each member keeps its own damping: a step that lowers the objective is taken and the damping
@@ -60,7 +60,7 @@ def _lm_batch(th, d, delta, weights, likelihood, *, iters, lam0=1e-3, gtol=0.0, 
         if idx.size == 0:
             break
         w = None if weights is None else weights[idx]
-        fi, gi, Hi = _evaluate_blocks(th[idx], d, delta, w, likelihood, 2)
+        fi, gi, Hi = evaluate_blocks(th[idx], d, delta, w, likelihood, 2)
         f[idx], g[idx] = fi, gi
         ev, V = np.linalg.eigh(Hi)
         vg = np.einsum("kji,kj->ki", V, gi)
@@ -81,7 +81,7 @@ def _lm_batch(th, d, delta, weights, likelihood, *, iters, lam0=1e-3, gtol=0.0, 
         # keep exponents in a sane box while wandering from far starts
         trial = th[idx] + step
         trial[:, 3:5] = np.clip(trial[:, 3:5], -1.0, 10.0)
-        ft = _evaluate_blocks(trial, d, delta, w, likelihood, 0)
+        ft = evaluate_blocks(trial, d, delta, w, likelihood, 0)
         better = np.isfinite(ft) & (ft <= fi)
         ib = idx[better]
         th[ib] = trial[better]
@@ -109,18 +109,18 @@ def _decrement_from_eigen(ev: np.ndarray, vg: np.ndarray) -> np.ndarray:
     return np.where(negative, np.inf, terms.sum(axis=-1))
 
 
-def _polish(th0, d, delta, weights, likelihood, *, gtol):
+def polish(th0, d, delta, weights, likelihood, *, gtol):
     """Tight polish of one start with scipy's trust-region Newton (analytic gradient/Hessian)."""
     w = None if weights is None else weights[None, :]
 
     def fun(t):
-        return float(_evaluate(t[None, :], d, delta, w, likelihood, 0)[0])
+        return float(evaluate(t[None, :], d, delta, w, likelihood, 0)[0])
 
     def jac(t):
-        return _evaluate(t[None, :], d, delta, w, likelihood, 1)[1][0]
+        return evaluate(t[None, :], d, delta, w, likelihood, 1)[1][0]
 
     def hess(t):
-        return _evaluate(t[None, :], d, delta, w, likelihood, 2)[2][0]
+        return evaluate(t[None, :], d, delta, w, likelihood, 2)[2][0]
 
     from scipy.optimize import minimize  # scipy.optimize loads in ~0.5 s: only where a fit runs
 
@@ -134,24 +134,24 @@ def _bfgs(th0, d, delta, weights, likelihood, maxiter: int = 2000):
     w = None if weights is None else weights[None, :]
 
     def fun(t):
-        return float(_evaluate(t[None, :], d, delta, w, likelihood, 0)[0])
+        return float(evaluate(t[None, :], d, delta, w, likelihood, 0)[0])
 
     def jac(t):
-        return _evaluate(t[None, :], d, delta, w, likelihood, 1)[1][0]
+        return evaluate(t[None, :], d, delta, w, likelihood, 1)[1][0]
 
     from scipy.optimize import minimize  # scipy.optimize loads in ~0.5 s: only where a fit runs
 
     return minimize(fun, th0, jac=jac, method="BFGS", options={"gtol": 1e-10, "maxiter": maxiter})
 
 
-def _newton_decrement(theta, d, delta, weights, likelihood) -> tuple[float, float]:
+def newton_decrement(theta, d, delta, weights, likelihood) -> tuple[float, float]:
     """(g^T H^-1 g, max|g|) at theta: the predicted decrease of a Newton step, scale-free.
 
     inf when the Hessian has a clearly negative eigenvalue (not a local minimum); flat directions
     (:data:`EIG_RTOL`) are left out of the sum (:func:`_decrement_from_eigen`).
     """
     w = None if weights is None else weights[None, :]
-    _, g, H = _evaluate(np.asarray(theta, float)[None, :], d, delta, w, likelihood, 2)
+    _, g, H = evaluate(np.asarray(theta, float)[None, :], d, delta, w, likelihood, 2)
     ev, V = np.linalg.eigh(H[0])
     dec = _decrement_from_eigen(ev, V.T @ g[0])
     return float(dec[0]), float(np.abs(g[0]).max())
@@ -160,7 +160,7 @@ def _newton_decrement(theta, d, delta, weights, likelihood) -> tuple[float, floa
 def _condition(theta, d, delta) -> float:
     """Condition number of the summed Huber objective's Hessian at theta (centred parameters):
     largest over smallest |eigenvalue|, inf where one is flat (:data:`EIG_RTOL`)."""
-    _, _, H = _evaluate(np.asarray(theta, float)[None, :5], d, delta, None, False, 2)
+    _, _, H = evaluate(np.asarray(theta, float)[None, :5], d, delta, None, False, 2)
     ev = np.abs(np.linalg.eigvalsh(H[0]))
     return float("inf") if ev.min() <= EIG_RTOL * ev.max() else float(ev.max() / ev.min())
 
@@ -260,7 +260,7 @@ def approach3(
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
     if not 0 < delta < 1:
         raise ValueError(f"delta must be in (0, 1), got {delta}")
-    d = _Data.make(N, D, L)
+    d = FitData.make(N, D, L)
     n = d.t.size
     if n < 6:
         raise FitError(f"Approach 3 fits 5 parameters and needs at least 6 runs, got {n}")
@@ -288,7 +288,7 @@ def _search(d, delta, starts, schedule, n_polish, gtol):
     th, lam, d32 = d.to_centred(starts).astype(np.float32), None, d.astype(np.float32)
     f = np.zeros(th.shape[0])
     for iters, keep in schedule:
-        th, f, _, lam, _ = _lm_batch(th, d32, delta, None, False, iters=iters, lam=lam)
+        th, f, _, lam, _ = lm_batch(th, d32, delta, None, False, iters=iters, lam=lam)
         order = np.argsort(np.where(np.isfinite(f), f, np.inf))[:keep]
         th, f, lam = th[order], f[order], lam[order]
     picked: list[np.ndarray] = []
@@ -303,7 +303,7 @@ def _search(d, delta, starts, schedule, n_polish, gtol):
         raise FitError("Approach 3: every start diverged (non-finite objective)")
     best = None
     for p in picked:
-        res = _polish(p, d, delta, None, False, gtol=gtol * 1e-2)
+        res = polish(p, d, delta, None, False, gtol=gtol * 1e-2)
         if best is None or res.fun < best.fun:
             best = res
     return best.x, best.fun, best
@@ -313,7 +313,7 @@ def _likelihood(theta, d, delta, gtol, n, n_starts) -> Approach3Result:
     """The Huber likelihood from the summed-Huber optimum theta (centred)."""
     # Start the scale where the likelihood puts it when every |r| / scale > delta:
     # scale = delta * mean|r|; then BFGS (as Besiroglu 2024) and a Newton check.
-    r = _terms(theta[None, :], d)[0][0]
+    r = terms(theta[None, :], d)[0][0]
     th6 = np.append(theta, np.log(delta * np.abs(r).mean()))
     best = _bfgs(th6, d, delta, None, True)
     return _checked(best.x, best.fun, best, d, delta, gtol, n, n_starts, "huber_likelihood")
@@ -321,7 +321,7 @@ def _likelihood(theta, d, delta, gtol, n, n_starts) -> Approach3Result:
 
 def _checked(theta, value, best, d, delta, gtol, n, n_starts, objective) -> Approach3Result:
     """The result at theta, or FitError unless the Newton decrement shows convergence."""
-    dec, gmax = _newton_decrement(theta, d, delta, None, objective == "huber_likelihood")
+    dec, gmax = newton_decrement(theta, d, delta, None, objective == "huber_likelihood")
     if not np.isfinite(value) or not dec <= gtol * max(1.0, abs(value)):
         raise FitError(
             f"Approach 3 ({objective}) did not converge: Newton decrement {dec:.3g} > "

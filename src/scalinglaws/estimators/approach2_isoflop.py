@@ -86,6 +86,17 @@ def _tokens_at_vertex(xv: float, x: np.ndarray, D: np.ndarray) -> float:
     return float(10 ** np.interp(xv, ux, logD))
 
 
+def parabola_vertex(x, y, w=None) -> tuple[tuple[float, float, float], float, float]:
+    """The least-squares parabola y = c2 x^2 + c1 x + c0 (weights ``w`` as numpy's polyfit) and
+    its vertex: ((c2, c1, c0), x_v, y_v) with x_v = -c1 / (2 c2) and y_v = c0 - c1^2 / (4 c2); the
+    vertex is NaN where the parabola is not convex (c2 <= 0). The one vertex formula of Approach 2,
+    the v2 study and Llama 3's refit."""
+    c2, c1, c0 = np.polyfit(x, y, 2, w=w)
+    if not c2 > 0:
+        return (c2, c1, c0), float("nan"), float("nan")
+    return (c2, c1, c0), -c1 / (2 * c2), c0 - c1 * c1 / (4 * c2)
+
+
 def _profiles(N, C, L, labels, budgets, min_points, w=None, D=None):
     out, skipped = [], {}
     for g, budget in enumerate(budgets):
@@ -98,11 +109,10 @@ def _profiles(N, C, L, labels, budgets, min_points, w=None, D=None):
             continue
         x = np.log10(N[sel])
         ww = None if w is None else np.sqrt(w[sel])
-        c2, c1, c0 = np.polyfit(x, L[sel], 2, w=ww)
-        if c2 <= 0:
+        (c2, c1, c0), xv, Lv = parabola_vertex(x, L[sel], ww)
+        if not c2 > 0:
             skipped[float(budget)] = "parabola not convex"
             continue
-        xv = -c1 / (2 * c2)
         if not x.min() <= xv <= x.max():
             skipped[float(budget)] = "vertex outside the sampled sizes"
             continue
@@ -112,8 +122,7 @@ def _profiles(N, C, L, labels, budgets, min_points, w=None, D=None):
             Dv = cg / (6 * Nv)
         else:  # tokens at the vertex, interpolated in log-log between the budget's sizes
             Dv = _tokens_at_vertex(xv, x, D[sel])
-        out.append(IsoFlopProfile(float(budget), cg, int(sel.sum()), (c2, c1, c0), Nv,
-                                  Dv, c0 - c1 * c1 / (4 * c2)))  # fmt: skip
+        out.append(IsoFlopProfile(float(budget), cg, int(sel.sum()), (c2, c1, c0), Nv, Dv, Lv))
     return out, skipped
 
 

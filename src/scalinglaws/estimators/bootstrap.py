@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from scalinglaws.estimators._approach3_derivatives import _Data
+from scalinglaws.estimators._approach3_derivatives import FitData
 from scalinglaws.estimators._approach3_fast import (
     PARAM_NAMES,
     Approach3Result,
-    _lm_batch,
-    _newton_decrement,
-    _polish,
     approach3,
+    lm_batch,
+    newton_decrement,
+    polish,
 )
 from scalinglaws.estimators.approach3_paper import DELTA
 from scalinglaws.params import check_int
@@ -106,7 +106,7 @@ def bootstrap_approach3(
     n_bootstrap = check_int("n_bootstrap", n_bootstrap, 1, 100_000)
     if rng is None:
         rng = np.random.default_rng(seed)
-    d = _Data.make(N, D, L)
+    d = FitData.make(N, D, L)
     n = d.t.size
     full = full_fit or approach3(N=N, D=D, L=L, delta=delta)
     if full.objective != "huber":
@@ -119,11 +119,11 @@ def bootstrap_approach3(
         if W.shape != (n_bootstrap, n):
             raise ValueError(f"counts must have shape ({n_bootstrap}, {n}), got {W.shape}")
     start = np.repeat(th0[None, :], n_bootstrap, axis=0)
-    th, f, _, _, conv = _lm_batch(start, d, delta, W, False, iters=batch_iters, gtol=gtol)
+    th, f, _, _, conv = lm_batch(start, d, delta, W, False, iters=batch_iters, gtol=gtol)
     failed = np.zeros(n_bootstrap, dtype=bool)
     for i in np.flatnonzero(~conv):
-        res = _polish(th[i], d, delta, W[i], False, gtol=1e-14)
-        dec, _ = _newton_decrement(res.x, d, delta, W[i], False)
+        res = polish(th[i], d, delta, W[i], False, gtol=1e-14)
+        dec, _ = newton_decrement(res.x, d, delta, W[i], False)
         if dec <= max(gtol, FAIL_GTOL) * max(1.0, abs(res.fun)):
             th[i] = res.x
         else:

@@ -28,11 +28,11 @@ FIGURES = (
     ),
 )
 
-_DATA = "Li et al. 2025, C4"
+DATA = "Li et al. 2025, C4"
 _CMAP = "viridis"
 
 
-def _size_colours(sizes):
+def size_colours(sizes):
     norm = LogNorm(min(sizes) / 1.3, max(sizes) * 1.3)
     cmap = plt.get_cmap(_CMAP)
     return (lambda n: cmap(norm(n))), norm, cmap
@@ -46,7 +46,7 @@ def figure_envelope(runs: pd.DataFrame, total: runs_fit.Envelope, non_emb: runs_
 
     use_style()
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.4), layout="constrained")
-    colour, norm, cmap = _size_colours(runs["params"].unique())
+    colour, norm, cmap = size_colours(runs["params"].unique())
     ax = axes[0]  # one line per run, coloured by N
     sns.lineplot(
         runs.sort_values("step"),
@@ -66,7 +66,7 @@ def figure_envelope(runs: pd.DataFrame, total: runs_fit.Envelope, non_emb: runs_
     r = total.result
     ax.plot(r.flops, r.loss, color="k", lw=1.8,
             label=provenance(REFIT_HERE, "envelope of minimal loss (1500 FLOP values)"))  # fmt: skip
-    ax.plot([], [], color="0.5", lw=0.8, label=provenance(PUBLISHED_DATA, _DATA))
+    ax.plot([], [], color="0.5", lw=0.8, label=provenance(PUBLISHED_DATA, DATA))
     lo, hi = total.flops_range
     ax.axvspan(lo, hi, color="0.85", zorder=0, label="FLOPs of the fit")
     ax.set(xscale="log", xlabel="FLOPs (the authors' count)", ylabel="C4 validation loss (nats)",

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures.hoffmann2022_fig2_misfitting import _DATA, _size_colours
+from scalinglaws.figures.hoffmann2022_fig2_misfitting import DATA, size_colours
 from scalinglaws.kinds import (
     PUBLISHED_DATA,
     provenance,
@@ -36,13 +36,13 @@ def figure_kaplan2(longest: pd.DataFrame):
 
     use_style()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
-    _, norm, cmap = _size_colours(longest["params_non_embedding"].unique())
+    _, norm, cmap = size_colours(longest["params_non_embedding"].unique())
     tidy = longest.assign(pf_days=flop_to_pf_days(longest["flops_kaplan"].to_numpy()))
     for ax, x in ((axes[0], "tokens"), (axes[1], "pf_days")):  # one line per run, coloured by N
         sns.lineplot(tidy, x=x, y="loss", hue="params_non_embedding", hue_norm=norm, palette=cmap,
                      units="run", estimator=None, sort=False, lw=1.2, legend=False, ax=ax)  # fmt: skip
     for ax in axes:
-        ax.plot([], [], color="0.4", label=provenance(PUBLISHED_DATA, f"{_DATA}: the longest "
+        ax.plot([], [], color="0.4", label=provenance(PUBLISHED_DATA, f"{DATA}: the longest "
                                                       "run of each size, best learning rate"))  # fmt: skip
         ax.set(xscale="log", ylabel="C4 validation loss (nats)", ylim=(2.6, 5.5))
         ax.legend(loc="lower left", fontsize=7)

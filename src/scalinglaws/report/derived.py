@@ -26,7 +26,7 @@ def _notebook03() -> dict[str, pd.DataFrame]:
 
     law = envelope.law_envelope(p["n_sizes"])
     if (p["min_sizes"], p["n_bootstrap"], p["seed"]) == (3, refits.ENVELOPE_BOOTSTRAP, 0):
-        measured = refits._measured_envelope()  # the registry's, computed once
+        measured = refits.measured_envelope_fit()  # the registry's, computed once
     else:
         measured = envelope.measured_envelope(min_sizes=p["min_sizes"],
                                               n_bootstrap=p["n_bootstrap"], seed=p["seed"])  # fmt: skip
@@ -57,7 +57,7 @@ def _notebook04() -> dict[str, pd.DataFrame]:
     defaults = (p["fraction"], p["min_points"], p["params_count"], p["runs"]) == (
         0.8, 5, "total", c4_github.MEASURED)  # fmt: skip
     if registry and defaults:
-        an = refits._measured_isoflop()
+        an = refits.measured_isoflop_fit()
     else:
         an = c4_github.analyse(n_bootstrap=p["n_bootstrap"], fraction=p["fraction"],
                                seed=p["seed"], min_points=p["min_points"],
@@ -66,7 +66,7 @@ def _notebook04() -> dict[str, pd.DataFrame]:
     out["04.exponents"] = c4_github.exponent_table(an)
     out["04.counts"] = c4_github.count_comparison(an)
     out["04.losses"] = c4_github.loss_comparison(an)
-    v2 = [refits._v2_study(c) if registry else
+    v2 = [refits.v2_study(c) if registry else
           study_v2.isoflop_study(c, n_bootstrap=p["n_bootstrap"], seed=p["seed"])
           for c in study_v2.corpora()]  # fmt: skip
     for st in v2:
@@ -75,7 +75,7 @@ def _notebook04() -> dict[str, pd.DataFrame]:
     a1 = envelope.measured_envelope(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
     out["04.envelope"] = envelope.exponent_table(envelope.law_envelope(), a1).iloc[2:]
     if registry:
-        ladder = list(refits._ladder().values())
+        ladder = list(refits.ladder_fits().values())
     else:
         ladder = study_v2.ladder(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
     alternative = study_v2.ladder_alternative(n_bootstrap=p["n_bootstrap"], seed=p["seed"])

@@ -144,7 +144,7 @@ def approach2_refit_a() -> float:
 
 
 @functools.cache
-def _measured_isoflop():
+def measured_isoflop_fit():
     from scalinglaws.analysis.c4_github import analyse
 
     return analyse(n_bootstrap=C4_BOOTSTRAP, seed=0)
@@ -152,17 +152,17 @@ def _measured_isoflop():
 
 def measured_isoflop_exponent(corpus: str, which: str) -> float:
     """a or b of Approach 2 on this project's ``prose`` or ``code`` runs."""
-    return float(getattr(_measured_isoflop().corpora[corpus].fit, which))
+    return float(getattr(measured_isoflop_fit().corpora[corpus].fit, which))
 
 
 def measured_isoflop_interval(corpus: str, which: str) -> tuple[float, float]:
     """The bootstrap interval of that exponent."""
-    fit = _measured_isoflop().corpora[corpus].fit
+    fit = measured_isoflop_fit().corpora[corpus].fit
     return (fit.N_opt if which == "a" else fit.D_opt).exponent_interval
 
 
 @functools.cache
-def _measured_envelope():
+def measured_envelope_fit():
     from scalinglaws.analysis.envelope import measured_envelope
 
     return measured_envelope(n_bootstrap=ENVELOPE_BOOTSTRAP, seed=0)
@@ -170,18 +170,18 @@ def _measured_envelope():
 
 def measured_envelope_exponent(which: str) -> float:
     """a or b of the envelope (Approach 1) of this project's prose learning curves."""
-    fitted = _measured_envelope().fitted
+    fitted = measured_envelope_fit().fitted
     return float(getattr(fitted, "N_opt" if which == "a" else "D_opt").exponent)
 
 
 def measured_envelope_interval(which: str) -> tuple[float, float]:
     """The bootstrap interval of that exponent."""
-    fitted = _measured_envelope().fitted
+    fitted = measured_envelope_fit().fitted
     return getattr(fitted, "N_opt" if which == "a" else "D_opt").exponent_interval
 
 
 @functools.cache
-def _v2_study(corpus: str):
+def v2_study(corpus: str):
     from scalinglaws.analysis.study_v2 import isoflop_study
 
     return isoflop_study(corpus, n_bootstrap=C4_BOOTSTRAP, seed=0)
@@ -189,17 +189,17 @@ def _v2_study(corpus: str):
 
 def v2_exponent(corpus: str, which: str) -> float:
     """a or b of Approach 2 on the v2 study's IsoFLOP runs of ``corpus``."""
-    return float(_v2_study(corpus).exponents[which].value)
+    return float(v2_study(corpus).exponents[which].value)
 
 
 def v2_interval(corpus: str, which: str) -> tuple[float, float]:
     """The bootstrap interval of that exponent (sizes, then seeds within sizes)."""
-    e = _v2_study(corpus).exponents[which]
+    e = v2_study(corpus).exponents[which]
     return (e.lo, e.hi)
 
 
 @functools.cache
-def _ladder():
+def ladder_fits():
     from scalinglaws.analysis.study_v2 import ladder
 
     return {r.step.key: r for r in ladder(n_bootstrap=C4_BOOTSTRAP, seed=0)}
@@ -207,7 +207,7 @@ def _ladder():
 
 def ladder_exponent(step: str) -> float:
     """a at one step of the discrepancy ladder on the v2 prose runs."""
-    a = _ladder()[step].a
+    a = ladder_fits()[step].a
     if a is None:
         raise ValueError(f"ladder step {step} has fewer than 2 budgets with a vertex yet")
     return float(a.value)
@@ -215,7 +215,7 @@ def ladder_exponent(step: str) -> float:
 
 def ladder_interval(step: str) -> tuple[float, float]:
     """Its bootstrap interval."""
-    a = _ladder()[step].a
+    a = ladder_fits()[step].a
     if a is None:
         raise ValueError(f"ladder step {step} has fewer than 2 budgets with a vertex yet")
     return (a.lo, a.hi)

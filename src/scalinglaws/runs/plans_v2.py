@@ -40,8 +40,7 @@ from __future__ import annotations
 
 import math
 
-from scalinglaws.runs.config import N_CTX, ModelConfig, counts
-from scalinglaws.runs.grid_v2 import (  # noqa: F401  (the plan's geometry, re-exported)
+from scalinglaws.designs.v2 import (  # noqa: F401  (the plan's geometry, re-exported)
     ASPECT,
     EXTEND,
     HEAD_DIM,
@@ -57,6 +56,7 @@ from scalinglaws.runs.grid_v2 import (  # noqa: F401  (the plan's geometry, re-e
     shape,
     window,
 )
+from scalinglaws.runs.config import N_CTX, ModelConfig, counts
 
 STUDY = "v2"  # prefix of every v2 study label (part of each run's id)
 SEEDS = (0, 1, 2)

@@ -25,54 +25,25 @@ cheapest first, so a partial sweep has every size's short horizons before any si
 
 from __future__ import annotations
 
-import math
-
+from scalinglaws.designs.v3 import (  # noqa: F401  (the plan's geometry, re-exported)
+    HORIZONS,
+    MIN_LAYERS,
+    N_HI,
+    N_LO,
+    SIZES,
+    V2_OPTIMA,
+    expected_budget,
+    shape,
+    sizes,
+)
 from scalinglaws.runs import plans_v2
 from scalinglaws.runs.config import N_CTX, ModelConfig, counts
-from scalinglaws.runs.grid_v2 import ASPECT, HEAD_DIM
 from scalinglaws.runs.plans_v2 import lr_of
 
 STUDY = "v3"
-MIN_LAYERS = 2
-N_LO, N_HI = 3.0e3, 8.4e4  # non-embedding parameters of the smallest and largest size
-SIZES = 12
-HORIZONS = tuple(16 ** (k / 3) / 4 for k in range(4))  # 0.25, 0.63, 1.59, 4.0 x expected optimum
 EVAL_LATE = 12  # evaluations over the last 15% of each run (goal: 10 or more there)
 MIN_STEPS = 250
 BATCHES = (16, 8, 4)
-# v2's prose Approach 2 optima at its smallest and largest budget (all parameters; the design's
-# guess of where each size's optimum lies, not a result of v3)
-V2_OPTIMA = ((3e11, 11061.0), (3e13, 169231.0))
-
-
-def shape(N: float) -> tuple[int, int, int]:
-    """(n_layer, d_model, n_head) of the v3 family for non-embedding size ~N: the depth with
-    at least ``MIN_LAYERS`` layers whose d_model / n_layer is closest to ``ASPECT`` in log terms,
-    d_model from 12 n_layer d_model^2 = N (Kaplan 2020 eq 2.1), even, heads of about 16 dims."""
-    best = None
-    for L in range(MIN_LAYERS, 17):
-        w = math.sqrt(N / (12 * L))
-        step = 2 if w < 32 else 4 if w < 64 else 8
-        d = max(8, step * round(w / step))
-        miss = abs(math.log(d / L / ASPECT))
-        if best is None or miss < best[0]:
-            best = (miss, L, d)
-    _, L, d = best
-    heads = [h for h in range(1, d + 1) if d % h == 0]
-    return L, d, min(heads, key=lambda h: (abs(math.log(d / h / HEAD_DIM)), h))
-
-
-def sizes() -> list[tuple[int, int, int]]:
-    """The shapes of the v3 sizes, smallest first."""
-    r = (N_HI / N_LO) ** (1 / (SIZES - 1))
-    return [shape(N_LO * r**i) for i in range(SIZES)]
-
-
-def expected_budget(N_total: float) -> float:
-    """FLOP at which a model of N_total parameters is expected to be compute-optimal (v2's optima)."""
-    (c0, n0), (c1, n1) = V2_OPTIMA
-    slope = math.log(n1 / n0) / math.log(c1 / c0)
-    return c0 * (N_total / n0) ** (1 / slope)
 
 
 def _batch(tokens: float) -> int:

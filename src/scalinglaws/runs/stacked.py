@@ -36,7 +36,7 @@ import torch.nn.functional as F
 
 from scalinglaws.runs import corpora
 from scalinglaws.runs.model import GPT, N_CTX
-from scalinglaws.runs.train import RunConfig, _splits, _windows, eval_steps, lr_at, versions
+from scalinglaws.runs.train import RunConfig, eval_steps, lr_at, splits, versions, windows
 
 # Fields that may differ between the runs of one stack; all others (shape, corpus, batch, steps,
 # evaluation) must be equal.
@@ -178,14 +178,14 @@ def train_stacked(
     net = StackedGPT([m.to(device) for m in models])
     g_data = [torch.Generator().manual_seed(c.seed + 0x5EED) for c in cfgs]
     opt = StackedAdamW(net, cfgs)
-    train_data, val_data, val_starts = _splits(corpus, first.eval_tokens)
+    train_data, val_data, val_starts = splits(corpus, first.eval_tokens)
     n_val = len(val_starts)
 
     @torch.no_grad()
     def validation_loss() -> list[float]:
         total = torch.zeros(R, dtype=torch.float64)
         for chunk in val_starts.split(64):
-            x, y = _windows(val_data, chunk, device)
+            x, y = windows(val_data, chunk, device)
             xs, ys = x.expand(R, *x.shape), y.expand(R, *y.shape)
             total += net.forward(xs, ys).double() * len(chunk)
         return (total / n_val).tolist()
@@ -200,7 +200,7 @@ def train_stacked(
         xs, ys = [], []
         for g in g_data:
             starts = torch.randint(train_data.numel() - N_CTX - 1, (batch,), generator=g)
-            x, y = _windows(train_data, starts, device)
+            x, y = windows(train_data, starts, device)
             xs.append(x)
             ys.append(y)
         losses = net.forward(torch.stack(xs), torch.stack(ys))

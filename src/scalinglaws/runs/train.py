@@ -62,13 +62,13 @@ def _cpu_model() -> str:
     return ""
 
 
-def _windows(data: torch.Tensor, starts: torch.Tensor, device: str):
+def windows(data: torch.Tensor, starts: torch.Tensor, device: str):
     idx = starts[:, None] + torch.arange(N_CTX + 1)[None, :]
     chunk = data[idx].long().to(device)
     return chunk[:, :-1], chunk[:, 1:]
 
 
-def _splits(corpus: corpora.Corpus, eval_tokens: int):
+def splits(corpus: corpora.Corpus, eval_tokens: int):
     """The training split, the validation split and the fixed validation windows' starts (the
     same ``eval_tokens // N_CTX`` evenly spaced windows for every run)."""
     train_data = torch.from_numpy(corpus.train.copy())
@@ -106,7 +106,7 @@ def train(
     opt = torch.optim.AdamW(
         model.param_groups(cfg.weight_decay), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), eps=1e-8
     )
-    train_data, val_data, val_starts = _splits(corpus, cfg.eval_tokens)
+    train_data, val_data, val_starts = splits(corpus, cfg.eval_tokens)
     n_val = len(val_starts)
 
     @torch.no_grad()
@@ -114,7 +114,7 @@ def train(
         model.eval()
         total = 0.0
         for chunk in val_starts.split(64):
-            x, y = _windows(val_data, chunk, device)
+            x, y = windows(val_data, chunk, device)
             total += model(x, y)[1].item() * len(chunk)
         model.train()
         return total / n_val
@@ -137,7 +137,7 @@ def train(
         for group in opt.param_groups:
             group["lr"] = lr
         starts = torch.randint(train_data.numel() - N_CTX - 1, (cfg.batch_size,), generator=g_data)
-        x, y = _windows(train_data, starts, device)
+        x, y = windows(train_data, starts, device)
         loss = model(x, y)[1]
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
