@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scalinglaws.analysis import ladder as ladder_v2
 from scalinglaws.analysis import study_v2
 
 A_TRUE = 0.6  # N_opt = 1e4 (C / 1e12)^0.6 in the synthetic study
@@ -90,31 +91,31 @@ def test_ladder_points_read_the_curve_at_each_budget():
     curves = pd.DataFrame({"run_id": "r", "step": [1, 2, 3], "tokens": tokens,
                            "flops": 3.5 * spent6, "loss_nats": [3.0, 2.5, 2.0]})  # fmt: skip
     C = 6 * 3072 * 10**5.5
-    pts = study_v2.ladder_points(curves, runs, "6N (non-embedding)", [C, 1e20])
+    pts = ladder_v2.ladder_points(curves, runs, "6N (non-embedding)", [C, 1e20])
     assert len(pts) == 1
     assert pts["loss_nats"].iloc[0] == pytest.approx(2.75)
     assert pts["tokens"].iloc[0] == pytest.approx(10**5.5)
-    head = study_v2.ladder_points(curves, runs, "6N (with output layer)", [C])
+    head = ladder_v2.ladder_points(curves, runs, "6N (with output layer)", [C])
     assert head["params_total"].iloc[0] == 3072 + 16 * 256
     with pytest.raises(ValueError, match="accounting must be one of"):
-        study_v2.ladder_points(curves, runs, "6ND", [C])
+        ladder_v2.ladder_points(curves, runs, "6ND", [C])
 
 
 def test_window_keeps_sizes_within_4x_of_the_best_and_drops_budgets_without_a_valley():
     runs = synthetic()
     far = runs[runs["flops_budget"] == 1e12].assign(params_total=lambda f: f.params_total * 40,
                                                     loss_nats=9.0)  # fmt: skip
-    w = study_v2.window(pd.concat([runs, far], ignore_index=True))
+    w = ladder_v2.window(pd.concat([runs, far], ignore_index=True))
     assert (w["loss_nats"] < 9).all()  # the far sizes (40x the grid) are outside every window
     assert sorted(w["flops_budget"].unique()) == sorted(BUDGETS)
     mono = runs.assign(loss_nats=lambda f: -np.log10(f.params_total))  # best at the largest size
-    assert study_v2.window(mono).empty
+    assert ladder_v2.window(mono).empty
     # best at the second-smallest size: one size below it, a one-sided profile
     g = runs[runs["flops_budget"] == 1e12]
     sizes = np.sort(g["params_total"].unique())
     edge = g.assign(loss_nats=lambda f: (np.log10(f.params_total) - np.log10(sizes[1])) ** 2)
-    assert study_v2.window(edge).empty
-    assert not study_v2.window(edge, min_side=1).empty  # the old rule would have kept it
+    assert ladder_v2.window(edge).empty
+    assert not ladder_v2.window(edge, min_side=1).empty  # the old rule would have kept it
 
 
 def _ladder_runs(corpus: str, C: float, rungs, seeds=(0, 1, 2)) -> pd.DataFrame:
@@ -157,14 +158,14 @@ def test_ladder_steps_name_studies_that_the_plans_train():
 
     studies = {r["study"] for p in (paths.DATA / "runs" / "plans").glob("v2_*.json")
                for r in json.loads(p.read_text())}  # fmt: skip
-    for step in study_v2.LADDER:
+    for step in ladder_v2.LADDER:
         assert f"v2-{step.study}" in studies, step
 
 
 def test_final_steps_refuse_a_6n_accounting():
-    step = study_v2.LadderStep("x", "x", "isoflop", "6N (with output layer)", "final", None)
+    step = ladder_v2.LadderStep("x", "x", "isoflop", "6N (with output layer)", "final", None)
     with pytest.raises(ValueError, match="accounting must be 'exact'"):
-        study_v2.step_points(step, synthetic().assign(corpus="prose"))
+        ladder_v2.step_points(step, synthetic().assign(corpus="prose"))
 
 
 def test_final_steps_keep_only_the_ladders_budgets():
@@ -173,14 +174,14 @@ def test_final_steps_keep_only_the_ladders_budgets():
     from scalinglaws.designs import v2 as grid_v2
     from scalinglaws.runs import plans_v2
 
-    assert max(plans_v2.BUDGETS["prose"][:-1]) == study_v2.BUDGET_GRID.max()
+    assert max(plans_v2.BUDGETS["prose"][:-1]) == ladder_v2.BUDGET_GRID.max()
 
     runs = pd.concat([_ladder_runs("prose", 1e13, grid_v2.window(1e13)),
                       _ladder_runs("prose", 3e13, grid_v2.window(3e13))], ignore_index=True)  # fmt: skip
-    step = study_v2.LadderStep("x", "x", "isoflop", "exact", "final", None)
+    step = ladder_v2.LadderStep("x", "x", "isoflop", "exact", "final", None)
     assert set(study_v2.design_window(runs)["flops_budget"]) == {1e13, 3e13}
-    assert set(study_v2.step_points(step, runs)["flops_budget"]) == {1e13}
-    wider = study_v2.step_points(step, runs, budgets=[1e13, 3e13])
+    assert set(ladder_v2.step_points(step, runs)["flops_budget"]) == {1e13}
+    wider = ladder_v2.step_points(step, runs, budgets=[1e13, 3e13])
     assert set(wider["flops_budget"]) == {1e13, 3e13}
 
 
@@ -231,8 +232,8 @@ def test_ladder_step_recovers_the_exponent_of_a_known_law(accounting):
     rung (0.086 decades), so over the budgets' span (>= 1.5 decades) the slope to within 0.06."""
     alpha, beta = 0.34, 0.28
     runs, curves = _chinchilla_curves(alpha, beta, head=accounting != "6N (non-embedding)")
-    step = study_v2.LadderStep("t", "test", "x", accounting, "curve", None)
-    pts = study_v2.step_points(step, runs, curves)
+    step = ladder_v2.LadderStep("t", "test", "x", accounting, "curve", None)
+    pts = ladder_v2.step_points(step, runs, curves)
     opt = study_v2.optima(pts, n_bootstrap=50, noise_sd=0.01)
     used = opt.table[np.isfinite(opt.table["N_opt"])]
     span = np.log10(used["budget"].max() / used["budget"].min())
@@ -244,8 +245,8 @@ def test_ladder_step_recovers_the_exponent_of_a_known_law(accounting):
 def test_ladder_table_sets_porian_beside_each_step():
     from scalinglaws.constants import PORIAN
 
-    rows = [study_v2.LadderRow(s, 0, pd.DataFrame(), None, None) for s in study_v2.LADDER]
-    t = study_v2.ladder_table(rows, PORIAN.refinedweb)
+    rows = [ladder_v2.LadderRow(s, 0, pd.DataFrame(), None, None) for s in ladder_v2.LADDER]
+    t = ladder_v2.ladder_table(rows, PORIAN.refinedweb)
     pub = dict(zip(t["step"], t["Porian a (RefinedWeb)"], strict=True))
     # Porian et al. 2024 Figure 1 (a)-(e), RefinedWeb
     assert [pub[k] for k in ("1", "2", "3", "4", "5")] == [0.835, 0.706, 0.602, 0.571, 0.497]
@@ -273,13 +274,13 @@ def test_the_ladders_alternative_rule_is_looser_and_marked():
     used now (2 each side) keeps; the table marks its rows."""
     from scalinglaws.constants import PORIAN
 
-    used = {r.step.key: r for r in study_v2.ladder(n_bootstrap=20) if r.step.read == "curve"}
-    alt = study_v2.ladder_alternative(n_bootstrap=20)
+    used = {r.step.key: r for r in ladder_v2.ladder(n_bootstrap=20) if r.step.read == "curve"}
+    alt = ladder_v2.ladder_alternative(n_bootstrap=20)
     assert [r.step.key for r in alt] == list(used)
     for r in alt:
         if used[r.step.key].optima is None:
             continue
         now = set(used[r.step.key].points["flops_budget"])
         assert now <= set(r.points["flops_budget"]), r.step.key
-    t = study_v2.ladder_table(list(used.values()), PORIAN.refinedweb, alt)
+    t = ladder_v2.ladder_table(list(used.values()), PORIAN.refinedweb, alt)
     assert t["setting"].str.contains("alternative rule").sum() == len(alt)

@@ -74,11 +74,19 @@ def _setup_optimal(p: argparse.ArgumentParser) -> Callable:
         "--law", default="all", type=str, help=f"one of: all, {', '.join(names)} (default all)"
     )
     p.add_argument("--fit", default=None, help="a fit saved by `fit --json` (instead of --law)")
-    p.add_argument("--seed", type=_integer, default=0,
-                   help="with --fit: seed for resampling residuals, in [0, 4294967295]")  # fmt: skip
-    p.add_argument("--level", type=_number, default=0.95,
-                   help=f"with --fit: interval level, in [{LEVEL_RANGE[0]}, {LEVEL_RANGE[1]}]")  # fmt: skip
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")  # fmt: skip
+    p.add_argument(
+        "--seed",
+        type=_integer,
+        default=0,
+        help="with --fit: seed for resampling residuals, in [0, 4294967295]",
+    )
+    p.add_argument(
+        "--level",
+        type=_number,
+        default=0.95,
+        help=f"with --fit: interval level, in [{LEVEL_RANGE[0]}, {LEVEL_RANGE[1]}]",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return _run_optimal
 
 
@@ -105,8 +113,10 @@ def _run_optimal_fit(args, C: float) -> int:
         print(json.dumps(out, indent=2))
         return 0
     iv = out.get("interval", {})
-    print(f"Compute-optimal allocation at C = {C:.3g} FLOPs under the Approach {out['approach']} "
-          f"fit of {out['runs']} (N counted as {out['params']})")  # fmt: skip
+    print(
+        f"Compute-optimal allocation at C = {C:.3g} FLOPs under the Approach {out['approach']} "
+        f"fit of {out['runs']} (N counted as {out['params']})"
+    )
 
     def show(name, key):
         extra = f"  {100 * level:g}% [{iv[key][0]:.4g}, {iv[key][1]:.4g}]" if key in iv else ""
@@ -122,8 +132,10 @@ def _run_optimal_fit(args, C: float) -> int:
         if "loss_prediction" in iv:
             lo, hi = iv["loss_prediction"]
             c_lo, c_hi = iv["loss_confidence"]
-            print(f"  loss of a new run: {100 * level:g}% prediction interval [{lo:.4g}, {hi:.4g}] "
-                  f"(the law's own: [{c_lo:.4g}, {c_hi:.4g}])")  # fmt: skip
+            print(
+                f"  loss of a new run: {100 * level:g}% prediction interval [{lo:.4g}, {hi:.4g}] "
+                f"(the law's own: [{c_lo:.4g}, {c_hi:.4g}])"
+            )
     if not iv:
         print("  (no intervals: the fit was saved without --bootstrap)")
     return 0
@@ -145,8 +157,10 @@ def _run_optimal(args) -> int:
     print(f"Compute-optimal allocation at C = {C:.3g} FLOPs")
     print(f"{'law':<20}{'N_opt':>11}{'D_opt':>11}{'D/N':>8}{'loss':>8}  parameters")
     for r in rows:
-        print(f"{r['law']:<20}{r['N_opt']:>11.3g}{r['D_opt']:>11.3g}{r['tokens_per_param']:>8.1f}"
-              f"{r['loss']:>8.3f}  {r['params']}")  # fmt: skip
+        print(
+            f"{r['law']:<20}{r['N_opt']:>11.3g}{r['D_opt']:>11.3g}{r['tokens_per_param']:>8.1f}"
+            f"{r['loss']:>8.3f}  {r['params']}"
+        )
     print()
     for r in rows:
         extra = f"; {r['note']}" if r["note"] else ""
@@ -159,16 +173,35 @@ def _run_optimal(args) -> int:
 
 def _setup_fit(p: argparse.ArgumentParser) -> Callable:
     p.add_argument("--data", default=FIT_DATASETS[0], help=f"one of: {', '.join(FIT_DATASETS)}")
-    p.add_argument("--runs", default=None,
-                   help="a runs CSV (docs/runs-schema.md) or a registered data set name")  # fmt: skip
-    p.add_argument("--approach", type=_integer, default=None,
-                   help="Hoffmann 2022's approach: 1 (envelope), 2 (IsoFLOP), 3 (eq 2); default 3")  # fmt: skip
-    p.add_argument("--params", default="total",
-                   help="N counted as 'total' (with embeddings, default) or 'non_embedding'")  # fmt: skip
-    p.add_argument("--level", type=_number, default=0.95,
-                   help=f"bootstrap interval level, in [{LEVEL_RANGE[0]}, {LEVEL_RANGE[1]}]")  # fmt: skip
-    p.add_argument("--min-points", type=_integer, default=5, dest="min_points",
-                   help="Approach 2: runs a budget needs for its parabola, in [3, 1000]")  # fmt: skip
+    p.add_argument(
+        "--runs",
+        default=None,
+        help="a runs CSV (docs/runs-schema.md) or a registered data set name",
+    )
+    p.add_argument(
+        "--approach",
+        type=_integer,
+        default=None,
+        help="Hoffmann 2022's approach: 1 (envelope), 2 (IsoFLOP), 3 (eq 2); default 3",
+    )
+    p.add_argument(
+        "--params",
+        default="total",
+        help="N counted as 'total' (with embeddings, default) or 'non_embedding'",
+    )
+    p.add_argument(
+        "--level",
+        type=_number,
+        default=0.95,
+        help=f"bootstrap interval level, in [{LEVEL_RANGE[0]}, {LEVEL_RANGE[1]}]",
+    )
+    p.add_argument(
+        "--min-points",
+        type=_integer,
+        default=5,
+        dest="min_points",
+        help="Approach 2: runs a budget needs for its parabola, in [3, 1000]",
+    )
     p.add_argument(
         "--bootstrap",
         type=_integer,
@@ -195,7 +228,7 @@ def _setup_fit(p: argparse.ArgumentParser) -> Callable:
         help="huber_likelihood (Besiroglu 2024's refit, default) or huber "
         "(Hoffmann's summed Huber over the 4,500-start grid)",
     )
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     return _run_fit
 
 
@@ -209,8 +242,9 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
     spec = args.runs if args.runs is not None else check_choice("--data", args.data, FIT_DATASETS)
     runs, label = runs_fit.load(spec)
     default_exclude = 5 if spec == FIT_DATASETS[0] else 0
-    exclude = check_int("--exclude", default_exclude if args.exclude is None else args.exclude,
-                        0, 100)  # fmt: skip
+    exclude = check_int(
+        "--exclude", default_exclude if args.exclude is None else args.exclude, 0, 100
+    )
     if exclude:
         final = runs_schema.final_checkpoints(runs)
         worst = final.nlargest(exclude, "loss")
@@ -218,18 +252,36 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
         runs = runs[~runs["run"].isin(worst["run"])] if key else runs.drop(worst.index)
         runs = runs.reset_index(drop=True)
     column = "params" if params == "total" else "params_non_embedding"
-    out = runs_fit.fit(runs, approach, n_bootstrap=n_boot, seed=seed, level=level,
-                       params=column, min_points=min_points, label=label)  # fmt: skip
+    out = runs_fit.fit(
+        runs,
+        approach,
+        n_bootstrap=n_boot,
+        seed=seed,
+        level=level,
+        params=column,
+        min_points=min_points,
+        label=label,
+    )
     out["excluded_highest_losses"] = exclude
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
-    print(f"Approach {approach} (Hoffmann 2022) on {label}: {out['n_runs']} runs "
-          f"({out['n_rows']} rows), N counted as {params}; {out['flops']}"
-          + (f"; {exclude} highest losses dropped" if exclude else ""))  # fmt: skip
+    print(
+        f"Approach {approach} (Hoffmann 2022) on {label}: {out['n_runs']} runs "
+        f"({out['n_rows']} rows), N counted as {params}; {out['flops']}"
+        + (f"; {exclude} highest losses dropped" if exclude else "")
+    )
     boot = out.get("bootstrap")
-    shown = out["estimate"] if approach == 3 else {
-        "a": out["a"], "b": out["b"], "N_opt_k": out["N_opt"]["k"], "D_opt_k": out["D_opt"]["k"]}  # fmt: skip
+    shown = (
+        out["estimate"]
+        if approach == 3
+        else {
+            "a": out["a"],
+            "b": out["b"],
+            "N_opt_k": out["N_opt"]["k"],
+            "D_opt_k": out["D_opt"]["k"],
+        }
+    )
     for k, v in shown.items():
         extra = ""
         if boot:
@@ -239,15 +291,21 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
     if approach != 3:
         print("  N_opt = N_opt_k C^a, D_opt = D_opt_k C^b (C in FLOPs)")
     if approach == 1:
-        print(f"  envelope fitted over {out['flops_range'][0]:.3g}-{out['flops_range'][1]:.3g} "
-              f"FLOPs; {100 * out['last_15pct_fraction']:.1f}% of its points in the last 15% "
-              "of their run (Hoffmann 2022 footnote 4)")  # fmt: skip
+        print(
+            f"  envelope fitted over {out['flops_range'][0]:.3g}-{out['flops_range'][1]:.3g} "
+            f"FLOPs; {100 * out['last_15pct_fraction']:.1f}% of its points in the last 15% "
+            "of their run (Hoffmann 2022 footnote 4)"
+        )
     if boot:
-        print(f"  bootstrap: {n_boot} resamples of the runs (seed {seed}), "
-              f"{boot['n_failed']} failed")  # fmt: skip
+        print(
+            f"  bootstrap: {n_boot} resamples of the runs (seed {seed}), {boot['n_failed']} failed"
+        )
     if approach == 3 and not out["identifiable"]:
-        print("  not identifiable: " + "; ".join(out["not_identifiable"])
-              + (": no interval is given" if n_boot else ""))  # fmt: skip
+        print(
+            "  not identifiable: "
+            + "; ".join(out["not_identifiable"])
+            + (": no interval is given" if n_boot else "")
+        )
     return 0
 
 
@@ -272,8 +330,15 @@ def _run_fit(args) -> int:
         if objective == "huber"
         else estimators.approach3(N=N, D=D, L=L, objective=objective, huber=huber)
     )
-    out = {"data": name, "n_points": fit.n_points, "excluded_highest_losses": exclude,
-           "objective": objective, "estimate": fit.as_dict(), "a": fit.fit.a, "b": fit.fit.b}  # fmt: skip
+    out = {
+        "data": name,
+        "n_points": fit.n_points,
+        "excluded_highest_losses": exclude,
+        "objective": objective,
+        "estimate": fit.as_dict(),
+        "a": fit.fit.a,
+        "b": fit.fit.b,
+    }
     if n_boot:
         boot = estimators.bootstrap_approach3(
             N=N,
@@ -283,13 +348,21 @@ def _run_fit(args) -> int:
             rng=stream(seed, "approach3-bootstrap"),
             full_fit=huber,
         )
-        out["bootstrap"] = {"n": n_boot, "seed": seed, "objective": "huber",
-                            "n_failed": boot.n_failed, "se": boot.se, "ci95": boot.interval()}  # fmt: skip
+        out["bootstrap"] = {
+            "n": n_boot,
+            "seed": seed,
+            "objective": "huber",
+            "n_failed": boot.n_failed,
+            "se": boot.se,
+            "ci95": boot.interval(),
+        }
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
-    print(f"Approach 3 refit (Hoffmann 2022 eq 2) of {name}: {fit.n_points} points "
-          f"({exclude} highest losses dropped), objective {objective}")  # fmt: skip
+    print(
+        f"Approach 3 refit (Hoffmann 2022 eq 2) of {name}: {fit.n_points} points "
+        f"({exclude} highest losses dropped), objective {objective}"
+    )
     se = out.get("bootstrap", {}).get("se", {})
     ci = out.get("bootstrap", {}).get("ci95", {})
     for k, v in fit.as_dict().items():
@@ -297,8 +370,10 @@ def _run_fit(args) -> int:
         print(f"  {k:<6}{v:>12.5g}{extra}")
     print(f"  a = beta/(alpha+beta) = {fit.fit.a:.4f}, b = {fit.fit.b:.4f}")
     if n_boot:
-        print(f"  bootstrap: {n_boot} resamples (seed {seed}) of the summed-Huber fit, "
-              f"{out['bootstrap']['n_failed']} failed")  # fmt: skip
+        print(
+            f"  bootstrap: {n_boot} resamples (seed {seed}) of the summed-Huber fit, "
+            f"{out['bootstrap']['n_failed']} failed"
+        )
     return 0
 
 

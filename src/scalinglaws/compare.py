@@ -99,8 +99,10 @@ def table_differences(
             ok = np.isclose(yv, xv, rtol=rtol, atol=0.0, equal_nan=True)
             for i in np.flatnonzero(~ok):
                 rel = abs(yv[i] - xv[i]) / abs(xv[i]) if xv[i] else float("inf")
-                out.append(f"row {i + 1} ({a.iloc[i, 0]}), {col}: {xv[i]:.6g} -> {yv[i]:.6g} "
-                           f"(relative {rel:.2g} > {rtol:g})")  # fmt: skip
+                out.append(
+                    f"row {i + 1} ({a.iloc[i, 0]}), {col}: {xv[i]:.6g} -> {yv[i]:.6g} "
+                    f"(relative {rel:.2g} > {rtol:g})"
+                )
         else:
             for i in np.flatnonzero((x.astype(str) != y.astype(str)).to_numpy()):
                 out.append(f"row {i + 1} ({a.iloc[i, 0]}), {col}: {x.iloc[i]!r} -> {y.iloc[i]!r}")

@@ -95,7 +95,9 @@ def _epoch_fig4_columns(path: Path) -> dict[str, np.ndarray]:
     if not header or any(len(r) != len(header) for r in body):
         raise DataFormatError(f"{name}: cannot parse {path}: empty, or rows of unequal length")
     if missing := [c for c in cols if c not in header]:
-        raise DataFormatError(f"{name}: {path} lacks column(s) {missing}; expected at least {sorted(cols)}")  # fmt: skip
+        raise DataFormatError(
+            f"{name}: {path} lacks column(s) {missing}; expected at least {sorted(cols)}"
+        )
     if not body:
         raise DataFormatError(f"{name}: {path} has no data rows")
     text = {c: [r[header.index(c)] for r in body] for c in cols}
@@ -104,11 +106,18 @@ def _epoch_fig4_columns(path: Path) -> dict[str, np.ndarray]:
         out[dst] = col = np.array([_number(v) for v in text[src]])
         if (bad := ~np.isfinite(col) | (col <= 0)).any():
             row = int(np.flatnonzero(bad)[0])
-            raise DataFormatError(f"{name}: column '{src}' must hold finite numbers > 0, row {row} holds {text[src][row]!r}")  # fmt: skip
-    return {"params": out["params"], "flops": out["flops"],
-            "tokens": out["flops"] / (6.0 * out["params"]), "loss_nats": out["loss_nats"],
-            "svg_x": np.array(text["x"], dtype=float), "svg_y": np.array(text["y"], dtype=float),
-            "color": np.array(text["color"], dtype=object)}  # fmt: skip
+            raise DataFormatError(
+                f"{name}: column '{src}' must hold finite numbers > 0, row {row} holds {text[src][row]!r}"
+            )
+    return {
+        "params": out["params"],
+        "flops": out["flops"],
+        "tokens": out["flops"] / (6.0 * out["params"]),
+        "loss_nats": out["loss_nats"],
+        "svg_x": np.array(text["x"], dtype=float),
+        "svg_y": np.array(text["y"], dtype=float),
+        "color": np.array(text["color"], dtype=object),
+    }
 
 
 def _number(text: str) -> float:
@@ -141,8 +150,18 @@ def _read_csv(name: str, path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     return raw
 
 
-MISFITTING_COLUMNS = ("loss", "N", "N_no_emb", "D", "C", "model", "total_steps",
-                      "current_steps", "peak_lr", "portion_steps_elapsed")  # fmt: skip
+MISFITTING_COLUMNS = (
+    "loss",
+    "N",
+    "N_no_emb",
+    "D",
+    "C",
+    "model",
+    "total_steps",
+    "current_steps",
+    "peak_lr",
+    "portion_steps_elapsed",
+)
 
 
 def _load_misfitting(path: Path) -> pd.DataFrame:
@@ -175,12 +194,20 @@ def _misfitting_runs(raw: pd.DataFrame) -> pd.DataFrame:
         + "/lr="
         + (raw["peak_lr"].map(lambda x: f"{x:g}"))
     )
-    return pd.DataFrame({
-        "run": run, "step": raw["current_steps"], "params": raw["N"],
-        "params_non_embedding": raw["N_no_emb"], "tokens": raw["D"], "flops": raw["C"],
-        "loss": raw["loss"], "model": raw["model"], "total_steps": raw["total_steps"],
-        "peak_lr": raw["peak_lr"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "run": run,
+            "step": raw["current_steps"],
+            "params": raw["N"],
+            "params_non_embedding": raw["N_no_emb"],
+            "tokens": raw["D"],
+            "flops": raw["C"],
+            "loss": raw["loss"],
+            "model": raw["model"],
+            "total_steps": raw["total_steps"],
+            "peak_lr": raw["peak_lr"],
+        }
+    )
 
 
 LLAMA3_COLUMNS = ("compute_budget", "training_tokens", "validation_loss")
@@ -197,8 +224,15 @@ def _llama3_runs(raw: pd.DataFrame) -> pd.DataFrame:
 
     C = raw["compute_budget"].astype(float)
     D = raw["training_tokens"].astype(float)
-    return pd.DataFrame({"params": C / (6.0 * D), "tokens": D, "loss": raw["validation_loss"],
-                         "flops": C, "budget": C})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "params": C / (6.0 * D),
+            "tokens": D,
+            "loss": raw["validation_loss"],
+            "flops": C,
+            "budget": C,
+        }
+    )
 
 
 def _epoch_runs(df: pd.DataFrame) -> pd.DataFrame:
@@ -213,9 +247,15 @@ def _epoch_runs(df: pd.DataFrame) -> pd.DataFrame:
     dist = np.abs(lc[:, None] - np.log10(budgets)[None, :])
     nearest = np.argmin(dist, axis=1)
     on = dist[np.arange(lc.size), nearest] <= EPOCH_BUDGET_TOL
-    return pd.DataFrame({"params": df["params"], "tokens": df["tokens"], "loss": df["loss_nats"],
-                         "flops": df["flops"],
-                         "budget": np.where(on, budgets[nearest], np.nan)})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "params": df["params"],
+            "tokens": df["tokens"],
+            "loss": df["loss_nats"],
+            "flops": df["flops"],
+            "budget": np.where(on, budgets[nearest], np.nan),
+        }
+    )
 
 
 EPOCH_BUDGET_TOL = 0.06  # log10 FLOPs: the default isoflop_tol of notebook 03

@@ -245,8 +245,10 @@ def run_one(stem: str) -> bool:
         print(f"{source} failed: {err}; figures/ unchanged", flush=True)
         return False
     except papermill.PapermillExecutionError as err:
-        print(f"{source} failed: {err.ename}: {err.evalue}\n  see {executed}; figures/ unchanged",
-              flush=True)  # fmt: skip
+        print(
+            f"{source} failed: {err.ename}: {err.evalue}\n  see {executed}; figures/ unchanged",
+            flush=True,
+        )
         return False
     _publish(staging)
     stamp.touch()

@@ -89,10 +89,16 @@ def _approach3(final, params, n_boot, rng, level) -> dict:
         ab = np.column_stack([be / (al + be), al / (al + be)])
         reps = np.column_stack([boot.replicates, ab])
         names = (*estimators.PARAM_NAMES, "a", "b")
-        out["bootstrap"] = {"n": n_boot, "n_failed": boot.n_failed, "level": level,
-                            **_summary(names, reps, level),
-                            "replicates": {"names": list(estimators.PARAM_NAMES),
-                                           "values": boot.replicates.tolist()}}  # fmt: skip
+        out["bootstrap"] = {
+            "n": n_boot,
+            "n_failed": boot.n_failed,
+            "level": level,
+            **_summary(names, reps, level),
+            "replicates": {
+                "names": list(estimators.PARAM_NAMES),
+                "values": boot.replicates.tolist(),
+            },
+        }
     return out
 
 
@@ -119,14 +125,26 @@ def a2_input(final: pd.DataFrame, params: str = "params", tol_log10: float = 0.0
     C = budgets[labels[keep]] if "budget" in final.columns else f["flops"].to_numpy(float)
     # with a budget column every run is grouped by it exactly (tolerance well below any gap)
     tol = 1e-6 if "budget" in final.columns else tol_log10
-    return A2Input(f[params].to_numpy(float), np.asarray(C, float), f["loss"].to_numpy(float),
-                   f["tokens"].to_numpy(float), np.asarray(budgets, float), tol)  # fmt: skip
+    return A2Input(
+        f[params].to_numpy(float),
+        np.asarray(C, float),
+        f["loss"].to_numpy(float),
+        f["tokens"].to_numpy(float),
+        np.asarray(budgets, float),
+        tol,
+    )
 
 
 def approach2(inp: A2Input, min_points: int, D_given: bool = True) -> estimators.Approach2Result:
-    return estimators.approach2(N=inp.N, D=inp.D if D_given else None, C=inp.C, L=inp.L,
-                                budgets=inp.budgets, tol_log10=inp.tol_log10,
-                                min_points=min_points)  # fmt: skip
+    return estimators.approach2(
+        N=inp.N,
+        D=inp.D if D_given else None,
+        C=inp.C,
+        L=inp.L,
+        budgets=inp.budgets,
+        tol_log10=inp.tol_log10,
+        min_points=min_points,
+    )
 
 
 def _approach2(final, params, n_boot, rng, level, min_points, tol_log10) -> dict:
@@ -139,9 +157,18 @@ def _approach2(final, params, n_boot, rng, level, min_points, tol_log10) -> dict
         "D_opt": {"k": res.D_opt.k, "exponent": res.b},
         "budgets_used": list(res.used_budgets),
         "budgets_skipped": {f"{k:.4g}": v for k, v in res.skipped.items()},
-        "vertices": [{"budget": p.budget, "flops": p.flops, "N_opt": p.N_opt, "D_opt": p.D_opt,
-                      "L_min": p.L_min, "n_points": p.n_points} for p in res.profiles],
-    }  # fmt: skip
+        "vertices": [
+            {
+                "budget": p.budget,
+                "flops": p.flops,
+                "N_opt": p.N_opt,
+                "D_opt": p.D_opt,
+                "L_min": p.L_min,
+                "n_points": p.n_points,
+            }
+            for p in res.profiles
+        ],
+    }
     if n_boot:
         reps, failed = [], 0
         n = inp.N.size
@@ -162,8 +189,9 @@ def _approach2(final, params, n_boot, rng, level, min_points, tol_log10) -> dict
         logC = np.log([p.flops for p in res.profiles])
         cover = {}
         for name, col in (("a", "N_opt"), ("b", "D_opt")):
-            reg = estimators.slope_t_interval(logC, np.log([getattr(p, col) for p in res.profiles]),
-                                              level)  # fmt: skip
+            reg = estimators.slope_t_interval(
+                logC, np.log([getattr(p, col) for p in res.profiles]), level
+            )
             boot = out["bootstrap"]["interval"][name]
             cover[name] = [float(np.nanmin([boot[0], reg[0]])), float(np.nanmax([boot[1], reg[1]]))]
             out["bootstrap"].setdefault("regression", {})[name] = list(reg)
@@ -175,10 +203,13 @@ def _boot_powerlaws(reps, n_boot, failed, level) -> dict:
     reps = np.asarray(reps, float).reshape(-1, 4)
     if len(reps) < 2:
         raise estimators.FitError(f"bootstrap: {failed} of {n_boot} replicates failed")
-    return {"n": n_boot, "n_failed": failed, "level": level,
-            **_summary(("a", "b", "N_opt_k", "D_opt_k"), reps, level),
-            "replicates": {"names": ["a", "b", "N_opt_k", "D_opt_k"],
-                           "values": reps.tolist()}}  # fmt: skip
+    return {
+        "n": n_boot,
+        "n_failed": failed,
+        "level": level,
+        **_summary(("a", "b", "N_opt_k", "D_opt_k"), reps, level),
+        "replicates": {"names": ["a", "b", "N_opt_k", "D_opt_k"], "values": reps.tolist()},
+    }
 
 
 # ---- Approach 1 ---------------------------------------------------------------------------------
@@ -213,8 +244,9 @@ def _curve_table(runs: pd.DataFrame, params: str):
                 f"column 'flops' must increase along run {run!r} (one value per checkpoint)"
             )
         rows.append({"run": run, "params": float(g[params].iloc[0]), "flops_final": C[-1]})
-        tuples.append((float(g[params].iloc[0]), C, g["loss"].to_numpy(float),
-                       g["tokens"].to_numpy(float)))  # fmt: skip
+        tuples.append(
+            (float(g[params].iloc[0]), C, g["loss"].to_numpy(float), g["tokens"].to_numpy(float))
+        )
     return pd.DataFrame(rows), tuples
 
 
@@ -223,8 +255,9 @@ def envelope(runs: pd.DataFrame, params: str = "params", min_sizes: int = 3) -> 
     (:func:`scalinglaws.estimators.envelope_range`: where the winner has a size on each side),
     with the envelope of the runs' last 15% (footnote 4's points only) over the same range."""
     table, tuples = _curve_table(runs, params)
-    rng_ = estimators.envelope_range(curves=tuples, N=table["params"],
-                                     C_final=table["flops_final"], min_sizes=min_sizes)  # fmt: skip
+    rng_ = estimators.envelope_range(
+        curves=tuples, N=table["params"], C_final=table["flops_final"], min_sizes=min_sizes
+    )
     res = estimators.approach1(curves=tuples, flops_range=rng_)
     pos = res.flops / table["flops_final"].to_numpy()[res.curve]
     try:
@@ -246,9 +279,10 @@ def _approach1(runs, params, n_boot, rng, level, min_sizes) -> dict:
         "flops_range_rule": "the winner has a trained size on each side",
         "n_curves": len(env.runs),
         "last_15pct_fraction": env.last_fraction,
-        "last_15pct_only": None if env.last15 is None else {
-            "a": env.last15.N_opt.exponent, "b": env.last15.D_opt.exponent},
-    }  # fmt: skip
+        "last_15pct_only": None
+        if env.last15 is None
+        else {"a": env.last15.N_opt.exponent, "b": env.last15.D_opt.exponent},
+    }
     if n_boot:
         _, tuples = _curve_table(runs, params)
         n = len(tuples)
@@ -287,9 +321,16 @@ def fit(
     runs_schema.check_approach(runs, approach, tol_log10=tol_log10)
     rng = stream(seed, "runs-fit.bootstrap")
     final = runs_schema.final_checkpoints(runs)
-    head = {"format": FIT_FORMAT, "runs": label, "approach": approach, "params": params,
-            "n_runs": int(len(final)), "n_rows": int(len(runs)),
-            "flops": runs_schema.flops_note(runs), "seed": seed}  # fmt: skip
+    head = {
+        "format": FIT_FORMAT,
+        "runs": label,
+        "approach": approach,
+        "params": params,
+        "n_runs": int(len(final)),
+        "n_rows": int(len(runs)),
+        "flops": runs_schema.flops_note(runs),
+        "seed": seed,
+    }
     if approach == 3:
         body = _approach3(final, params, n_bootstrap, rng, level)
     elif approach == 2:
@@ -321,8 +362,13 @@ def predict(saved: dict, flops: float, *, seed: int = 0, level: float = 0.95) ->
             f"--fit must be a JSON file written by `scalinglaws fit --json` (format {FIT_FORMAT})"
         )
     approach = saved.get("approach")
-    out = {"flops": flops, "approach": approach, "runs": saved.get("runs"),
-           "params": saved.get("params"), "level": level}  # fmt: skip
+    out = {
+        "flops": flops,
+        "approach": approach,
+        "runs": saved.get("runs"),
+        "params": saved.get("params"),
+        "level": level,
+    }
     boot = saved.get("bootstrap")
     rng = stream(seed, "runs-fit.predict")
     if approach == 3:
@@ -333,20 +379,29 @@ def predict(saved: dict, flops: float, *, seed: int = 0, level: float = 0.95) ->
             reps = np.asarray(boot["replicates"]["values"], float)
             names = boot["replicates"]["names"]
             cols = {k: reps[:, names.index(k)] for k in ("E", "A", "B", "alpha", "beta")}
-            Nr, Dr, Lr = _optimum(cols["E"], cols["A"], cols["B"], cols["alpha"], cols["beta"],
-                                  flops)  # fmt: skip
+            Nr, Dr, Lr = _optimum(
+                cols["E"], cols["A"], cols["B"], cols["alpha"], cols["beta"], flops
+            )
             res = np.asarray(saved["residuals_log"], float)
             Lp = Lr * np.exp(res[rng.integers(0, res.size, Lr.size)])
-            out["interval"] = {"N_opt": _interval(Nr, level), "D_opt": _interval(Dr, level),
-                               "loss_confidence": _interval(Lr, level),
-                               "loss_prediction": _interval(Lp, level)}  # fmt: skip
+            out["interval"] = {
+                "N_opt": _interval(Nr, level),
+                "D_opt": _interval(Dr, level),
+                "loss_confidence": _interval(Lr, level),
+                "loss_prediction": _interval(Lp, level),
+            }
         return out
     if approach in (1, 2):
         Nl, Dl = saved["N_opt"], saved["D_opt"]
         N = Nl["k"] * flops ** Nl["exponent"]
         D = Dl["k"] * flops ** Dl["exponent"]
-        out.update(N_opt=N, D_opt=D, tokens_per_param=D / N, loss=None,
-                   note="Approaches 1 and 2 fit the allocation only; the loss needs Approach 3")  # fmt: skip
+        out.update(
+            N_opt=N,
+            D_opt=D,
+            tokens_per_param=D / N,
+            loss=None,
+            note="Approaches 1 and 2 fit the allocation only; the loss needs Approach 3",
+        )
         if boot:
             reps = np.asarray(boot["replicates"]["values"], float)
             names = boot["replicates"]["names"]

@@ -60,17 +60,31 @@ def measured_runs(corpus: str, curves: bool = False) -> pd.DataFrame:
         c = runs_data.load_curves(study_v2.RESULTS_V2, study="v2-isoflop")
         c = c[c["corpus"] == c4_github.MEASURED_CORPUS[corpus]]
         non_emb = runs_data.load_runs(study_v2.RESULTS_V2).set_index("run_id")["params"]
-        frame = pd.DataFrame({"run": c["run_id"], "step": c["step"], "params": c["params_total"],
-                              "params_non_embedding": c["run_id"].map(non_emb),
-                              "tokens": c["tokens"], "flops": c["flops"],
-                              "loss": c["loss_nats"]})  # fmt: skip
+        frame = pd.DataFrame(
+            {
+                "run": c["run_id"],
+                "step": c["step"],
+                "params": c["params_total"],
+                "params_non_embedding": c["run_id"].map(non_emb),
+                "tokens": c["tokens"],
+                "flops": c["flops"],
+                "loss": c["loss_nats"],
+            }
+        )
         return runs_schema.validate(frame[frame["step"] > 0], source=f"{corpus} curves")
     r = c4_github.measured_runs()
     r = r[r["corpus"] == corpus]
-    frame = pd.DataFrame({"run": r["run_id"], "params": r["params_total"],
-                          "params_non_embedding": r["params"], "tokens": r["tokens"],
-                          "flops": r["flops"], "loss": r["loss_nats"],
-                          "budget": r["flops_budget"]})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "run": r["run_id"],
+            "params": r["params_total"],
+            "params_non_embedding": r["params"],
+            "tokens": r["tokens"],
+            "flops": r["flops"],
+            "loss": r["loss_nats"],
+            "budget": r["flops_budget"],
+        }
+    )
     return runs_schema.validate(frame, source=f"{corpus} IsoFLOP runs")
 
 
@@ -165,9 +179,25 @@ PLAN = (
 )
 MIN_POINTS = {EPOCH: 5, LLAMA3: 5, MISFITTING: 3, MEASURED_PROSE: 5, MEASURED_CODE: 5}
 
-CROSS_STUDY_COLUMNS = ["dataset", "approach", "params", "n_runs", "a", "a_lo", "a_hi", "b",
-                       "b_lo", "b_hi", "level", "n_bootstrap", "n_failed", "identifiable", "flops", "note",
-                       "provenance"]  # fmt: skip
+CROSS_STUDY_COLUMNS = [
+    "dataset",
+    "approach",
+    "params",
+    "n_runs",
+    "a",
+    "a_lo",
+    "a_hi",
+    "b",
+    "b_lo",
+    "b_hi",
+    "level",
+    "n_bootstrap",
+    "n_failed",
+    "identifiable",
+    "flops",
+    "note",
+    "provenance",
+]
 
 
 def _row(name: str, approach: int, params: str, res: dict, n_boot: int) -> dict:
@@ -185,37 +215,56 @@ def _row(name: str, approach: int, params: str, res: dict, n_boot: int) -> dict:
         if "budget" not in runs_of(name, approach=2).columns:
             note += " (final checkpoints grouped by FLOPs within 0.06 dex: not an IsoFLOP design)"
     if approach == 1:
-        note = (f"envelope over {res['flops_range'][0]:.2g}-{res['flops_range'][1]:.2g} FLOPs; "
-                f"{100 * res['last_15pct_fraction']:.0f}% of its points in the last 15% of "
-                "their run")  # fmt: skip
+        note = (
+            f"envelope over {res['flops_range'][0]:.2g}-{res['flops_range'][1]:.2g} FLOPs; "
+            f"{100 * res['last_15pct_fraction']:.0f}% of its points in the last 15% of "
+            "their run"
+        )
     if approach == 3:
         e = res["estimate"]
         # a collapsed irreducible loss has no digits of the data's: print its bound, not the value
         E = f"{e['E']:.3g}" if res["identifiable"] else "0 (at its bound)"
-        note = (f"E={E} A={e['A']:.3g} B={e['B']:.3g} alpha={e['alpha']:.3f} "
-                f"beta={e['beta']:.3f}")  # fmt: skip
+        note = f"E={E} A={e['A']:.3g} B={e['B']:.3g} alpha={e['alpha']:.3f} beta={e['beta']:.3f}"
         if not res["identifiable"]:
             note = "not identifiable: " + "; ".join(res["not_identifiable"]) + f" ({note})"
     return {
-        "dataset": name, "approach": approach,
-        "params": "total" if params == "params" else "non-embedding", "n_runs": res["n_runs"],
-        "a": a, "a_lo": iv.get("a", (np.nan,))[0], "a_hi": iv.get("a", (np.nan, np.nan))[1],
-        "b": b, "b_lo": iv.get("b", (np.nan,))[0], "b_hi": iv.get("b", (np.nan, np.nan))[1],
-        "level": LEVEL if iv else np.nan, "n_bootstrap": n_boot if iv else 0,
-        "n_failed": boot.get("n_failed", 0), "identifiable": res.get("identifiable", True),
-        "flops": res["flops"], "note": note,
+        "dataset": name,
+        "approach": approach,
+        "params": "total" if params == "params" else "non-embedding",
+        "n_runs": res["n_runs"],
+        "a": a,
+        "a_lo": iv.get("a", (np.nan,))[0],
+        "a_hi": iv.get("a", (np.nan, np.nan))[1],
+        "b": b,
+        "b_lo": iv.get("b", (np.nan,))[0],
+        "b_hi": iv.get("b", (np.nan, np.nan))[1],
+        "level": LEVEL if iv else np.nan,
+        "n_bootstrap": n_boot if iv else 0,
+        "n_failed": boot.get("n_failed", 0),
+        "identifiable": res.get("identifiable", True),
+        "flops": res["flops"],
+        "note": note,
         "provenance": PROVENANCE[name],
-    }  # fmt: skip
+    }
 
 
-def fit_one(name: str, approach: int, params: str = "params", *, n_bootstrap: int = 0,
-            seed: int = 0) -> dict:  # fmt: skip
+def fit_one(
+    name: str, approach: int, params: str = "params", *, n_bootstrap: int = 0, seed: int = 0
+) -> dict:
     """runs_fit.fit on one data set of the plan (the same call as `fit --runs NAME`)."""
     runs = runs_of(name, curves=approach == 1, approach=approach)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", np.exceptions.RankWarning)
-        return runs_fit.fit(runs, approach, n_bootstrap=n_bootstrap, seed=seed, level=LEVEL,
-                            params=params, min_points=MIN_POINTS[name], label=name)  # fmt: skip
+        return runs_fit.fit(
+            runs,
+            approach,
+            n_bootstrap=n_bootstrap,
+            seed=seed,
+            level=LEVEL,
+            params=params,
+            min_points=MIN_POINTS[name],
+            label=name,
+        )
 
 
 def cross_study(n_bootstrap: int = 400, seed: int = 0, plan=PLAN) -> pd.DataFrame:
@@ -258,23 +307,43 @@ def approach2_bias(name: str, params: str = "params") -> Bias:
         warnings.simplefilter("ignore", np.exceptions.RankWarning)
         on_sim = runs_fit.approach2(runs_fit.a2_input(sim, params), MIN_POINTS[name])
         on_data = runs_fit.approach2(runs_fit.a2_input(final, params), MIN_POINTS[name])
-    return Bias(name, params, surface.fit.a, on_sim.a, on_data.a, len(on_sim.used_budgets),
-                surface.identifiable)  # fmt: skip
+    return Bias(
+        name,
+        params,
+        surface.fit.a,
+        on_sim.a,
+        on_data.a,
+        len(on_sim.used_budgets),
+        surface.identifiable,
+    )
 
 
-BIAS_PLAN = ((EPOCH, "params"), (LLAMA3, "params"), (MISFITTING, "params"),
-             (MISFITTING, "params_non_embedding"), (MEASURED_PROSE, "params"),
-             (MEASURED_CODE, "params"))  # fmt: skip
+BIAS_PLAN = (
+    (EPOCH, "params"),
+    (LLAMA3, "params"),
+    (MISFITTING, "params"),
+    (MISFITTING, "params_non_embedding"),
+    (MEASURED_PROSE, "params"),
+    (MEASURED_CODE, "params"),
+)
 
 
 def bias_table(plan=BIAS_PLAN) -> pd.DataFrame:
     rows = []
     for name, params in plan:
         b = approach2_bias(name, params)
-        rows.append({"dataset": name, "params": "total" if params == "params" else
-                     "non-embedding", "a_true": b.a_true, "a_approach2_sim": b.a_approach2,
-                     "bias": b.bias, "a_approach2_data": b.a_approach2_data,
-                     "n_budgets": b.n_budgets, "identifiable": b.identifiable})  # fmt: skip
+        rows.append(
+            {
+                "dataset": name,
+                "params": "total" if params == "params" else "non-embedding",
+                "a_true": b.a_true,
+                "a_approach2_sim": b.a_approach2,
+                "bias": b.bias,
+                "a_approach2_data": b.a_approach2_data,
+                "n_budgets": b.n_budgets,
+                "identifiable": b.identifiable,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -29,9 +29,18 @@ from dataclasses import dataclass
 ORDER_OF_MAGNITUDE_FACTOR = math.sqrt(10.0)  # rule 3: half a decade either way
 
 _SCALES = {
-    "%": 1e-2, "x": 1.0, "×": 1.0, "k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6,
-    "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12,
-}  # fmt: skip
+    "%": 1e-2,
+    "x": 1.0,
+    "×": 1.0,
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "billion": 1e9,
+    "t": 1e12,
+    "trillion": 1e12,
+}
 _NUMBER = (
     r"(?P<frac>1/)?(?P<mant>\d[\d,]*(?:\.\d+)?)"
     r"(?:\s*(?:e(?P<exp>[+-]?\d+)|[×x]\s*10\^\{?(?P<exp2>[+-]?\d+)\}?))?"
@@ -41,8 +50,9 @@ _TEXT = re.compile(
     re.IGNORECASE,
 )
 _INTERVAL = re.compile(r"\(\s*(?P<lo>[^,()]+?)\s*,\s*(?P<hi>[^,()]+?)\s*\)")
-_SUFFIX = re.compile(r"^(?P<unit>%|×|x(?![a-z])|thousand|million|billion|trillion|[kmbt](?![a-z]))",
-                     re.IGNORECASE)  # fmt: skip
+_SUFFIX = re.compile(
+    r"^(?P<unit>%|×|x(?![a-z])|thousand|million|billion|trillion|[kmbt](?![a-z]))", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)

@@ -73,20 +73,31 @@ def from_fit(
 ) -> Allocation:
     """The eq 4 allocation (and eq 2 loss on it) of any eq 2 fit: published, refitted or a user's."""
     return Allocation(
-        name, label, kind, source,
-        N_opt=lambda C: ch.optimal_N(C, fit), D_opt=lambda C: ch.optimal_D(C, fit),
-        loss=lambda C: ch.optimal_loss(C, fit), params_kind="total", note=note,
-    )  # fmt: skip
+        name,
+        label,
+        kind,
+        source,
+        N_opt=lambda C: ch.optimal_N(C, fit),
+        D_opt=lambda C: ch.optimal_D(C, fit),
+        loss=lambda C: ch.optimal_loss(C, fit),
+        params_kind="total",
+        note=note,
+    )
 
 
 def _from_table(name, label, law: PowerLaw, source: str, note: str) -> Allocation:
     tex = HOFFMANN.approach3_tex
     return Allocation(
-        name, label, REFIT_HERE, source,
-        N_opt=law, D_opt=lambda C: ch.tokens_for_flops(C, law(C)),
+        name,
+        label,
+        REFIT_HERE,
+        source,
+        N_opt=law,
+        D_opt=lambda C: ch.tokens_for_flops(C, law(C)),
         loss=lambda C: ch.loss(law(C), ch.tokens_for_flops(C, law(C)), tex),
-        params_kind="total", note=note,
-    )  # fmt: skip
+        params_kind="total",
+        note=note,
+    )
 
 
 def kaplan_c_min_pf(C):
@@ -97,7 +108,9 @@ def kaplan_c_min_pf(C):
 
 def _kaplan() -> Allocation:
     return Allocation(
-        "kaplan", "Kaplan 2020, Table 6 at C_min = C/2 (Hoffmann App. D.4)", PUBLISHED_LAW,
+        "kaplan",
+        "Kaplan 2020, Table 6 at C_min = C/2 (Hoffmann App. D.4)",
+        PUBLISHED_LAW,
         "Kaplan 2020 Table 6, eq 1.3; FLOPs to C_min as Hoffmann 2022 App. D.4",
         N_opt=lambda C: kaplan.table6_params(kaplan_c_min_pf(C)),
         D_opt=lambda C: kaplan.efficient_tokens(kaplan_c_min_pf(C)),
@@ -106,7 +119,7 @@ def _kaplan() -> Allocation:
         note="N is non-embedding parameters; C_min = C/2 in PF-days (FLOPs / 2 / 8.64e19), "
         "Hoffmann 2022 App. D.4's conversion; D from Table 6 (one epoch); loss from eq 1.3 "
         "(WebText2 nats, not comparable to MassiveText losses)",
-    )  # fmt: skip
+    )
 
 
 @cache
@@ -118,19 +131,38 @@ def allocations() -> dict[str, Allocation]:
     note = "loss: eq 2 with the TeX fit at this (N, D)"
     laws = [
         _kaplan(),
-        _from_table("approach1", "Chinchilla Approach 1, power law through Table 3", a1,
-                    f"power law fitted here to Hoffmann 2022 Table 3 rows (N ~ C^{a1.exponent:.3f}; "
-                    "Table 2: 0.50)", note),
-        _from_table("approach2", "Chinchilla Approach 2, power law through Table A3", a2,
-                    f"power law fitted here to Hoffmann 2022 Table A3 rows (N ~ C^{a2.exponent:.3f}; "
-                    "Table 2: 0.49)", note),
-        from_fit("approach3-rounded", "Chinchilla Approach 3, rounded",
-                  HOFFMANN.approach3_rounded, "Hoffmann 2022 eq 4, App. D.2 printed fit"),
-        from_fit("approach3-tex", "Chinchilla Approach 3, unrounded", HOFFMANN.approach3_tex,
-                  "Hoffmann 2022 eq 4, App. D.2 TeX values"),
-        from_fit("epoch-refit", "Besiroglu 2024 refit", BESIROGLU.refit,
-                  "Besiroglu 2024 refit, eq 4"),
-    ]  # fmt: skip
+        _from_table(
+            "approach1",
+            "Chinchilla Approach 1, power law through Table 3",
+            a1,
+            f"power law fitted here to Hoffmann 2022 Table 3 rows (N ~ C^{a1.exponent:.3f}; "
+            "Table 2: 0.50)",
+            note,
+        ),
+        _from_table(
+            "approach2",
+            "Chinchilla Approach 2, power law through Table A3",
+            a2,
+            f"power law fitted here to Hoffmann 2022 Table A3 rows (N ~ C^{a2.exponent:.3f}; "
+            "Table 2: 0.49)",
+            note,
+        ),
+        from_fit(
+            "approach3-rounded",
+            "Chinchilla Approach 3, rounded",
+            HOFFMANN.approach3_rounded,
+            "Hoffmann 2022 eq 4, App. D.2 printed fit",
+        ),
+        from_fit(
+            "approach3-tex",
+            "Chinchilla Approach 3, unrounded",
+            HOFFMANN.approach3_tex,
+            "Hoffmann 2022 eq 4, App. D.2 TeX values",
+        ),
+        from_fit(
+            "epoch-refit", "Besiroglu 2024 refit", BESIROGLU.refit, "Besiroglu 2024 refit, eq 4"
+        ),
+    ]
     return {a.name: a for a in laws}
 
 
@@ -172,10 +204,17 @@ def load_fit(path, name: str = "fit") -> ParametricFit:
 def optimal_rows(C: float, laws: Sequence[Allocation]) -> list[dict]:
     """One row per law at budget C (FLOPs): what ``scalinglaws optimal --json`` prints."""
     return [
-        {"law": a.name, "label": a.label, **a.at(C), "params": a.params_kind,
-         "kind": a.kind, "source": a.source, "note": a.note}
+        {
+            "law": a.name,
+            "label": a.label,
+            **a.at(C),
+            "params": a.params_kind,
+            "kind": a.kind,
+            "source": a.source,
+            "note": a.note,
+        }
         for a in laws
-    ]  # fmt: skip
+    ]
 
 
 def fit_band(replicates, names: Sequence[str], C, level: float = 0.80) -> dict:

@@ -87,13 +87,20 @@ def runs_frame(spec: str) -> tuple[pd.DataFrame, str]:
     final = runs_schema.final_checkpoints(table)
     labels, budgets = runs_schema.budgets(final)
     final = final[labels >= 0]
-    frame = pd.DataFrame({
-        "run_id": final.get("run", pd.Series(range(len(final)), index=final.index)).astype(str),
-        "study": "isoflop", "corpus": OTHER, "params_total": final["params"],
-        "params": final.get("params_non_embedding", np.nan), "flops": final["flops"],
-        "flops_budget": np.asarray(budgets, float)[labels[labels >= 0]],
-        "tokens": final["tokens"], "loss_nats": final["loss"], "status": "finished",
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "run_id": final.get("run", pd.Series(range(len(final)), index=final.index)).astype(str),
+            "study": "isoflop",
+            "corpus": OTHER,
+            "params_total": final["params"],
+            "params": final.get("params_non_embedding", np.nan),
+            "flops": final["flops"],
+            "flops_budget": np.asarray(budgets, float)[labels[labels >= 0]],
+            "tokens": final["tokens"],
+            "loss_nats": final["loss"],
+            "status": "finished",
+        }
+    )
     return frame.reset_index(drop=True), name
 
 
@@ -279,18 +286,45 @@ def count_comparison(an: Analysis) -> pd.DataFrame:
     runs = pd.concat([cf.runs for cf in an.corpora.values()], ignore_index=True)
     tables = []
     for count in [c for c, col in PARAM_COLUMN.items() if runs[col].notna().all()]:
-        other = an if count == an.params_count else analyse(
-            runs, n_bootstrap=an.n_bootstrap, fraction=an.fraction, seed=an.seed,
-            min_points=an.min_points, params_count=count, source=an.source)  # fmt: skip
+        other = (
+            an
+            if count == an.params_count
+            else analyse(
+                runs,
+                n_bootstrap=an.n_bootstrap,
+                fraction=an.fraction,
+                seed=an.seed,
+                min_points=an.min_points,
+                params_count=count,
+                source=an.source,
+            )
+        )
         tables.append(exponent_table(other))
-    cols = ["corpus", "params_count", "a", "a_p10", "a_p90", "b", "b_p10", "b_p90", "table_a2_a",
-            "table_a2_b"]  # fmt: skip
-    return pd.concat(tables, ignore_index=True)[cols].sort_values(["corpus", "params_count"],
-                                                                   ignore_index=True)  # fmt: skip
+    cols = [
+        "corpus",
+        "params_count",
+        "a",
+        "a_p10",
+        "a_p90",
+        "b",
+        "b_p10",
+        "b_p90",
+        "table_a2_a",
+        "table_a2_b",
+    ]
+    return pd.concat(tables, ignore_index=True)[cols].sort_values(
+        ["corpus", "params_count"], ignore_index=True
+    )
 
 
-LOSS_COMPARISON_COLUMNS = ["flops_budget", "prose_nats_per_byte", "code_nats_per_byte",
-                           "prose_bits_per_byte", "code_bits_per_byte", "code_over_prose"]  # fmt: skip
+LOSS_COMPARISON_COLUMNS = [
+    "flops_budget",
+    "prose_nats_per_byte",
+    "code_nats_per_byte",
+    "prose_bits_per_byte",
+    "code_bits_per_byte",
+    "code_over_prose",
+]
 
 
 def loss_comparison(an: Analysis) -> pd.DataFrame:

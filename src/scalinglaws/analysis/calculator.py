@@ -65,16 +65,20 @@ def analyse(n_bootstrap: int = 1000, seed: int = 0, user_fit: str = "") -> Calcu
     boot = None
     if n_bootstrap:
         rng = stream(seed, "approach3-bootstrap")  # the stream `scalinglaws fit` draws from too
-        boot = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=n_bootstrap, rng=rng,
-                                              full_fit=huber)  # fmt: skip
+        boot = estimators.bootstrap_approach3(
+            N=N, D=D, L=L, n_bootstrap=n_bootstrap, rng=rng, full_fit=huber
+        )
     laws = dict(allocation.allocations())
     laws[REFIT] = allocation.from_fit(
-        REFIT, "eq 2 refitted on Besiroglu 2024's points, eq 4", lik.fit,
+        REFIT,
+        "eq 2 refitted on Besiroglu 2024's points, eq 4",
+        lik.fit,
         f"eq 4 of eq 2 refitted here on {lik.n_points} points of {DATA} (Huber likelihood)",
         allocation.REFIT_HERE,
         note=f"band: {LEVEL:.0%} bootstrap interval ({n_bootstrap} replicates, summed Huber)"
-        if n_bootstrap else "",
-    )  # fmt: skip
+        if n_bootstrap
+        else "",
+    )
     calc = Calculator(laws, boot, lik.n_points)
     return with_user_fit(calc, user_fit) if user_fit else calc
 
@@ -94,10 +98,17 @@ def table(calc: Calculator, flops: float, law: str = "all") -> pd.DataFrame:
     for r in rows:
         band = calc.band(r["law"], flops) or {}
         span = {k: f"{lo:.3g} to {hi:.3g}" for k, (lo, hi) in band.items()}
-        out.append({
-            "law": r["law"], "N_opt": f"{r['N_opt']:.3g}", f"N_opt {LEVEL:.0%}": span.get("N_opt", ""),
-            "D_opt": f"{r['D_opt']:.3g}", f"D_opt {LEVEL:.0%}": span.get("D_opt", ""),
-            "D/N": f"{r['tokens_per_param']:.1f}", "loss (nats)": f"{r['loss']:.3f}",
-            f"loss {LEVEL:.0%}": span.get("loss", ""), "parameters": r["params"],
-        })  # fmt: skip
+        out.append(
+            {
+                "law": r["law"],
+                "N_opt": f"{r['N_opt']:.3g}",
+                f"N_opt {LEVEL:.0%}": span.get("N_opt", ""),
+                "D_opt": f"{r['D_opt']:.3g}",
+                f"D_opt {LEVEL:.0%}": span.get("D_opt", ""),
+                "D/N": f"{r['tokens_per_param']:.1f}",
+                "loss (nats)": f"{r['loss']:.3f}",
+                f"loss {LEVEL:.0%}": span.get("loss", ""),
+                "parameters": r["params"],
+            }
+        )
     return pd.DataFrame(out).set_index("law")

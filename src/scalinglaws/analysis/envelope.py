@@ -128,12 +128,24 @@ def _curve_tuples(curves: pd.DataFrame):
     for run_id, g in curves.groupby("run_id", sort=False):
         g = g.sort_values("flops")
         C = g["flops"].to_numpy(float)
-        runs.append({
-            "run_id": run_id, "study": g["study"].iloc[0], "params": float(g[PARAMS].iloc[0]),
-            "flops_budget": g["flops_budget"].iloc[0], "flops_first": C[0], "flops_final": C[-1],
-        })  # fmt: skip
-        tuples.append((float(g[PARAMS].iloc[0]), C, g["loss_nats"].to_numpy(float),
-                       g["tokens"].to_numpy(float)))  # fmt: skip
+        runs.append(
+            {
+                "run_id": run_id,
+                "study": g["study"].iloc[0],
+                "params": float(g[PARAMS].iloc[0]),
+                "flops_budget": g["flops_budget"].iloc[0],
+                "flops_first": C[0],
+                "flops_final": C[-1],
+            }
+        )
+        tuples.append(
+            (
+                float(g[PARAMS].iloc[0]),
+                C,
+                g["loss_nats"].to_numpy(float),
+                g["tokens"].to_numpy(float),
+            )
+        )
     return pd.DataFrame(runs), tuples
 
 
@@ -144,8 +156,9 @@ def measured_fit_range(runs: pd.DataFrame, tuples, min_sizes: int = 3) -> tuple[
     cosine schedule, up to the largest that ``min_sizes`` distinct sizes reach.
     """
     MIN_SIZES.check(min_sizes)
-    return estimators.envelope_range(curves=tuples, N=runs["params"], C_final=runs["flops_final"],
-                                     min_sizes=min_sizes)  # fmt: skip
+    return estimators.envelope_range(
+        curves=tuples, N=runs["params"], C_final=runs["flops_final"], min_sizes=min_sizes
+    )
 
 
 def _bootstrap(tuples, flops_range, n_bootstrap: int, rng: np.random.Generator, n_flops: int):
@@ -154,8 +167,8 @@ def _bootstrap(tuples, flops_range, n_bootstrap: int, rng: np.random.Generator, 
     range choice too); (reps, failures)."""
     counts = resample_counts(rng, len(tuples), n_bootstrap)
     reps, failed = estimators.bootstrap_over_ranges(
-        curves=tuples, counts=counts, n_flops=n_flops,
-        ranges=estimators.range_variants(flops_range))  # fmt: skip
+        curves=tuples, counts=counts, n_flops=n_flops, ranges=estimators.range_variants(flops_range)
+    )
     return reps[~failed, :2], int(failed.sum())
 
 
@@ -192,8 +205,9 @@ def measured_envelope(
     rng_range = measured_fit_range(runs, tuples, min_sizes)
     drawn = estimators.approach1(curves=tuples, n_flops=n_flops)
     fitted = estimators.approach1(curves=tuples, n_flops=n_flops, flops_range=rng_range)
-    last15 = estimators.approach1(curves=estimators.last_part(tuples), n_flops=n_flops,
-                                  flops_range=rng_range)  # fmt: skip
+    last15 = estimators.approach1(
+        curves=estimators.last_part(tuples), n_flops=n_flops, flops_range=rng_range
+    )
     winner = fitted.curve  # row of ``runs`` whose curve gives each envelope point
     position = fitted.flops / runs["flops_final"].to_numpy()[winner]
     failed = 0
@@ -207,8 +221,9 @@ def measured_envelope(
             N_opt=replace(fitted.N_opt, exponent_interval=(float(a_lo), float(a_hi))),
             D_opt=replace(fitted.D_opt, exponent_interval=(float(b_lo), float(b_hi))),
         )
-    return MeasuredEnvelope(curves, runs, drawn, fitted, rng_range, winner, position,
-                            n_bootstrap, failed, last15)  # fmt: skip
+    return MeasuredEnvelope(
+        curves, runs, drawn, fitted, rng_range, winner, position, n_bootstrap, failed, last15
+    )
 
 
 # ---- tables -------------------------------------------------------------------------------------
@@ -227,18 +242,30 @@ def exponent_table(law: LawEnvelope, measured: MeasuredEnvelope) -> pd.DataFrame
     m = measured.fitted
     rows = [
         ("eq 4, App. D.2 fit (published law)", fmt_exponent(a), fmt_exponent(b)),
-        (f"Approach 1 envelope of eq 2 over {law.sizes.size} sizes (published law)",
-         fmt_exponent(law.fitted.N_opt.exponent), fmt_exponent(law.fitted.D_opt.exponent)),
-        ("Approach 1 [Table 2] (published)", fmt_exponent(t2.a, t2.a_interval),
-         fmt_exponent(t2.b, t2.b_interval)),
-        (f"Approach 1 envelope, measured here ({len(measured.runs)} prose runs)",
-         fmt_exponent(m.N_opt.exponent, m.N_opt.exponent_interval),
-         fmt_exponent(m.D_opt.exponent, m.D_opt.exponent_interval)),
-    ]  # fmt: skip
+        (
+            f"Approach 1 envelope of eq 2 over {law.sizes.size} sizes (published law)",
+            fmt_exponent(law.fitted.N_opt.exponent),
+            fmt_exponent(law.fitted.D_opt.exponent),
+        ),
+        (
+            "Approach 1 [Table 2] (published)",
+            fmt_exponent(t2.a, t2.a_interval),
+            fmt_exponent(t2.b, t2.b_interval),
+        ),
+        (
+            f"Approach 1 envelope, measured here ({len(measured.runs)} prose runs)",
+            fmt_exponent(m.N_opt.exponent, m.N_opt.exponent_interval),
+            fmt_exponent(m.D_opt.exponent, m.D_opt.exponent_interval),
+        ),
+    ]
     if measured.last15 is not None:
-        rows.append(("the same, points in the last 15% of their run only (footnote 4)",
-                     fmt_exponent(measured.last15.N_opt.exponent),
-                     fmt_exponent(measured.last15.D_opt.exponent)))  # fmt: skip
+        rows.append(
+            (
+                "the same, points in the last 15% of their run only (footnote 4)",
+                fmt_exponent(measured.last15.N_opt.exponent),
+                fmt_exponent(measured.last15.D_opt.exponent),
+            )
+        )
     return pd.DataFrame(rows, columns=["series", "a (N_opt ~ C^a)", "b (D_opt ~ C^b)"])
 
 
@@ -254,12 +281,19 @@ def summary(law: LawEnvelope, measured: MeasuredEnvelope) -> str:
     a, b = ch.frontier_exponents(law.fit)
     t2 = HOFFMANN.table2.approach1
     m = measured.fitted
-    boot = (f" (10th-90th pct of {measured.n_bootstrap} bootstrap replicates over runs and over "
-            "9 fit ranges, each end moved inward by 0, 1/8 or 1/4 of the range)"
-            if measured.n_bootstrap else "")  # fmt: skip
+    boot = (
+        f" (10th-90th pct of {measured.n_bootstrap} bootstrap replicates over runs and over "
+        "9 fit ranges, each end moved inward by 0, 1/8 or 1/4 of the range)"
+        if measured.n_bootstrap
+        else ""
+    )
     l15 = measured.last15
-    last = ("" if l15 is None else f" Points in the last 15% of their run only: a = "
-            f"{l15.N_opt.exponent:.3f}, b = {l15.D_opt.exponent:.3f}.")  # fmt: skip
+    last = (
+        ""
+        if l15 is None
+        else f" Points in the last 15% of their run only: a = "
+        f"{l15.N_opt.exponent:.3f}, b = {l15.D_opt.exponent:.3f}."
+    )
     lo, hi = measured.flops_range
     return (
         f"published law: eq 4 gives a = {a:.3f}, b = {b:.3f}; the envelope of eq 2 over "
@@ -285,15 +319,19 @@ def winner_table(measured: MeasuredEnvelope) -> pd.DataFrame:
         sel = measured.winner == j
         r = measured.runs.iloc[j]
         pos = measured.position[sel]
-        rows.append({
-            "_from": float(f.flops[sel].min()),
-            "run_id": r["run_id"], "study": r["study"], "N (with embeddings)": int(r["params"]),
-            "FLOP budget": "-" if pd.isna(r["flops_budget"]) else f"{r['flops_budget']:.0e}",
-            "final FLOPs": f"{r['flops_final']:.3g}",
-            "wins FLOPs": f"{f.flops[sel].min():.3g} - {f.flops[sel].max():.3g}",
-            "share of points": round(float(sel.mean()), 3),
-            "position in training": f"{pos.min():.2f} - {pos.max():.2f}",
-            "in last 15%": round(estimators.in_last_fraction(pos), 3),
-        })  # fmt: skip
+        rows.append(
+            {
+                "_from": float(f.flops[sel].min()),
+                "run_id": r["run_id"],
+                "study": r["study"],
+                "N (with embeddings)": int(r["params"]),
+                "FLOP budget": "-" if pd.isna(r["flops_budget"]) else f"{r['flops_budget']:.0e}",
+                "final FLOPs": f"{r['flops_final']:.3g}",
+                "wins FLOPs": f"{f.flops[sel].min():.3g} - {f.flops[sel].max():.3g}",
+                "share of points": round(float(sel.mean()), 3),
+                "position in training": f"{pos.min():.2f} - {pos.max():.2f}",
+                "in last 15%": round(estimators.in_last_fraction(pos), 3),
+            }
+        )
     out = pd.DataFrame(rows).sort_values("_from", ignore_index=True)
     return out.drop(columns="_from")

@@ -95,8 +95,9 @@ def _fits(N, D, L, a2_input: dict, n_bootstrap: int, seed: int, min_points: int)
     lik = estimators.approach3(N=N, D=D, L=L, objective="huber_likelihood")
     boot = None
     if n_bootstrap:
-        boot = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=n_bootstrap, rng=rng3,
-                                              full_fit=huber)  # fmt: skip
+        boot = estimators.bootstrap_approach3(
+            N=N, D=D, L=L, n_bootstrap=n_bootstrap, rng=rng3, full_fit=huber
+        )
     a2 = estimators.approach2(
         **a2_input, min_points=min_points, n_bootstrap=min(n_bootstrap, 2000), rng=rng2, level=0.80
     )
@@ -113,17 +114,25 @@ def _analyse_runs(runs: str, n_bootstrap, seed, isoflop_tol, min_points) -> Anal
     except (runs_schema.RunsSchemaError, data.DataError) as err:
         raise ParameterError(f"parameter 'runs': {err}") from None
     final = runs_schema.final_checkpoints(table)
-    df = pd.DataFrame({"params": final["params"], "tokens": final["tokens"],
-                       "flops": final["flops"], "loss_nats": final["loss"]})  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "params": final["params"],
+            "tokens": final["tokens"],
+            "flops": final["flops"],
+            "loss_nats": final["loss"],
+        }
+    )
     N, D, C, L = estimators.arrays(df)
     inp = runs_fit.a2_input(final, "params", isoflop_tol)
-    a2_input = dict(N=inp.N, C=inp.C, L=inp.L, budgets=inp.budgets, tol_log10=inp.tol_log10,
-                    D=inp.D)  # fmt: skip
+    a2_input = dict(
+        N=inp.N, C=inp.C, L=inp.L, budgets=inp.budgets, tol_log10=inp.tol_log10, D=inp.D
+    )
     huber, lik, boot, a2 = _fits(N, D, L, a2_input, n_bootstrap, seed, min_points)
     kind = PUBLISHED_DATA if runs in data.REGISTRY else "runs"
     label = provenance(kind, name) if kind == PUBLISHED_DATA else f"runs ({name})"
-    return Analysis(df, 0, huber, lik, boot, a2, seed, runs, tuple(float(b) for b in inp.budgets),
-                    label)  # fmt: skip
+    return Analysis(
+        df, 0, huber, lik, boot, a2, seed, runs, tuple(float(b) for b in inp.budgets), label
+    )
 
 
 # ---- tables -------------------------------------------------------------------------------------
@@ -150,8 +159,9 @@ def fit_table(an: Analysis) -> pd.DataFrame:
     if an.bootstrap is not None:
         se = an.bootstrap.se
         out.loc[f"refit here: bootstrap SE ({len(an.bootstrap.replicates)} replicates)"] = [
-            *se.values(), np.nan,
-        ]  # fmt: skip
+            *se.values(),
+            np.nan,
+        ]
     return out
 
 
@@ -159,8 +169,10 @@ def exponent_table(an: Analysis) -> pd.DataFrame:
     """Table 2 (a, b with 10th-90th percentiles) beside the refits here."""
     fmt = fmt_exponent
     t2 = HOFFMANN.table2
-    rows = [(e.label.split(":")[0] + " [Table 2]", fmt(e.a, e.a_interval), fmt(e.b, e.b_interval))
-            for e in (t2.approach1, t2.approach2, t2.approach3, t2.kaplan)]  # fmt: skip
+    rows = [
+        (e.label.split(":")[0] + " [Table 2]", fmt(e.a, e.a_interval), fmt(e.b, e.b_interval))
+        for e in (t2.approach1, t2.approach2, t2.approach3, t2.kaplan)
+    ]
     a2 = an.approach2
     rows.append(
         (
@@ -174,8 +186,9 @@ def exponent_table(an: Analysis) -> pd.DataFrame:
         ("Approach 3, refit here (summed Huber)", an.huber),
     ):
         iv = _frontier_exponent_interval(an) if "summed" in name else None
-        rows.append((name, fmt(r.fit.a, iv), fmt(r.fit.b, None if iv is None else
-                                                  (1 - iv[1], 1 - iv[0]))))  # fmt: skip
+        rows.append(
+            (name, fmt(r.fit.a, iv), fmt(r.fit.b, None if iv is None else (1 - iv[1], 1 - iv[0])))
+        )
     return pd.DataFrame(rows, columns=["approach", "a (N_opt ~ C^a)", "b (D_opt ~ C^b)"])
 
 
@@ -194,10 +207,12 @@ def _table(rows, regenerated, extra=None) -> pd.DataFrame:
     for i, (r, g) in enumerate(zip(rows, regenerated, strict=True)):
         row = {
             "params": f"{r.params:.3g}",
-            "FLOPs printed": f"{r.flops:.3g}", "FLOPs from law": f"{g.flops:.3g}",
-            "tokens printed": f"{r.tokens:.4g}", "tokens from law": f"{g.tokens:.4g}",
+            "FLOPs printed": f"{r.flops:.3g}",
+            "FLOPs from law": f"{g.flops:.3g}",
+            "tokens printed": f"{r.tokens:.4g}",
+            "tokens from law": f"{g.tokens:.4g}",
             "flag": g.flag,
-        }  # fmt: skip
+        }
         if extra is not None:
             row.update(extra[i])
         out.append(row)
@@ -224,8 +239,9 @@ def table_a3() -> tuple[pd.DataFrame, pd.DataFrame]:
     a3 = T.tableA3_approach3
     law = allocation.table_law(a3, skip=(T.tableA3_typo_index,))
     tex = HOFFMANN.approach3_tex
-    extra = [{"FLOPs, eq 4 (TeX fit)": f"{float(ch.flops_for_optimal_N(r.params, tex)):.3g}"}
-             for r in a3]  # fmt: skip
+    extra = [
+        {"FLOPs, eq 4 (TeX fit)": f"{float(ch.flops_for_optimal_N(r.params, tex)):.3g}"} for r in a3
+    ]
     return t2, _table(a3, allocation.regenerate_table(a3, law), extra)
 
 
@@ -246,14 +262,15 @@ def budget_table(an: Analysis) -> pd.DataFrame:
     rows += [
         {"budget": f"{b:.0e}", "used": f"no: {why}"} for b, why in an.approach2.skipped.items()
     ]
-    return pd.DataFrame(rows)  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def point_budgets(an: Analysis):
     """(labels, nominal budgets) of the analysis's points, as Approach 2 grouped them."""
     if an.default:
-        return estimators.isoflop_groups(C=an.points["flops"], budgets=HOFFMANN.budgets.isoflop,
-                                         tol_log10=an.approach2.tol_log10)  # fmt: skip
+        return estimators.isoflop_groups(
+            C=an.points["flops"], budgets=HOFFMANN.budgets.isoflop, tol_log10=an.approach2.tol_log10
+        )
     from scalinglaws import runs_fit, runs_schema
 
     table, _ = runs_fit.load(an.runs)

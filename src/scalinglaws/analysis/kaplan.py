@@ -132,30 +132,54 @@ def frontier_table() -> list[tuple[str, str, str]]:
     p = kaplan_efficient.efficient_exponents()
     x, ref = kaplan.data_limit_intersection(), KAPLAN.intersection
     return [
-        ("alpha_C^min, eq 1.8 / B.7", f"~{eff.alpha_C_min_eq_B_7} (B.7), ~{eff.alpha_C_min_eq_6_4} "
-         f"(6.4); fit {KAPLAN.basic.alpha_C_min} (eq 1.3)",
-         f"{kaplan_efficient.alpha_C_min_theory():.4f}"),
-        ("N_eff ~ C_min^p, eq 6.5 / B.9", f"~{eff.eq_6_5_exponent}; empirical {eff.p_N} (eq 6.1)",
-         f"{p['N']:.3f}"),
+        (
+            "alpha_C^min, eq 1.8 / B.7",
+            f"~{eff.alpha_C_min_eq_B_7} (B.7), ~{eff.alpha_C_min_eq_6_4} "
+            f"(6.4); fit {KAPLAN.basic.alpha_C_min} (eq 1.3)",
+            f"{kaplan_efficient.alpha_C_min_theory():.4f}",
+        ),
+        (
+            "N_eff ~ C_min^p, eq 6.5 / B.9",
+            f"~{eff.eq_6_5_exponent}; empirical {eff.p_N} (eq 6.1)",
+            f"{p['N']:.3f}",
+        ),
         ("B_crit ~ C_min^p, eq 1.7", f"{eff.p_B} (Table 6)", f"{p['B']:.3f}"),
         ("S_min ~ C_min^p, eq 1.7", f"{eff.p_S} (Table 6)", f"{p['S']:.3f}"),
-        ("L(N_eff, C) / L(N_eff, inf), eq B.5", "1 + alpha_N/alpha_S ~ 1.10",
-         f"{1 + t3.alpha_N / t3.alpha_S:.4f}"),
-        ("C_c, eq B.8 (PF-days)", f"{KAPLAN.basic.C_c_min:.2g} (eq 1.3 fit)",
-         f"{kaplan_efficient.efficient_C_c():.3g}"),
-        ("N_eff at 1 PF-day, eq B.9", f"{eff.N_e:.2g} (Table 6)",
-         f"{float(kaplan_efficient.efficient_params(1.0)):.3g}"),
-        ("B_crit at 1 PF-day, eq B.2 at eq B.6 (tokens)", f"{eff.B_e:.2g} (Table 6)",
-         f"{float(kaplan_efficient.efficient_batch(1.0)):.3g}"),
-        ("S_min at 1 PF-day, eq B.10", f"{eff.S_e:.2g} (Table 6, lower bound)",
-         f"{float(kaplan_efficient.efficient_steps(1.0)):.3g}"),
-        ("L at 1 PF-day, eq B.6", f"{float(kaplan.loss_of_compute_min(1.0)):.3f} (eq 1.3 fit)",
-         f"{float(kaplan_efficient.efficient_loss(1.0)):.3f}"),
+        (
+            "L(N_eff, C) / L(N_eff, inf), eq B.5",
+            "1 + alpha_N/alpha_S ~ 1.10",
+            f"{1 + t3.alpha_N / t3.alpha_S:.4f}",
+        ),
+        (
+            "C_c, eq B.8 (PF-days)",
+            f"{KAPLAN.basic.C_c_min:.2g} (eq 1.3 fit)",
+            f"{kaplan_efficient.efficient_C_c():.3g}",
+        ),
+        (
+            "N_eff at 1 PF-day, eq B.9",
+            f"{eff.N_e:.2g} (Table 6)",
+            f"{float(kaplan_efficient.efficient_params(1.0)):.3g}",
+        ),
+        (
+            "B_crit at 1 PF-day, eq B.2 at eq B.6 (tokens)",
+            f"{eff.B_e:.2g} (Table 6)",
+            f"{float(kaplan_efficient.efficient_batch(1.0)):.3g}",
+        ),
+        (
+            "S_min at 1 PF-day, eq B.10",
+            f"{eff.S_e:.2g} (Table 6, lower bound)",
+            f"{float(kaplan_efficient.efficient_steps(1.0)):.3g}",
+        ),
+        (
+            "L at 1 PF-day, eq B.6",
+            f"{float(kaplan.loss_of_compute_min(1.0)):.3f} (eq 1.3 fit)",
+            f"{float(kaplan_efficient.efficient_loss(1.0)):.3f}",
+        ),
         ("C*, eq 6.8 (PF-days)", f"~{ref.C_star_pf_days:.0e}", f"{x['C_star']:.3g}"),
         ("N*, eq 6.8", f"~{ref.N_star:.0e}", f"{x['N_star']:.3g}"),
         ("D*, eq 6.8 (tokens)", f"~{ref.D_star:.0e}", f"{x['D_star']:.3g}"),
         ("L*, eq 6.8 (nats/token)", f"~{ref.L_star}", f"{x['L_star']:.3f}"),
-    ]  # fmt: skip
+    ]
 
 
 def measured_pf_days(g) -> np.ndarray:
@@ -256,8 +280,11 @@ def measured_tokens_to_reach(measured, losses=(3.0, 2.5)) -> pd.DataFrame:
     """
     rows = []
     for n, g in measured_by_run(measured):
-        row = {"N": n, "steps": int(g["step"].iloc[-1]),
-               "final loss (nats/byte)": float(g["loss_nats"].iloc[-1])}  # fmt: skip
+        row = {
+            "N": n,
+            "steps": int(g["step"].iloc[-1]),
+            "final loss (nats/byte)": float(g["loss_nats"].iloc[-1]),
+        }
         for target in losses:
             hit = g.loc[g["loss_nats"] <= target, "tokens"]
             row[f"bytes to {target:g} nats"] = float(hit.iloc[0]) if len(hit) else np.nan

@@ -93,8 +93,15 @@ def _resample(groups: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([rng.choice(groups[j], groups[j].size) for j in picks])
 
 
-def optima(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int = 2000,
-           seed: int = 0, level: float = 0.80, noise_sd: float | None = None) -> Optima:  # fmt: skip
+def optima(
+    runs: pd.DataFrame,
+    *,
+    params: str = "params_total",
+    n_bootstrap: int = 2000,
+    seed: int = 0,
+    level: float = 0.80,
+    noise_sd: float | None = None,
+) -> Optima:
     """Approach 2's vertex per budget through every seed's point, with a bootstrap interval
     (``level``: central interval; Hoffmann 2022 Table 2 prints 10th-90th percentiles).
 
@@ -125,19 +132,43 @@ def optima(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int
         ok = reps[:, j][np.isfinite(reps[:, j])]
         prof = profiles(g, params)
         sd = float(np.sqrt(np.nanmean(prof["sd"] ** 2))) if prof["n_seeds"].max() > 1 else np.nan
-        row = {"budget": C, "n_sizes": len(groups), "n_runs": len(g), "seed_sd": sd,
-               "n_failed": int(n_bootstrap - ok.size)}  # fmt: skip
+        row = {
+            "budget": C,
+            "n_sizes": len(groups),
+            "n_runs": len(g),
+            "seed_sd": sd,
+            "n_failed": int(n_bootstrap - ok.size),
+        }
         if fit is None:
-            rows.append(row | {"N_opt": np.nan, "N_lo": np.nan, "N_hi": np.nan, "D_opt": np.nan,
-                               "L_opt": np.nan, "rise_small": np.nan, "rise_large": np.nan})  # fmt: skip
+            rows.append(
+                row
+                | {
+                    "N_opt": np.nan,
+                    "N_lo": np.nan,
+                    "N_hi": np.nan,
+                    "D_opt": np.nan,
+                    "L_opt": np.nan,
+                    "rise_small": np.nan,
+                    "rise_large": np.nan,
+                }
+            )
             continue
         v, Lmin = fit
         lo, hi = (10 ** np.quantile(ok, [q, 1 - q])) if ok.size else (np.nan, np.nan)
         ends = prof.iloc[[0, -1]]["mean"].to_numpy() - Lmin
         ends = ends / sd if sd > 0 else np.full(2, np.nan)  # rises in seed sds
-        rows.append(row | {"N_opt": 10**v, "N_lo": float(lo), "N_hi": float(hi),
-                           "D_opt": _tokens_at(v, g, params), "L_opt": Lmin,
-                           "rise_small": ends[0], "rise_large": ends[1]})  # fmt: skip
+        rows.append(
+            row
+            | {
+                "N_opt": 10**v,
+                "N_lo": float(lo),
+                "N_hi": float(hi),
+                "D_opt": _tokens_at(v, g, params),
+                "L_opt": Lmin,
+                "rise_small": ends[0],
+                "rise_large": ends[1],
+            }
+        )
     return Optima(pd.DataFrame(rows), budgets, reps, level, noise_sd)
 
 
@@ -204,86 +235,17 @@ def exponents(opt: Optima, runs: pd.DataFrame, params: str = "params_total") -> 
     reps = opt.replicates[:, use]
     good = np.all(np.isfinite(reps), axis=1)
     frames = [runs[runs["flops_budget"] == C] for C in opt.budgets[use]]
-    logD = np.column_stack([np.log10(_tokens_at(reps[good, j], f, params))
-                            for j, f in enumerate(frames)]).reshape(-1, len(frames))  # fmt: skip
+    logD = np.column_stack(
+        [np.log10(_tokens_at(reps[good, j], f, params)) for j, f in enumerate(frames)]
+    ).reshape(-1, len(frames))
     out = {}
     for name, col, reps_y in (("a", "N_opt", reps[good]), ("b", "D_opt", logD)):
         y = np.log10(t[col].to_numpy()[use])
         (lo, hi), boot, reg = slope_interval(logC, y, reps_y, opt.level)
-        out[name] = Exponent(_slope(logC, y), lo, hi, opt.level, int(use.size),
-                             int((~good).sum()), boot, reg)  # fmt: skip
+        out[name] = Exponent(
+            _slope(logC, y), lo, hi, opt.level, int(use.size), int((~good).sum()), boot, reg
+        )
     return out
-
-
-# ---- the discrepancy ladder: IsoFLOP points read off learning curves -----------------------------
-
-
-def with_head(frame: pd.DataFrame) -> pd.DataFrame:
-    """Adds ``params_head``: Kaplan's non-embedding N plus the output layer (d_model x vocab)."""
-    return frame.assign(params_head=frame["params_kaplan"] + frame["d_model"] * VOCAB)
-
-
-def ladder_points(curves: pd.DataFrame, runs: pd.DataFrame, accounting: str,
-                  budgets) -> pd.DataFrame:  # fmt: skip
-    """IsoFLOP points of long runs at each budget in one accounting: the validation loss where a
-    run's counted FLOP (6 N tokens, or the exact count) reach the budget, interpolated linearly in
-    log FLOP between its two neighbouring checkpoints; a run that does not reach a budget, or
-    reaches it before its first checkpoint, gives no point there. Columns as :func:`load`'s
-    (``flops_budget``, the accounting's N as ``params_total``, ``loss_nats``, ``tokens``)."""
-    if accounting not in ACCOUNTINGS:
-        raise ValueError(f"accounting must be one of {sorted(ACCOUNTINGS)}, got {accounting!r}")
-    col = ACCOUNTINGS[accounting]
-    info = with_head(runs).set_index("run_id")
-    rows = []
-    for run_id, c in curves.groupby("run_id", sort=True):
-        r = info.loc[run_id]
-        c = c[c["step"] > 0].sort_values("tokens")
-        tokens = c["tokens"].to_numpy(float)
-        spent = c["flops"].to_numpy(float) if col == "params_total" else 6 * r[col] * tokens
-        for C in budgets:
-            if not spent[0] <= C <= spent[-1]:
-                continue
-            x = np.log10(C)
-            loss = float(np.interp(x, np.log10(spent), c["loss_nats"].to_numpy(float)))
-            tok = float(10 ** np.interp(x, np.log10(spent), np.log10(tokens)))
-            rows.append({"run_id": run_id, "flops_budget": float(C), "params_total": float(r[col]),
-                         "seed": int(r["seed"]), "tokens": tok, "loss_nats": loss})  # fmt: skip
-    return pd.DataFrame(rows, columns=["run_id", "flops_budget", "params_total", "seed",
-                                       "tokens", "loss_nats"])  # fmt: skip
-
-
-BUDGET_GRID = 10 ** np.arange(10.0, 13.01, 0.5)  # half-decade budgets for points read off curves
-WINDOW = np.log10(4.0)  # an IsoFLOP window: sizes within 4x of the budget's best point
-MIN_SIZES = 5  # a budget read off learning curves needs this many sizes in its window
-MIN_SIDE = 2  # ... and this many on each side of its best size (a valley, not an edge)
-
-
-@dataclass(frozen=True)
-class LadderStep:
-    """One step of the discrepancy ladder (Porian et al. 2024, Figure 1), cumulative."""
-
-    key: str  # "1", "2", ... ("3e": the exact count on step 3's runs, not one of Porian's steps)
-    label: str  # what the step changes
-    study: str  # the v2 study whose runs it uses
-    accounting: str  # key of ACCOUNTINGS: FLOP count and N
-    read: str  # "curve": points read off long runs' learning curves; "final": final losses
-    porian: str | None  # field of constants.PORIAN.refinedweb with Porian's a, or None
-
-
-LADDER = (
-    LadderStep("1", "Kaplan: 6N without embeddings, 3000-step warmup, one long cosine a size",
-               "ladder-kaplan", "6N (non-embedding)", "curve", "kaplan"),
-    LadderStep("2", "+ the output layer counted (N and FLOP)", "ladder-kaplan",
-               "6N (with output layer)", "curve", "last_layer"),
-    LadderStep("3", "+ short warmup (5% of the run)", "ladder-short",
-               "6N (with output layer)", "curve", "warmup"),
-    LadderStep("3e", "+ exact FLOP count, N with embeddings (same runs)", "ladder-short",
-               "exact", "curve", None),
-    LadderStep("4", "+ cosine matched to each run (one run per size and budget)",
-               "ladder-matched", "exact", "final", "cosine"),
-    LadderStep("5", "+ learning rate tuned per size (beta2 checked)", "isoflop", "exact", "final",
-               "tuned"),
-)  # fmt: skip
 
 
 def seed_sd(results=None) -> float:
@@ -296,51 +258,6 @@ def seed_sd(results=None) -> float:
     return float(np.sqrt(var.mean()))
 
 
-def window(points: pd.DataFrame, half_width: float = WINDOW, min_sizes: int = MIN_SIZES,
-           min_side: int = MIN_SIDE) -> pd.DataFrame:  # fmt: skip
-    """Per budget, the points whose size lies within ``half_width`` decades of the size with the
-    lowest mean loss there; budgets with fewer than ``min_sizes`` sizes in it, or fewer than
-    ``min_side`` on either side of the best size, are dropped (no IsoFLOP valley to fit: a vertex
-    on a one-sided profile is an extrapolation)."""
-    keep = []
-    for _, g in points.groupby("flops_budget", sort=True):
-        mean = g.groupby("params_total")["loss_nats"].mean()
-        best = np.log10(mean.idxmin())
-        logN = np.log10(mean.index.to_numpy(float))
-        inside = np.abs(logN - best) <= half_width + 1e-12
-        below, above = (logN[inside] < best).sum(), (logN[inside] > best).sum()
-        if inside.sum() < min_sizes or min(below, above) < min_side:
-            continue
-        keep.append(g[np.isin(np.log10(g["params_total"].to_numpy(float)), logN[inside])])
-    if not keep:
-        return points.iloc[0:0]
-    return pd.concat(keep, ignore_index=True)
-
-
-def step_points(step: LadderStep, runs: pd.DataFrame, curves: pd.DataFrame | None = None,
-                budgets=BUDGET_GRID, min_side: int = MIN_SIDE) -> pd.DataFrame:  # fmt: skip
-    """The IsoFLOP points of one ladder step in its accounting (``params_total`` holds the
-    accounting's N): for "curve" steps read off the learning curves and windowed around each
-    budget's best point (:func:`window`); otherwise the final losses of each plan budget's
-    designed window (:func:`design_window`, exact count) whose budget lies within the span of
-    ``budgets``: the ladder stops at 1e13, as its plans do, so steps 4 and 5 share their budgets
-    (prose's 3e13 serves the IsoFLOP study only)."""
-    if step.read == "curve":
-        if curves is None:
-            raise ValueError(f"ladder step {step.key} reads learning curves; pass curves=")
-        pts = ladder_points(curves[curves["run_id"].isin(runs["run_id"])], runs,
-                            step.accounting, budgets)  # fmt: skip
-        return window(pts, min_side=min_side)
-    if step.accounting != "exact":
-        raise ValueError(f"ladder step {step.key}: final losses sit at exact-FLOP budgets; "
-                         f"accounting must be 'exact', got {step.accounting!r}")  # fmt: skip
-    pts = design_window(runs)
-    budgets = np.asarray(budgets, dtype=float)
-    lo, hi = budgets.min() * (1 - 1e-9), budgets.max() * (1 + 1e-9)
-    pts = pts[pts["flops_budget"].between(lo, hi)]  # every step over the same span of budgets
-    return pts[["run_id", "flops_budget", "params_total", "seed", "tokens", "loss_nats"]]
-
-
 DESIGN_MIN_SIZES = 6  # a plan budget is analysed once 6 of its window's 8 sizes have finished
 
 
@@ -351,96 +268,20 @@ def design_window(runs: pd.DataFrame, min_sizes: int = DESIGN_MIN_SIZES) -> pd.D
     serve Approach 1), runs off the ladder, and budgets with fewer than ``min_sizes`` window sizes
     finished (the 1e11 and 3e10 horizons on prose)."""
     rung = grid_v2.rung_of_shape()
-    k = [rung.get((int(L), int(d)), -1) for L, d in zip(runs["n_layer"], runs["d_model"],
-                                                          strict=True)]  # fmt: skip
-    inside = np.array([kk in grid_v2.window_of(c, float(C)) for kk, c, C in
-                       zip(k, runs["corpus"], runs["flops_budget"], strict=True)], dtype=bool)  # fmt: skip
+    k = [
+        rung.get((int(L), int(d)), -1)
+        for L, d in zip(runs["n_layer"], runs["d_model"], strict=True)
+    ]
+    inside = np.array(
+        [
+            kk in grid_v2.window_of(c, float(C))
+            for kk, c, C in zip(k, runs["corpus"], runs["flops_budget"], strict=True)
+        ],
+        dtype=bool,
+    )
     r = runs[inside]
     n = r.groupby(["corpus", "flops_budget"])["params_total"].transform("nunique")
     return r[n >= min_sizes].reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class LadderRow:
-    step: LadderStep
-    # (the rows of :func:`ladder`; ``min_side`` is the window rule they were read with)
-    n_runs: int  # finished runs of the step's study
-    points: pd.DataFrame  # its IsoFLOP points in the windows of budgets with a valley
-    optima: Optima | None
-    a: Exponent | None  # None where fewer than 2 budgets have a vertex
-
-
-def ladder(n_bootstrap: int = 1000, seed: int = 0, results=None,
-           steps=LADDER, min_side: int = MIN_SIDE) -> list[LadderRow]:  # fmt: skip
-    """Every ladder step's exponent a with its bootstrap interval, from the committed v2 runs.
-    Steps with one run per size (1-4) take the parametric bootstrap of Porian et al. (each point
-    plus Gaussian noise of the seed-to-seed sd, :func:`seed_sd`): resampling 5-8 sizes leaves too
-    few distinct ones for a vertex. Step 5 has 3 seeds a size and resamples sizes, then seeds,
-    as :func:`optima` does by default; it carries sizes whose spread exceeds the pooled sd.
-    Replicates in which some budget has no vertex are left out; the table reports how many."""
-    out = []
-    curves = None
-    sd = None  # the seed sd, read from the noise runs when a one-seed step first needs it
-    for step in steps:
-        runs = load(step.study, "prose", results)
-        if runs.empty:
-            out.append(LadderRow(step, 0, runs, None, None))
-            continue
-        if step.read == "curve" and curves is None:
-            curves = runs_data.load_curves(results if results is not None else RESULTS_V2)
-        pts = step_points(step, runs, curves, min_side=min_side)
-        if pts["flops_budget"].nunique() < 2:
-            out.append(LadderRow(step, len(runs), pts, None, None))
-            continue
-        one_seed = pts.groupby(["flops_budget", "params_total"])["seed"].nunique().median() < 2
-        if one_seed and sd is None:
-            sd = seed_sd(results)
-        opt = optima(pts, n_bootstrap=n_bootstrap, seed=seed, noise_sd=sd if one_seed else None)
-        try:
-            a = exponents(opt, pts)["a"]
-        except ValueError:
-            a = None
-        out.append(LadderRow(step, len(runs), pts, opt, a))
-    return out
-
-
-ALTERNATIVE_MIN_SIDE = 1  # the window rule of the curve-read steps before step 1 was seen
-
-
-def ladder_alternative(n_bootstrap: int = 1000, seed: int = 0, results=None) -> list[LadderRow]:
-    """The curve-read steps (1-3e) under the window rule they had before step 1's result was seen:
-    1 size on each side of a budget's best (:data:`ALTERNATIVE_MIN_SIDE`), not 2. The rule now
-    used came after step 1 gave 0.96 with a one-sided 3e11 budget; the table shows both."""
-    steps = tuple(s for s in LADDER if s.read == "curve")
-    return ladder(n_bootstrap, seed, results, steps, min_side=ALTERNATIVE_MIN_SIDE)
-
-
-def ladder_table(rows: list[LadderRow], porian=None,
-                 alternative: list[LadderRow] = ()) -> pd.DataFrame:  # fmt: skip
-    """One line per step: its setting, budgets used, a with its interval, and Porian's a; then,
-    marked, the rows of ``alternative`` (:func:`ladder_alternative`)."""
-    out = []
-    tagged = [(r, "") for r in rows] + [
-        (r, f" (alternative rule: {ALTERNATIVE_MIN_SIDE} size each side of the best; the rule "
-            "used came after step 1 was seen)") for r in alternative]  # fmt: skip
-    for r, tag in tagged:
-        t = r.optima.table if r.optima is not None else None
-        used = t[np.isfinite(t["N_opt"])]["budget"] if t is not None else pd.Series(dtype=float)
-        pub = getattr(porian, r.step.porian) if porian is not None and r.step.porian else np.nan
-        out.append({
-            "step": r.step.key, "setting": r.step.label + tag, "FLOP count": r.step.accounting,
-            "budgets": (f"{used.min():.0e} - {used.max():.0e} ({used.size})" if used.size
-                        else "none yet" if not r.n_runs else "no valley yet"),
-            "runs": r.n_runs,
-            "a": r.a.value if r.a else np.nan, "a_lo": r.a.lo if r.a else np.nan,
-            "a_hi": r.a.hi if r.a else np.nan,
-            "replicates without every vertex": r.a.n_failed if r.a else np.nan,
-            "interval": ("no fit" if r.a is None else "sizes, then seeds, resampled"
-                         if r.optima.noise_sd is None else
-                         f"parametric: noise sd {r.optima.noise_sd:.4f} nats"),
-            "Porian a (RefinedWeb)": pub,
-        })  # fmt: skip
-    return pd.DataFrame(out)
 
 
 # ---- one corpus's IsoFLOP study, everything its figure and tables need -------------------------
@@ -459,8 +300,9 @@ class IsoFLOPStudy:
     laws: dict[str, tuple[float, float]]  # "N_opt"/"D_opt" -> (log10 prefactor at 1, slope)
 
 
-def isoflop_study(corpus: str = "prose", *, n_bootstrap: int = 2000, seed: int = 0,
-                  results=None) -> IsoFLOPStudy:  # fmt: skip
+def isoflop_study(
+    corpus: str = "prose", *, n_bootstrap: int = 2000, seed: int = 0, results=None
+) -> IsoFLOPStudy:
     """The v2 IsoFLOP plan of ``corpus`` with every number its figure draws: per budget, every
     seed's point of the plan's designed window (:func:`design_window`)."""
     runs = design_window(load("isoflop", corpus, results))
@@ -490,19 +332,24 @@ def optima_table(study: IsoFLOPStudy) -> pd.DataFrame:
     """Per budget: sizes and runs, N_opt with its interval, D_opt, loss there, the seed sd and
     how far the profile rises at the window's ends, in seed sds."""
     t = study.optima.table
-    return pd.DataFrame({
-        "budget (FLOP)": t["budget"].map(lambda x: f"{x:.0e}"),
-        "sizes": t["n_sizes"], "runs": t["n_runs"],
-        "N_opt": t["N_opt"].round(0),
-        f"N_opt {study.optima.level:.0%} interval": [
-            f"{lo:,.0f} - {hi:,.0f}" for lo, hi in zip(t["N_lo"], t["N_hi"], strict=True)],
-        "D_opt (bytes)": t["D_opt"].round(-3),
-        "loss at N_opt": t["L_opt"].round(4),
-        "seed sd": t["seed_sd"].round(4),
-        "rise at ends (seed sds)": [f"{a:.1f}, {b:.1f}" for a, b in
-                                    zip(t["rise_small"], t["rise_large"], strict=True)],
-        "replicates without a vertex": t["n_failed"],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "budget (FLOP)": t["budget"].map(lambda x: f"{x:.0e}"),
+            "sizes": t["n_sizes"],
+            "runs": t["n_runs"],
+            "N_opt": t["N_opt"].round(0),
+            f"N_opt {study.optima.level:.0%} interval": [
+                f"{lo:,.0f} - {hi:,.0f}" for lo, hi in zip(t["N_lo"], t["N_hi"], strict=True)
+            ],
+            "D_opt (bytes)": t["D_opt"].round(-3),
+            "loss at N_opt": t["L_opt"].round(4),
+            "seed sd": t["seed_sd"].round(4),
+            "rise at ends (seed sds)": [
+                f"{a:.1f}, {b:.1f}" for a, b in zip(t["rise_small"], t["rise_large"], strict=True)
+            ],
+            "replicates without a vertex": t["n_failed"],
+        }
+    )
 
 
 def corpora(results=None) -> list[str]:
@@ -520,11 +367,17 @@ def exponent_table(studies: list[IsoFLOPStudy]) -> pd.DataFrame:
     for st in studies:
         t = st.optima.table[np.isfinite(st.optima.table["N_opt"])]
         for name, e in (st.exponents or {}).items():
-            rows.append({"corpus": st.corpus, "exponent": name, "value": round(e.value, 3),
-                         f"{e.level:.0%} interval": f"{e.lo:.3f} - {e.hi:.3f}",
-                         "width": round(e.width, 3),
-                         "bootstrap": f"{e.bootstrap[0]:.3f} - {e.bootstrap[1]:.3f}",
-                         "regression": f"{e.regression[0]:.3f} - {e.regression[1]:.3f}",
-                         "budgets": f"{t['budget'].min():.0e} - {t['budget'].max():.0e} ({len(t)})",
-                         "replicates without every vertex": e.n_failed})  # fmt: skip
+            rows.append(
+                {
+                    "corpus": st.corpus,
+                    "exponent": name,
+                    "value": round(e.value, 3),
+                    f"{e.level:.0%} interval": f"{e.lo:.3f} - {e.hi:.3f}",
+                    "width": round(e.width, 3),
+                    "bootstrap": f"{e.bootstrap[0]:.3f} - {e.bootstrap[1]:.3f}",
+                    "regression": f"{e.regression[0]:.3f} - {e.regression[1]:.3f}",
+                    "budgets": f"{t['budget'].min():.0e} - {t['budget'].max():.0e} ({len(t)})",
+                    "replicates without every vertex": e.n_failed,
+                }
+            )
     return pd.DataFrame(rows)

@@ -32,8 +32,11 @@ RESULTS = runs_data.RESULTS / "v3"
 STUDY = "v3-horizons"
 LEVEL = 0.80
 MIN_SIZES_AT_BUDGET = 6  # docs/study-v3.md: a budget of Approach 2 needs 6 or more sizes
-PARAMS = {"with embeddings": "params_total", "without embeddings": "params",
-          "effective (FLOP per token / 6)": "params_effective"}  # fmt: skip
+PARAMS = {
+    "with embeddings": "params_total",
+    "without embeddings": "params",
+    "effective (FLOP per token / 6)": "params_effective",
+}
 
 
 def load(results=None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,8 +68,14 @@ def _tuples(curves: pd.DataFrame, params: str) -> tuple[pd.DataFrame, list]:
         g = g.sort_values("flops")
         C = g["flops"].to_numpy(float)
         table.append({"run_id": run_id, "params": float(g[params].iloc[0]), "flops_final": C[-1]})
-        tuples.append((float(g[params].iloc[0]), C, g["loss_nats"].to_numpy(float),
-                       g["tokens"].to_numpy(float)))  # fmt: skip
+        tuples.append(
+            (
+                float(g[params].iloc[0]),
+                C,
+                g["loss_nats"].to_numpy(float),
+                g["tokens"].to_numpy(float),
+            )
+        )
     return pd.DataFrame(table), tuples
 
 
@@ -85,8 +94,14 @@ class Exponents:
     note: str = ""
 
 
-def approach1(curves: pd.DataFrame, runs: pd.DataFrame, *, params: str = "params_total",
-              n_bootstrap: int = 0, seed: int = 0) -> tuple[Exponents, dict]:  # fmt: skip
+def approach1(
+    curves: pd.DataFrame,
+    runs: pd.DataFrame,
+    *,
+    params: str = "params_total",
+    n_bootstrap: int = 0,
+    seed: int = 0,
+) -> tuple[Exponents, dict]:
     """Approach 1 on the v3 curves over :func:`declared_range`; (exponents, details): the
     footnote-4 share, the envelope of the last 15% only and the general range rule's fit."""
     table, tuples = _tuples(curves, params)
@@ -100,8 +115,9 @@ def approach1(curves: pd.DataFrame, runs: pd.DataFrame, *, params: str = "params
     except (estimators.FitError, ValueError) as err:
         details["last15"] = str(err)
     try:
-        general = estimators.envelope_range(curves=tuples, N=table["params"],
-                                            C_final=table["flops_final"])  # fmt: skip
+        general = estimators.envelope_range(
+            curves=tuples, N=table["params"], C_final=table["flops_final"]
+        )
         g = estimators.approach1(curves=tuples, flops_range=general)
         details["general_rule"] = (general, g.N_opt.exponent, g.D_opt.exponent)
     except estimators.FitError as err:
@@ -110,17 +126,21 @@ def approach1(curves: pd.DataFrame, runs: pd.DataFrame, *, params: str = "params
     if n_bootstrap:
         rng = stream(seed, "study-v3.approach1")
         n = len(tuples)
-        counts = np.stack([np.bincount(rng.integers(0, n, n), minlength=n)
-                           for _ in range(n_bootstrap)])  # fmt: skip
+        counts = np.stack(
+            [np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(n_bootstrap)]
+        )
         reps, failed = estimators.bootstrap_over_ranges(
             curves=tuples, counts=counts, ranges=estimators.range_variants(rng_)
         )
         q = 100 * (1 - LEVEL) / 2
         (a_lo, b_lo), (a_hi, b_hi) = np.percentile(reps[~failed, :2], [q, 100 - q], axis=0)
-    note = (f"envelope over {rng_[0]:.2g}-{rng_[1]:.2g} FLOP; "
-            f"{100 * details['footnote4_share']:.0f}% of its points in the last 15% of their run")  # fmt: skip
-    return Exponents("Approach 1", params, res.N_opt.exponent, a_lo, a_hi, res.D_opt.exponent,
-                     b_lo, b_hi, note), details  # fmt: skip
+    note = (
+        f"envelope over {rng_[0]:.2g}-{rng_[1]:.2g} FLOP; "
+        f"{100 * details['footnote4_share']:.0f}% of its points in the last 15% of their run"
+    )
+    return Exponents(
+        "Approach 1", params, res.N_opt.exponent, a_lo, a_hi, res.D_opt.exponent, b_lo, b_hi, note
+    ), details
 
 
 def _budget_grid(runs: pd.DataFrame) -> list[float]:
@@ -134,8 +154,10 @@ def isoflop_points(runs: pd.DataFrame, params: str = "params_total") -> pd.DataF
     its two horizons that bracket the budget; budgets on the half-decade grid that
     ``MIN_SIZES_AT_BUDGET`` or more sizes bracket. Columns budget, params, tokens, loss_nats."""
     rows = []
-    sizes = [(g["flops"].to_numpy(float), g) for _, g in runs.sort_values("flops")
-             .groupby(["n_layer", "d_model"], sort=True)]  # fmt: skip
+    sizes = [
+        (g["flops"].to_numpy(float), g)
+        for _, g in runs.sort_values("flops").groupby(["n_layer", "d_model"], sort=True)
+    ]
     for C in _budget_grid(runs):
         pts = []
         for flops, g in sizes:
@@ -152,13 +174,19 @@ def _approach2_fit(runs: pd.DataFrame, params: str):
     p = isoflop_points(runs, params)
     if p.empty:
         raise estimators.FitError(f"no budget that {MIN_SIZES_AT_BUDGET} sizes bracket yet")
-    return estimators.approach2(N=p["params"], D=p["tokens"], C=p["budget"], L=p["loss_nats"],
-                                budgets=sorted(p["budget"].unique()),
-                                min_points=MIN_SIZES_AT_BUDGET)  # fmt: skip
+    return estimators.approach2(
+        N=p["params"],
+        D=p["tokens"],
+        C=p["budget"],
+        L=p["loss_nats"],
+        budgets=sorted(p["budget"].unique()),
+        min_points=MIN_SIZES_AT_BUDGET,
+    )
 
 
-def approach2(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int = 0,
-              seed: int = 0) -> tuple[Exponents, object]:  # fmt: skip
+def approach2(
+    runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int = 0, seed: int = 0
+) -> tuple[Exponents, object]:
     """Approach 2 on IsoFLOP slices of the v3 runs, with each exponent's interval the wider of a
     parametric bootstrap and the regression t interval of the vertices' scatter.
 
@@ -187,21 +215,25 @@ def approach2(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: 
     reps = np.array(reps).reshape(-1, 2)
     q = (1 - LEVEL) / 2
     for j, (value, col) in enumerate(((res.a, "N_opt"), (res.b, "D_opt"))):
-        reg = estimators.slope_t_interval(logC, np.log([getattr(p, col) for p in res.profiles]),
-                                          LEVEL)  # fmt: skip
+        reg = estimators.slope_t_interval(
+            logC, np.log([getattr(p, col) for p in res.profiles]), LEVEL
+        )
         boot = np.quantile(reps[:, j], [q, 1 - q]) if len(reps) else (np.nan, np.nan)
         out.append(
             (value, float(np.nanmin([boot[0], reg[0]])), float(np.nanmax([boot[1], reg[1]])))
         )
-    note = (f"{len(res.used_budgets)} budgets ({min(res.used_budgets):.0e}-"
-            f"{max(res.used_budgets):.0e}); parametric bootstrap, {n_bootstrap - len(reps)} of "
-            f"{n_bootstrap} replicates failed")  # fmt: skip
+    note = (
+        f"{len(res.used_budgets)} budgets ({min(res.used_budgets):.0e}-"
+        f"{max(res.used_budgets):.0e}); parametric bootstrap, {n_bootstrap - len(reps)} of "
+        f"{n_bootstrap} replicates failed"
+    )
     (a, a_lo, a_hi), (b, b_lo, b_hi) = out
     return Exponents("Approach 2", params, a, a_lo, a_hi, b, b_lo, b_hi, note), res
 
 
-def approach3(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int = 0,
-              seed: int = 0) -> tuple[Exponents, object]:  # fmt: skip
+def approach3(
+    runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: int = 0, seed: int = 0
+) -> tuple[Exponents, object]:
     """Approach 3 (App. D.2) on the final losses: a = beta/(alpha+beta), b = alpha/(alpha+beta),
     bootstrap of runs; a fit that is not identifiable gets no interval and says why."""
     N, D, L = (runs[c].to_numpy(float) for c in (params, "tokens", "loss_nats"))
@@ -212,8 +244,9 @@ def approach3(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: 
     if not fit.identifiable:
         note = "not identifiable: " + "; ".join(fit.not_identifiable) + f" ({note})"
     elif n_bootstrap:
-        boot = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=n_bootstrap, seed=seed,
-                                              full_fit=fit)  # fmt: skip
+        boot = estimators.bootstrap_approach3(
+            N=N, D=D, L=L, n_bootstrap=n_bootstrap, seed=seed, full_fit=fit
+        )
         r = boot.replicates
         ok = np.all(np.isfinite(r), axis=1)
         ra, rb = r[ok, 4] / (r[ok, 3] + r[ok, 4]), r[ok, 3] / (r[ok, 3] + r[ok, 4])
@@ -222,8 +255,9 @@ def approach3(runs: pd.DataFrame, *, params: str = "params_total", n_bootstrap: 
     return Exponents("Approach 3", params, a, a_lo, a_hi, b, b_lo, b_hi, note), fit
 
 
-def table(runs: pd.DataFrame, curves: pd.DataFrame, *, n_bootstrap: int = 400,
-          seed: int = 0) -> pd.DataFrame:  # fmt: skip
+def table(
+    runs: pd.DataFrame, curves: pd.DataFrame, *, n_bootstrap: int = 400, seed: int = 0
+) -> pd.DataFrame:
     """The three approaches side by side for each count of N, with Hoffmann's Table 2 beside."""
     from scalinglaws.constants import HOFFMANN
 
@@ -236,15 +270,38 @@ def table(runs: pd.DataFrame, curves: pd.DataFrame, *, n_bootstrap: int = 400,
             except estimators.FitError as err:
                 rows.append({"N": label, "approach": "?", "note": f"not fitted: {err}"})
                 continue
-            rows.append({"N": label, "approach": e.approach, "a": e.a, "a_lo": e.a_lo,
-                         "a_hi": e.a_hi, "b": e.b, "b_lo": e.b_lo, "b_hi": e.b_hi,
-                         "note": e.note})  # fmt: skip
+            rows.append(
+                {
+                    "N": label,
+                    "approach": e.approach,
+                    "a": e.a,
+                    "a_lo": e.a_lo,
+                    "a_hi": e.a_hi,
+                    "b": e.b,
+                    "b_lo": e.b_lo,
+                    "b_hi": e.b_hi,
+                    "note": e.note,
+                }
+            )
     t2 = HOFFMANN.table2
-    for name, ap in (("Approach 1", t2.approach1), ("Approach 2", t2.approach2),
-                     ("Approach 3", t2.approach3)):  # fmt: skip
-        rows.append({"N": "Hoffmann 2022 Table 2", "approach": name, "a": ap.a,
-                     "a_lo": ap.a_interval[0], "a_hi": ap.a_interval[1], "b": ap.b,
-                     "b_lo": ap.b_interval[0], "b_hi": ap.b_interval[1], "note": "published"})  # fmt: skip
+    for name, ap in (
+        ("Approach 1", t2.approach1),
+        ("Approach 2", t2.approach2),
+        ("Approach 3", t2.approach3),
+    ):
+        rows.append(
+            {
+                "N": "Hoffmann 2022 Table 2",
+                "approach": name,
+                "a": ap.a,
+                "a_lo": ap.a_interval[0],
+                "a_hi": ap.a_interval[1],
+                "b": ap.b,
+                "b_lo": ap.b_interval[0],
+                "b_hi": ap.b_interval[1],
+                "note": "published",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -254,5 +311,6 @@ def agree(t: pd.DataFrame, params: str = "with embeddings") -> bool:
     rows = t[t["N"] == params].dropna(subset=["a_lo", "a_hi"])
     return len(rows) == 3 and all(
         max(x.a_lo, y.a_lo) <= min(x.a_hi, y.a_hi)
-        for i, x in enumerate(rows.itertuples()) for y in list(rows.itertuples())[i + 1:]
-    )  # fmt: skip
+        for i, x in enumerate(rows.itertuples())
+        for y in list(rows.itertuples())[i + 1 :]
+    )

@@ -205,10 +205,16 @@ def evaluate_blocks(th, d: FitData, delta, weights, likelihood, order):
     if K <= _CHUNK:
         return evaluate(th, d, delta, weights, likelihood, order)
     parts = [
-        evaluate(th[i : i + _CHUNK], d, delta,
-                  None if weights is None else weights[i : i + _CHUNK], likelihood, order)
+        evaluate(
+            th[i : i + _CHUNK],
+            d,
+            delta,
+            None if weights is None else weights[i : i + _CHUNK],
+            likelihood,
+            order,
+        )
         for i in range(0, K, _CHUNK)
-    ]  # fmt: skip
+    ]
     if order == 0:
         return np.concatenate(parts)
     return tuple(np.concatenate(x) for x in zip(*parts, strict=True))

@@ -124,8 +124,9 @@ def polish(th0, d, delta, weights, likelihood, *, gtol):
 
     from scipy.optimize import minimize  # scipy.optimize loads in ~0.5 s: only where a fit runs
 
-    res = minimize(fun, th0, jac=jac, hess=hess, method="trust-exact",
-                   options={"gtol": gtol, "maxiter": 500})  # fmt: skip
+    res = minimize(
+        fun, th0, jac=jac, hess=hess, method="trust-exact", options={"gtol": gtol, "maxiter": 500}
+    )
     return res
 
 
@@ -204,8 +205,14 @@ class Approach3Result:
     @property
     def fit(self) -> ParametricFit:
         """The result as a ParametricFit, usable by scalinglaws.laws.chinchilla."""
-        return ParametricFit(E=self.E, A=self.A, B=self.B, alpha=self.alpha, beta=self.beta,
-                             source=f"refit here ({self.objective}, {self.n_points} points)")  # fmt: skip
+        return ParametricFit(
+            E=self.E,
+            A=self.A,
+            B=self.B,
+            alpha=self.alpha,
+            beta=self.beta,
+            source=f"refit here ({self.objective}, {self.n_points} points)",
+        )
 
     def as_dict(self) -> dict[str, float]:
         return {k: getattr(self, k) for k in PARAM_NAMES}
@@ -215,13 +222,22 @@ def _result(theta, d, value, dec, n, n_starts, objective, delta) -> Approach3Res
     t = d.from_centred(theta)
     E = float(np.exp(t[2]))
     return Approach3Result(
-        A=float(np.exp(t[0])), B=float(np.exp(t[1])), E=float(np.exp(t[2])),
-        alpha=float(t[3]), beta=float(t[4]), objective=objective, value=float(value),
-        decrement=float(dec), n_points=n, n_starts=n_starts,
-        sigma=float(t[5]) if t.size == 6 else None, delta=delta,
-        theta=tuple(float(v) for v in t[:5]), condition=_condition(theta, d, delta),
+        A=float(np.exp(t[0])),
+        B=float(np.exp(t[1])),
+        E=float(np.exp(t[2])),
+        alpha=float(t[3]),
+        beta=float(t[4]),
+        objective=objective,
+        value=float(value),
+        decrement=float(dec),
+        n_points=n,
+        n_starts=n_starts,
+        sigma=float(t[5]) if t.size == 6 else None,
+        delta=delta,
+        theta=tuple(float(v) for v in t[:5]),
+        condition=_condition(theta, d, delta),
         E_share=E / float(np.exp(d.t.min())),
-    )  # fmt: skip
+    )
 
 
 DEFAULT_SCHEDULE = ((1, 600), (3, 150), (8, 40), (20, 8))

@@ -180,8 +180,9 @@ def in_last_fraction(position) -> float:
     return float(np.mean(np.asarray(position, float) >= 1 - last))
 
 
-def bracketed_range(*, curves, n_flops: int = HOFFMANN.budgets.approach1_n_flop_points,
-                    min_decades: float = 0.5) -> tuple[float, float]:  # fmt: skip
+def bracketed_range(
+    *, curves, n_flops: int = HOFFMANN.budgets.approach1_n_flop_points, min_decades: float = 0.5
+) -> tuple[float, float]:
     """The declared fit range of an envelope: the FLOPs at which its winner is **bracketed**, a
     curve of a smaller and a curve of a larger size reaching that FLOP value too; the longest
     contiguous stretch of such values. Outside it the envelope can only pick the smallest or the
@@ -192,9 +193,11 @@ def bracketed_range(*, curves, n_flops: int = HOFFMANN.budgets.approach1_n_flop_
     G = np.arange(grid.size)
     reach = np.isfinite(table)
     Nw = sizes[best]
-    ok = (reach[best, G]
-          & (reach & (sizes[:, None] < Nw[None, :])).any(axis=0)
-          & (reach & (sizes[:, None] > Nw[None, :])).any(axis=0))  # fmt: skip
+    ok = (
+        reach[best, G]
+        & (reach & (sizes[:, None] < Nw[None, :])).any(axis=0)
+        & (reach & (sizes[:, None] > Nw[None, :])).any(axis=0)
+    )
     if not ok.any():
         raise FitError("no FLOP value at which the envelope's winner has a size on each side")
     # longest contiguous run of bracketed grid values
@@ -203,8 +206,10 @@ def bracketed_range(*, curves, n_flops: int = HOFFMANN.budgets.approach1_n_flop_
     i = int(np.argmax(ends - starts))
     lo, hi = float(np.exp(grid[starts[i]])), float(np.exp(grid[ends[i]]))
     if np.log10(hi / lo) < min_decades:
-        raise FitError(f"the envelope's winner is bracketed over {lo:.3g}-{hi:.3g} FLOPs only, "
-                       f"under {min_decades} decades")  # fmt: skip
+        raise FitError(
+            f"the envelope's winner is bracketed over {lo:.3g}-{hi:.3g} FLOPs only, "
+            f"under {min_decades} decades"
+        )
     return lo, hi
 
 
@@ -218,8 +223,10 @@ def last_part(curves, fraction: float = HOFFMANN.claims.footnote4_last_fraction)
         start = (1 - fraction) * c[-1]
         keep = c > start
         lc = np.log(c)
-        cols = [np.concatenate([[start], c[keep]]),
-                np.concatenate([[np.interp(np.log(start), lc, loss_)], loss_[keep]])]  # fmt: skip
+        cols = [
+            np.concatenate([[start], c[keep]]),
+            np.concatenate([[np.interp(np.log(start), lc, loss_)], loss_[keep]]),
+        ]
         if len(curve) == 4:
             lt = np.log(np.asarray(curve[3], float))
             cols.append(np.exp(np.concatenate([[np.interp(np.log(start), lc, lt)], lt[keep]])))
@@ -239,8 +246,13 @@ def range_variants(flops_range: tuple[float, float], shifts=RANGE_SHIFTS) -> lis
     return [(float(np.exp(lo + a * w)), float(np.exp(hi - b * w))) for a in shifts for b in shifts]
 
 
-def bootstrap_over_ranges(*, curves, counts: np.ndarray, ranges: list[tuple],
-                          n_flops: int = HOFFMANN.budgets.approach1_n_flop_points):  # fmt: skip
+def bootstrap_over_ranges(
+    *,
+    curves,
+    counts: np.ndarray,
+    ranges: list[tuple],
+    n_flops: int = HOFFMANN.budgets.approach1_n_flop_points,
+):
     """:func:`bootstrap_approach1` with the fit range drawn too: replicate i is fitted over
     ``ranges[i % len(ranges)]``, so percentiles of the pooled replicates cover the range choice
     as well as the resampling of curves. Returns (replicates, failed) as that function."""
@@ -251,13 +263,20 @@ def bootstrap_over_ranges(*, curves, counts: np.ndarray, ranges: list[tuple],
     for j, r in enumerate(ranges):
         sel = idx[idx % len(ranges) == j]
         if sel.size:
-            out[sel], failed[sel] = bootstrap_approach1(curves=curves, counts=counts[sel],
-                                                        flops_range=r, n_flops=n_flops)  # fmt: skip
+            out[sel], failed[sel] = bootstrap_approach1(
+                curves=curves, counts=counts[sel], flops_range=r, n_flops=n_flops
+            )
     return out, failed
 
 
-def envelope_range(*, curves, N, C_final, min_sizes: int = 3,
-                   n_flops: int = HOFFMANN.budgets.approach1_n_flop_points) -> tuple[float, float]:  # fmt: skip
+def envelope_range(
+    *,
+    curves,
+    N,
+    C_final,
+    min_sizes: int = 3,
+    n_flops: int = HOFFMANN.budgets.approach1_n_flop_points,
+) -> tuple[float, float]:
     """The declared fit range of an envelope, for every data set alike: where its winner is
     bracketed (:func:`bracketed_range`), within :func:`fit_range` (from the first finished curve to
     the FLOPs ``min_sizes`` sizes reach)."""
@@ -265,6 +284,8 @@ def envelope_range(*, curves, N, C_final, min_sizes: int = 3,
     f_lo, f_hi = fit_range(N=N, C_final=C_final, min_sizes=min_sizes)
     lo, hi = max(b_lo, f_lo), min(b_hi, f_hi)
     if not lo < hi:
-        raise FitError(f"no FLOP range where the envelope's winner is bracketed and {min_sizes} "
-                       f"sizes reach: [{lo:.3g}, {hi:.3g}]")  # fmt: skip
+        raise FitError(
+            f"no FLOP range where the envelope's winner is bracketed and {min_sizes} "
+            f"sizes reach: [{lo:.3g}, {hi:.3g}]"
+        )
     return lo, hi

@@ -123,9 +123,10 @@ class EpochBootstrap:
     def interval(self, level: float = 0.95) -> dict[str, tuple[float, float]]:
         """np.percentile of each untransformed parameter (cell 26)."""
         q = 100 * np.array([(1 - level) / 2, (1 + level) / 2])
-        return {name: tuple(float(v) for v in np.percentile(col, q))
-                for name, col in zip(("A", "B", "E", "alpha", "beta"), self.replicates.T,
-                                     strict=True)}  # fmt: skip
+        return {
+            name: tuple(float(v) for v in np.percentile(col, q))
+            for name, col in zip(("A", "B", "E", "alpha", "beta"), self.replicates.T, strict=True)
+        }
 
 
 def fit_likelihood(N, D, L, start=None) -> np.ndarray:

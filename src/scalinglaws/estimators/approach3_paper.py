@@ -105,7 +105,9 @@ def approach3_reference(*, N, D, L, delta: float = DELTA, starts=None) -> Refere
     """
     N, D, L = (np.asarray(x, dtype=float) for x in (N, D, L))
     if not (N.shape == D.shape == L.shape and N.ndim == 1 and N.size >= 6):
-        raise ValueError(f"N, D, L must be 1-d arrays of one length >= 6, got {N.shape, D.shape, L.shape}")  # fmt: skip
+        raise ValueError(
+            f"N, D, L must be 1-d arrays of one length >= 6, got {N.shape, D.shape, L.shape}"
+        )
     if min(N.min(), D.min(), L.min()) <= 0:
         raise ValueError("N, D and L must be > 0")
     starts = hoffmann_grid() if starts is None else np.atleast_2d(np.asarray(starts, dtype=float))
@@ -128,7 +130,13 @@ def approach3_reference(*, N, D, L, delta: float = DELTA, starts=None) -> Refere
         raise RuntimeError("Approach 3 reference: no start reached a finite objective")
     a, b, e, alpha, beta = best.x
     return ReferenceFit(
-        A=float(np.exp(a)), B=float(np.exp(b)), E=float(np.exp(e)), alpha=float(alpha),
-        beta=float(beta), value=float(best.fun), theta=tuple(map(float, best.x)),
-        start=tuple(map(float, best_start)), n_starts=len(starts),
-    )  # fmt: skip
+        A=float(np.exp(a)),
+        B=float(np.exp(b)),
+        E=float(np.exp(e)),
+        alpha=float(alpha),
+        beta=float(beta),
+        value=float(best.fun),
+        theta=tuple(map(float, best.x)),
+        start=tuple(map(float, best_start)),
+        n_starts=len(starts),
+    )

@@ -87,10 +87,11 @@ def families() -> dict[str, Family]:
 
     modules = _modules()
     return {
-        stem: Family(stem, spec, tuple(m for m in modules
-                                      if any(f.notebook == stem for f in m.FIGURES)))
+        stem: Family(
+            stem, spec, tuple(m for m in modules if any(f.notebook == stem for f in m.FIGURES))
+        )
         for stem, spec in sorted(SPECS.items())
-    }  # fmt: skip
+    }
 
 
 CATALOGUE: tuple[FigureInfo, ...] = _catalogue()

@@ -13,10 +13,13 @@ from scalinglaws.plotting import BROWN, CYAN, GREEN, GREY, ORANGE, PURPLE, RED
 GOPHER_COLOUR = GREEN
 BUDGET_CMAP = "viridis"
 LAW_STYLES = {
-    "kaplan": (GREY, "-."), "approach1": (ORANGE, "--"),
-    "approach2": (PURPLE, "--"), "approach3-rounded": (BROWN, ":"),
-    "approach3-tex": (RED, "--"), "epoch-refit": (CYAN, "-"),
-}  # fmt: skip
+    "kaplan": (GREY, "-."),
+    "approach1": (ORANGE, "--"),
+    "approach2": (PURPLE, "--"),
+    "approach3-rounded": (BROWN, ":"),
+    "approach3-tex": (RED, "--"),
+    "epoch-refit": (CYAN, "-"),
+}
 """(colour, line style) of each published allocation law, the same on every figure."""
 
 

@@ -60,8 +60,11 @@ def figure(
     flops_min, flops_max = min(flops_min, flops / 10), max(flops_max, flops * 10)  # C in view
     C = np.geomspace(flops_min, flops_max, n_points)
     fig, axes = plt.subplots(1, 3, figsize=(13.0, 4.6), layout="constrained")
-    panels = (("N_opt", "Parameters", "log"), ("D_opt", "Tokens", "log"),
-              ("loss", "Predicted loss (nats/token)", "linear"))  # fmt: skip
+    panels = (
+        ("N_opt", "Parameters", "log"),
+        ("D_opt", "Tokens", "log"),
+        ("loss", "Predicted loss (nats/token)", "linear"),
+    )
     chosen = calc.chosen(law)
     for ax, (key, ylabel, yscale) in zip(axes, panels, strict=True):
         for a in chosen:
@@ -74,11 +77,22 @@ def figure(
             ax.plot([flops], [a.at(flops)[key]], "o", color=colour, ms=5, mec="white", mew=0.6)
             band = calc.band(a.name, C)
             if band is not None:
-                ax.fill_between(C, *band[key], color=colour, alpha=0.15, lw=0,
-                                label=f"refit here: {LEVEL:.0%} bootstrap band")  # fmt: skip
+                ax.fill_between(
+                    C,
+                    *band[key],
+                    color=colour,
+                    alpha=0.15,
+                    lw=0,
+                    label=f"refit here: {LEVEL:.0%} bootstrap band",
+                )
         ax.axvline(flops, color="0.3", lw=0.9, ls=":")
-        ax.set(xscale="log", yscale=yscale, xlim=(flops_min, flops_max), xlabel="Budget C (FLOPs)",
-               ylabel=ylabel)  # fmt: skip
+        ax.set(
+            xscale="log",
+            yscale=yscale,
+            xlim=(flops_min, flops_max),
+            xlabel="Budget C (FLOPs)",
+            ylabel=ylabel,
+        )
     axes[0].set_title("Compute-optimal parameters N_opt")
     axes[1].set_title("Compute-optimal tokens D_opt (C = 6ND)")
     axes[2].set_title("Loss at the optimum (eq 2; Kaplan: eq 1.3)")
@@ -107,13 +121,23 @@ def interactive(
     flops_min, flops_max = min(flops_min, flops / 10), max(flops_max, flops * 10)
     state = {"calc": calc}
     budget = w.FloatLogSlider(
-        value=flops, base=10, min=math.log10(flops_min), max=math.log10(flops_max), step=0.05,
-        description="C (FLOPs)", readout_format=".3g", continuous_update=False,
+        value=flops,
+        base=10,
+        min=math.log10(flops_min),
+        max=math.log10(flops_max),
+        step=0.05,
+        description="C (FLOPs)",
+        readout_format=".3g",
+        continuous_update=False,
         layout=w.Layout(width="480px"),
-    )  # fmt: skip
+    )
     menu = w.Dropdown(options=LAW_CHOICES, value=law, description="law")
-    path = w.Text(value="", placeholder="fit.json from `scalinglaws fit --json`",
-                  description="user fit", continuous_update=False)  # fmt: skip
+    path = w.Text(
+        value="",
+        placeholder="fit.json from `scalinglaws fit --json`",
+        description="user fit",
+        continuous_update=False,
+    )
     message = w.HTML()
     numbers = w.HTML()
     picture = w.Image(format="png", layout=w.Layout(max_width="100%"))

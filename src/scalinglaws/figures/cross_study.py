@@ -69,10 +69,20 @@ def figure(table: pd.DataFrame, bias: pd.DataFrame):
             ax.plot([r["a_lo"], r["a_hi"]], [yi, yi], color=colour, lw=2, solid_capstyle="butt")
         ax.plot(r["a"], yi, marker, color=colour, ms=6)
     t2 = HOFFMANN.table2
-    ax.axvline(t2.approach1.a, color="0.3", ls="--", lw=1,
-               label=provenance(PUBLISHED_LAW, f"Hoffmann 2022 Table 2, a = {t2.approach1.a:.2f}"))  # fmt: skip
-    ax.axvline(t2.kaplan.a, color="0.3", ls=":", lw=1,
-               label=provenance(PUBLISHED_LAW, f"Kaplan 2020 via Table 2, a = {t2.kaplan.a:.2f}"))  # fmt: skip
+    ax.axvline(
+        t2.approach1.a,
+        color="0.3",
+        ls="--",
+        lw=1,
+        label=provenance(PUBLISHED_LAW, f"Hoffmann 2022 Table 2, a = {t2.approach1.a:.2f}"),
+    )
+    ax.axvline(
+        t2.kaplan.a,
+        color="0.3",
+        ls=":",
+        lw=1,
+        label=provenance(PUBLISHED_LAW, f"Kaplan 2020 via Table 2, a = {t2.kaplan.a:.2f}"),
+    )
     ax.set_yticks(y, [_label(r) for _, r in table.iterrows()], fontsize=8)
     ax.set_xlabel(r"$a$ in $N_\mathrm{opt} \propto C^a$")
     level = table["level"].dropna()
@@ -83,32 +93,57 @@ def figure(table: pd.DataFrame, bias: pd.DataFrame):
     for approach, marker in _APPROACH_MARKER.items():
         ax.plot([], [], marker, color="0.4", label=f"Approach {approach}")
     if not table["identifiable"].all():
-        ax.plot([], [], "D", mfc="white", mec="0.4", mew=1.5,
-                label="not identifiable: estimate only, no interval (see the table's note)")  # fmt: skip
-    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.45, -0.07), ncol=2,
-              frameon=False)  # fmt: skip
+        ax.plot(
+            [],
+            [],
+            "D",
+            mfc="white",
+            mec="0.4",
+            mew=1.5,
+            label="not identifiable: estimate only, no interval (see the table's note)",
+        )
+    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.45, -0.07), ncol=2, frameon=False)
     ax.set_title("Compute-optimal exponent a, every data set and approach", fontsize=10)
     yb = np.arange(len(bias))[::-1]
-    colours = [_KIND_COLOUR[MEASURED_HERE if d.startswith("measured") else REFIT_HERE]
-               for d in bias["dataset"]]  # fmt: skip
+    colours = [
+        _KIND_COLOUR[MEASURED_HERE if d.startswith("measured") else REFIT_HERE]
+        for d in bias["dataset"]
+    ]
     ok = bias["identifiable"].to_numpy(bool)
     bx.barh(yb[ok], bias["bias"][ok], color=np.array(colours)[ok], height=0.6)
     # a surface the data do not pin down: its bias is drawn hollow, and its label says so
-    bx.barh(yb[~ok], bias["bias"][~ok], height=0.6, color="white",
-            edgecolor=np.array(colours)[~ok], hatch="//")  # fmt: skip
+    bx.barh(
+        yb[~ok],
+        bias["bias"][~ok],
+        height=0.6,
+        color="white",
+        edgecolor=np.array(colours)[~ok],
+        hatch="//",
+    )
     bx.axvline(0, color="0.3", lw=1)
     for yi, v in zip(yb, bias["bias"], strict=True):
         # right of the bar's end, or of zero for a negative bar: clear of the tick labels
-        bx.annotate(f"{v:+.4f}", (max(v, 0.0), yi), xytext=(4, 0), textcoords="offset points",
-                    va="center", ha="left", fontsize=8)  # fmt: skip
+        bx.annotate(
+            f"{v:+.4f}",
+            (max(v, 0.0), yi),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize=8,
+        )
     lo, hi = float(min(bias["bias"].min(), 0)), float(max(bias["bias"].max(), 0))
     bx.set_xlim(lo - 0.3 * (hi - lo), hi + 0.3 * (hi - lo))
-    labels = [f"{_SHORT.get(d, d)}{'' if p == 'total' else ', N non-emb.'}"
-              f"{'' if i else chr(10) + '(surface not identifiable)'}"
-              for d, p, i in zip(bias["dataset"], bias["params"], ok, strict=True)]  # fmt: skip
+    labels = [
+        f"{_SHORT.get(d, d)}{'' if p == 'total' else ', N non-emb.'}"
+        f"{'' if i else chr(10) + '(surface not identifiable)'}"
+        for d, p, i in zip(bias["dataset"], bias["params"], ok, strict=True)
+    ]
     bx.set_yticks(yb, labels, fontsize=8)
     bx.set_xlabel(r"Approach 2's $a$ minus $\beta/(\alpha+\beta)$")
-    bx.set_title("Approach 2's bias on each data set's own grid\n"
-                 "(noise-free, on its own Approach 3 fit)", fontsize=10)  # fmt: skip
+    bx.set_title(
+        "Approach 2's bias on each data set's own grid\n(noise-free, on its own Approach 3 fit)",
+        fontsize=10,
+    )
     fig.tight_layout()
     return fig

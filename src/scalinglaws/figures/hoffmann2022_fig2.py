@@ -97,11 +97,27 @@ def _opt_panel(ax, env, fit_range, what, law, colour_of, point_label, fit_label,
     step = max(1, env.flops.size // 120)
     C, Y = env.flops[::step], y[::step]
     inside = (C >= fit_range[0]) & (C <= fit_range[1])
-    ax.scatter(C[inside], Y[inside], s=9, c=colour_of(env.N[::step][inside]), zorder=3,
-               edgecolors="0.2", linewidths=0.2, label=point_label)  # fmt: skip
+    ax.scatter(
+        C[inside],
+        Y[inside],
+        s=9,
+        c=colour_of(env.N[::step][inside]),
+        zorder=3,
+        edgecolors="0.2",
+        linewidths=0.2,
+        label=point_label,
+    )
     if (~inside).any():
-        ax.scatter(C[~inside], Y[~inside], s=9, facecolors="none", edgecolors="0.5",
-                   linewidths=0.5, zorder=3, label="envelope outside the fitted range")  # fmt: skip
+        ax.scatter(
+            C[~inside],
+            Y[~inside],
+            s=9,
+            facecolors="none",
+            edgecolors="0.5",
+            linewidths=0.5,
+            zorder=3,
+            label="envelope outside the fitted range",
+        )
     Cx = np.geomspace(*xlim, 200)
     ax.plot(Cx, law(Cx), color="0.1", lw=1.3, label=fit_label)
     ax.axvspan(*fit_range, color="0.5", alpha=0.08, lw=0)
@@ -127,13 +143,20 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
     # row 1, left: eq 2's final losses and their envelope
     norm, cmap = _size_colorbar(fig, axes[0, 0], *SIZE_RANGE, "Parameters", SIZE_TICKS)
     _curves_panel(
-        axes[0, 0], [(N, law.flops, L) for N, L in zip(law.sizes, law.loss, strict=True)],
-        norm, cmap, law.drawn, law.flops_range,
-        f"{PUBLISHED_LAW}: eq 2 (App. D.2 fit), {law.sizes.size} sizes", "Loss (nats/token)",
-        provenance(DERIVED_HERE, "envelope"), LAW_LOSS_AXIS,
-    )  # fmt: skip
-    axes[0, 0].plot([], [], color=cmap(0.5), lw=0.9,
-                    label=provenance(PUBLISHED_LAW, "final loss L(N, C/6N)"))  # fmt: skip
+        axes[0, 0],
+        [(N, law.flops, L) for N, L in zip(law.sizes, law.loss, strict=True)],
+        norm,
+        cmap,
+        law.drawn,
+        law.flops_range,
+        f"{PUBLISHED_LAW}: eq 2 (App. D.2 fit), {law.sizes.size} sizes",
+        "Loss (nats/token)",
+        provenance(DERIVED_HERE, "envelope"),
+        LAW_LOSS_AXIS,
+    )
+    axes[0, 0].plot(
+        [], [], color=cmap(0.5), lw=0.9, label=provenance(PUBLISHED_LAW, "final loss L(N, C/6N)")
+    )
     axes[0, 0].legend(loc="upper right", fontsize=6.8)
 
     # row 1, centre and right: N_opt, D_opt at the paper's scale
@@ -142,33 +165,92 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
     rows = HOFFMANN.tables.table3_approach1
     gopher = next(r for r in rows if r.flops == HOFFMANN.budgets.gopher)
     for ax, what, sym, exact, pub, pub_iv, a1_fn, col, g_val, ylabel in (
-        (axes[0, 1], "N", "a", a_law, t2.a, t2.a_interval, a1.N_opt, "params", gopher.params,
-         "Parameters"),
-        (axes[0, 2], "D", "b", b_law, t2.b, t2.b_interval, a1.D_opt, "tokens", gopher.tokens,
-         "Tokens"),
-    ):  # fmt: skip
+        (
+            axes[0, 1],
+            "N",
+            "a",
+            a_law,
+            t2.a,
+            t2.a_interval,
+            a1.N_opt,
+            "params",
+            gopher.params,
+            "Parameters",
+        ),
+        (
+            axes[0, 2],
+            "D",
+            "b",
+            b_law,
+            t2.b,
+            t2.b_interval,
+            a1.D_opt,
+            "tokens",
+            gopher.tokens,
+            "Tokens",
+        ),
+    ):
         env_law = law.fitted.N_opt if what == "N" else law.fitted.D_opt
         _opt_panel(
-            ax, law.drawn, law.flops_range, what, env_law, lambda n: cmap(norm(n)),
+            ax,
+            law.drawn,
+            law.flops_range,
+            what,
+            env_law,
+            lambda n: cmap(norm(n)),
             provenance(DERIVED_HERE, "envelope of eq 2; colour: size"),
-            provenance(DERIVED_HERE, f"envelope's power law {sym} = {env_law.exponent:.3f}; "
-                                     f"eq 4: {exact:.3f}"),
+            provenance(
+                DERIVED_HERE,
+                f"envelope's power law {sym} = {env_law.exponent:.3f}; eq 4: {exact:.3f}",
+            ),
             AXIS_FLOPS,
-        )  # fmt: skip
+        )
         Cx = np.geomspace(*AXIS_FLOPS, 200)
-        ax.plot(Cx, a1_fn(Cx), color=ORANGE, ls="--", lw=1.3,
-                label=provenance(REFIT_HERE, f"power law fitted to Table 3; Table 2: "
-                                 f"{sym} = {pub:.2f} ({pub_iv[0]:.3f}, {pub_iv[1]:.3f})"))  # fmt: skip
-        ax.scatter([r.flops for r in rows], [getattr(r, col) for r in rows], marker="s", s=16,
-                   facecolors="none", edgecolors=ORANGE, linewidths=1.0, zorder=4,
-                   label=provenance(PUBLISHED_DATA, "Hoffmann 2022 Table 3 rows"))  # fmt: skip
+        ax.plot(
+            Cx,
+            a1_fn(Cx),
+            color=ORANGE,
+            ls="--",
+            lw=1.3,
+            label=provenance(
+                REFIT_HERE,
+                f"power law fitted to Table 3; Table 2: "
+                f"{sym} = {pub:.2f} ({pub_iv[0]:.3f}, {pub_iv[1]:.3f})",
+            ),
+        )
+        ax.scatter(
+            [r.flops for r in rows],
+            [getattr(r, col) for r in rows],
+            marker="s",
+            s=16,
+            facecolors="none",
+            edgecolors=ORANGE,
+            linewidths=1.0,
+            zorder=4,
+            label=provenance(PUBLISHED_DATA, "Hoffmann 2022 Table 3 rows"),
+        )
         ax.axvline(HOFFMANN.budgets.gopher, color=GOPHER_COLOUR, lw=0.8, ls=":")
-        ax.plot([HOFFMANN.budgets.gopher], [g_val], "*", ms=12, color=GOPHER_COLOUR, mec="k",
-                mew=0.5, zorder=5, label=provenance(PUBLISHED_DATA, f"Table 3: {_si(g_val)} at "
-                                                     "Gopher's 5.76e23 FLOPs"))  # fmt: skip
-        ax.annotate(_si(g_val), (HOFFMANN.budgets.gopher, g_val), xytext=(-8, 6),
-                    textcoords="offset points", ha="right", color=GOPHER_COLOUR,
-                    fontsize=8, fontweight="bold")  # fmt: skip
+        ax.plot(
+            [HOFFMANN.budgets.gopher],
+            [g_val],
+            "*",
+            ms=12,
+            color=GOPHER_COLOUR,
+            mec="k",
+            mew=0.5,
+            zorder=5,
+            label=provenance(PUBLISHED_DATA, f"Table 3: {_si(g_val)} at Gopher's 5.76e23 FLOPs"),
+        )
+        ax.annotate(
+            _si(g_val),
+            (HOFFMANN.budgets.gopher, g_val),
+            xytext=(-8, 6),
+            textcoords="offset points",
+            ha="right",
+            color=GOPHER_COLOUR,
+            fontsize=8,
+            fontweight="bold",
+        )
         ax.set(ylabel=ylabel, title=f"derived from eq 2: optimal {ylabel.lower()}")
         ax.legend(loc="upper left", fontsize=6.5)
 
@@ -176,15 +258,24 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
     runs, f = measured.runs, measured.fitted
     nmin, nmax = runs["params"].min(), runs["params"].max()
     mnorm, mcmap = _size_colorbar(fig, axes[1, 0], nmin, nmax, "Parameters (with embeddings)")
-    tuples = [(g[PARAMS].iloc[0], g["flops"].to_numpy(), g["loss_nats"].to_numpy())
-              for _, g in measured.curves.groupby("run_id", sort=False)]  # fmt: skip
+    tuples = [
+        (g[PARAMS].iloc[0], g["flops"].to_numpy(), g["loss_nats"].to_numpy())
+        for _, g in measured.curves.groupby("run_id", sort=False)
+    ]
     _curves_panel(
-        axes[1, 0], tuples, mnorm, mcmap, measured.drawn, measured.flops_range,
-        f"{MEASURED_HERE}: {len(runs)} prose learning curves", "Validation loss (nats/byte)",
+        axes[1, 0],
+        tuples,
+        mnorm,
+        mcmap,
+        measured.drawn,
+        measured.flops_range,
+        f"{MEASURED_HERE}: {len(runs)} prose learning curves",
+        "Validation loss (nats/byte)",
         provenance(MEASURED_HERE, "envelope"),
-    )  # fmt: skip
-    axes[1, 0].plot([], [], color=mcmap(0.5), lw=0.9,
-                    label=provenance(MEASURED_HERE, "learning curves"))  # fmt: skip
+    )
+    axes[1, 0].plot(
+        [], [], color=mcmap(0.5), lw=0.9, label=provenance(MEASURED_HERE, "learning curves")
+    )
     axes[1, 0].legend(loc="lower left", fontsize=6.8)
 
     # row 2, centre and right: measured N_opt, D_opt with the published slope for reference
@@ -196,16 +287,27 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
     ):
         fl = f.N_opt if what == "N" else f.D_opt
         _opt_panel(
-            ax, measured.drawn, measured.flops_range, what, fl, lambda n: mcmap(mnorm(n)),
+            ax,
+            measured.drawn,
+            measured.flops_range,
+            what,
+            fl,
+            lambda n: mcmap(mnorm(n)),
             provenance(MEASURED_HERE, "envelope points; colour: size"),
             provenance(MEASURED_HERE, f"power law: {sym} = {fl.exponent:.3f}{_interval_text(fl)}"),
             span,
-        )  # fmt: skip
+        )
         ref = estimators.PowerLaw(k=float(fl(c0)) / c0**pub, exponent=pub)
         Cx = np.geomspace(*span, 200)
-        ax.plot(Cx, ref(Cx), color=ORANGE, ls="--", lw=1.2,
-                label=provenance(PUBLISHED_LAW, f"Table 2 Approach 1: {sym} = {pub:.2f}")
-                + "\nslope only, drawn through the centre of the fit here")  # fmt: skip
+        ax.plot(
+            Cx,
+            ref(Cx),
+            color=ORANGE,
+            ls="--",
+            lw=1.2,
+            label=provenance(PUBLISHED_LAW, f"Table 2 Approach 1: {sym} = {pub:.2f}")
+            + "\nslope only, drawn through the centre of the fit here",
+        )
         ax.set(ylabel=ylabel, title=f"{MEASURED_HERE}: optimal {ylabel.split(' (')[0].lower()}")
         ax.legend(loc="upper left" if what == "N" else "lower right", fontsize=6.5)
     return fig

@@ -64,13 +64,23 @@ def figure_envelope(runs: pd.DataFrame, total: runs_fit.Envelope, non_emb: runs_
         ax=ax,
     )
     r = total.result
-    ax.plot(r.flops, r.loss, color="k", lw=1.8,
-            label=provenance(REFIT_HERE, "envelope of minimal loss (1500 FLOP values)"))  # fmt: skip
+    ax.plot(
+        r.flops,
+        r.loss,
+        color="k",
+        lw=1.8,
+        label=provenance(REFIT_HERE, "envelope of minimal loss (1500 FLOP values)"),
+    )
     ax.plot([], [], color="0.5", lw=0.8, label=provenance(PUBLISHED_DATA, DATA))
     lo, hi = total.flops_range
     ax.axvspan(lo, hi, color="0.85", zorder=0, label="FLOPs of the fit")
-    ax.set(xscale="log", xlabel="FLOPs (the authors' count)", ylabel="C4 validation loss (nats)",
-           ylim=(2.6, 5.0), title="Training curves and their envelope")  # fmt: skip
+    ax.set(
+        xscale="log",
+        xlabel="FLOPs (the authors' count)",
+        ylabel="C4 validation loss (nats)",
+        ylim=(2.6, 5.0),
+        title="Training curves and their envelope",
+    )
     ax.legend(loc="lower left", fontsize=7)
     cbar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.01)
     cbar.set_label("Parameters (with embeddings)")
@@ -78,10 +88,15 @@ def figure_envelope(runs: pd.DataFrame, total: runs_fit.Envelope, non_emb: runs_
     last = 100 * total.last_fraction
     t2 = HOFFMANN.table2.approach1
     for ax, what, laws, ylabel, pub in (
-        (axes[1], "N", ((total, "with embeddings", "k"), (non_emb, "non-embedding", RED)),
-         "Parameters", t2.a),
+        (
+            axes[1],
+            "N",
+            ((total, "with embeddings", "k"), (non_emb, "non-embedding", RED)),
+            "Parameters",
+            t2.a,
+        ),
         (axes[2], "D", ((total, "", "k"),), "Tokens", t2.b),
-    ):  # fmt: skip
+    ):
         for env, label, c in laws:
             res = env.result
             law = res.N_opt if what == "N" else res.D_opt
@@ -89,18 +104,43 @@ def figure_envelope(runs: pd.DataFrame, total: runs_fit.Envelope, non_emb: runs_
             ax.scatter(res.flops[::15], y[::15], s=8, color=c, alpha=0.5)
             sym = "a" if what == "N" else "b"
             name = f"N {label}: " if label else ""
-            ax.plot(C, law(C), color=c, lw=1.4,
-                    label=provenance(REFIT_HERE, f"{name}{sym} = {law.exponent:.3f}"))  # fmt: skip
+            ax.plot(
+                C,
+                law(C),
+                color=c,
+                lw=1.4,
+                label=provenance(REFIT_HERE, f"{name}{sym} = {law.exponent:.3f}"),
+            )
         mid = float(np.sqrt(lo * hi))
         base = laws[0][0].result
         ref = (base.N_opt if what == "N" else base.D_opt)(mid)
-        ax.plot(C, ref * (C / mid) ** pub, color=BLUE, ls="--", lw=1.2,
-                label=provenance(PUBLISHED_LAW, f"Hoffmann 2022 Table 2, Approach 1: "
-                                 f"{'a' if what == 'N' else 'b'} = {pub:.2f} (slope)"))  # fmt: skip
-        ax.set(xscale="log", yscale="log", xlabel="FLOPs", ylabel=ylabel,
-               title=f"{ylabel} at the envelope's points")  # fmt: skip
+        ax.plot(
+            C,
+            ref * (C / mid) ** pub,
+            color=BLUE,
+            ls="--",
+            lw=1.2,
+            label=provenance(
+                PUBLISHED_LAW,
+                f"Hoffmann 2022 Table 2, Approach 1: "
+                f"{'a' if what == 'N' else 'b'} = {pub:.2f} (slope)",
+            ),
+        )
+        ax.set(
+            xscale="log",
+            yscale="log",
+            xlabel="FLOPs",
+            ylabel=ylabel,
+            title=f"{ylabel} at the envelope's points",
+        )
         ax.legend(loc="upper left", fontsize=7)
-    axes[2].annotate(f"{last:.0f}% of the envelope's points lie in the last 15% of their run\n"
-                     "(Hoffmann 2022 footnote 4: all of theirs)", (0.98, 0.03),
-                     xycoords="axes fraction", ha="right", fontsize=7, color="0.3")  # fmt: skip
+    axes[2].annotate(
+        f"{last:.0f}% of the envelope's points lie in the last 15% of their run\n"
+        "(Hoffmann 2022 footnote 4: all of theirs)",
+        (0.98, 0.03),
+        xycoords="axes fraction",
+        ha="right",
+        fontsize=7,
+        color="0.3",
+    )
     return fig

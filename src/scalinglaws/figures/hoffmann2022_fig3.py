@@ -57,8 +57,12 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
         ax.plot([p.N_opt], [p.L_min], "o", ms=5, mfc="white", mec=colours[p.budget], zorder=4)
     ax.scatter([], [], s=12, color="0.4", label=an.label)
     ax.plot([], [], color="0.4", label=provenance(REFIT_HERE, "parabola in log N per budget"))
-    ax.set(xscale="log", xlabel="Parameters", ylabel="Training loss (nats/token)",
-           title="IsoFLOP profiles")  # fmt: skip
+    ax.set(
+        xscale="log",
+        xlabel="Parameters",
+        ylabel="Training loss (nats/token)",
+        title="IsoFLOP profiles",
+    )
     ax.legend(loc="lower left", fontsize=6.8)
     cbar, _, _ = log_colorbar(fig, ax, BUDGET_CMAP, min(nominal), max(nominal), "FLOP budget")
     cbar.ax.set_yticks(list(nominal), [f"{b:.0e}" for b in nominal], fontsize=6.5)
@@ -139,5 +143,5 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
             xlim=(flops_min, flops_max),
             title=f"{ylabel} at the IsoFLOP minima",
         )
-        ax.legend(loc="upper left", fontsize=6.8)  # fmt: skip
+        ax.legend(loc="upper left", fontsize=6.8)
     return fig

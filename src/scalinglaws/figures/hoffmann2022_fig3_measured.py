@@ -54,18 +54,37 @@ def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: floa
     flops_min, flops_max = flops_axis(budgets, flops_min, flops_max)
     colours, _ = budget_colours(budgets)
     C = np.geomspace(flops_min, flops_max, 200)
-    fig, axes = plt.subplots(len(studies), 3, figsize=(14, 4.4 * len(studies)),
-                             layout="constrained", squeeze=False)  # fmt: skip
+    fig, axes = plt.subplots(
+        len(studies), 3, figsize=(14, 4.4 * len(studies)), layout="constrained", squeeze=False
+    )
     t2, kap = HOFFMANN.table2.approach2, HOFFMANN.table_a2.kaplan
     for row, st in enumerate(studies):
         ax = axes[row, 0]
         runs = st.runs.assign(budget=st.runs["flops_budget"].map(lambda x: f"{x:.0e} FLOP"))
         palette = {f"{b:.0e} FLOP": colours[b] for b in budgets}
-        sns.lineplot(data=runs, x="params_total", y="loss_nats", hue="budget", palette=palette,
-                     estimator="mean", errorbar="sd", err_kws={"alpha": 0.22, "lw": 0}, lw=1.0,
-                     marker=None, ax=ax, legend=False)  # fmt: skip
-        ax.scatter(runs["params_total"], runs["loss_nats"], s=7, alpha=0.55,
-                   c=[colours[float(b)] for b in runs["flops_budget"]], lw=0, zorder=3)  # fmt: skip
+        sns.lineplot(
+            data=runs,
+            x="params_total",
+            y="loss_nats",
+            hue="budget",
+            palette=palette,
+            estimator="mean",
+            errorbar="sd",
+            err_kws={"alpha": 0.22, "lw": 0},
+            lw=1.0,
+            marker=None,
+            ax=ax,
+            legend=False,
+        )
+        ax.scatter(
+            runs["params_total"],
+            runs["loss_nats"],
+            s=7,
+            alpha=0.55,
+            c=[colours[float(b)] for b in runs["flops_budget"]],
+            lw=0,
+            zorder=3,
+        )
         t = st.optima.table
         for _, r in t.iterrows():
             b = float(r["budget"])
@@ -76,21 +95,52 @@ def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: floa
                 np.log10(g["params_total"].min()), np.log10(g["params_total"].max()), 80
             )
             ax.plot(10**x, np.polyval(st.parabolas[b], x), color=colours[b], lw=0.9, ls="--")
-            ax.errorbar([r["N_opt"]], [r["L_opt"]], xerr=[[r["N_opt"] - r["N_lo"]], [r["N_hi"] - r["N_opt"]]],
-                        fmt="D", ms=5, mfc="white", mec=colours[b], ecolor=colours[b], capsize=2.5,
-                        zorder=5)  # fmt: skip
+            ax.errorbar(
+                [r["N_opt"]],
+                [r["L_opt"]],
+                xerr=[[r["N_opt"] - r["N_lo"]], [r["N_hi"] - r["N_opt"]]],
+                fmt="D",
+                ms=5,
+                mfc="white",
+                mec=colours[b],
+                ecolor=colours[b],
+                capsize=2.5,
+                zorder=5,
+            )
             ax.plot([], [], color=colours[b], lw=1.5, label=f"{b:.0e} FLOP")
         ax.plot([], [], "o", ms=3, color="0.4", label=provenance(MEASURED_HERE, "each seed"))
-        ax.fill_between([], [], color="0.6", alpha=0.3,
-                        label=provenance(MEASURED_HERE, "mean over seeds, +-1 seed sd"))  # fmt: skip
-        ax.plot([], [], color="0.4", ls="--", lw=0.9,
-                label=provenance(MEASURED_HERE, "parabola in log N, all seeds"))  # fmt: skip
-        ax.errorbar([], [], xerr=[], fmt="D", ms=5, mfc="white", mec="0.4", ecolor="0.4",
-                    label=provenance(MEASURED_HERE, f"vertex, N_opt's {st.optima.level:.0%} "
-                                     "interval"))  # fmt: skip
-        ax.set(xscale="log", xlabel="Parameters (with embeddings)",
-               ylabel="Validation loss (nats/byte)",
-               title=f"{TITLE.get(st.corpus, st.corpus)}: IsoFLOP profiles (v2)")  # fmt: skip
+        ax.fill_between(
+            [],
+            [],
+            color="0.6",
+            alpha=0.3,
+            label=provenance(MEASURED_HERE, "mean over seeds, +-1 seed sd"),
+        )
+        ax.plot(
+            [],
+            [],
+            color="0.4",
+            ls="--",
+            lw=0.9,
+            label=provenance(MEASURED_HERE, "parabola in log N, all seeds"),
+        )
+        ax.errorbar(
+            [],
+            [],
+            xerr=[],
+            fmt="D",
+            ms=5,
+            mfc="white",
+            mec="0.4",
+            ecolor="0.4",
+            label=provenance(MEASURED_HERE, f"vertex, N_opt's {st.optima.level:.0%} interval"),
+        )
+        ax.set(
+            xscale="log",
+            xlabel="Parameters (with embeddings)",
+            ylabel="Validation loss (nats/byte)",
+            title=f"{TITLE.get(st.corpus, st.corpus)}: IsoFLOP profiles (v2)",
+        )
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + 0.35 * (hi - lo))
         ax.legend(loc="upper center", fontsize=6.4, ncols=2)
@@ -100,36 +150,74 @@ def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: floa
         for ax, col, sym, pub, kexp, ylabel in (
             (axes[row, 1], "N_opt", "a", t2.a, kap.a, "Parameters (with embeddings)"),
             (axes[row, 2], "D_opt", "b", t2.b, kap.b, "Tokens (bytes)"),
-        ):  # fmt: skip
+        ):
             if col == "N_opt":
                 err = [ok["N_opt"] - ok["N_lo"], ok["N_hi"] - ok["N_opt"]]
             else:
                 err = None
             ax.errorbar(ok["budget"], ok[col], yerr=err, fmt="none", ecolor="0.3", capsize=3, lw=1)
-            ax.scatter(ok["budget"], ok[col], s=34, c=[colours[float(b)] for b in ok["budget"]],
-                       edgecolors="black", linewidths=0.5, zorder=4,
-                       label=provenance(MEASURED_HERE, f"IsoFLOP vertices, {len(ok)} budgets"))  # fmt: skip
+            ax.scatter(
+                ok["budget"],
+                ok[col],
+                s=34,
+                c=[colours[float(b)] for b in ok["budget"]],
+                edgecolors="black",
+                linewidths=0.5,
+                zorder=4,
+                label=provenance(MEASURED_HERE, f"IsoFLOP vertices, {len(ok)} budgets"),
+            )
             if st.exponents is not None and col in st.laws:
                 e = st.exponents[sym]
-                ax.plot(C, _power(C, st.laws[col]), color="0.1", lw=1.4,
-                        label=provenance(MEASURED_HERE, f"{sym} = {e.value:.3f} "
-                                         f"[{e.lo:.3f}, {e.hi:.3f}], {e.level:.0%}"))  # fmt: skip
+                ax.plot(
+                    C,
+                    _power(C, st.laws[col]),
+                    color="0.1",
+                    lw=1.4,
+                    label=provenance(
+                        MEASURED_HERE,
+                        f"{sym} = {e.value:.3f} [{e.lo:.3f}, {e.hi:.3f}], {e.level:.0%}",
+                    ),
+                )
                 lo = _power(C, st.laws[col], e.lo, centre)
                 hi = _power(C, st.laws[col], e.hi, centre)
-                ax.fill_between(C, np.minimum(lo, hi), np.maximum(lo, hi), color="0.5", alpha=0.18,
-                                lw=0, label=provenance(MEASURED_HERE,
-                                                       f"slopes in {sym}'s interval"))  # fmt: skip
+                ax.fill_between(
+                    C,
+                    np.minimum(lo, hi),
+                    np.maximum(lo, hi),
+                    color="0.5",
+                    alpha=0.18,
+                    lw=0,
+                    label=provenance(MEASURED_HERE, f"slopes in {sym}'s interval"),
+                )
                 for exponent, colour, ls, source in (
                     (pub, BLUE, "--", f"Table 2 Approach 2: {sym} = {pub:.2f}"),
                     (kexp, RED, ":", f"Kaplan 2020 (Table A2): {sym} = {kexp:.2f}"),
                 ):
-                    ax.plot(C, _power(C, st.laws[col], exponent, centre), color=colour, ls=ls,
-                            lw=1.2, label=provenance(PUBLISHED_LAW, f"{source}, slope only"))  # fmt: skip
-            ax.set(xscale="log", yscale="log", xlim=(flops_min, flops_max),
-                   xlabel="Training FLOPs (exact count)", ylabel=ylabel,
-                   title=f"{ylabel.split(' (')[0]} at the IsoFLOP minima")  # fmt: skip
+                    ax.plot(
+                        C,
+                        _power(C, st.laws[col], exponent, centre),
+                        color=colour,
+                        ls=ls,
+                        lw=1.2,
+                        label=provenance(PUBLISHED_LAW, f"{source}, slope only"),
+                    )
+            ax.set(
+                xscale="log",
+                yscale="log",
+                xlim=(flops_min, flops_max),
+                xlabel="Training FLOPs (exact count)",
+                ylabel=ylabel,
+                title=f"{ylabel.split(' (')[0]} at the IsoFLOP minima",
+            )
             ax.legend(loc="upper left", fontsize=6.4)
-    fig.text(0.5, -0.01, "Published slopes are drawn through the middle of the fit measured here; "
-             "their prefactors belong to the papers' tokenizers and scales, so only the slopes "
-             "compare.", ha="center", fontsize=7.5, color="0.3")  # fmt: skip
+    fig.text(
+        0.5,
+        -0.01,
+        "Published slopes are drawn through the middle of the fit measured here; "
+        "their prefactors belong to the papers' tokenizers and scales, so only the slopes "
+        "compare.",
+        ha="center",
+        fontsize=7.5,
+        color="0.3",
+    )
     return fig

@@ -35,8 +35,17 @@ FIGURES = (
 )
 
 
-def _contour_panel(fig, ax, fit: ParametricFit, an: Analysis, title, flops_min, flops_max,
-                   budgets, show_points: bool = True):  # fmt: skip
+def _contour_panel(
+    fig,
+    ax,
+    fit: ParametricFit,
+    an: Analysis,
+    title,
+    flops_min,
+    flops_max,
+    budgets,
+    show_points: bool = True,
+):
     lc = np.linspace(np.log10(flops_min), np.log10(flops_max), 240)
     n_lo, n_hi = _size_range(an)
     ln = np.linspace(n_lo, n_hi, 240)
@@ -48,18 +57,49 @@ def _contour_panel(fig, ax, fit: ParametricFit, an: Analysis, title, flops_min, 
     ax.contour(CC, NN, LL, levels=levels, cmap=_LOSS_CMAP, norm=norm, linewidths=0.8)
     if show_points:
         pts = an.points
-        ax.scatter(pts["flops"], pts["params"], c=pts["loss_nats"], cmap=_LOSS_CMAP, norm=norm,
-                   s=9, edgecolors="0.2", linewidths=0.2, zorder=3, label=an.label)  # fmt: skip
-    ax.plot(10**lc, ch.optimal_N(10**lc, fit), color=BLUE, lw=1.6,
-            label=f"{title.split(' (')[0]}: efficient frontier (eq 4)")  # fmt: skip
+        ax.scatter(
+            pts["flops"],
+            pts["params"],
+            c=pts["loss_nats"],
+            cmap=_LOSS_CMAP,
+            norm=norm,
+            s=9,
+            edgecolors="0.2",
+            linewidths=0.2,
+            zorder=3,
+            label=an.label,
+        )
+    ax.plot(
+        10**lc,
+        ch.optimal_N(10**lc, fit),
+        color=BLUE,
+        lw=1.6,
+        label=f"{title.split(' (')[0]}: efficient frontier (eq 4)",
+    )
     for b in budgets:
         ax.axvline(b, color="0.45", lw=0.7, ls="--")
     ng = float(ch.optimal_N(GOPHER, fit))
     ax.axvline(GOPHER, color=GOPHER_COLOUR, lw=0.8, ls=":")
-    ax.plot([GOPHER], [ng], "*", ms=11, color=GOPHER_COLOUR, mec="k", mew=0.5, zorder=5,
-            label=f"Gopher budget: {ng / 1e9:.0f}B parameters")  # fmt: skip
-    ax.set(xscale="log", yscale="log", xlim=(flops_min, flops_max), ylim=(10**n_lo, 10**n_hi),
-           xlabel="FLOPs", ylabel="Parameters", title=title)  # fmt: skip
+    ax.plot(
+        [GOPHER],
+        [ng],
+        "*",
+        ms=11,
+        color=GOPHER_COLOUR,
+        mec="k",
+        mew=0.5,
+        zorder=5,
+        label=f"Gopher budget: {ng / 1e9:.0f}B parameters",
+    )
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlim=(flops_min, flops_max),
+        ylim=(10**n_lo, 10**n_hi),
+        xlabel="FLOPs",
+        ylabel="Parameters",
+        title=title,
+    )
     ax.legend(loc="upper left", fontsize=6.8)
     return norm
 
@@ -82,8 +122,15 @@ def _slices_panel(ax, fit: ParametricFit, an: Analysis, budgets, colours, title,
         nb = float(ch.optimal_N(b, fit))
         lb = float(ch.optimal_loss(b, fit))
         ax.plot([nb], [lb], "o", ms=4, mfc="white", mec=colours[b])
-        ax.annotate(f"{b:.3g}", (nb, lb), xytext=(0, -9), textcoords="offset points",
-                    ha="center", fontsize=6.5, color=colours[b])  # fmt: skip
+        ax.annotate(
+            f"{b:.3g}",
+            (nb, lb),
+            xytext=(0, -9),
+            textcoords="offset points",
+            ha="center",
+            fontsize=6.5,
+            color=colours[b],
+        )
         if b in list(nominal):
             sel = labels == list(nominal).index(b)
             ax.scatter(N[sel], L[sel], s=9, color=colours[b], zorder=3)
@@ -95,8 +142,14 @@ def _slices_panel(ax, fit: ParametricFit, an: Analysis, budgets, colours, title,
     else:
         span = float(L.max() - L.min())
         ylim = (float(L.min()) - 0.15 * span, float(L.max()) + 0.3 * span)
-    ax.set(xscale="log", xlim=(10**n_lo, 10**n_hi), ylim=ylim, xlabel="Parameters",
-           ylabel="Loss (nats/token)", title=title)  # fmt: skip
+    ax.set(
+        xscale="log",
+        xlim=(10**n_lo, 10**n_hi),
+        ylim=ylim,
+        xlabel="Parameters",
+        ylabel="Loss (nats/token)",
+        title=title,
+    )
     ax.legend(loc="upper right", fontsize=6.8)
 
 
@@ -122,12 +175,13 @@ def figure4(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
         ),
     )
     for row, (fit, name) in enumerate(fits):
-        norm = _contour_panel(fig, axes[row, 0], fit, an, name, flops_min, flops_max,
-                              budgets[:-1])  # fmt: skip
-        _slices_panel(axes[row, 1], fit, an, budgets, colours, f"IsoFLOP slices: {name}",
-                      labels, nominal)  # fmt: skip
-    cbar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=_LOSS_CMAP), ax=axes[:, 0],
-                        pad=0.01, shrink=0.6)  # fmt: skip
+        norm = _contour_panel(fig, axes[row, 0], fit, an, name, flops_min, flops_max, budgets[:-1])
+        _slices_panel(
+            axes[row, 1], fit, an, budgets, colours, f"IsoFLOP slices: {name}", labels, nominal
+        )
+    cbar = fig.colorbar(
+        plt.cm.ScalarMappable(norm=norm, cmap=_LOSS_CMAP), ax=axes[:, 0], pad=0.01, shrink=0.6
+    )
     cbar.set_label("Loss (nats/token)")
     if an.default:
         cbar.ax.set_yticks([2, 3, 4, 5], ["2", "3", "4", "5"])

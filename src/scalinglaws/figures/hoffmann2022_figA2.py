@@ -59,8 +59,9 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
     flops_min, flops_max = flops_axis(budgets, flops_min, flops_max)
     colours, _ = budget_colours(budgets)
     nrows = len(an.corpora)
-    fig, axes = plt.subplots(nrows, 3, figsize=(13.5, 4.1 * nrows), layout="constrained",
-                             squeeze=False)  # fmt: skip
+    fig, axes = plt.subplots(
+        nrows, 3, figsize=(13.5, 4.1 * nrows), layout="constrained", squeeze=False
+    )
     C = np.geomspace(flops_min, flops_max, 200)
     nlabel = "Parameters " + (
         "(non-embedding)" if an.params_count == "non-embedding" else "(with embeddings)"
@@ -72,8 +73,15 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
             sel = (g["flops_budget"] == b).to_numpy()
             if not sel.any():
                 continue
-            ax.plot(N[sel], g["loss_nats"][sel], "o", ms=4, color=colours[b], zorder=3,
-                    label=f"{b:.0e} FLOPs")  # fmt: skip
+            ax.plot(
+                N[sel],
+                g["loss_nats"][sel],
+                "o",
+                ms=4,
+                color=colours[b],
+                zorder=3,
+                label=f"{b:.0e} FLOPs",
+            )
         for p in fit.profiles:
             sel = (g["flops_budget"] == p.budget).to_numpy()
             x = np.linspace(np.log10(N[sel].min()) - 0.1, np.log10(N[sel].max()) + 0.1, 100)
@@ -128,8 +136,15 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
             if iv is not None:
                 lo = _slope_through(C, law, iv[0], centre)
                 hi = _slope_through(C, law, iv[1], centre)
-                ax.fill_between(C, np.minimum(lo, hi), np.maximum(lo, hi), color="0.5",
-                                alpha=0.18, lw=0, label=f"{sym}'s {LEVEL:.0%} bootstrap interval")  # fmt: skip
+                ax.fill_between(
+                    C,
+                    np.minimum(lo, hi),
+                    np.maximum(lo, hi),
+                    color="0.5",
+                    alpha=0.18,
+                    lw=0,
+                    label=f"{sym}'s {LEVEL:.0%} bootstrap interval",
+                )
             for exponent, colour, ls, lw, source in (
                 (
                     pub,
@@ -140,8 +155,14 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
                 ),
                 (kexp, _KAPLAN_COLOUR, ":", 1.3, "Kaplan 2020 (Table A2)"),
             ):
-                ax.plot(C, _slope_through(C, law, exponent, centre), color=colour, ls=ls, lw=lw,
-                        label=provenance(PUBLISHED_LAW, f"{source}: {sym} = {exponent:.2f}"))  # fmt: skip
+                ax.plot(
+                    C,
+                    _slope_through(C, law, exponent, centre),
+                    color=colour,
+                    ls=ls,
+                    lw=lw,
+                    label=provenance(PUBLISHED_LAW, f"{source}: {sym} = {exponent:.2f}"),
+                )
             ax.set(
                 xscale="log",
                 yscale="log",

@@ -44,21 +44,40 @@ def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
     widths = {"epoch-refit": 4.0}
     fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.6), layout="constrained")
     band = refit_band(an, C)
-    for k, (ax, fn, ylabel) in enumerate(((axes[0], "N_opt", "Parameters"),
-                                          (axes[1], "D_opt", "Tokens"))):  # fmt: skip
+    for k, (ax, fn, ylabel) in enumerate(
+        ((axes[0], "N_opt", "Parameters"), (axes[1], "D_opt", "Tokens"))
+    ):
         for name, law in laws.items():
             colour, ls = styles[name]
             extra = "; non-embedding N" if law.params_kind == "non-embedding" else ""
-            ax.plot(C, getattr(law, fn)(C), color=colour, ls=ls, lw=widths.get(name, 1.3),
-                    label=provenance(law.kind, law.label + extra))  # fmt: skip
+            ax.plot(
+                C,
+                getattr(law, fn)(C),
+                color=colour,
+                ls=ls,
+                lw=widths.get(name, 1.3),
+                label=provenance(law.kind, law.label + extra),
+            )
         fit = an.likelihood.fit
         ours = ch.optimal_N(C, fit) if fn == "N_opt" else ch.optimal_D(C, fit)
-        ax.plot(C, ours, color="k", lw=1.1,
-                label=provenance(REFIT_HERE, "Approach 3, eq 4 (Huber likelihood)"))  # fmt: skip
+        ax.plot(
+            C,
+            ours,
+            color="k",
+            lw=1.1,
+            label=provenance(REFIT_HERE, "Approach 3, eq 4 (Huber likelihood)"),
+        )
         if band is not None:
             lo, hi = band[k]
-            ax.fill_between(C, lo, hi, color="k", alpha=0.12, lw=0,
-                            label="refit here: 10th-90th pct (bootstrap)")  # fmt: skip
+            ax.fill_between(
+                C,
+                lo,
+                hi,
+                color="k",
+                alpha=0.12,
+                lw=0,
+                label="refit here: 10th-90th pct (bootstrap)",
+            )
         a2 = an.approach2.N_opt if fn == "N_opt" else an.approach2.D_opt
         ax.plot(
             C,
@@ -78,7 +97,13 @@ def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
             fontsize=7,
             color=GOPHER_COLOUR,
         )
-        ax.set(xscale="log", yscale="log", xlim=(flops_min, flops_max), xlabel="FLOPs",
-               ylabel=ylabel, title=f"Optimal {ylabel.lower()} for a FLOP budget")  # fmt: skip
+        ax.set(
+            xscale="log",
+            yscale="log",
+            xlim=(flops_min, flops_max),
+            xlabel="FLOPs",
+            ylabel=ylabel,
+            title=f"Optimal {ylabel.lower()} for a FLOP budget",
+        )
     axes[0].legend(loc="upper left", fontsize=6.8)
     return fig

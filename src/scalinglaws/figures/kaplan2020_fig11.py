@@ -54,8 +54,14 @@ def _curves(ax, fig, N, L, fitted, values, label):
 
 def _finish(ax, handles, xlim, ylim, title):
     ax.legend(handles=handles, loc="upper right", fontsize=7.2, frameon=True, framealpha=0.92)
-    ax.set(xscale="log", xlim=xlim, ylim=ylim, xlabel="Parameters (non-embedding)",
-           ylabel="Test Loss (nats per token)", title=title)  # fmt: skip
+    ax.set(
+        xscale="log",
+        xlim=xlim,
+        ylim=ylim,
+        xlabel="Parameters (non-embedding)",
+        ylabel="Test Loss (nats per token)",
+        title=title,
+    )
 
 
 def figure11_left(
@@ -84,9 +90,17 @@ def figure11_left(
     fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
     cmap = _curves(ax, fig, N, L, fitted, C, "PF-days")
     inside = (opt.N_opt >= params_min) & (opt.N_opt <= params_max)
-    ax.plot(opt.N_opt[inside], opt.L_opt[inside], "o--", color="black", ms=4, lw=1.0, zorder=4,
-            label="optimal N at each budget (minimum of each curve), "
-            f"$N \\propto C^{{{opt.exponent:.2f}}}$")  # fmt: skip
+    ax.plot(
+        opt.N_opt[inside],
+        opt.L_opt[inside],
+        "o--",
+        color="black",
+        ms=4,
+        lw=1.0,
+        zorder=4,
+        label="optimal N at each budget (minimum of each curve), "
+        f"$N \\propto C^{{{opt.exponent:.2f}}}$",
+    )
     ax.plot([], [], color=cmap(0.6), label=provenance(PUBLISHED_LAW, _LEFT_EQ))
     handles, _ = ax.get_legend_handles_labels()
     handles.append(extrapolated_handle())
@@ -111,8 +125,13 @@ def figure11_right(
     fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
     cmap = _curves(ax, fig, N, L, fitted, S, "Steps")
     ax.plot([], [], color=cmap(0.5), label=provenance(PUBLISHED_LAW, _RIGHT_EQ))
-    ax.plot(N, kaplan.loss_of_params(N, fit=KAPLAN.joint_NS), "k--",
-            lw=1.0, label=r"converged, $S \to \infty$: $(N_c/N)^{\alpha_N}$ (Table 3)")  # fmt: skip
+    ax.plot(
+        N,
+        kaplan.loss_of_params(N, fit=KAPLAN.joint_NS),
+        "k--",
+        lw=1.0,
+        label=r"converged, $S \to \infty$: $(N_c/N)^{\alpha_N}$ (Table 3)",
+    )
     handles, _ = ax.get_legend_handles_labels()
     if not fitted.all():
         handles.append(extrapolated_handle())

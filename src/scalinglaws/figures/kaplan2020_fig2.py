@@ -146,32 +146,70 @@ def overlay_figure(
     mid = cmap(norm(float(np.sqrt(sizes[0] * sizes[-1]))))
     ax.plot([], [], color=mid, lw=1.3, label=provenance(PUBLISHED_LAW, law_source))
     for n, g in runs:
-        ax.plot(x_measured(g), g["loss_nats"].to_numpy(), "-o", color=colour_of(cmap, norm, n),
-                lw=1.3, ms=2.2, zorder=4, gid=f"measured:{g['run_id'].iloc[0]}")  # fmt: skip
+        ax.plot(
+            x_measured(g),
+            g["loss_nats"].to_numpy(),
+            "-o",
+            color=colour_of(cmap, norm, n),
+            lw=1.3,
+            ms=2.2,
+            zorder=4,
+            gid=f"measured:{g['run_id'].iloc[0]}",
+        )
     if runs:
-        ax.plot([], [], "-o", color=mid, lw=1.3, ms=2.2,
-                label=provenance(MEASURED_HERE, MEASURED_SOURCE))  # fmt: skip
+        ax.plot(
+            [],
+            [],
+            "-o",
+            color=mid,
+            lw=1.3,
+            ms=2.2,
+            label=provenance(MEASURED_HERE, MEASURED_SOURCE),
+        )
         # the sizes at the ends of both families of curves
         for (n, g), (dx, dy, ha) in zip((runs[0], runs[-1]), end_labels, strict=True):
-            ax.annotate(f"{_sci(n)} params", (x_measured(g)[-1], g["loss_nats"].iloc[-1]),
-                        xytext=(dx, dy), textcoords="offset points", fontsize=7, ha=ha,
-                        va="center")  # fmt: skip
+            ax.annotate(
+                f"{_sci(n)} params",
+                (x_measured(g)[-1], g["loss_nats"].iloc[-1]),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                fontsize=7,
+                ha=ha,
+                va="center",
+            )
         for i in (0, -1):
-            ax.annotate(f"{_sci(sizes[i])} params", (x_law[-1], L[i, -1]),
-                        xytext=(-3, 4 if i == 0 else -10), textcoords="offset points", ha="right",
-                        fontsize=7)  # fmt: skip
+            ax.annotate(
+                f"{_sci(sizes[i])} params",
+                (x_law[-1], L[i, -1]),
+                xytext=(-3, 4 if i == 0 else -10),
+                textcoords="offset points",
+                ha="right",
+                fontsize=7,
+            )
     else:
-        ax.text(0.03, 0.5, "no measured run in data/runs/results yet", transform=ax.transAxes,
-                fontsize=8)  # fmt: skip
+        ax.text(
+            0.03,
+            0.5,
+            "no measured run in data/runs/results yet",
+            transform=ax.transAxes,
+            fontsize=8,
+        )
     for v, unit, ls in ((N_BYTE_VOCAB, "byte", ":"), (KAPLAN.setup.n_vocab, "token", "-.")):
         ln = math.log(v)
-        ax.axhline(ln, color="0.5", lw=0.8, ls=ls,
-                   label=f"ln {v} = {ln:.2f}: uniform guess per {unit}")  # fmt: skip
+        ax.axhline(
+            ln, color="0.5", lw=0.8, ls=ls, label=f"ln {v} = {ln:.2f}: uniform guess per {unit}"
+        )
     handles, _ = ax.get_legend_handles_labels()
     if not fitted.all():
         handles.append(extrapolated_handle())
-    legend = fig.legend(handles=handles, loc="outside lower center", fontsize=7, ncols=2,
-                        frameon=False, title=UNITS_NOTE)  # fmt: skip
+    legend = fig.legend(
+        handles=handles,
+        loc="outside lower center",
+        fontsize=7,
+        ncols=2,
+        frameon=False,
+        title=UNITS_NOTE,
+    )
     legend.get_title().set(fontsize=6.8, color="0.2")
     ax.set(xscale="log", xlim=xlim, xlabel=xlabel, title=title)
     loss_axis(ax, *ylim, ticks=(1.5, 2, 3, 4, 5, 6, 8, 10, 12))
@@ -204,10 +242,24 @@ def figure2_right(
     _, norm, cmap = log_colorbar(fig, ax, "viridis", sizes_min, sizes_max, N_SIZES_LABEL)
     for i, n in enumerate(sizes):
         plot_law(ax, C, L[i], fitted[i], colour_of(cmap, norm, n), lw=1.3)
-    ax.plot(C, kaplan.loss_of_compute_min(C), color="black", lw=1.4, ls="--", zorder=3,
-            label=provenance(PUBLISHED_LAW, "Kaplan 2020 eq 1.3, L(C_min) fit"))  # fmt: skip
-    ax.plot(C, kaplan_efficient.efficient_loss(C), color="0.45", lw=2.8, alpha=0.45, zorder=1,
-            label="envelope of the curves (eqs B.6-B.8 from Table 3)")  # fmt: skip
+    ax.plot(
+        C,
+        kaplan.loss_of_compute_min(C),
+        color="black",
+        lw=1.4,
+        ls="--",
+        zorder=3,
+        label=provenance(PUBLISHED_LAW, "Kaplan 2020 eq 1.3, L(C_min) fit"),
+    )
+    ax.plot(
+        C,
+        kaplan_efficient.efficient_loss(C),
+        color="0.45",
+        lw=2.8,
+        alpha=0.45,
+        zorder=1,
+        label="envelope of the curves (eqs B.6-B.8 from Table 3)",
+    )
     ax.plot([], [], color=cmap(0.6), label=provenance(PUBLISHED_LAW, "Kaplan 2020 eq B.3, Table 3"))
 
     # eq B.5 annotation on the largest size that is compute-efficient inside the axis
@@ -218,15 +270,27 @@ def figure2_right(
         colour = colour_of(cmap, norm, m.N)
         ax.hlines(m.L_converged, m.C_min_pf, compute_max_pf, colors=colour, lw=1.0, ls="--")
         ax.plot([m.C_min_pf], [m.L_eff], "o", color="black", ms=5, zorder=6)
-        ax.annotate("Compute-efficient training\nstops far short of convergence",
-                    (m.C_min_pf, m.L_eff), xytext=(0.36, 0.17), textcoords="axes fraction",
-                    fontsize=8.5, ha="center",
-                    arrowprops={"arrowstyle": "->", "color": "0.2", "lw": 0.9})  # fmt: skip
-        ax.text(0.36, 0.03,
-                f"eq B.5: the N = {m.N:.0e} model is compute-efficient at {m.C_min_pf:.2g} "
-                f"PF-days,\nL = {m.L_eff:.2f} = (1 + α_N/α_S) × its converged loss "
-                f"{m.L_converged:.2f} (dashed)", transform=ax.transAxes, fontsize=6.8,
-                ha="center", va="bottom", color="0.2")  # fmt: skip
+        ax.annotate(
+            "Compute-efficient training\nstops far short of convergence",
+            (m.C_min_pf, m.L_eff),
+            xytext=(0.36, 0.17),
+            textcoords="axes fraction",
+            fontsize=8.5,
+            ha="center",
+            arrowprops={"arrowstyle": "->", "color": "0.2", "lw": 0.9},
+        )
+        ax.text(
+            0.36,
+            0.03,
+            f"eq B.5: the N = {m.N:.0e} model is compute-efficient at {m.C_min_pf:.2g} "
+            f"PF-days,\nL = {m.L_eff:.2f} = (1 + α_N/α_S) × its converged loss "
+            f"{m.L_converged:.2f} (dashed)",
+            transform=ax.transAxes,
+            fontsize=6.8,
+            ha="center",
+            va="bottom",
+            color="0.2",
+        )
     _finish(
         ax,
         (compute_min_pf, compute_max_pf),
@@ -267,22 +331,46 @@ def figure2_left(
         plot_law(ax, D, L[i], fitted[i], colour_of(cmap, norm, n), lw=1.3)
     ax.plot([], [], color=cmap(0.6), label=provenance(PUBLISHED_LAW, _FIG2_EQ))
     ln_vocab = float(np.log(KAPLAN.setup.n_vocab))
-    ax.axhline(ln_vocab, color="0.5", lw=0.8, ls="-.",
-               label=f"ln(n_vocab) = {ln_vocab:.1f}: uniform guess, where real curves start")  # fmt: skip
+    ax.axhline(
+        ln_vocab,
+        color="0.5",
+        lw=0.8,
+        ls="-.",
+        label=f"ln(n_vocab) = {ln_vocab:.1f}: uniform guess, where real curves start",
+    )
     ax.axhline(target_loss, color="0.25", lw=0.8, ls="--")
     shown = (eff.tokens >= tokens_min) & (eff.tokens <= tokens_max)
-    ax.scatter(eff.tokens[shown], np.full(shown.sum(), target_loss), s=22, zorder=5,
-               c=[colour_of(cmap, norm, n) for n in eff.sizes[shown]], edgecolors="black",
-               linewidths=0.6, label=f"tokens each size needs to reach L = {target_loss:g}")  # fmt: skip
-    ax.text(0.02, 0.03,
-            f"to reach L = {target_loss:g}: a {_power(eff.ratio_small)}-parameter model needs "
-            f"{eff.ratio:.0f}x the tokens\nof a {_power(eff.ratio_large)}-parameter model "
-            "(eqs 5.3, 5.4, 5.6 inverted)", transform=ax.transAxes, fontsize=7.5, va="bottom",
-            ha="left")  # fmt: skip
+    ax.scatter(
+        eff.tokens[shown],
+        np.full(shown.sum(), target_loss),
+        s=22,
+        zorder=5,
+        c=[colour_of(cmap, norm, n) for n in eff.sizes[shown]],
+        edgecolors="black",
+        linewidths=0.6,
+        label=f"tokens each size needs to reach L = {target_loss:g}",
+    )
+    ax.text(
+        0.02,
+        0.03,
+        f"to reach L = {target_loss:g}: a {_power(eff.ratio_small)}-parameter model needs "
+        f"{eff.ratio:.0f}x the tokens\nof a {_power(eff.ratio_large)}-parameter model "
+        "(eqs 5.3, 5.4, 5.6 inverted)",
+        transform=ax.transAxes,
+        fontsize=7.5,
+        va="bottom",
+        ha="left",
+    )
     # the paper's end labels, at the right end of the smallest and largest curves
     for n, y, dy in ((sizes[0], L[0, -1], 4), (sizes[-1], L[-1, -1], -11)):
-        ax.annotate(f"{_power(n)} Params", (tokens_max, y), xytext=(-3, dy),
-                    textcoords="offset points", ha="right", fontsize=8)  # fmt: skip
+        ax.annotate(
+            f"{_power(n)} Params",
+            (tokens_max, y),
+            xytext=(-3, dy),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+        )
     _finish(
         ax,
         (tokens_min, tokens_max),
@@ -310,8 +398,9 @@ def figure2_right_measured(measured, n_points=200):
     curve at C = 6 N D over its own range, from 1e-13 PF-days. See :func:`overlay_figure`.
     """
     C = np.geomspace(1e-9, 1.0, n_points)
-    return overlay_figure(measured, lambda sizes: law_compute(sizes, C), C, measured_pf_days,
-                          **_MEASURED["right"])  # fmt: skip
+    return overlay_figure(
+        measured, lambda sizes: law_compute(sizes, C), C, measured_pf_days, **_MEASURED["right"]
+    )
 
 
 def figure2_left_measured(measured, n_points=200):
@@ -323,8 +412,13 @@ def figure2_left_measured(measured, n_points=200):
     and the measured curve over its own bytes, from 1e3. See :func:`overlay_figure`.
     """
     D = np.geomspace(1e7, 1e11, n_points)
-    return overlay_figure(measured, lambda sizes: law_tokens(sizes, D), D,
-                          lambda g: g["tokens"].to_numpy(dtype=float), **_MEASURED["left"])  # fmt: skip
+    return overlay_figure(
+        measured,
+        lambda sizes: law_tokens(sizes, D),
+        D,
+        lambda g: g["tokens"].to_numpy(dtype=float),
+        **_MEASURED["left"],
+    )
 
 
 _MEASURED = {

@@ -39,16 +39,36 @@ def figure_kaplan2(longest: pd.DataFrame):
     _, norm, cmap = size_colours(longest["params_non_embedding"].unique())
     tidy = longest.assign(pf_days=flop_to_pf_days(longest["flops_kaplan"].to_numpy()))
     for ax, x in ((axes[0], "tokens"), (axes[1], "pf_days")):  # one line per run, coloured by N
-        sns.lineplot(tidy, x=x, y="loss", hue="params_non_embedding", hue_norm=norm, palette=cmap,
-                     units="run", estimator=None, sort=False, lw=1.2, legend=False, ax=ax)  # fmt: skip
+        sns.lineplot(
+            tidy,
+            x=x,
+            y="loss",
+            hue="params_non_embedding",
+            hue_norm=norm,
+            palette=cmap,
+            units="run",
+            estimator=None,
+            sort=False,
+            lw=1.2,
+            legend=False,
+            ax=ax,
+        )
     for ax in axes:
-        ax.plot([], [], color="0.4", label=provenance(PUBLISHED_DATA, f"{DATA}: the longest "
-                                                      "run of each size, best learning rate"))  # fmt: skip
+        ax.plot(
+            [],
+            [],
+            color="0.4",
+            label=provenance(
+                PUBLISHED_DATA, f"{DATA}: the longest run of each size, best learning rate"
+            ),
+        )
         ax.set(xscale="log", ylabel="C4 validation loss (nats)", ylim=(2.6, 5.5))
         ax.legend(loc="lower left", fontsize=7)
     axes[0].set(xlabel="Tokens processed", title="Loss against tokens, per size")
-    axes[1].set(xlabel="Compute (PF-days), C = 6 N D with N non-embedding",
-                title="Loss against compute, per size")  # fmt: skip
+    axes[1].set(
+        xlabel="Compute (PF-days), C = 6 N D with N non-embedding",
+        title="Loss against compute, per size",
+    )
     cbar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes[1], pad=0.01)
     cbar.set_label("Parameters (non-embedding)")
     return fig

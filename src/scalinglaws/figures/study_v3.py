@@ -32,27 +32,45 @@ FIGURES = (
 _MARK = {"Approach 1": "s", "Approach 2": "o", "Approach 3": "D"}
 
 
-def figure(curves: pd.DataFrame, runs: pd.DataFrame, a1_details: dict, points: pd.DataFrame,
-           a2_result, table: pd.DataFrame):  # fmt: skip
+def figure(
+    curves: pd.DataFrame,
+    runs: pd.DataFrame,
+    a1_details: dict,
+    points: pd.DataFrame,
+    a2_result,
+    table: pd.DataFrame,
+):
     """Three panels (see the module's docstring): ``points`` are the IsoFLOP slices
     (:func:`scalinglaws.analysis.study_v3.isoflop_points`); ``a2_result`` may be None."""
     use_style()
-    fig, (ax, bx, cx) = plt.subplots(1, 3, figsize=(16, 4.8), layout="constrained",
-                                     gridspec_kw={"width_ratios": [1.15, 1, 1]})  # fmt: skip
+    fig, (ax, bx, cx) = plt.subplots(
+        1, 3, figsize=(16, 4.8), layout="constrained", gridspec_kw={"width_ratios": [1.15, 1, 1]}
+    )
     sizes = np.sort(runs["params_total"].unique())
     norm = LogNorm(sizes.min(), sizes.max())
     cmap = plt.get_cmap("viridis")
     for _, g in curves.groupby("run_id"):
         g = g.sort_values("flops")
-        ax.plot(g["flops"], g["loss_nats"], color=cmap(norm(g["params_total"].iloc[0])), lw=0.8,
-                alpha=0.8)  # fmt: skip
+        ax.plot(
+            g["flops"],
+            g["loss_nats"],
+            color=cmap(norm(g["params_total"].iloc[0])),
+            lw=0.8,
+            alpha=0.8,
+        )
     lo, hi = a1_details["flops_range"]
-    ax.axvspan(lo, hi, color="0.5", alpha=0.1, lw=0,
-               label=f"fit range (declared): {lo:.2g}-{hi:.2g} FLOP")  # fmt: skip
+    ax.axvspan(
+        lo, hi, color="0.5", alpha=0.1, lw=0, label=f"fit range (declared): {lo:.2g}-{hi:.2g} FLOP"
+    )
     ax.plot([], [], color=cmap(0.5), lw=0.8, label=provenance(MEASURED_HERE, "v3 learning curves"))
-    ax.set(xscale="log", xlabel="training FLOP (exact count)", ylabel="validation loss (nats/byte)",
-           title="Approach 1: curves of 12 sizes x 4 horizons", ylim=(None, 2.6),
-           xlim=(0.1 * runs["flops"].min(), 1.5 * runs["flops"].max()))  # fmt: skip
+    ax.set(
+        xscale="log",
+        xlabel="training FLOP (exact count)",
+        ylabel="validation loss (nats/byte)",
+        title="Approach 1: curves of 12 sizes x 4 horizons",
+        ylim=(None, 2.6),
+        xlim=(0.1 * runs["flops"].min(), 1.5 * runs["flops"].max()),
+    )
     fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.02, label="N")
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1)
 
@@ -62,14 +80,23 @@ def figure(curves: pd.DataFrame, runs: pd.DataFrame, a1_details: dict, points: p
             pts = points[points["budget"] == p.budget]
             bx.plot(pts["params"], pts["loss_nats"], "o", color=c, ms=4)
             xx = np.linspace(np.log10(pts["params"]).min(), np.log10(pts["params"]).max(), 50)
-            bx.plot(10**xx, np.polyval(p.coef, xx), color=c, lw=1,
-                    label=provenance(MEASURED_HERE, f"{p.flops:.0e} FLOP"))  # fmt: skip
+            bx.plot(
+                10**xx,
+                np.polyval(p.coef, xx),
+                color=c,
+                lw=1,
+                label=provenance(MEASURED_HERE, f"{p.flops:.0e} FLOP"),
+            )
             bx.plot([p.N_opt], [p.L_min], "*", color=c, ms=10, mec="k", mew=0.5)
         bx.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3)
     else:
         bx.text(0.5, 0.5, "no two budgets with 6 sizes yet", ha="center", transform=bx.transAxes)
-    bx.set(xscale="log", xlabel="parameters (with embeddings)", ylabel="loss at the budget (nats/byte)",
-           title="Approach 2: IsoFLOP slices of the same runs")  # fmt: skip
+    bx.set(
+        xscale="log",
+        xlabel="parameters (with embeddings)",
+        ylabel="loss at the budget (nats/byte)",
+        title="Approach 2: IsoFLOP slices of the same runs",
+    )
 
     rows = table[table["approach"].isin(list(_MARK))].reset_index(drop=True)
     labels = []
@@ -83,16 +110,34 @@ def figure(curves: pd.DataFrame, runs: pd.DataFrame, a1_details: dict, points: p
             cx.plot([r["a_lo"], r["a_hi"]], [y, y], "|", color=colour, ms=7)
         if np.isfinite(r.get("a", np.nan)):
             filled = published or main
-            cx.plot([r["a"]], [y], _MARK[r["approach"]], color=colour, ms=6,
-                    mfc=colour if filled else "white")  # fmt: skip
+            cx.plot(
+                [r["a"]],
+                [y],
+                _MARK[r["approach"]],
+                color=colour,
+                ms=6,
+                mfc=colour if filled else "white",
+            )
         labels.append(f"{r['approach']}, {r['N']}")
         y += 1
     cx.set_yticks(range(len(labels)), labels, fontsize=7)
     cx.axvline(0.5, color="0.6", lw=0.8, ls=":")
-    cx.errorbar([], [], xerr=[], fmt="o", color=RED,
-                label=provenance(MEASURED_HERE, "v3, 80% interval (open: other counts of N)"))  # fmt: skip
-    cx.errorbar([], [], xerr=[], fmt="o", color=BLUE,
-                label=provenance(PUBLISHED_LAW, "Hoffmann 2022 Table 2, 10th-90th pct"))  # fmt: skip
+    cx.errorbar(
+        [],
+        [],
+        xerr=[],
+        fmt="o",
+        color=RED,
+        label=provenance(MEASURED_HERE, "v3, 80% interval (open: other counts of N)"),
+    )
+    cx.errorbar(
+        [],
+        [],
+        xerr=[],
+        fmt="o",
+        color=BLUE,
+        label=provenance(PUBLISHED_LAW, "Hoffmann 2022 Table 2, 10th-90th pct"),
+    )
     cx.set(xlabel="a  (N_opt proportional to C^a)", title="The three approaches' a")
     cx.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1)
     return fig

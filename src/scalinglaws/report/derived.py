@@ -20,16 +20,18 @@ def _notebook03() -> dict[str, pd.DataFrame]:
     from scalinglaws.notebooks import make_parameters
 
     p = make_parameters("03_isoflop")
-    an = isoflop.analyse(p["n_bootstrap"], p["seed"], p["n_exclude"], p["isoflop_tol"],
-                         p["min_points"], p["runs"])  # fmt: skip
+    an = isoflop.analyse(
+        p["n_bootstrap"], p["seed"], p["n_exclude"], p["isoflop_tol"], p["min_points"], p["runs"]
+    )
     from scalinglaws.report import refits
 
     law = envelope.law_envelope(p["n_sizes"])
     if (p["min_sizes"], p["n_bootstrap"], p["seed"]) == (3, refits.ENVELOPE_BOOTSTRAP, 0):
         measured = refits.measured_envelope_fit()  # the registry's, computed once
     else:
-        measured = envelope.measured_envelope(min_sizes=p["min_sizes"],
-                                              n_bootstrap=p["n_bootstrap"], seed=p["seed"])  # fmt: skip
+        measured = envelope.measured_envelope(
+            min_sizes=p["min_sizes"], n_bootstrap=p["n_bootstrap"], seed=p["seed"]
+        )
     a2, a3 = isoflop.table_a3()
     return {
         "03.fit": isoflop.fit_table(an),
@@ -40,13 +42,15 @@ def _notebook03() -> dict[str, pd.DataFrame]:
         "03.table_a3_approach3": a3,
         "03.envelope": envelope.exponent_table(law, measured),
         "03.envelope_winners": envelope.winner_table(measured),
-        "03.envelope_counts": pd.DataFrame({"n_failed": [measured.n_failed],
-                                            "last_fraction": [envelope.last_fraction(measured)]}),
-    }  # fmt: skip
+        "03.envelope_counts": pd.DataFrame(
+            {"n_failed": [measured.n_failed], "last_fraction": [envelope.last_fraction(measured)]}
+        ),
+    }
 
 
 def _notebook04() -> dict[str, pd.DataFrame]:
     from scalinglaws.analysis import c4_github, envelope, study_v2
+    from scalinglaws.analysis import ladder as ladder_v2
     from scalinglaws.constants import PORIAN
     from scalinglaws.notebooks import make_parameters
     from scalinglaws.report import refits
@@ -55,20 +59,32 @@ def _notebook04() -> dict[str, pd.DataFrame]:
     # where the notebook's parameters are the registry's, the registry's fits (computed once)
     registry = (p["n_bootstrap"], p["seed"]) == (refits.C4_BOOTSTRAP, 0)
     defaults = (p["fraction"], p["min_points"], p["params_count"], p["runs"]) == (
-        0.8, 5, "total", c4_github.MEASURED)  # fmt: skip
+        0.8,
+        5,
+        "total",
+        c4_github.MEASURED,
+    )
     if registry and defaults:
         an = refits.measured_isoflop_fit()
     else:
-        an = c4_github.analyse(n_bootstrap=p["n_bootstrap"], fraction=p["fraction"],
-                               seed=p["seed"], min_points=p["min_points"],
-                               params_count=p["params_count"], source=p["runs"])  # fmt: skip
+        an = c4_github.analyse(
+            n_bootstrap=p["n_bootstrap"],
+            fraction=p["fraction"],
+            seed=p["seed"],
+            min_points=p["min_points"],
+            params_count=p["params_count"],
+            source=p["runs"],
+        )
     out = {f"04.budgets_{c}": c4_github.budget_table(an, c) for c in an.corpora}
     out["04.exponents"] = c4_github.exponent_table(an)
     out["04.counts"] = c4_github.count_comparison(an)
     out["04.losses"] = c4_github.loss_comparison(an)
-    v2 = [refits.v2_study(c) if registry else
-          study_v2.isoflop_study(c, n_bootstrap=p["n_bootstrap"], seed=p["seed"])
-          for c in study_v2.corpora()]  # fmt: skip
+    v2 = [
+        refits.v2_study(c)
+        if registry
+        else study_v2.isoflop_study(c, n_bootstrap=p["n_bootstrap"], seed=p["seed"])
+        for c in study_v2.corpora()
+    ]
     for st in v2:
         out[f"04.study_v2_optima_{st.corpus}"] = study_v2.optima_table(st)
     out["04.study_v2_exponents"] = study_v2.exponent_table(v2)
@@ -77,9 +93,9 @@ def _notebook04() -> dict[str, pd.DataFrame]:
     if registry:
         ladder = list(refits.ladder_fits().values())
     else:
-        ladder = study_v2.ladder(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
-    alternative = study_v2.ladder_alternative(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
-    out["04.ladder"] = study_v2.ladder_table(ladder, PORIAN.refinedweb, alternative)
+        ladder = ladder_v2.ladder(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
+    alternative = ladder_v2.ladder_alternative(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
+    out["04.ladder"] = ladder_v2.ladder_table(ladder, PORIAN.refinedweb, alternative)
     return out
 
 
@@ -98,8 +114,14 @@ def _notebook07() -> dict[str, pd.DataFrame]:
     rows = []
     for params in ("params", "params_non_embedding"):
         env = runs_fit.envelope(curves, params)
-        rows.append({"params": params, "a": env.result.N_opt.exponent,
-                     "b": env.result.D_opt.exponent, "last_fraction": env.last_fraction})  # fmt: skip
+        rows.append(
+            {
+                "params": params,
+                "a": env.result.N_opt.exponent,
+                "b": env.result.D_opt.exponent,
+                "last_fraction": env.last_fraction,
+            }
+        )
     out["07.misfitting_envelope"] = pd.DataFrame(rows)
     return out
 
@@ -112,8 +134,9 @@ def _notebook08() -> dict[str, pd.DataFrame]:
     runs, curves = study_v3.load()
     if runs.empty:
         return {}
-    return {"08.study_v3": study_v3.table(runs, curves, n_bootstrap=p["n_bootstrap"],
-                                          seed=p["seed"])}  # fmt: skip
+    return {
+        "08.study_v3": study_v3.table(runs, curves, n_bootstrap=p["n_bootstrap"], seed=p["seed"])
+    }
 
 
 def _registry() -> dict[str, pd.DataFrame]:

@@ -58,11 +58,12 @@ def settings() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {"full": {}}
     avx512 = [t for t in on if t == "X86_V4" or t.startswith("AVX512")]
     if avx512 and "AVX2" in features:
-        out["no-avx512"] = {"NPY_DISABLE_CPU_FEATURES": " ".join(avx512),
-                            "OPENBLAS_CORETYPE": "Haswell"}  # fmt: skip
+        out["no-avx512"] = {
+            "NPY_DISABLE_CPU_FEATURES": " ".join(avx512),
+            "OPENBLAS_CORETYPE": "Haswell",
+        }
     if on:
-        out["baseline"] = {"NPY_DISABLE_CPU_FEATURES": " ".join(on),
-                           "OPENBLAS_CORETYPE": "Nehalem"}  # fmt: skip
+        out["baseline"] = {"NPY_DISABLE_CPU_FEATURES": " ".join(on), "OPENBLAS_CORETYPE": "Nehalem"}
     return out
 
 
@@ -132,20 +133,39 @@ def differences(ref: dict[str, pd.DataFrame], other: dict[str, pd.DataFrame], rt
 
 def _run(name: str, env: dict[str, str], target: str, folder: Path) -> tuple[str, dict, float]:
     out = folder / f"{name}.pkl"
-    full_env = {**os.environ, **env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-                "MKL_NUM_THREADS": "1"}  # fmt: skip
+    full_env = {
+        **os.environ,
+        **env,
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "scalinglaws.report.dispatch", "--worker", str(out), "--target", target],
-        env=full_env, capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "scalinglaws.report.dispatch",
+            "--worker",
+            str(out),
+            "--target",
+            target,
+        ],
+        env=full_env,
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"the '{name}' setting failed:\n{proc.stderr[-3000:]}")
     return name, pickle.loads(out.read_bytes()), time.perf_counter() - t0
 
 
-def check(target: str = "scalinglaws.report.derived:tables", jobs: int = 2, rtol: float = RTOL,
-          only: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:  # fmt: skip
+def check(
+    target: str = "scalinglaws.report.derived:tables",
+    jobs: int = 2,
+    rtol: float = RTOL,
+    only: tuple[str, ...] = (),
+) -> tuple[list[str], list[str]]:
     """Compute ``target`` under every setting and compare each with ``full``:
     (lines describing what ran, differences)."""
     sets = settings()
@@ -175,8 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m scalinglaws.report.dispatch", description=__doc__.split("\n\n")[0]
     )
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
-    ap.add_argument("--target", default="scalinglaws.report.derived:tables",
-                    help="module:function returning {name: DataFrame} (default: every derived table)")  # fmt: skip
+    ap.add_argument(
+        "--target",
+        default="scalinglaws.report.derived:tables",
+        help="module:function returning {name: DataFrame} (default: every derived table)",
+    )
     args = ap.parse_args(argv)
     if args.worker:
         compute(args.target, args.worker)
@@ -185,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     log, diffs = check(args.target)
     print("\n".join(log))
     if diffs:
-        print(f"{len(diffs)} numbers moved with the SIMD dispatch (ill-conditioned: fix the "
-              f"computation, not a tolerance):")  # fmt: skip
+        print(
+            f"{len(diffs)} numbers moved with the SIMD dispatch (ill-conditioned: fix the "
+            f"computation, not a tolerance):"
+        )
         print("\n".join(f"  {d}" for d in diffs))
         return 1
     print(f"every number agrees to {RTOL:g} relative, every count and text exactly")

@@ -46,10 +46,17 @@ def _bootstrap_default():
     from scalinglaws import estimators
 
     N, D, L = _epoch_points()
-    counts = estimators.legacy_resample_counts(N.size, BESIROGLU.uncertainty.n_bootstrap,
-                                               BESIROGLU.uncertainty.seed)  # fmt: skip
-    b = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=BESIROGLU.uncertainty.n_bootstrap,
-                                       counts=counts, full_fit=_refit("huber"))  # fmt: skip
+    counts = estimators.legacy_resample_counts(
+        N.size, BESIROGLU.uncertainty.n_bootstrap, BESIROGLU.uncertainty.seed
+    )
+    b = estimators.bootstrap_approach3(
+        N=N,
+        D=D,
+        L=L,
+        n_bootstrap=BESIROGLU.uncertainty.n_bootstrap,
+        counts=counts,
+        full_fit=_refit("huber"),
+    )
     return b.replicates, b.se, b.interval(0.95)
 
 
@@ -200,7 +207,7 @@ def v2_interval(corpus: str, which: str) -> tuple[float, float]:
 
 @functools.cache
 def ladder_fits():
-    from scalinglaws.analysis.study_v2 import ladder
+    from scalinglaws.analysis.ladder import ladder
 
     return {r.step.key: r for r in ladder(n_bootstrap=C4_BOOTSTRAP, seed=0)}
 

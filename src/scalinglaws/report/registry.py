@@ -113,10 +113,26 @@ class Outcome:
 # Loading registry.toml
 # ----------------------------------------------------------------------------------------------
 
-_REQUIRED = ("id", "paper", "family", "where", "quantity", "printed", "printed_text", "compute",
-             "kind")  # fmt: skip
-_OPTIONAL = ("args", "explained", "interval", "reading", "alternative", "alternative_args",
-             "alternative_label")  # fmt: skip
+_REQUIRED = (
+    "id",
+    "paper",
+    "family",
+    "where",
+    "quantity",
+    "printed",
+    "printed_text",
+    "compute",
+    "kind",
+)
+_OPTIONAL = (
+    "args",
+    "explained",
+    "interval",
+    "reading",
+    "alternative",
+    "alternative_args",
+    "alternative_label",
+)
 _STEP = re.compile(r"\.([A-Za-z_]\w*)|\[(\d+)\]")
 
 
@@ -135,8 +151,9 @@ def _constant(path: str, where: str) -> float:
         try:
             value = getattr(value, m[1]) if m[1] else value[int(m[2])]
         except (AttributeError, IndexError, TypeError) as err:
-            raise RegistryError(f"{where}: 'printed' {path!r} is not in scalinglaws.constants "
-                                f"({err})") from None  # fmt: skip
+            raise RegistryError(
+                f"{where}: 'printed' {path!r} is not in scalinglaws.constants ({err})"
+            ) from None
         pos = m.end()
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RegistryError(f"{where}: 'printed' {path!r} must be a number, got {value!r}")
@@ -167,8 +184,9 @@ def _entry(row: dict, i: int) -> Entry:
     where = f"registry.toml row {i + 1} ({row.get('id', 'no id')!r})"
     unknown = sorted(set(row) - set(_REQUIRED) - set(_OPTIONAL))
     if unknown:
-        raise RegistryError(f"{where}: unknown field {unknown[0]!r}; fields are "
-                            f"{', '.join(_REQUIRED + _OPTIONAL)}")  # fmt: skip
+        raise RegistryError(
+            f"{where}: unknown field {unknown[0]!r}; fields are {', '.join(_REQUIRED + _OPTIONAL)}"
+        )
     missing = [k for k in _REQUIRED if k not in row]
     if missing:
         raise RegistryError(f"{where}: field {missing[0]!r} is missing")
@@ -183,8 +201,9 @@ def _entry(row: dict, i: int) -> Entry:
     if not isinstance(args, dict):
         raise RegistryError(f"{where}: 'args' must be a table of keyword arguments, got {args!r}")
     if (row["kind"] == MEASURED_HERE) != ("interval" in row):
-        raise RegistryError(f"{where}: 'interval' is required for, and only for, kind "
-                            f"{MEASURED_HERE!r}")  # fmt: skip
+        raise RegistryError(
+            f"{where}: 'interval' is required for, and only for, kind {MEASURED_HERE!r}"
+        )
     try:
         from_printed(row["printed_text"])
     except ValueError as err:
@@ -194,19 +213,30 @@ def _entry(row: dict, i: int) -> Entry:
     alt_args = row.get("alternative_args", {})
     if not isinstance(alt_args, dict):
         raise RegistryError(f"{where}: 'alternative_args' must be a table, got {alt_args!r}")
-    alternative = (_function(row["alternative"], alt_args, where, "alternative")
-                   if "alternative" in row else None)  # fmt: skip
+    alternative = (
+        _function(row["alternative"], alt_args, where, "alternative")
+        if "alternative" in row
+        else None
+    )
     signature = ", ".join(f"{k}={v!r}" for k, v in args.items())
     return Entry(
-        id=row["id"], paper=row["paper"], family=row["family"], where=row["where"],
-        quantity=row["quantity"], printed=_constant(row["printed"], where),
-        printed_text=row["printed_text"], compute=_function(row["compute"], args, where, "compute"),
-        kind=row["kind"], explained=row.get("explained", ""),
+        id=row["id"],
+        paper=row["paper"],
+        family=row["family"],
+        where=row["where"],
+        quantity=row["quantity"],
+        printed=_constant(row["printed"], where),
+        printed_text=row["printed_text"],
+        compute=_function(row["compute"], args, where, "compute"),
+        kind=row["kind"],
+        explained=row.get("explained", ""),
         interval=_function(row["interval"], args, where, "interval") if "interval" in row else None,
-        reading=row.get("reading", ""), alternative=alternative,
+        reading=row.get("reading", ""),
+        alternative=alternative,
         alternative_label=row.get("alternative_label", ""),
-        printed_from=row["printed"], compute_from=f"{row['compute']}({signature})",
-    )  # fmt: skip
+        printed_from=row["printed"],
+        compute_from=f"{row['compute']}({signature})",
+    )
 
 
 def load(path: Path = REGISTRY) -> tuple[Entry, ...]:
@@ -262,7 +292,15 @@ def table(family: str | None = None, ids: tuple[str, ...] = ()):
     rows = []
     for o in map(evaluate, chosen):
         e = o.entry
-        rows.append({"where": e.where, "quantity": e.quantity, "printed": e.printed_text,
-                     "computed here": float(f"{o.value:.4g}"), "tolerance": e.tolerance.describe(),
-                     "kind": e.kind, "status": o.status})  # fmt: skip
+        rows.append(
+            {
+                "where": e.where,
+                "quantity": e.quantity,
+                "printed": e.printed_text,
+                "computed here": float(f"{o.value:.4g}"),
+                "tolerance": e.tolerance.describe(),
+                "kind": e.kind,
+                "status": o.status,
+            }
+        )
     return pd.DataFrame(rows)

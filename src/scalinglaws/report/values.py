@@ -194,8 +194,9 @@ def table_a4_ratio(row: int, literal: bool = False) -> float:
 
     c = HOFFMANN.flops.table_a4[row]
     N = ch.parameter_count(c.n_layers, c.d_model, c.ffw_size)
-    exact = ch.flops_appendix_f(c.n_layers, c.d_model, c.ffw_size, c.num_heads, c.kv_size,
-                                1e9, include_embeddings=literal)  # fmt: skip
+    exact = ch.flops_appendix_f(
+        c.n_layers, c.d_model, c.ffw_size, c.num_heads, c.kv_size, 1e9, include_embeddings=literal
+    )
     return float(exact / ch.flops_6nd(N, 1e9))
 
 

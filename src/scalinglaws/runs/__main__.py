@@ -22,8 +22,10 @@ def _summary(results: str | None) -> None:
 
     folder = results or RESULTS / "v2"
     runs = runs_data.load_runs(folder)
-    print(f"{folder}: {len(runs)} runs, {runs['flops'].sum() / 1e12:.1f} TFLOP, "
-          f"{runs['wall_s'].sum():,.0f} job-seconds")  # fmt: skip
+    print(
+        f"{folder}: {len(runs)} runs, {runs['flops'].sum() / 1e12:.1f} TFLOP, "
+        f"{runs['wall_s'].sum():,.0f} job-seconds"
+    )
     spread = runs_data.seed_spread(runs)
     if len(spread):
         print("\nseed spread of the final validation loss (nats/byte)")
@@ -67,43 +69,52 @@ def _summary_isoflop(runs) -> None:
             opt = study_v2.optima(r, n_bootstrap=1000)
             print(f"\n{study} {corpus}: optimum per budget (N with embeddings; 80% interval)")
             for _, t in opt.table.iterrows():
-                print(f"  {t['budget']:.0e} FLOP  {int(t['n_sizes'])} sizes, {int(t['n_runs'])} runs  "
-                      f"N_opt {t['N_opt']:,.0f} ({t['N_lo']:,.0f} - {t['N_hi']:,.0f})  "
-                      f"L_opt {t['L_opt']:.4f}  seed sd {t['seed_sd']:.4f}  rise at the ends "
-                      f"{t['rise_small']:.1f}, {t['rise_large']:.1f} sd  failed {int(t['n_failed'])}")  # fmt: skip
+                print(
+                    f"  {t['budget']:.0e} FLOP  {int(t['n_sizes'])} sizes, {int(t['n_runs'])} runs  "
+                    f"N_opt {t['N_opt']:,.0f} ({t['N_lo']:,.0f} - {t['N_hi']:,.0f})  "
+                    f"L_opt {t['L_opt']:.4f}  seed sd {t['seed_sd']:.4f}  rise at the ends "
+                    f"{t['rise_small']:.1f}, {t['rise_large']:.1f} sd  failed {int(t['n_failed'])}"
+                )
             try:
                 ex = study_v2.exponents(opt, r)
             except ValueError as err:
                 print(f"  no exponents yet ({err})")
                 continue
             for name, e in ex.items():
-                print(f"  {name} = {e.value:.3f} ({e.lo:.3f} - {e.hi:.3f}, width {e.width:.3f}) "
-                      f"over {e.n_budgets} budgets; {e.n_failed} replicates without every vertex")  # fmt: skip
+                print(
+                    f"  {name} = {e.value:.3f} ({e.lo:.3f} - {e.hi:.3f}, width {e.width:.3f}) "
+                    f"over {e.n_budgets} budgets; {e.n_failed} replicates without every vertex"
+                )
 
 
 def _summary_ladder(results) -> None:
     """The discrepancy ladder's exponent per step beside Porian et al.'s (notebook 04's table)."""
     import numpy as np
 
-    from scalinglaws.analysis import study_v2
+    from scalinglaws.analysis import ladder as ladder_v2
     from scalinglaws.constants import PORIAN
 
     try:
-        rows = study_v2.ladder(n_bootstrap=1000, results=results)
+        rows = ladder_v2.ladder(n_bootstrap=1000, results=results)
     except ValueError as err:  # no noise runs: the seed sd is unknown
         print(f"\ndiscrepancy ladder: not yet ({err})")
         return
     print("\ndiscrepancy ladder (prose; a with its 80% interval; Porian 2024 Fig 1, RefinedWeb)")
-    for _, t in study_v2.ladder_table(rows, PORIAN.refinedweb).iterrows():
-        a = (f"a = {t['a']:.3f} ({t['a_lo']:.3f} - {t['a_hi']:.3f})" if np.isfinite(t["a"])
-             else "a: -")  # fmt: skip
+    for _, t in ladder_v2.ladder_table(rows, PORIAN.refinedweb).iterrows():
+        a = (
+            f"a = {t['a']:.3f} ({t['a_lo']:.3f} - {t['a_hi']:.3f})"
+            if np.isfinite(t["a"])
+            else "a: -"
+        )
         pub = (
             f"Porian {t['Porian a (RefinedWeb)']:.3f}"
             if np.isfinite(t["Porian a (RefinedWeb)"])
             else ""
         )
-        print(f"  {t['step']:>2}  {t['setting'][:58]:<58}  {t['runs']:>3} runs  {t['budgets']:<18}  "
-              f"{a:<32} {pub}")  # fmt: skip
+        print(
+            f"  {t['step']:>2}  {t['setting'][:58]:<58}  {t['runs']:>3} runs  {t['budgets']:<18}  "
+            f"{a:<32} {pub}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -184,8 +184,14 @@ def isoflop_grid(corpus: str) -> list[tuple[float, int, int]]:
 def _extensions(corpus: str, cells: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
     """The cells of ``EXTEND`` that the grid does not have yet."""
     have = set(cells)
-    return [(C, k, s) for (c, C), rungs in EXTEND.items() if c == corpus
-            for k in rungs for s in SEEDS if (C, k, s) not in have]  # fmt: skip
+    return [
+        (C, k, s)
+        for (c, C), rungs in EXTEND.items()
+        if c == corpus
+        for k in rungs
+        for s in SEEDS
+        if (C, k, s) not in have
+    ]
 
 
 def _half_decade_below(C: float) -> float:

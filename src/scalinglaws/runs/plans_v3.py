@@ -58,11 +58,21 @@ def horizons_plan() -> list[dict]:
         batch = _batch(min(HORIZONS) * C_opt / c["flops_per_token"])
         lr, beta2 = lr_of(c["params_nonembedding"])
         for f in HORIZONS:
-            out.append({
-                "study": f"{STUDY}-horizons", "corpus": "prose", "n_layer": L, "d_model": d,
-                "n_head": h, "flops": float(f"{f * C_opt:.4g}"), "batch_size": batch, "lr": lr,
-                "beta2": beta2, "n_eval": 16, "eval_late": EVAL_LATE,
-            })  # fmt: skip
+            out.append(
+                {
+                    "study": f"{STUDY}-horizons",
+                    "corpus": "prose",
+                    "n_layer": L,
+                    "d_model": d,
+                    "n_head": h,
+                    "flops": float(f"{f * C_opt:.4g}"),
+                    "batch_size": batch,
+                    "lr": lr,
+                    "beta2": beta2,
+                    "n_eval": 16,
+                    "eval_late": EVAL_LATE,
+                }
+            )
     return sorted(out, key=lambda e: e["flops"])
 
 
@@ -80,8 +90,12 @@ def lr_check_plan() -> list[dict]:
             N = counts(ModelConfig(*plans_v2.shape(plans_v2.ladder(k))))["params_nonembedding"]
             lr, beta2 = lr_of(N)
             for f in LR_CHECK_FACTORS:
-                out.append(plans_v2.run("lrcheck", "prose", k, flops=C, lr=float(f"{f * lr:.3g}"),
-                                        beta2=beta2) | {"study": f"{STUDY}-lrcheck"})  # fmt: skip
+                out.append(
+                    plans_v2.run(
+                        "lrcheck", "prose", k, flops=C, lr=float(f"{f * lr:.3g}"), beta2=beta2
+                    )
+                    | {"study": f"{STUDY}-lrcheck"}
+                )
     return out
 
 
@@ -102,12 +116,21 @@ def shape_plan() -> list[dict]:
             c = counts(ModelConfig(*new))
             lr, beta2 = lr_of(c["params_nonembedding"])
             for seed in plans_v2.SEEDS:
-                out.append({
-                    "study": f"{STUDY}-shape", "corpus": "prose", "n_layer": new[0],
-                    "d_model": new[1], "n_head": new[2], "flops": C,
-                    "batch_size": plans_v2.batch_for(C / c["flops_per_token"]), "lr": lr,
-                    "beta2": beta2, "seed": seed, "n_eval": 16,
-                })  # fmt: skip
+                out.append(
+                    {
+                        "study": f"{STUDY}-shape",
+                        "corpus": "prose",
+                        "n_layer": new[0],
+                        "d_model": new[1],
+                        "n_head": new[2],
+                        "flops": C,
+                        "batch_size": plans_v2.batch_for(C / c["flops_per_token"]),
+                        "lr": lr,
+                        "beta2": beta2,
+                        "seed": seed,
+                        "n_eval": 16,
+                    }
+                )
     return out
 
 
