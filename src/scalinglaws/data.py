@@ -61,6 +61,11 @@ class Dataset:
     runs_loader: Callable[[pd.DataFrame], pd.DataFrame] | None = (
         None  # loader's table -> runs schema
     )
+    folder: str = ""  # the mirror's and the cache's folder, when several data sets share one
+
+    @property
+    def home(self) -> str:
+        return self.folder or self.name
 
 
 def _sha256(path: Path) -> str:
@@ -261,6 +266,21 @@ def _epoch_runs(df: pd.DataFrame) -> pd.DataFrame:
 EPOCH_BUDGET_TOL = 0.06  # log10 FLOPs: the default isoflop_tol of notebook 03
 
 
+def _load_gemstones(path: Path) -> pd.DataFrame:
+    from scalinglaws import data_gemstones
+
+    try:
+        return data_gemstones.load(path)
+    except ValueError as err:
+        raise DataFormatError(str(err)) from None
+
+
+def _gemstones_runs(raw: pd.DataFrame) -> pd.DataFrame:
+    from scalinglaws import data_gemstones
+
+    return data_gemstones.runs(raw)
+
+
 REGISTRY: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -339,6 +359,44 @@ REGISTRY: dict[str, Dataset] = {
             loader=_load_llama3,
             runs_loader=_llama3_runs,
         ),
+        Dataset(
+            name="gemstones",
+            folder="gemstones",
+            filename="wandb_dfs/wandb_df_for_fitting_hot_477.jsonl",
+            url="https://raw.githubusercontent.com/mcleish7/gemstone-scaling-laws/5f420478f6057b0cbb4d13405fb10ca64675bccb/wandb_dfs/wandb_df_for_fitting_hot_477.jsonl",
+            sha256="bebd60d6c3f28094451b629aa717ec36baeab81097d4be39e7dd9241ee982aad",
+            licence="MIT (Copyright (c) 2025 the Gemstones authors); fetched, cite the paper",
+            citation=(
+                "McLeish, S., Kirchenbauer, J., Miller, D. Y., Singh, S., Bhatele, A., Goldblum, M., "
+                "Panda, A. and Goldstein, T. (2025). Gemstones: A Model Suite for Multi-Faceted "
+                "Scaling Laws. arXiv:2502.06857 (NeurIPS 2025)."
+            ),
+            description=(
+                "22 transformer shapes (widths 256-3072, depths 3-80, 48M-2.0B parameters) trained "
+                "at a constant learning rate after warmup; a checkpoint every 2B tokens to 100B; "
+                "training loss in nats per token; FLOPs by the authors' counter (data_gemstones)."
+            ),
+            loader=_load_gemstones,
+            runs_loader=_gemstones_runs,
+        ),
+        Dataset(
+            name="gemstones-cooldown",
+            folder="gemstones",
+            filename="wandb_dfs/wandb_df_for_fitting_cool_end.jsonl",
+            url="https://raw.githubusercontent.com/mcleish7/gemstone-scaling-laws/5f420478f6057b0cbb4d13405fb10ca64675bccb/wandb_dfs/wandb_df_for_fitting_cool_end.jsonl",
+            sha256="bdf01b6b21bafc414218124a6f9e195cee07f3d69ceacbfae2fcf069d34f4e61",
+            licence="MIT (Copyright (c) 2025 the Gemstones authors); fetched, cite the paper",
+            citation=(
+                "McLeish, S. et al. (2025). Gemstones: A Model Suite for Multi-Faceted Scaling "
+                "Laws. arXiv:2502.06857. The cooldown runs (the authors' cool_end file)."
+            ),
+            description=(
+                "The Gemstones runs' checkpoints with a learning-rate cooldown at their end (the "
+                "file the authors' cooldown Approach 1 reads); training loss in nats per token."
+            ),
+            loader=_load_gemstones,
+            runs_loader=_gemstones_runs,
+        ),
     )
 }
 
@@ -371,20 +429,20 @@ def _copy_verified(ds: Dataset, src: Path, target: Path) -> None:
 def fetch(name: str) -> Path:
     """Path of the verified local copy of dataset ``name`` (fetched into the cache if needed)."""
     ds = get(name)
-    folder = paths.CACHE / ds.name
+    target = paths.CACHE / ds.home / ds.filename
+    folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / ds.filename
     if target.exists():
         if _sha256(target) == ds.sha256:
             return target
         target.unlink()  # a corrupt or stale cached copy is never used
     mirror = os.environ.get(MIRROR_ENV)
     if mirror:
-        src = Path(mirror) / ds.name / ds.filename
+        src = Path(mirror) / ds.home / ds.filename
         if not src.is_file():
             raise DataError(
                 f"dataset '{ds.name}': {src} not found in the offline mirror "
-                f"({MIRROR_ENV}={mirror}); expected <mirror>/{ds.name}/{ds.filename}"
+                f"({MIRROR_ENV}={mirror}); expected <mirror>/{ds.home}/{ds.filename}"
             )
         _copy_verified(ds, src, target)
         return target
@@ -394,7 +452,7 @@ def fetch(name: str) -> Path:
         got = pooch.retrieve(
             ds.url,
             known_hash=f"sha256:{ds.sha256}",
-            fname=ds.filename,
+            fname=Path(ds.filename).name,
             path=folder,
             progressbar=False,
         )
@@ -403,7 +461,7 @@ def fetch(name: str) -> Path:
     except Exception as err:  # network errors from requests
         raise DataError(
             f"dataset '{ds.name}': could not download {ds.url} ({err}); set {MIRROR_ENV} to a "
-            f"folder holding {ds.name}/{ds.filename} to work offline"
+            f"folder holding {ds.home}/{ds.filename} to work offline"
         ) from None
     return Path(got)
 

@@ -363,3 +363,16 @@ def misfitting_longest_runs() -> pd.DataFrame:
         pick.append(longest.loc[longest["loss"].idxmin(), "run"])
     out = runs[runs["run"].isin(pick)].sort_values(["params", "step"]).reset_index(drop=True)
     return out.assign(flops_kaplan=6.0 * out["params_non_embedding"] * out["tokens"])
+
+
+def gemstones_approach1(name: str = "gemstones", params: str = "params") -> float:
+    """The Gemstones authors' Approach 1 on their own runs, their way: the lower convex hull of
+    every checkpoint's (FLOPs, training loss) (:func:`scalinglaws.estimators.hull_minimizers`),
+    then least squares of log N on log FLOPs through the hull's points; N with embeddings
+    (``params``) or without (``params_non_embedding``). Returns the slope a."""
+    runs = runs_of(name, curves=True)
+    idx = estimators.hull_minimizers(C=runs["flops"].to_numpy(float),
+                                     L=runs["loss"].to_numpy(float))  # fmt: skip
+    x = np.log(runs["flops"].to_numpy(float)[idx])
+    y = np.log(runs[params].to_numpy(float)[idx])
+    return float(np.polyfit(x, y, 1)[0])

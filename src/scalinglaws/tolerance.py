@@ -55,6 +55,10 @@ _SUFFIX = re.compile(
 )
 
 
+MACHINE_DIGITS = 15  # significant digits from which a printed number is a program's float64 repr
+MACHINE_RTOL = 1e-12  # ... and stands for itself within this, relative
+
+
 @dataclass(frozen=True)
 class Tolerance:
     """The values a printed number stands for: [lo, hi], and which clause of the rule set them."""
@@ -63,7 +67,7 @@ class Tolerance:
     value: float  # the printed number in plain units ("4.68 billion" -> 4.68e9, "45%" -> 0.45)
     lo: float
     hi: float
-    clause: str  # "digits", "interval" or "order of magnitude"
+    clause: str  # "digits", "interval", "order of magnitude", "all" or "machine"
 
     def contains(self, x: float) -> bool:
         return bool(self.lo <= x <= self.hi)
@@ -82,6 +86,8 @@ class Tolerance:
             return "within a factor sqrt(10) (order of magnitude)"
         if self.clause == "all":
             return "exactly 1 (the paper says all)"
+        if self.clause == "machine":
+            return f"±{MACHINE_RTOL:g} relative (a float64 printed in full by a program)"
         if self.text.lstrip().startswith("1/"):
             d = 1.0 / self.value
             return f"1/x, x in [{1 / self.hi:.10g}, {1 / self.lo:.10g}] (half a unit of {d:.10g})"
@@ -114,6 +120,14 @@ def from_printed(text: str) -> Tolerance:
     m = _TEXT.match(text)
     if m is None:
         raise ValueError(f"printed text must start with a number or 'all', got {text!r}")
+    digits = re.sub(r"[^0-9]", "", m.group("mant")).lstrip("0")
+    if len(digits) >= MACHINE_DIGITS and not m.group("rest").strip():
+        # a float64 written in full by a program (repr), not rounded by an author: the same
+        # computation summed in another order moves its last digits, so it stands for itself
+        # within MACHINE_RTOL relative
+        value = float(text.replace(",", ""))
+        half = abs(value) * MACHINE_RTOL
+        return Tolerance(text, value, value - half, value + half, "machine")
     rest = m.group("rest")
     value, half, scale = _number(m, rest)
     if m.group("frac"):

@@ -13,3 +13,6 @@ __all__ += ["LLAMA3", "Llama3"]
 from scalinglaws.constants.porian2024 import PORIAN, Porian2024  # noqa: E402
 
 __all__ += ["PORIAN", "Porian2024"]
+from scalinglaws.constants.gemstones2025 import GEMSTONES, Gemstones2025  # noqa: E402
+
+__all__ += ["GEMSTONES", "Gemstones2025"]

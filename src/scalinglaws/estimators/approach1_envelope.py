@@ -289,3 +289,23 @@ def envelope_range(
             f"sizes reach: [{lo:.3g}, {hi:.3g}]"
         )
     return lo, hi
+
+
+def hull_minimizers(*, C, L) -> np.ndarray:
+    """Indices of the points on the lower convex hull of (log C, log L), C increasing and L
+    strictly decreasing along it: the frontier McLeish et al. 2025 (Gemstones) read Approach 1
+    from, in place of Hoffmann's envelope on a grid (their ``get_resource_hull``: a vantage point
+    at (2 max C, 2 max L) closes the hull from above; qhull via scipy)."""
+    from scipy.spatial import ConvexHull
+
+    C = check_1d("C (flops)", C)
+    L = check_1d("L (loss)", L, C.size)
+    keep = np.flatnonzero(C > 0)
+    pts = np.log(np.vstack([[2 * C[keep].max(), 2 * L[keep].max()],
+                            np.column_stack([C[keep], L[keep]])]))  # fmt: skip
+    v = ConvexHull(pts).vertices
+    idx = keep[v[v != 0] - 1]
+    idx = idx[np.argsort(C[idx], kind="stable")]
+    # as theirs: keep the first point and each whose loss is below the hull point before it
+    falls = np.concatenate([[True], np.diff(L[idx]) < 0])
+    return idx[falls]

@@ -18,6 +18,8 @@ def _fmt_for(x: float, o: Outcome) -> str:
     """``x`` with one digit more than the paper prints (at least 4 significant), so that a reader
     can check it against the tolerance of half a unit of the last printed digit."""
     t = o.entry.tolerance
+    if t.clause == "machine":
+        return f"{x:.16g}"
     if t.clause != "digits" or x == 0 or t.hi <= t.lo:
         return _fmt(x)
     extra = (t.hi - t.lo) / 10  # a tenth of the last printed digit's unit
@@ -93,9 +95,9 @@ OTHER_INTRO = [
     "# Other studies",
     "",
     "Other studies' data through the same methods: each row holds another study's runs against",
-    "the number its own paper prints (Llama 3), or against Hoffmann's where the study is a",
-    "replication of Hoffmann's method on its own runs ((Mis)Fitting). They are not counted in the",
-    "headline above.",
+    "the number its own paper or repository prints (Llama 3, Gemstones), or against Hoffmann's",
+    "where the study is a replication of Hoffmann's method on its own runs ((Mis)Fitting). They are",
+    "not counted in the headline above.",
     "",
 ]
 
