@@ -264,3 +264,37 @@ def test_every_page_in_chromium(book, server, browser):
     assert len(pages) >= len(list(paths.NOTEBOOKS.glob("*.ipynb"))) + 3
     assert n_images >= len(CATALOGUE) and n_math > 0
     assert not problems, "\n".join(problems)
+
+
+_RAW_TEX = re.compile(r"\$|\\(?:mathrm|frac|alpha|beta|left|right|text|times|qquad)\b")
+
+
+def _prose(html_text: str) -> str:
+    """A page's text outside code, math and scripts: what a reader sees as prose."""
+    import html as html_lib
+
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html_text, flags=re.S)
+    body = re.sub(r'<div class="highlight.*?</pre>', " ", body, flags=re.S)
+    body = re.sub(r"<pre.*?</pre>|<code.*?</code>", " ", body, flags=re.S)
+    body = re.sub(r'<(span|div) class="math[^"]*".*?</\1>', " ", body, flags=re.S)
+    return re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_no_raw_tex_in_the_prose(book):
+    """Every equation renders as math: no `$` or LaTeX command is left in a page's prose (display
+    math in a list item or right after a line of text is what leaves them)."""
+    problems = []
+    for page in _pages(book):
+        text = _prose(page.read_text())
+        for m in _RAW_TEX.finditer(text):
+            problems.append(
+                f"{page.relative_to(book)}: ...{text[max(0, m.start() - 60) : m.end() + 40]}..."
+            )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_the_raw_tex_check_sees_a_broken_equation():
+    broken = "<p>steps: $L = x$ and</p><p>$$S_\\mathrm{min} = 1$$ in a list</p>"
+    assert _RAW_TEX.search(_prose(broken))
+    ok = '<p>steps: <span class="math notranslate nohighlight">\\(L\\)</span></p>'
+    assert not _RAW_TEX.search(_prose(ok))
