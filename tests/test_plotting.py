@@ -101,3 +101,31 @@ def test_provenance_labels():
     assert len(KINDS) == 5 and "derived here from a published law" in KINDS
     with pytest.raises(ValueError, match="kind must be one of"):
         provenance("guess", "x")
+
+
+def test_a_legend_on_data_is_seen_and_moved_off_it():
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from scalinglaws.plotting import covered_by_legends, place_legends
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    x = np.linspace(0, 1, 50)
+    ax.plot(x, 1 - x, "o", ms=2, label="falling")  # points in the upper left, none upper right
+    ax.plot(x[:10], np.full(10, 0.05), label="low")
+    ax.legend(loc="upper left")
+    assert covered_by_legends(fig) and "legend covers" in covered_by_legends(fig)[0]
+    place_legends(fig)
+    assert covered_by_legends(fig) == []
+    assert ax.get_legend().get_window_extent().overlaps(ax.get_window_extent())  # still inside
+    plt.close(fig)
+    # nowhere inside is free: the legend goes below the axes
+    fig, ax = plt.subplots(figsize=(4, 3))
+    g = np.linspace(0, 1, 40)
+    X, Y = np.meshgrid(g, g)
+    ax.plot(X.ravel(), Y.ravel(), ".", ms=1, label="everywhere")
+    ax.legend(loc="center")
+    place_legends(fig)
+    assert covered_by_legends(fig) == []
+    assert ax.get_legend().get_window_extent().y1 <= ax.get_window_extent().y0 + 1
+    plt.close(fig)

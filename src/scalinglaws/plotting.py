@@ -93,6 +93,83 @@ def log_colorbar(fig, ax, cmap, vmin: float, vmax: float, label: str):
     return cbar, norm, cmap
 
 
+LEGEND_WARNING = "figure check: a legend covers data:"
+
+
+def _hits(ax, renderer) -> list[tuple[str, int]]:
+    """(box, data points inside it) for the legend and each boxed text drawn inside ``ax``."""
+    import numpy as np
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+
+    boxes = []
+    legend = ax.get_legend()
+    if legend is not None and legend.get_visible():
+        boxes.append(("legend", legend.get_window_extent(renderer)))
+    for t in ax.texts:
+        if t.get_visible() and t.get_text().strip() and t.get_bbox_patch() is not None:
+            boxes.append((f"text {t.get_text()[:30]!r}", t.get_window_extent(renderer)))
+    frame = ax.get_window_extent(renderer)
+    pts = []
+    for artist in ax.get_children():
+        if isinstance(artist, Line2D) and artist.get_visible() and len(artist.get_xydata()):
+            pts.append(artist.get_transform().transform(np.asarray(artist.get_xydata(), float)))
+        elif isinstance(artist, Collection) and artist.get_visible() and len(artist.get_offsets()):
+            offs = np.asarray(artist.get_offsets(), float)
+            pts.append(artist.get_offset_transform().transform(offs))
+    if not boxes or not pts:
+        return []
+    xy = np.concatenate(pts)
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    xy = xy[(xy[:, 0] >= frame.x0) & (xy[:, 0] <= frame.x1)
+            & (xy[:, 1] >= frame.y0) & (xy[:, 1] <= frame.y1)]  # fmt: skip
+    out = []
+    for label, box in boxes:
+        n = int(((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1)
+                 & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)).sum())  # fmt: skip
+        if n:
+            out.append((label, n))
+    return out
+
+
+def covered_by_legends(fig) -> list[str]:
+    """What each legend or boxed text inside an axes covers: data points (line vertices, markers,
+    error bars, scatter offsets) whose display position falls inside its box; one line per (axes,
+    box), empty when none covers data. Legends placed outside the axes cover nothing here."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    return [f"{ax.get_title() or f'axes {i}'!r}: {label} covers {n} data points"
+            for i, ax in enumerate(fig.axes) for label, n in _hits(ax, renderer)]  # fmt: skip
+
+
+_INSIDE = ("upper right", "upper left", "lower left", "lower right", "center right", "center left",
+           "upper center", "lower center", "center")  # fmt: skip
+
+
+def place_legends(fig) -> None:
+    """Move each axes legend that covers data to the first of matplotlib's nine ``loc`` positions
+    inside its axes where it covers none, else below the axes; a legend that covers nothing stays.
+    :func:`save_figure` calls it before writing, so that no saved figure has a legend on data."""
+
+    def covers(ax) -> bool:
+        fig.canvas.draw()
+        return any(label == "legend" for label, _ in _hits(ax, fig.canvas.get_renderer()))
+
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not covers(ax):
+            continue
+        handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+        kw = {"fontsize": legend.get_texts()[0].get_fontsize() if labels else None,
+              "ncols": legend._ncols}  # fmt: skip
+        for loc in _INSIDE:
+            ax.legend(handles, labels, loc=loc, **kw)
+            if not covers(ax):
+                break
+        else:
+            ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16), **kw)
+
+
 def save_figure(
     fig, name: str, formats: Iterable[str] = ("png", "pdf"), outdir: str | Path | None = None
 ) -> list[Path]:
@@ -108,6 +185,10 @@ def save_figure(
 
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ValueError(f"figure name must be letters, digits, '_' or '-', got {name!r}")
+    place_legends(fig)  # no legend on data: moved inside its axes where it covers none, else below
+    # what still covers data is printed into the notebook (tests/test_notebooks reads it)
+    for problem in covered_by_legends(fig):
+        print(f"{LEGEND_WARNING} {name}: {problem}")
     fmts = Formats().check(list(formats))
     out = Path(outdir) if outdir is not None and str(outdir) else paths.LAB
     out.mkdir(parents=True, exist_ok=True)
