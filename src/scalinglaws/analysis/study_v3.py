@@ -242,7 +242,10 @@ def approach3(
     a_lo = a_hi = b_lo = b_hi = math.nan
     note = f"E={fit.E:.3g} alpha={fit.alpha:.3f} beta={fit.beta:.3f}"
     if not fit.identifiable:
-        note = "not identifiable: " + "; ".join(fit.not_identifiable) + f" ({note})"
+        # a collapsed E has no digits of the data's (its value is rounding): its bound is printed
+        E = "0 (at its bound)" if fit.E_share < estimators.E_SHARE_MIN else f"{fit.E:.3g}"
+        note = (f"not identifiable: {'; '.join(fit.not_identifiable)} (E={E} "
+                f"alpha={fit.alpha:.3f} beta={fit.beta:.3f})")  # fmt: skip
     elif n_bootstrap:
         boot = estimators.bootstrap_approach3(
             N=N, D=D, L=L, n_bootstrap=n_bootstrap, seed=seed, full_fit=fit
