@@ -65,3 +65,12 @@ def test_agreement_is_pairwise_overlap_of_the_intervals():
     assert study_v3.agree(t((0.4, 0.5), (0.45, 0.6), (0.49, 0.7)))
     assert not study_v3.agree(t((0.4, 0.5), (0.45, 0.6), (0.51, 0.7)))  # 1 and 3 apart
     assert not study_v3.agree(t((0.4, 0.5), (0.45, 0.6)))  # an approach without an interval
+
+
+def test_the_verdict_names_its_reason():
+    rows = [{"N": "with embeddings", "approach": f"Approach {i}", "a_lo": lo, "a_hi": hi,
+             "note": "n"} for i, (lo, hi) in ((1, (0.4, 0.5)), (2, (0.45, 0.6)), (3, (0.51, 0.7)))]  # fmt: skip
+    t = pd.DataFrame(rows)
+    assert "Approach 1 [0.400, 0.500] and Approach 3 [0.510, 0.700]" in study_v3.verdict(t)
+    t.loc[2, ["a_lo", "a_hi", "note"]] = [np.nan, np.nan, "not identifiable: E at its bound 0"]
+    assert "no interval (Approach 3: not identifiable" in study_v3.verdict(t)

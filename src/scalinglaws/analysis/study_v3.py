@@ -317,3 +317,19 @@ def agree(t: pd.DataFrame, params: str = "with embeddings") -> bool:
         for i, x in enumerate(rows.itertuples())
         for y in list(rows.itertuples())[i + 1 :]
     )
+
+
+def verdict(t: pd.DataFrame, params: str = "with embeddings") -> str:
+    """The declared rule's verdict in words, with its reason: which approach has no interval (and
+    why), or which pairs of 80% intervals for a do not overlap."""
+    rows = t[t["N"] == params]
+    missing = rows[rows["a_lo"].isna()]
+    if len(missing):
+        why = "; ".join(f"{r.approach}: {r.note}" for r in missing.itertuples())
+        return f"N {params}: no verdict, an approach has no interval ({why})"
+    apart = [f"{x.approach} [{x.a_lo:.3f}, {x.a_hi:.3f}] and {y.approach} [{y.a_lo:.3f}, {y.a_hi:.3f}]"
+             for i, x in enumerate(rows.itertuples()) for y in list(rows.itertuples())[i + 1:]
+             if max(x.a_lo, y.a_lo) > min(x.a_hi, y.a_hi)]  # fmt: skip
+    if apart:
+        return f"N {params}: the approaches do not agree: " + "; ".join(apart) + " do not overlap"
+    return f"N {params}: the three approaches agree (every pair of 80% intervals for a overlaps)"
