@@ -109,7 +109,8 @@ def figure(
             cx.hlines(y, r["a_lo"], r["a_hi"], color=colour, lw=1.4)
             cx.plot([r["a_lo"], r["a_hi"]], [y, y], "|", color=colour, ms=7)
         if np.isfinite(r.get("a", np.nan)):
-            filled = published or main
+            # hollow: another count of N, or a fit without an interval (not identifiable)
+            filled = published or (main and np.isfinite(r.get("a_lo", np.nan)))
             cx.plot(
                 [r["a"]],
                 [y],
@@ -128,7 +129,9 @@ def figure(
         xerr=[],
         fmt="o",
         color=RED,
-        label=provenance(MEASURED_HERE, "v3, 80% interval (open: other counts of N)"),
+        label=provenance(
+            MEASURED_HERE, "v3, 80% interval (open: other counts of N; no bar: not identifiable)"
+        ),
     )
     cx.errorbar(
         [],
