@@ -45,10 +45,11 @@ def ladder(k: int) -> float:
     return LADDER_START * LADDER_RATIO**k
 
 
-def shape(N: float) -> tuple[int, int, int]:
-    """(n_layer, d_model, n_head) of the v2 family for non-embedding size ~N."""
+def shape(N: float, min_layers: int = 1) -> tuple[int, int, int]:
+    """(n_layer, d_model, n_head) of the v2 family for non-embedding size ~N, with at least
+    ``min_layers`` layers (v3 takes 2: :mod:`scalinglaws.designs.v3`)."""
     best = None
-    for L in range(1, 17):
+    for L in range(min_layers, 17):  # v3 starts at 2 layers (designs.v3.MIN_LAYERS)
         w = math.sqrt(N / (12 * L))
         step = 2 if w < 32 else 4 if w < 64 else 8  # whole heads of about 16 dimensions
         d = max(8, step * round(w / step))

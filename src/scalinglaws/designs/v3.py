@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from scalinglaws.designs.v2 import ASPECT, HEAD_DIM
+from scalinglaws.designs.v2 import shape as v2_shape
 
 MIN_LAYERS = 2
 N_LO, N_HI = 3.0e3, 8.4e4  # non-embedding parameters of the smallest and largest size
@@ -21,17 +21,7 @@ def shape(N: float) -> tuple[int, int, int]:
     """(n_layer, d_model, n_head) of the v3 family for non-embedding size ~N: the depth with
     at least ``MIN_LAYERS`` layers whose d_model / n_layer is closest to ``ASPECT`` in log terms,
     d_model from 12 n_layer d_model^2 = N (Kaplan 2020 eq 2.1), even, heads of about 16 dims."""
-    best = None
-    for L in range(MIN_LAYERS, 17):
-        w = math.sqrt(N / (12 * L))
-        step = 2 if w < 32 else 4 if w < 64 else 8
-        d = max(8, step * round(w / step))
-        miss = abs(math.log(d / L / ASPECT))
-        if best is None or miss < best[0]:
-            best = (miss, L, d)
-    _, L, d = best
-    heads = [h for h in range(1, d + 1) if d % h == 0]
-    return L, d, min(heads, key=lambda h: (abs(math.log(d / h / HEAD_DIM)), h))
+    return v2_shape(N, min_layers=MIN_LAYERS)
 
 
 def sizes() -> list[tuple[int, int, int]]:
