@@ -33,6 +33,13 @@ def stable():
     return {"stable": pd.DataFrame({"value": [math.fsum(x)], "n_points": [x.size]})}
 
 
+def drawing():
+    """A number computed with drawing code imported: what the check refuses under the numbers."""
+    import matplotlib  # noqa: F401
+
+    return stable()
+
+
 def _needs_two_settings():
     if len(dispatch.settings()) < 2:
         pytest.skip("this CPU offers numpy only its baseline: nothing to compare")
@@ -48,6 +55,14 @@ def test_the_check_passes_a_well_conditioned_number():
     _needs_two_settings()
     log, diffs = dispatch.check("tests.test_dispatch:stable")
     assert diffs == [] and "1 tables, 2 values" in log[-1]
+
+
+def test_the_check_fails_on_numbers_computed_with_drawing_code():
+    """The registry's values and the notebooks' tables come from the analysis layer and below:
+    a part that imports matplotlib fails the check (`make test` runs it on every derived number),
+    though its numbers agree."""
+    log, diffs = dispatch.check("tests.test_dispatch:drawing", only=("full",))
+    assert len(diffs) == 1 and "imported drawing code: ['matplotlib'" in diffs[0], diffs
 
 
 def test_settings_only_narrow():

@@ -3,8 +3,6 @@
 import dataclasses
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -18,6 +16,10 @@ from scalinglaws.report.readme import render_readme
 from scalinglaws.report.registry import ENTRIES, Entry, RegistryError, entry, evaluate, load
 from scalinglaws.report.render import render, report_differences
 from scalinglaws.tolerance import from_printed
+
+# Every test here evaluates registry entries through the same cached fits (the Epoch bootstrap alone
+# takes about 20 s): one xdist worker runs them all, so each fit is computed once per test run.
+pytestmark = pytest.mark.xdist_group("registry")
 
 DIFFERENCES = (paths.ROOT / "docs" / "differences.md").read_text()
 HEADINGS = set(re.findall(r"^## (.+)$", DIFFERENCES, re.M))
@@ -125,20 +127,6 @@ def test_catalogue_figures_exist_and_are_in_readme():
         assert f"figures/{fig.stem}.png" in readme and f"`{fig.stem}`" in readme, fig.stem
     committed = {p.stem for p in paths.FIGURES.glob("*.png")}
     assert committed == {f.stem for f in CATALOGUE}, "figures/ and CATALOGUE disagree"
-
-
-def test_computing_every_value_imports_no_matplotlib():
-    """The registry's values come from the analysis layer and below, never from drawing code."""
-    code = (
-        "import sys\n"
-        "from scalinglaws.report.registry import ENTRIES, evaluate\n"
-        "for e in ENTRIES:\n"
-        "    evaluate(e)\n"
-        "drawn = sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'seaborn'))\n"
-        "print(len(ENTRIES), drawn[:5])\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == f"{len(ENTRIES)} []", out.stdout + out.stderr[-2000:]
 
 
 _ROW = {

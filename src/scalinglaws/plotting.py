@@ -71,11 +71,26 @@ def _show_figures_in_notebooks() -> None:
     try:
         from IPython import get_ipython
         from IPython.core.pylabtools import select_figure_formats
+        from matplotlib.figure import Figure
     except ImportError:
         return
     shell = get_ipython()
     if shell is not None and getattr(shell, "kernel", None) is not None:
         select_figure_formats(shell, {"png"}, dpi=DPI)
+        shell.display_formatter.formatters["image/png"].for_type(Figure, _figure_png)
+
+
+def _figure_png(fig) -> str:
+    """The PNG a notebook shows for ``fig`` (base64): the file :func:`save_figure` just wrote when
+    nothing has changed in the figure since, else the figure drawn as ``%matplotlib inline`` would."""
+    import base64
+
+    from IPython.core.pylabtools import print_figure
+
+    saved = getattr(fig, "_saved_png", None)
+    if saved is not None and not fig.stale:
+        return base64.b64encode(saved).decode("ascii")
+    return print_figure(fig, fmt="png", base64=True, dpi=DPI)
 
 
 def use_style() -> None:
@@ -137,7 +152,10 @@ def covered_by_legends(fig) -> list[str]:
     error bars, scatter offsets) whose display position falls inside its box; one line per (axes,
     box), empty when none covers data. Legends placed outside the axes cover nothing here."""
     fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    return _covered(fig, fig.canvas.get_renderer())
+
+
+def _covered(fig, renderer) -> list[str]:
     return [f"{ax.get_title() or f'axes {i}'!r}: {label} covers {n} data points"
             for i, ax in enumerate(fig.axes) for label, n in _hits(ax, renderer)]  # fmt: skip
 
@@ -146,28 +164,41 @@ _INSIDE = ("upper right", "upper left", "lower left", "lower right", "center rig
            "upper center", "lower center", "center")  # fmt: skip
 
 
-def place_legends(fig) -> None:
+def place_legends(fig, rounds: int = 3) -> list[str]:
     """Move each axes legend that covers data to the first of matplotlib's nine ``loc`` positions
     inside its axes where it covers none, else below the axes; a legend that covers nothing stays.
-    :func:`save_figure` calls it before writing, so that no saved figure has a legend on data."""
+    :func:`save_figure` calls it before writing, so that no saved figure has a legend on data.
 
-    def covers(ax) -> bool:
+    Each round draws the figure once (the layout) and checks every candidate place against that
+    layout without drawing again; a moved legend can shift the constrained layout a little, so the
+    next round draws again and checks once more, until no legend moves (at most ``rounds``).
+    Returns what still covers data, as :func:`covered_by_legends` does (from the last round's
+    drawing when it moved nothing)."""
+    for _ in range(rounds):
         fig.canvas.draw()
-        return any(label == "legend" for label, _ in _hits(ax, fig.canvas.get_renderer()))
+        renderer = fig.canvas.get_renderer()
 
-    for ax in fig.axes:
-        legend = ax.get_legend()
-        if legend is None or not covers(ax):
-            continue
-        handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
-        kw = {"fontsize": legend.get_texts()[0].get_fontsize() if labels else None,
-              "ncols": legend._ncols}  # fmt: skip
-        for loc in _INSIDE:
-            ax.legend(handles, labels, loc=loc, **kw)
-            if not covers(ax):
-                break
-        else:
-            ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16), **kw)
+        def covers(ax, renderer=renderer) -> bool:
+            return any(label == "legend" for label, _ in _hits(ax, renderer))
+
+        moved = False
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            if legend is None or not covers(ax):
+                continue
+            moved = True
+            handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+            kw = {"fontsize": legend.get_texts()[0].get_fontsize() if labels else None,
+                  "ncols": legend._ncols}  # fmt: skip
+            for loc in _INSIDE:
+                ax.legend(handles, labels, loc=loc, **kw)
+                if not covers(ax):
+                    break
+            else:
+                ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16), **kw)
+        if not moved:
+            return _covered(fig, renderer)
+    return covered_by_legends(fig)
 
 
 def save_figure(
@@ -185,14 +216,19 @@ def save_figure(
 
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ValueError(f"figure name must be letters, digits, '_' or '-', got {name!r}")
-    place_legends(fig)  # no legend on data: moved inside its axes where it covers none, else below
-    # what still covers data is printed into the notebook (tests/test_notebooks reads it)
-    for problem in covered_by_legends(fig):
+    # no legend on data: moved inside its axes where it covers none, else below; what still covers
+    # data is printed into the notebook (tests/test_notebooks reads it)
+    for problem in place_legends(fig):
         print(f"{LEGEND_WARNING} {name}: {problem}")
     fmts = Formats().check(list(formats))
     out = Path(outdir) if outdir is not None and str(outdir) else paths.LAB
     out.mkdir(parents=True, exist_ok=True)
     written: list[tuple[str, Path]] = []
+    # place_legends' last drawing laid the figure out: every format is written with that layout
+    # (not laid out again for each), and the figure's own layout engine comes back afterwards
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        fig.set_layout_engine("none")
     try:
         with matplotlib.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
             for fmt in fmts:
@@ -204,12 +240,21 @@ def save_figure(
         for _, tmp in written:
             tmp.unlink(missing_ok=True)
         raise
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
     final = []
     for fmt, tmp in written:
         target = out / f"{name}.{fmt}"
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
         final.append(target)
+        if fmt == "png":
+            # a notebook that shows the figure next shows this file rather than drawing it again
+            fig._saved_png = target.read_bytes()
+    # savefig leaves the figure marked stale though nothing in it changed; any later change marks
+    # it stale again (and the notebook then draws it anew)
+    fig.stale = False
     return final
 
 

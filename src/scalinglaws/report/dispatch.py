@@ -15,9 +15,12 @@ tolerance. Narrowing can only remove features, so each setting is this CPU's own
 - ``baseline``: numpy without any dispatched target (its x86-64-v2 baseline), OpenBLAS's Nehalem
   kernels.
 
-Each setting runs :func:`scalinglaws.report.derived.tables` in its own process (one BLAS thread
-each, two at a time). ``python -m scalinglaws.report.dispatch`` prints what it compared and every
-number that moved, and exits 1 if any did (``make test`` runs it).
+The registry's values and the notebooks' tables (:func:`scalinglaws.report.derived.tables`) run
+under each setting in a process each (one BLAS thread each, two at a time, the costliest parts
+first). Each process also reports the drawing modules it imported: the derived numbers come from the
+analysis layer and below, and a part that imports matplotlib or seaborn fails the check too.
+``python -m scalinglaws.report.dispatch`` prints what it compared and every number that moved, and
+exits 1 if any did (``make test`` runs it).
 """
 
 from __future__ import annotations
@@ -72,10 +75,16 @@ def _load(target: str):
     return getattr(importlib.import_module(module), name)
 
 
-def compute(target: str, out: Path) -> None:
-    """Worker: ``target`` ("module:function", returning {name: DataFrame}) pickled to ``out``."""
-    result = _load(target)()
-    out.write_bytes(pickle.dumps(result))
+DRAWING = ("matplotlib", "seaborn")
+
+
+def compute(target: str, out: Path, part: str | None = None) -> None:
+    """Worker: ``target`` ("module:function", returning {name: DataFrame}; called with
+    ``parts=`` the comma-separated names in ``part`` when given) pickled to ``out`` with the
+    drawing modules it imported."""
+    result = _load(target)(**({"parts": tuple(part.split(","))} if part else {}))
+    drawn = sorted(m for m in sys.modules if m.split(".")[0] in DRAWING)
+    out.write_bytes(pickle.dumps((result, drawn)))
 
 
 def _numbers_differ(a: str, b: str) -> bool:
@@ -131,8 +140,10 @@ def differences(ref: dict[str, pd.DataFrame], other: dict[str, pd.DataFrame], rt
     return out
 
 
-def _run(name: str, env: dict[str, str], target: str, folder: Path) -> tuple[str, dict, float]:
-    out = folder / f"{name}.pkl"
+def _run(
+    name: str, env: dict[str, str], target: str, folder: Path, part: str | None = None
+) -> tuple[dict, list[str], float]:
+    out = folder / f"{name}-{part or 'all'}.pkl"
     full_env = {
         **os.environ,
         **env,
@@ -150,14 +161,17 @@ def _run(name: str, env: dict[str, str], target: str, folder: Path) -> tuple[str
             str(out),
             "--target",
             target,
+            *(["--part", part] if part else []),
         ],
         env=full_env,
         capture_output=True,
         text=True,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"the '{name}' setting failed:\n{proc.stderr[-3000:]}")
-    return name, pickle.loads(out.read_bytes()), time.perf_counter() - t0
+        where = f"the '{name}' setting" + (f", part {part}," if part else "")
+        raise RuntimeError(f"{where} failed:\n{proc.stderr[-3000:]}")
+    result, drawn = pickle.loads(out.read_bytes())
+    return result, drawn, time.perf_counter() - t0
 
 
 def check(
@@ -165,25 +179,33 @@ def check(
     jobs: int = 2,
     rtol: float = RTOL,
     only: tuple[str, ...] = (),
+    parts: tuple[str, ...] = (),
 ) -> tuple[list[str], list[str]]:
-    """Compute ``target`` under every setting and compare each with ``full``:
-    (lines describing what ran, differences)."""
+    """Compute ``target`` under every setting (each of ``parts`` in a process of its own, when
+    given; else the whole in one) and compare each with ``full``: (lines describing what ran,
+    differences, including any drawing module a process imported)."""
     sets = settings()
     if only:
         sets = {k: v for k, v in sets.items() if k in only or k == "full"}
-    log = []
+    log, diffs = [], []
+    results: dict[str, dict] = {name: {} for name in sets}
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(jobs) as pool:
-        futures = [pool.submit(_run, n, e, target, Path(tmp)) for n, e in sets.items()]
-        results = {}
-        for f in futures:
-            name, tables, seconds = f.result()
-            results[name] = tables
-            env = " ".join(f"{k}={v!r}" for k, v in sets[name].items()) or "(environment as is)"
-            log.append(f"{name}: {env}; {seconds:.1f} s")
+        jobs_ = [(n, p) for p in (parts or (None,)) for n in sets]
+        futures = [pool.submit(_run, n, sets[n], target, Path(tmp), p) for n, p in jobs_]
+        seconds: dict[str, float] = dict.fromkeys(sets, 0.0)
+        for (name, part), f in zip(jobs_, futures, strict=True):
+            tables, drawn, took = f.result()
+            results[name].update(tables)
+            seconds[name] += took
+            if drawn:
+                where = f"part {part}" if part else target
+                diffs.append(f"{name}: computing {where} imported drawing code: {drawn[:5]}")
+    for name, env in sets.items():
+        env_text = " ".join(f"{k}={v!r}" for k, v in env.items()) or "(environment as is)"
+        log.append(f"{name}: {env_text}; {seconds[name]:.1f} s")
     ref = results["full"]
     n_values = sum(t.size for t in ref.values())
     log.append(f"{len(ref)} tables, {n_values} values, compared under {len(sets)} settings")
-    diffs = []
     for name, tables in results.items():
         if name != "full":
             diffs += [f"{name} vs full: {d}" for d in differences(ref, tables, rtol)]
@@ -195,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m scalinglaws.report.dispatch", description=__doc__.split("\n\n")[0]
     )
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--part", help=argparse.SUPPRESS)
     ap.add_argument(
         "--target",
         default="scalinglaws.report.derived:tables",
@@ -202,15 +225,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     if args.worker:
-        compute(args.target, args.worker)
+        compute(args.target, args.worker, args.part)
         return 0
     print(f"dispatch check: {args.target} under {', '.join(settings())}", flush=True)
-    log, diffs = check(args.target)
+    parts: tuple[str, ...] = ()
+    if args.target == "scalinglaws.report.derived:tables":
+        from scalinglaws.report.derived import PARTS
+
+        # two processes a setting: the registry (the costliest) first, then every notebook's
+        # tables together (they share fits)
+        parts = ("registry", ",".join(p for p in PARTS if p != "registry"))
+    log, diffs = check(args.target, parts=parts)
     print("\n".join(log))
     if diffs:
         print(
-            f"{len(diffs)} numbers moved with the SIMD dispatch (ill-conditioned: fix the "
-            f"computation, not a tolerance):"
+            f"{len(diffs)} problems: a number that moved with the SIMD dispatch is "
+            f"ill-conditioned (fix the computation, not a tolerance); drawing code belongs in "
+            f"figures/, not under the numbers:"
         )
         print("\n".join(f"  {d}" for d in diffs))
         return 1
