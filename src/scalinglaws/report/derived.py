@@ -134,8 +134,15 @@ def _notebook08() -> dict[str, pd.DataFrame]:
     runs, curves = study_v3.load()
     if runs.empty:
         return {}
+    from scalinglaws.analysis import study_v3_checks as checks
+
+    kw = {"n_bootstrap": p["n_bootstrap"], "seed": p["seed"]}
+    shape, lr = checks.shape_check(**kw), checks.lr_check(**kw)
     return {
-        "08.study_v3": study_v3.table(runs, curves, n_bootstrap=p["n_bootstrap"], seed=p["seed"])
+        "08.study_v3": study_v3.table(runs, curves, **kw),
+        "08.shape_check": shape.optima,
+        "08.shape_slopes": shape.slopes,
+        "08.lr_check": lr.optima,
     }
 
 
