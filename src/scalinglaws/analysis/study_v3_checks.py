@@ -150,6 +150,28 @@ def _multiplier(check: pd.DataFrame, v2: pd.DataFrame) -> np.ndarray:
     return 2.0 ** np.round(np.log2((m["lr"] / m["lr_rule"]).to_numpy(float)))
 
 
+def best_of_rates(every: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(wide, best): per (budget, size) the final loss at each rate and the rate with the lowest
+    (``best``; NaN unless the size has a loss at every rate), and the rows of ``every`` (one run
+    per budget, size and rate) at each complete size's best rate."""
+    key = ["flops_budget", "params_total"]
+    wide = every.pivot_table(index=key, columns="rate", values="loss_nats").reset_index()
+    rates = [c for c in wide.columns if isinstance(c, float)]
+    complete = wide[rates].notna().all(axis=1)
+    wide["best"] = np.where(complete, wide[rates].idxmin(axis=1), np.nan)
+    best = every.merge(wide.loc[complete, key + ["best"]], on=key)
+    return wide, best[best["rate"] == best["best"]].drop(columns="best").reset_index(drop=True)
+
+
+def outside(optima: pd.DataFrame, ref: pd.DataFrame) -> list[float]:
+    """Budgets whose ``N_opt`` in ``optima`` lies outside ``ref``'s [N_lo, N_hi] at that budget
+    (a budget without a vertex in either is not counted)."""
+    r = ref.set_index("budget")
+    return [float(x.budget) for x in optima.itertuples()
+            if x.budget in r.index and np.isfinite(x.N_opt)
+            and not r.loc[x.budget, "N_lo"] <= x.N_opt <= r.loc[x.budget, "N_hi"]]  # fmt: skip
+
+
 def lr_check(n_bootstrap: int = 2000, seed: int = 0, results=None) -> LRCheck:
     """docs/study-v3.md's learning-rate check (module docstring)."""
     v2 = _v2_windows()
@@ -161,27 +183,17 @@ def lr_check(n_bootstrap: int = 2000, seed: int = 0, results=None) -> LRCheck:
     one = v2[v2["seed"] == 0].assign(rate=1.0)
     cols = ["flops_budget", "n_layer", "d_model", "params_total", "tokens", "loss_nats", "rate"]
     every = pd.concat([one[cols], check[cols]], ignore_index=True)
-    wide = every.pivot_table(index=["flops_budget", "params_total"], columns="rate",
-                             values="loss_nats").reset_index()  # fmt: skip
-    rates = [c for c in wide.columns if isinstance(c, float)]
-    complete = wide[rates].notna().all(axis=1)
-    wide["best"] = np.where(complete, wide[rates].idxmin(axis=1), np.nan)
+    wide, best = best_of_rates(every)
     noise = study_v2.seed_sd()
     opt_v2 = study_v2.optima(v2, n_bootstrap=n_bootstrap, seed=seed, level=LEVEL).table
     rows = [opt_v2.assign(rate="1x (v2, 3 seeds)")]
     variants = {f"{m:g}x": every[every["rate"] == m] for m in LR_MULTIPLIERS}
-    best = every.merge(wide.loc[complete, ["flops_budget", "params_total", "best"]],
-                       on=["flops_budget", "params_total"])  # fmt: skip
-    variants["best of three"] = best[best["rate"] == best["best"]]
+    variants["best of three"] = best
     for label, runs in variants.items():
         t = study_v2.optima(runs, n_bootstrap=n_bootstrap, seed=seed, level=LEVEL, noise_sd=noise)
         rows.append(t.table.assign(rate=label))
     keep = ["rate", "budget", "n_sizes", "N_opt", "N_lo", "N_hi", "n_failed"]
     optima = pd.concat(rows, ignore_index=True)[keep]
-    ref = opt_v2.set_index("budget")
-    b3 = optima[optima["rate"] == "best of three"]
-    moved = [float(r.budget) for r in b3.itertuples()
-             if np.isfinite(r.N_opt) and not ref.loc[r.budget, "N_lo"] <= r.N_opt
-             <= ref.loc[r.budget, "N_hi"]]  # fmt: skip
+    moved = outside(optima[optima["rate"] == "best of three"], opt_v2)
     planned = len(json.loads((runs_data.RESULTS.parent / "plans" / "v3_lrcheck.json").read_text()))
     return LRCheck(optima, wide, moved, len(check), planned)

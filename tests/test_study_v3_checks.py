@@ -1,0 +1,75 @@
+"""The v3 checks of v2's optima (scalinglaws.analysis.study_v3_checks) on synthetic inputs with a
+known answer."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws.analysis import study_v2
+from scalinglaws.analysis import study_v3_checks as checks
+
+
+def _optima(budgets, logN, reps=None) -> study_v2.Optima:
+    logN = np.asarray(logN, float)
+    table = pd.DataFrame({"budget": budgets, "N_opt": 10**logN})
+    reps = np.tile(logN, (50, 1)) if reps is None else reps
+    return study_v2.Optima(table, np.asarray(budgets, float), reps, 0.8)
+
+
+def test_local_slopes_are_the_closed_form_between_consecutive_budgets():
+    # N_opt = 10^(0.4 log C) up to 1e12, then 10^(0.8 ...) : slopes 0.4, 0.4, 0.8 exactly
+    logC = np.array([11.0, 11.5, 12.0, 12.5])
+    logN = np.array([4.4, 4.6, 4.8, 5.2])
+    s = checks.local_slopes(_optima(10**logC, logN), "synthetic")
+    assert s["slope"].to_numpy() == pytest.approx([0.4, 0.4, 0.8], rel=1e-12)
+    # replicates equal to the estimate: a zero-width interval at it
+    assert s["lo"].to_numpy() == pytest.approx(s["slope"].to_numpy(), rel=1e-12)
+    assert s["hi"].to_numpy() == pytest.approx(s["slope"].to_numpy(), rel=1e-12)
+    assert (s["from"].to_numpy() == 10 ** logC[:-1]).all() and s["windows"].eq("synthetic").all()
+
+
+def test_local_slope_interval_is_the_percentiles_of_the_replicates_differences():
+    rng = np.random.default_rng(0)
+    logN = np.array([4.0, 4.5])
+    reps = logN + 0.05 * rng.standard_normal((4000, 2))
+    s = checks.local_slopes(_optima([1e11, 1e12], logN, reps), "noisy")
+    d = reps[:, 1] - reps[:, 0]  # dlogC = 1
+    assert (s["lo"].iloc[0], s["hi"].iloc[0]) == pytest.approx(tuple(np.quantile(d, [0.1, 0.9])))
+    # the difference of two independent N(0, 0.05^2) has sd 0.05 sqrt 2: its 10-90% half-width is
+    # 1.2816 sd; with 4,000 replicates the estimated half-width has a relative sd of about 1.5%, so
+    # 5% is more than 3 sds
+    assert (s["hi"].iloc[0] - s["lo"].iloc[0]) / 2 == pytest.approx(
+        1.2816 * 0.05 * 2**0.5, rel=0.05
+    )
+
+
+def test_rates_snap_to_the_plans_multiples():
+    v2 = pd.DataFrame({"flops_budget": [1e12] * 3, "n_layer": [1, 2, 2], "d_model": [10, 22, 26],
+                       "seed": 0, "lr": [0.0552, 0.0200, 0.0100]})  # fmt: skip
+    check = v2.assign(lr=[0.0276, 0.0401, 0.00499])  # 0.5x, 2.005x, 0.499x as printed in the plan
+    assert checks._multiplier(check, v2).tolist() == [0.5, 2.0, 0.5]
+    with pytest.raises(ValueError, match="no v2 seed-0 run"):
+        checks._multiplier(check.assign(d_model=[10, 22, 30]), v2)
+
+
+def test_best_of_rates_takes_each_complete_sizes_lowest_loss():
+    rows = []
+    losses = {100.0: {0.5: 2.0, 1.0: 2.1, 2.0: 2.2},  # 0.5x best
+              200.0: {0.5: 1.9, 1.0: 1.8, 2.0: 1.85},  # 1x best
+              300.0: {0.5: 1.9, 2.0: 1.7}}  # fmt: skip  # no 1x run: incomplete
+    for N, by_rate in losses.items():
+        for rate, loss in by_rate.items():
+            rows.append({"flops_budget": 1e12, "params_total": N, "rate": rate, "loss_nats": loss})
+    wide, best = checks.best_of_rates(pd.DataFrame(rows))
+    assert wide.set_index("params_total")["best"].to_dict() == pytest.approx(
+        {100.0: 0.5, 200.0: 1.0, 300.0: np.nan}, nan_ok=True
+    )
+    assert best[["params_total", "rate", "loss_nats"]].values.tolist() == [[100.0, 0.5, 2.0],
+                                                                           [200.0, 1.0, 1.8]]  # fmt: skip
+
+
+def test_outside_counts_only_optima_beyond_the_reference_interval():
+    ref = pd.DataFrame({"budget": [1e11, 1e12, 1e13], "N_lo": [10.0, 20.0, 30.0],
+                        "N_hi": [12.0, 24.0, 36.0]})  # fmt: skip
+    opt = pd.DataFrame({"budget": [1e11, 1e12, 1e13], "N_opt": [12.0, 25.0, np.nan]})
+    assert checks.outside(opt, ref) == [1e12]  # an end of the interval is inside; NaN is no vertex
