@@ -16,6 +16,7 @@ import functools
 import html
 import html.parser
 import http.server
+import json
 import re
 import shutil
 import subprocess
@@ -35,7 +36,7 @@ SHOTS = paths.ROOT / "build" / "book-screenshots"
 CHROME_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--window-size=1280,900",
+    "--disable-dev-shm-usage", "--window-size=1400,900",
 )  # fmt: skip
 MAX_SHOT_HEIGHT = 20_000  # px: a screenshot of the whole page up to this height
 
@@ -203,18 +204,21 @@ MathJax.startup.promise.then(() => done([math,
 _LINKS = "return [...document.querySelectorAll('a[href]')].map(a => a.href);"
 
 
-def _shot(drv, page: Path, book: Path) -> Path:
-    """A screenshot of the whole page (to MAX_SHOT_HEIGHT): the viewport is made as tall as the
-    page through the DevTools protocol, so the sticky sidebars sit where a reader sees them."""
+def _shot(drv, page: Path, book: Path, width: int = 1400) -> Path:
+    """A screenshot of the whole page (to MAX_SHOT_HEIGHT) at ``width`` CSS px: the viewport is
+    made as tall as the page through the DevTools protocol, so the sticky sidebars sit where a
+    reader sees them."""
     size = drv.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
     height = int(min(size["height"], MAX_SHOT_HEIGHT))
     drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                        {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False})  # fmt: skip
+                        {"width": width, "height": height, "deviceScaleFactor": 1,
+                         "mobile": width < 700})  # fmt: skip
     try:
         shot = drv.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
     finally:
         drv.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    name = page.relative_to(book).as_posix().replace("/", "__").removesuffix(".html") + ".png"
+    stem = page.relative_to(book).as_posix().replace("/", "__").removesuffix(".html")
+    name = f"{stem}.png" if width == 1400 else f"{stem}@{width}.png"
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / name).write_bytes(base64.b64decode(shot["data"]))
     return SHOTS / name
@@ -264,6 +268,67 @@ def test_every_page_in_chromium(book, server, browser):
     assert len(pages) >= len(list(paths.NOTEBOOKS.glob("*.ipynb"))) + 3
     assert n_images >= len(CATALOGUE) and n_math > 0
     assert not problems, "\n".join(problems)
+
+
+# ---- widths: desktop and phone ------------------------------------------------------------------
+
+WIDTHS = (1400, 390)  # CSS px: a desktop window and a phone
+_WIDTHS = """
+const col = document.querySelector('article.bd-article') || document.querySelector('main');
+const right = col.getBoundingClientRect().right, cw = col.clientWidth;
+const name = (e) => Array.from((e.innerText || '').replace(/\\s+/g, ' ')).slice(0, 50).join('');
+const out = [];
+if (document.documentElement.scrollWidth > window.innerWidth + 1)
+  out.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px in a ${window.innerWidth} px window`);
+document.querySelectorAll('article table').forEach((t) => {
+  // a table inside a scrolling output box is clipped, not shown: its cells' right edges tell
+  let edge = t.getBoundingClientRect().right;
+  t.querySelectorAll('th, td').forEach((c) => { edge = Math.max(edge, c.getBoundingClientRect().right); });
+  if (t.scrollWidth > cw + 1 || edge > right + 1)
+    out.push(`table ${Math.round(edge - t.getBoundingClientRect().left)} px in a ${cw} px column: ${name(t)}`);
+});
+if (arguments[0]) document.querySelectorAll('article mjx-container[display="true"]').forEach((m) => {
+  if (m.scrollWidth > cw + 1) out.push(`equation ${m.scrollWidth} px in a ${cw} px column: ${name(m)}`);
+});
+return JSON.stringify(out);
+"""
+
+
+def _too_wide(drv, desktop: bool) -> list[str]:
+    """What does not fit the content column: a page wider than the window, a table wider than
+    the column, and (on a desktop) a display equation wider than it; on a phone a long equation
+    may scroll inside its own box."""
+    drv.execute_async_script(_WAIT_MATH)
+    return json.loads(drv.execute_script(_WIDTHS, desktop))
+
+
+def test_every_page_fits_desktop_and_phone_widths(book, server, browser):
+    """Every page at 1400 and 390 px: no sideways scroll, every table within the content column
+    (rows become cards on a phone), every display equation within it on a desktop; a screenshot
+    of each page at the phone width beside the desktop one."""
+    problems = []
+    try:
+        for width in WIDTHS:
+            browser.set_window_size(width, 900)
+            for page in _pages(book):
+                rel = page.relative_to(book).as_posix()
+                browser.get(f"{server}/{rel}")
+                problems += [f"{width} px, {rel}: {p}" for p in _too_wide(browser, width > 700)]
+                if width < 700:
+                    _shot(browser, page, book, width)
+    finally:
+        browser.set_window_size(1400, 900)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_width_check_sees_a_table_wider_than_the_column(book, server, browser):
+    browser.set_window_size(1400, 900)
+    browser.get(f"{server}/index.html")
+    browser.execute_script(
+        "document.querySelector('article').insertAdjacentHTML('beforeend', "
+        "'<table><tr><td style=\"white-space:nowrap\">' + 'wide '.repeat(800) + '</td></tr></table>')"
+    )
+    assert any(p.startswith("table ") for p in _too_wide(browser, True))
 
 
 _RAW_TEX = re.compile(r"\$|\\(?:mathrm|frac|alpha|beta|left|right|text|times|qquad)\b")

@@ -67,7 +67,9 @@ _METADATA = {
 def _show_figures_in_notebooks() -> None:
     """In a Jupyter kernel, display a returned Figure as a PNG (at DPI), as ``%matplotlib inline``
     would; the Agg backend set above otherwise leaves only its text form in the notebook (and in
-    the executed copies the book renders). Outside a kernel this does nothing."""
+    the executed copies the book renders). Tables show 4 decimals (the saved tables keep 6
+    significant digits), so that a wide table fits the book's column. Outside a kernel this does
+    nothing."""
     try:
         from IPython import get_ipython
         from IPython.core.pylabtools import select_figure_formats
@@ -78,6 +80,9 @@ def _show_figures_in_notebooks() -> None:
     if shell is not None and getattr(shell, "kernel", None) is not None:
         select_figure_formats(shell, {"png"}, dpi=DPI)
         shell.display_formatter.formatters["image/png"].for_type(Figure, _figure_png)
+        import pandas as pd
+
+        pd.set_option("display.precision", 4)
 
 
 def _figure_png(fig) -> str:
