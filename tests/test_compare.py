@@ -103,3 +103,82 @@ def test_every_moved_estimate_and_count_is_listed(tmp_path):
     ]
     with pytest.raises(compare.Mismatch, match="2 values moved"):
         compare.check_table(a, moved)
+
+
+# ---- closed forms: images and tables whose differences are known exactly --------------------------
+
+
+def _png(tmp_path, name, rgb, size=(30, 20)):
+    """A solid PNG of ``size`` (width, height) in colour ``rgb`` (0-255 each)."""
+    from PIL import Image
+
+    path = tmp_path / f"{name}.png"
+    Image.new("RGB", size, tuple(rgb)).save(path)
+    return path
+
+
+def test_rms_is_the_root_mean_square_over_every_channel(tmp_path):
+    # one channel 10 apart on every pixel: sqrt(10^2 / 3); a difference past 127 does not wrap
+    assert compare.png_rms(_png(tmp_path, "a", (0, 0, 0)), _png(tmp_path, "b", (10, 0, 0))) == (
+        pytest.approx((100 / 3) ** 0.5, rel=1e-12)
+    )
+    assert compare.png_rms(_png(tmp_path, "c", (200, 0, 0)), _png(tmp_path, "d", (10, 0, 0))) == (
+        pytest.approx((190**2 / 3) ** 0.5, rel=1e-12)
+    )
+
+
+def test_an_rms_equal_to_the_tolerance_passes(tmp_path):
+    # every channel of every pixel 1 apart: RMS exactly 1.0, the tolerance ("at most 1.0")
+    a, b = _png(tmp_path, "a", (5, 5, 5)), _png(tmp_path, "b", (6, 6, 6))
+    assert compare.check_png(a, b, tol=1.0) == 1.0
+    with pytest.raises(
+        compare.Mismatch, match=r"RMS 1 \(0-255 pixel values\), above the tolerance 0.5"
+    ):
+        compare.check_png(a, b, tol=0.5)
+
+
+def test_a_resized_figure_names_width_and_height(tmp_path):
+    a = _png(tmp_path, "a", (0, 0, 0), size=(30, 20))
+    b = _png(tmp_path, "b", (0, 0, 0), size=(40, 20))
+    with pytest.raises(compare.Mismatch) as err:
+        compare.png_rms(a, b)
+    assert str(err.value) == "b.png: image size 40x20 px, committed 30x20 px"
+
+
+def test_changed_columns_are_named_in_order(tmp_path):
+    a = _csv(tmp_path, "a", pd.DataFrame({"x": [1.0], "y": [2.0]}))
+    b = _csv(tmp_path, "b", pd.DataFrame({"y": [2.0], "x": [1.0]}))
+    assert compare.table_differences(a, b) == ["columns ['y', 'x'], committed ['x', 'y']"]
+
+
+def test_a_number_that_became_text_is_compared_as_text(tmp_path):
+    a = _csv(tmp_path, "a", pd.DataFrame({"id": ["r"], "v": [1.5]}))
+    b = _csv(tmp_path, "b", pd.DataFrame({"id": ["r"], "v": ["none yet"]}))
+    assert compare.table_differences(a, b) == ["row 1 (r), v: 1.5 -> 'none yet'"]
+
+
+def test_missing_values_agree_and_a_changed_zero_or_missing_value_is_infinitely_far(tmp_path):
+    a = _csv(tmp_path, "a", pd.DataFrame({"id": ["p", "q"], "v": [np.nan, 0.0]}))
+    b = _csv(tmp_path, "b", pd.DataFrame({"id": ["p", "q"], "v": [np.nan, 1e-9]}))
+    assert compare.table_differences(a, b) == ["row 2 (q), v: 0 -> 1e-09 (relative inf > 1e-05)"]
+    c = _csv(tmp_path, "c", pd.DataFrame({"id": ["p", "q"], "v": [2.0, 0.0]}))
+    assert compare.table_differences(a, c) == ["row 1 (p), v: nan -> 2 (relative inf > 1e-05)"]
+
+
+def test_a_flipped_flag_is_listed(tmp_path):
+    a = _csv(tmp_path, "a", pd.DataFrame({"id": ["p"], "interior": [True]}))
+    b = _csv(tmp_path, "b", pd.DataFrame({"id": ["p"], "interior": [False]}))
+    assert compare.table_differences(a, b) == ["row 1 (p), interior: 1 -> 0 (relative 1 > 1e-05)"]
+
+
+def test_check_table_uses_the_tolerance_it_is_given_and_lists_one_line_each(tmp_path):
+    a = _csv(tmp_path, "a", pd.DataFrame({"id": ["p", "q"], "v": [1.0, 2.0]}))
+    b = _csv(tmp_path, "b", pd.DataFrame({"id": ["p", "q"], "v": [1.05, 2.1]}))
+    compare.check_table(a, b, rtol=0.06)  # both within 6%
+    with pytest.raises(compare.Mismatch) as err:
+        compare.check_table(a, b, rtol=0.01)
+    assert str(err.value) == (
+        "b.csv: 2 values moved:\n"
+        "  row 1 (p), v: 1 -> 1.05 (relative 0.05 > 0.01)\n"
+        "  row 2 (q), v: 2 -> 2.1 (relative 0.05 > 0.01)"
+    )

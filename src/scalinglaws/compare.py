@@ -98,15 +98,23 @@ def table_differences(
             xv, yv = x.to_numpy(float), y.to_numpy(float)
             ok = np.isclose(yv, xv, rtol=rtol, atol=0.0, equal_nan=True)
             for i in np.flatnonzero(~ok):
-                rel = abs(yv[i] - xv[i]) / abs(xv[i]) if xv[i] else float("inf")
+                finite = xv[i] != 0 and np.isfinite(xv[i]) and np.isfinite(yv[i])
+                rel = abs(yv[i] - xv[i]) / abs(xv[i]) if finite else float("inf")
                 out.append(
                     f"row {i + 1} ({a.iloc[i, 0]}), {col}: {xv[i]:.6g} -> {yv[i]:.6g} "
                     f"(relative {rel:.2g} > {rtol:g})"
                 )
         else:
             for i in np.flatnonzero((x.astype(str) != y.astype(str)).to_numpy()):
-                out.append(f"row {i + 1} ({a.iloc[i, 0]}), {col}: {x.iloc[i]!r} -> {y.iloc[i]!r}")
+                out.append(
+                    f"row {i + 1} ({a.iloc[i, 0]}), {col}: {_cell(x.iloc[i])} -> {_cell(y.iloc[i])}"
+                )
     return out
+
+
+def _cell(value) -> str:
+    """A table cell as written: 1.5, not np.float64(1.5); text quoted."""
+    return repr(value.item() if hasattr(value, "item") else value)
 
 
 def check_table(expected: str | Path, actual: str | Path, rtol: float = TABLE_RTOL) -> None:

@@ -76,6 +76,8 @@ class Tolerance:
         """Distance of x from the printed value, in units of the tolerance (<= 1 inside)."""
         if self.clause == "order of magnitude":
             return abs(math.log10(x / self.value)) / math.log10(ORDER_OF_MAGNITUDE_FACTOR)
+        if x == self.value:
+            return 0.0  # also for a tolerance of zero width ("all")
         half = (self.hi - self.value) if x >= self.value else (self.value - self.lo)
         return abs(x - self.value) / half if half > 0 else math.inf
 
