@@ -146,9 +146,18 @@ lock:
 # The notebooks as `make figures` executed them into build/executed/ (never run again), with
 # README.md, REPRODUCTION.md and docs/differences.md, rendered by Sphinx + myst-nb into build/book/
 # (tools/book.py; docs/book/ holds the configuration). tests/test_book.py reads it in Chromium.
-.PHONY: book
+.PHONY: book mutants
 book: figures
 	@$(BIN)/python tools/book.py
 
+# Mutation testing (not part of make test; about an hour on 2 cores): mutmut mutates the numbers'
+# code ([tool.mutmut] in pyproject.toml) and runs the unit tests that reach each mutant; the score
+# and every survivor are printed (tools/mutants.py). mutants/ is mutmut's working copy (git-ignored).
+mutants: $(STAMP)
+	@$(BIN)/python -m pip install --quiet "mutmut==3.8.1"
+	@rm -rf mutants
+	SCALINGLAWS_ROOT=$(CURDIR) $(BIN)/mutmut run > build/mutmut.log 2>&1 || { tail -c 3000 build/mutmut.log; exit 1; }
+	@$(BIN)/python tools/mutants.py
+
 clean:
-	rm -rf build
+	rm -rf build mutants

@@ -1,0 +1,84 @@
+"""The mutation score of `make mutants`, from mutmut's results: per package and in all, with every
+mutant the unit tests did not kill.
+
+A mutant is *killed* when a selected test fails on it (or it runs past mutmut's timeout, or the
+test run crashes); *survived* when every test that reaches it passes; *no tests* when no selected
+test reaches it at all (counted as not killed). The score is killed / (killed + survived + no
+tests). ``--survivors`` prints each surviving mutant's name (``mutmut show NAME`` prints its diff).
+
+Run: ``python tools/mutants.py [--survivors]`` after ``mutmut run`` (``make mutants`` does both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+KILLED = {"killed", "timeout", "segfault", "suspicious"}
+NOT_KILLED = {"survived", "no tests"}
+GOAL = 0.90  # issue: at least 90% of mutants killed in the named packages
+_LINE = re.compile(r"^\s*(?P<name>\S+): (?P<status>.+?)\s*$")
+
+
+def results(mutmut: str) -> dict[str, str]:
+    """mutant name -> status, from ``mutmut results --all true``."""
+    out = subprocess.run([mutmut, "results", "--all", "true"], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    return {m["name"]: m["status"] for m in map(_LINE.match, out.splitlines()) if m}
+
+
+def package(name: str) -> str:
+    """scalinglaws.estimators.bootstrap.x_f__mutmut_3 -> estimators; tolerance.py's -> tolerance."""
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else name
+
+
+def function(name: str) -> str:
+    return re.sub(r"__mutmut_\d+$", "", name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--survivors", action="store_true", help="list every mutant not killed")
+    ap.add_argument("--mutmut", default=str(Path(sys.executable).with_name("mutmut")))
+    args = ap.parse_args(argv)
+    res = results(args.mutmut)
+    if not res:
+        print("no mutmut results: run `make mutants`", file=sys.stderr)
+        return 1
+    by_pkg: dict[str, Counter] = defaultdict(Counter)
+    for name, status in res.items():
+        by_pkg[package(name)][status] += 1
+    total = Counter()
+    print(f"{'package':<12} {'mutants':>8} {'killed':>7} {'survived':>9} {'no tests':>9} "
+          f"{'unchecked':>10} {'score':>6}")  # fmt: skip
+    for pkg in sorted(by_pkg):
+        c = by_pkg[pkg]
+        total.update(c)
+        print(_row(pkg, c))
+    print(_row("all", total))
+    checked = sum(total[s] for s in KILLED | NOT_KILLED)
+    score = sum(total[s] for s in KILLED) / checked if checked else float("nan")
+    print(f"goal: at least {GOAL:.0%} killed: {'met' if score >= GOAL else 'not met'}")
+    if args.survivors:
+        fns = Counter(function(n) for n, s in res.items() if s in NOT_KILLED)
+        print(f"\nmutants not killed, by function ({sum(fns.values())}):")
+        for fn, n in sorted(fns.items()):
+            print(f"  {n:4d}  {fn}")
+    return 0
+
+
+def _row(label: str, c: Counter) -> str:
+    killed = sum(c[s] for s in KILLED)
+    checked = killed + sum(c[s] for s in NOT_KILLED)
+    score = f"{killed / checked:.1%}" if checked else "-"
+    return (f"{label:<12} {sum(c.values()):>8} {killed:>7} {c['survived']:>9} {c['no tests']:>9} "
+            f"{c['not checked']:>10} {score:>6}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())
