@@ -155,7 +155,7 @@ book: figures
 # and every survivor are printed (tools/mutants.py). mutants/ is mutmut's working copy (git-ignored).
 mutants: $(STAMP)
 	@$(BIN)/python -m pip install --quiet "mutmut==3.8.1"
-	@rm -rf mutants
+	@rm -rf mutants && mkdir -p build
 	SCALINGLAWS_ROOT=$(CURDIR) $(BIN)/mutmut run > build/mutmut.log 2>&1 || { tail -c 3000 build/mutmut.log; exit 1; }
 	@$(BIN)/python tools/mutants.py
 
