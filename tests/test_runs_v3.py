@@ -6,7 +6,7 @@ import math
 import pytest
 
 from scalinglaws import paths
-from scalinglaws.runs import plans_v3, sweep
+from scalinglaws.runs import plans, plans_v3, sweep
 from scalinglaws.runs.config import RunConfig, counts, eval_steps, validate
 
 PLANS = paths.DATA / "runs" / "plans"
@@ -77,8 +77,7 @@ def test_v3_plans_write_to_their_own_results_folder():
 
 
 def test_v3_stays_under_900_tflop():
-    from scalinglaws.runs import plans_v2
 
-    rows = plans_v2.cost_table(versions=("v3",))
+    rows = plans.cost_table(versions=("v3",))
     assert {r["plan"] for r in rows} == set(plans_v3.plans())
     assert sum(r["tflop"] for r in rows) < 900

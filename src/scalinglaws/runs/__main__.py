@@ -243,9 +243,9 @@ def main(argv: list[str] | None = None) -> int:
 
             sweep.status(args.results)
         elif args.costs:
-            from scalinglaws.runs import plans_v2
+            from scalinglaws.runs import plans
 
-            rows = plans_v2.cost_table(args.gflops)
+            rows = plans.cost_table(args.gflops)
             print(f"{'plan':<30} {'runs':>5} {'TFLOP':>8} {'job-hours':>10}")
             for r in rows:
                 print(f"{r['plan']:<30} {r['runs']:>5} {r['tflop']:>8.1f} {r['job_hours']:>10.2f}")

@@ -94,3 +94,32 @@ def write_plans(folder: Path = PLANS) -> list[Path]:
         os.replace(tmp, path)
         out.append(path)
     return out
+
+
+def cost_table(gflops: float | None = None, versions: tuple[str, ...] = ("v2", "v3")) -> list[dict]:
+    """Per plan of the study's ``versions``: runs, exact TFLOP (v2's IsoFLOP plans costed with a
+    placeholder learning rate when its rule is not set, which does not change FLOP) and job-hours,
+    at ``gflops`` GFLOP/s per worker if given, else at the measured throughput per size
+    (:func:`scalinglaws.runs.plans_v2.gflops_per_s`)."""
+    from scalinglaws.runs import plans_v2, plans_v3
+    from scalinglaws.runs.config import validate
+
+    saved = plans_v2.LR_RULE
+    plans_v2.LR_RULE = saved or (plans_v2.V1_LR, 0.0, 0.95)
+    try:
+        all_plans = (plans_v2.plans(with_isoflop=True) if "v2" in versions else {}) | (
+            plans_v3.plans() if "v3" in versions else {}
+        )
+    finally:
+        plans_v2.LR_RULE = saved
+    rows = []
+    for name, entries in all_plans.items():
+        flops = seconds = 0.0
+        for e in entries:
+            d = validate(e).derived()
+            flops += d["flops"]
+            seconds += plans_v2.job_seconds(d, gflops)
+        rows.append(
+            {"plan": name, "runs": len(entries), "tflop": flops / 1e12, "job_hours": seconds / 3600}
+        )
+    return rows

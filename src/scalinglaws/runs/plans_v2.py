@@ -272,33 +272,3 @@ def job_seconds(derived: dict, gflops: float | None = None) -> float:
     """Seconds one worker takes for a run with these ``RunConfig.derived()`` counts, at ``gflops``
     GFLOP/s if given, else at the measured throughput for its size (:func:`gflops_per_s`)."""
     return derived["flops"] / ((gflops or gflops_per_s(derived["params_nonembedding"])) * 1e9)
-
-
-def cost_table(gflops: float | None = None, versions: tuple[str, ...] = ("v2", "v3")) -> list[dict]:
-    """Per plan: runs, exact TFLOP (IsoFLOP plans costed with a placeholder learning rate, which
-    does not change FLOP) and job-hours, at ``gflops`` GFLOP/s per worker if given, else at the
-    measured throughput per size (:func:`gflops_per_s`)."""
-    global LR_RULE
-    saved = LR_RULE
-    LR_RULE = LR_RULE or (V1_LR, 0.0, 0.95)
-    try:
-        from scalinglaws.runs import plans_v3
-
-        all_plans = (plans(with_isoflop=True) if "v2" in versions else {}) | (
-            plans_v3.plans() if "v3" in versions else {}
-        )
-    finally:
-        LR_RULE = saved
-    from scalinglaws.runs.config import validate
-
-    rows = []
-    for name, entries in all_plans.items():
-        flops = seconds = 0.0
-        for e in entries:
-            d = validate(e).derived()
-            flops += d["flops"]
-            seconds += job_seconds(d, gflops)
-        rows.append(
-            {"plan": name, "runs": len(entries), "tflop": flops / 1e12, "job_hours": seconds / 3600}
-        )
-    return rows
