@@ -220,6 +220,8 @@ def _row(name: str, approach: int, params: str, res: dict, n_boot: int) -> dict:
             f"{100 * res['last_15pct_fraction']:.0f}% of its points in the last 15% of "
             "their run"
         )
+        if res.get("last_15pct_only"):
+            note += f"; those points alone: a = {res['last_15pct_only']['a']:.3f}"
     if approach == 3:
         e = res["estimate"]
         # a collapsed irreducible loss has no digits of the data's: print its bound, not the value

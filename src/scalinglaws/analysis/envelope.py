@@ -221,6 +221,16 @@ def measured_envelope(
             N_opt=replace(fitted.N_opt, exponent_interval=(float(a_lo), float(a_hi))),
             D_opt=replace(fitted.D_opt, exponent_interval=(float(b_lo), float(b_hi))),
         )
+        # the last-15% envelope gets the same bootstrap of runs and ranges, from a stream of its own
+        reps15, _ = _bootstrap(estimators.last_part(tuples), rng_range, n_bootstrap,
+                               stream(seed, "envelope.bootstrap.last15"), n_flops)  # fmt: skip
+        if len(reps15):
+            (a_lo, b_lo), (a_hi, b_hi) = np.percentile(reps15, [q, 100 - q], axis=0)
+            last15 = replace(
+                last15,
+                N_opt=replace(last15.N_opt, exponent_interval=(float(a_lo), float(a_hi))),
+                D_opt=replace(last15.D_opt, exponent_interval=(float(b_lo), float(b_hi))),
+            )
     return MeasuredEnvelope(
         curves, runs, drawn, fitted, rng_range, winner, position, n_bootstrap, failed, last15
     )

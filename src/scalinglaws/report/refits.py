@@ -181,6 +181,21 @@ def measured_envelope_exponent(which: str) -> float:
     return float(getattr(fitted, "N_opt" if which == "a" else "D_opt").exponent)
 
 
+def measured_envelope_last15_exponent(which: str) -> float:
+    """a or b of the envelope of the same curves' last 15% only (footnote 4's points), over the
+    same fit range."""
+    last = measured_envelope_fit().last15
+    if last is None:
+        raise ValueError("the envelope of the curves' last 15% has too few points to fit")
+    return float(getattr(last, "N_opt" if which == "a" else "D_opt").exponent)
+
+
+def measured_envelope_last15_interval(which: str) -> tuple[float, float]:
+    """The bootstrap interval of that exponent (runs and fit ranges resampled, as the row above)."""
+    last = measured_envelope_fit().last15
+    return getattr(last, "N_opt" if which == "a" else "D_opt").exponent_interval
+
+
 def measured_envelope_interval(which: str) -> tuple[float, float]:
     """The bootstrap interval of that exponent."""
     fitted = measured_envelope_fit().fitted
