@@ -104,8 +104,10 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
         kap = HOFFMANN.table_a2.kaplan
         centre = float(np.exp(np.mean(np.log([p.flops for p in fit.profiles]))))
         for ax, what, law, pub, kexp, sym, ylabel in (
+            # Figure 3's order ("as in Figure 3", App. C): parameters in the middle, tokens right
+            (axes[row, 1], "N_opt", fit.N_opt, pa, kap.a, "a", nlabel),
             (
-                axes[row, 1],
+                axes[row, 2],
                 "D_opt",
                 fit.D_opt,
                 pb,
@@ -113,7 +115,6 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
                 "b",
                 "Tokens (bytes)" if an.measured else "Tokens",
             ),
-            (axes[row, 2], "N_opt", fit.N_opt, pa, kap.a, "a", nlabel),
         ):
             ax.scatter(
                 [p.flops for p in fit.profiles],
@@ -143,7 +144,7 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
                     color="0.5",
                     alpha=0.18,
                     lw=0,
-                    label=f"{sym}'s {LEVEL:.0%} bootstrap interval",
+                    label=f"{sym}'s {LEVEL:.0%} interval",
                 )
             for exponent, colour, ls, lw, source in (
                 (
