@@ -363,3 +363,43 @@ def test_the_raw_tex_check_sees_a_broken_equation():
     assert _RAW_TEX.search(_prose(broken))
     ok = '<p>steps: <span class="math notranslate nohighlight">\\(L\\)</span></p>'
     assert not _RAW_TEX.search(_prose(ok))
+
+
+# ---- the calculator on the web page -------------------------------------------------------------
+
+_SET_BUDGET = """
+const root = document.getElementById('web-calculator');
+const slider = root.querySelector('.calc-slider');
+slider.value = arguments[0];
+slider.dispatchEvent(new Event('input'));
+return JSON.stringify([...root.querySelectorAll('td[data-law]')].map(
+    (td) => [td.dataset.law, td.dataset.key, Number(td.dataset.value), td.textContent]));
+"""
+
+
+def _sig3(x: float) -> str:
+    return f"{x:.3g}"
+
+
+def test_the_web_calculator_agrees_with_the_command_line(book, server, browser):
+    """The book's calculator page, with no kernel: the slider moved to 1e22 FLOPs shows, for every
+    law, the N_opt, D_opt and loss `python -m scalinglaws optimal --flops 1e22` prints (3
+    significant digits, the table's)."""
+    browser.get(f"{server}/notebooks/06_calculator.html")
+    WebDriverWait = pytest.importorskip("selenium.webdriver.support.wait").WebDriverWait
+    WebDriverWait(browser, 30).until(
+        lambda d: d.execute_script(
+            "const r = document.getElementById('web-calculator'); return r && r.dataset.ready;"
+        )
+    )
+    cells = json.loads(browser.execute_script(_SET_BUDGET, "22"))
+    shown = {(law, key): value for law, key, value, _ in cells}
+    cli = subprocess.run([sys.executable, "-m", "scalinglaws", "optimal", "--flops", "1e22",
+                          "--json"], capture_output=True, text=True, check=True)  # fmt: skip
+    laws = json.loads(cli.stdout)["laws"]
+    assert laws, "the command line printed no law"
+    for row in laws:
+        for key in ("N_opt", "D_opt", "loss"):
+            assert (row["law"], key) in shown, f"the page shows no {key} for {row['law']}"
+            assert _sig3(shown[row["law"], key]) == _sig3(row[key]), (row["law"], key)
+    assert "1.00e22 FLOPs" in browser.find_element("css selector", ".calc-budget").text

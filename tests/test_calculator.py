@@ -153,3 +153,29 @@ def test_widgets_redraw_when_the_budget_moves(calc, monkeypatch):
     assert [law for _, law in calls] == ["all", "all", "approach1", "approach1"]
     assert calls[0][0] == pytest.approx(1e24) and calls[1][0] == pytest.approx(1e21)
     plt.close("all")
+
+
+@pytest.mark.parametrize("C", [1e18, 5.76e23, 1e26])
+def test_every_laws_exported_closed_form_gives_its_allocation(C):
+    """The web calculator evaluates each law from its spec alone (constants, no code): the spec
+    must give what the law's own functions give, which the registry checks against the papers."""
+    for name, law in allocation.allocations().items():
+        want, got = law.at(C), allocation.evaluate_spec(law.spec, C)
+        for key in ("N_opt", "D_opt", "loss"):
+            assert got[key] == pytest.approx(want[key], rel=1e-12), (name, key)
+
+
+def test_web_data_carries_every_law_and_the_refits_replicates():
+    calc = calculator.analyse(n_bootstrap=50, seed=0)
+    data = json.loads(json.dumps(calculator.web_data(calc, 1e24)))  # JSON-ready as it is
+    assert [law["law"] for law in data["laws"]] == list(calc.laws)
+    assert data["flops"] == 1e24 and data["flops_range"] == list(calculator.WEB_FLOPS)
+    band = data["band"]
+    assert band["law"] == calculator.REFIT and band["keys"] == list(allocation.FIT_KEYS)
+    assert len(band["replicates"]) == len(calc.bootstrap.replicates)
+    # the band the page computes from the replicates is the notebook's (fit_band)
+    C = 1e22
+    fits = [dict(zip(band["keys"], r, strict=True)) for r in band["replicates"]]
+    losses = [allocation.evaluate_spec({"form": "eq4", "fit": f}, C)["loss"] for f in fits]
+    lo, hi = np.percentile(losses, [10, 90])
+    assert (lo, hi) == pytest.approx(calc.band(calculator.REFIT, C)["loss"], rel=1e-12)

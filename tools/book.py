@@ -189,6 +189,16 @@ def footer() -> dict:
     return {"commit": commit, "lock": lock, "environment": env, "html": f"<p>{text}</p>"}
 
 
+def calculator_data() -> dict:
+    """The web calculator's laws, constants and refit replicates, with notebook 06's `make figures`
+    parameters (docs/book/_static/calculator.js evaluates them in the browser)."""
+    from scalinglaws.analysis import calculator
+    from scalinglaws.notebooks import make_parameters
+
+    p = make_parameters("06_calculator")
+    return calculator.web_data(calculator.analyse(p["n_bootstrap"], p["seed"]), p["flops"])
+
+
 def layout(executed: Path) -> list[str]:
     """Write the book's sources into build/book-src/; returns the notebook stems."""
     notebooks = executed_notebooks(executed)
@@ -198,6 +208,7 @@ def layout(executed: Path) -> list[str]:
     for name in ("conf.py", "favicon.svg"):
         shutil.copy2(ROOT / "docs" / "book" / name, SRC / name)
     shutil.copytree(ROOT / "docs" / "book" / "_static", SRC / "_static")
+    (SRC / "_static" / "calculator.json").write_text(json.dumps(calculator_data()))
     shutil.copytree(ROOT / "figures", SRC / "figures")
     (SRC / "docs").mkdir()
     shutil.copy2(ROOT / "docs" / "binder-badge.svg", SRC / "docs" / "binder-badge.svg")

@@ -35,7 +35,7 @@ html_show_sphinx = False
 html_favicon = "favicon.svg"
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
-html_js_files = ["book.js"]
+html_js_files = ["book.js", "calculator.js"]
 html_context = {"default_mode": "light"}  # the theme logs an error for an unset mode
 html_theme_options = {
     "extra_footer": _footer.get("html", ""),

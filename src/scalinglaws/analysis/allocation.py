@@ -50,6 +50,9 @@ class Allocation:
     loss: Callable  # C (FLOPs) -> predicted loss (nats/token)
     params_kind: str  # "total" (with embeddings) or "non-embedding"
     note: str = ""
+    # the closed form and its constants, for evaluating the law elsewhere (the book's web
+    # calculator reads them as JSON): see :func:`evaluate_spec`
+    spec: dict | None = None
 
     def at(self, C) -> dict[str, float]:
         """N_opt, D_opt, tokens per parameter and predicted loss at budget C (FLOPs)."""
@@ -82,7 +85,12 @@ def from_fit(
         loss=lambda C: ch.optimal_loss(C, fit),
         params_kind="total",
         note=note,
+        spec={"form": "eq4", "fit": _fit_constants(fit)},
     )
+
+
+def _fit_constants(fit: ParametricFit) -> dict[str, float]:
+    return {k: float(getattr(fit, k)) for k in ("E", "A", "B", "alpha", "beta")}
 
 
 def _from_table(name, label, law: PowerLaw, source: str, note: str) -> Allocation:
@@ -97,6 +105,12 @@ def _from_table(name, label, law: PowerLaw, source: str, note: str) -> Allocatio
         loss=lambda C: ch.loss(law(C), ch.tokens_for_flops(C, law(C)), tex),
         params_kind="total",
         note=note,
+        spec={
+            "form": "table",
+            "k": float(law.k),
+            "a": float(law.exponent),
+            "fit": _fit_constants(tex),
+        },  # fmt: skip
     )
 
 
@@ -116,6 +130,16 @@ def _kaplan() -> Allocation:
         D_opt=lambda C: kaplan.efficient_tokens(kaplan_c_min_pf(C)),
         loss=lambda C: kaplan.loss_of_compute_min(kaplan_c_min_pf(C)),
         params_kind="non-embedding",
+        spec={
+            "form": "kaplan",
+            "flops_per_c_min_pf": KAPLAN.efficient.flops_per_c_min * KAPLAN.setup.pf_day_flop,
+            "N_e": KAPLAN.efficient.N_e,
+            "p_N": KAPLAN.efficient.p_N,
+            "D_e": KAPLAN.efficient.D_e,
+            "p_D": KAPLAN.efficient.p_D,
+            "C_c_min": KAPLAN.basic.C_c_min,
+            "alpha_C_min": KAPLAN.basic.alpha_C_min,
+        },
         note="N is non-embedding parameters; C_min = C/2 in PF-days (FLOPs / 2 / 8.64e19), "
         "Hoffmann 2022 App. D.4's conversion; D from Table 6 (one epoch); loss from eq 1.3 "
         "(WebText2 nats, not comparable to MassiveText losses)",
@@ -164,6 +188,37 @@ def allocations() -> dict[str, Allocation]:
         ),
     ]
     return {a.name: a for a in laws}
+
+
+def evaluate_spec(spec: dict, C: float) -> dict[str, float]:
+    """N_opt, D_opt and loss at budget C (FLOPs) from a law's ``spec`` alone: the closed forms the
+    book's web calculator (``docs/book/_static/calculator.js``) evaluates in the browser.
+
+    - ``eq4``: N = G (C/6)^a, D = (C/6)^b / G with G = (alpha A / (beta B))^(1/(alpha+beta)),
+      a = beta/(alpha+beta), b = alpha/(alpha+beta); loss E + A/N^alpha + B/D^beta (eq 2).
+    - ``table``: N = k C^a, D = C/(6N), loss eq 2 with ``fit``.
+    - ``kaplan``: C_min = C / flops_per_c_min_pf (PF-days); N = N_e C_min^p_N, D = D_e C_min^p_D,
+      loss (C_c_min / C_min)^alpha_C_min (eq 1.3)."""
+    form = spec["form"]
+    if form == "kaplan":
+        c_min = C / spec["flops_per_c_min_pf"]
+        N, D = spec["N_e"] * c_min ** spec["p_N"], spec["D_e"] * c_min ** spec["p_D"]
+        return {"N_opt": N, "D_opt": D, "loss": (spec["C_c_min"] / c_min) ** spec["alpha_C_min"]}
+    f = spec["fit"]
+    if form == "eq4":
+        s = f["alpha"] + f["beta"]
+        G = (f["alpha"] * f["A"] / (f["beta"] * f["B"])) ** (1 / s)
+        N, D = G * (C / 6) ** (f["beta"] / s), (C / 6) ** (f["alpha"] / s) / G
+    elif form == "table":
+        N = spec["k"] * C ** spec["a"]
+        D = C / (6 * N)
+    else:
+        raise ValueError(f"spec form must be one of eq4, table, kaplan, got {form!r}")
+    return {
+        "N_opt": N,
+        "D_opt": D,
+        "loss": f["E"] + f["A"] / N ** f["alpha"] + f["B"] / D ** f["beta"],
+    }
 
 
 FIT_KEYS = ("E", "A", "B", "alpha", "beta")

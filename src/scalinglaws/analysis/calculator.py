@@ -32,6 +32,7 @@ REFIT = "refit-here"
 USER = "user-fit"
 LEVEL = 0.80  # band: 10th to 90th percentile, Table 2's level
 LAW_CHOICES = ("all", *allocation.allocations(), REFIT)
+WEB_FLOPS = (1e18, 1e26)  # the web calculator's slider, as the notebook's widget and figure
 
 
 @dataclass(frozen=True)
@@ -112,3 +113,27 @@ def table(calc: Calculator, flops: float, law: str = "all") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(out).set_index("law")
+
+
+def web_data(calc: Calculator, flops: float) -> dict:
+    """What the book's web calculator needs, as JSON-ready data: every law's closed form and
+    constants (:func:`scalinglaws.analysis.allocation.evaluate_spec`), the refit's bootstrap
+    replicates for its band, the slider's range and its starting budget. ``tools/book.py`` writes
+    it to the book's ``_static/calculator.json`` at ``make book`` time; nothing is retyped in the
+    page's script."""
+    laws = [
+        {"law": a.name, "label": a.label, "kind": a.kind, "params": a.params_kind,
+         "source": a.source, "note": a.note, "spec": a.spec}
+        for a in calc.laws.values()
+    ]  # fmt: skip
+    band = None
+    if calc.bootstrap is not None:
+        b = calc.bootstrap
+        cols = [list(b.names).index(k) for k in allocation.FIT_KEYS]
+        band = {
+            "law": REFIT,
+            "level": LEVEL,
+            "keys": list(allocation.FIT_KEYS),
+            "replicates": [[float(r[c]) for c in cols] for r in b.replicates],
+        }
+    return {"flops": flops, "flops_range": list(WEB_FLOPS), "laws": laws, "band": band}
