@@ -62,6 +62,9 @@ class Dataset:
         None  # loader's table -> runs schema
     )
     folder: str = ""  # the mirror's and the cache's folder, when several data sets share one
+    # a data set of many files: the package's manifest of their sha256 and paths; ``filename`` is
+    # then their folder, ``url`` a pattern with ``{path}``, ``sha256`` the manifest's own hash
+    manifest: str = ""
 
     @property
     def home(self) -> str:
@@ -281,6 +284,53 @@ def _gemstones_runs(raw: pd.DataFrame) -> pd.DataFrame:
     return data_gemstones.runs(raw)
 
 
+def _load_gadre(path: Path) -> pd.DataFrame:
+    from scalinglaws import data_gadre
+
+    return data_gadre.load(path)
+
+
+def _gadre_runs(corpus: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def runs(raw: pd.DataFrame) -> pd.DataFrame:
+        from scalinglaws import data_gadre
+
+        return data_gadre.runs(raw, corpus)
+
+    return runs
+
+
+_GADRE_URL = (
+    "https://raw.githubusercontent.com/mlfoundations/scaling/"
+    "a003c4913793ac2ae7ef87b28ecb562955d026d5/{path}"
+)
+_GADRE_CITATION = (
+    "Gadre, S. Y., Smyrnis, G., Shankar, V., et al. (2024). Language models scale reliably with "
+    "over-training and on downstream tasks. arXiv:2403.08540. Data: github.com/mlfoundations/"
+    "scaling, exp_data/models/ (104 files)."
+)
+_GADRE_CORPUS = {"c4": "C4", "rpj": "RedPajama", "rw": "RefinedWeb"}
+
+
+def _gadre(corpus: str) -> Dataset:
+    return Dataset(
+        name=f"gadre-{corpus}",
+        folder="gadre-overtraining",
+        filename="exp_data/models",
+        url=_GADRE_URL,
+        sha256="b701ecd624bbd500b764922233bfb785c47ddd0382aa5d3b29cd0303c4eb2ab1",
+        manifest="manifests/gadre-overtraining.sha256",
+        licence="MIT (Copyright (c) 2024 mlfoundations); fetched, cite the paper",
+        citation=_GADRE_CITATION,
+        description=(
+            f"Gadre et al. 2024's models trained on {_GADRE_CORPUS[corpus]} (of 104 over 3 corpora): "
+            "10.6M-6.9B parameters at 5-640 tokens per parameter, one cosine run each; final "
+            "C4-eval loss in nats per token (the authors' fitting loss); C = 6 N D."
+        ),
+        loader=_load_gadre,
+        runs_loader=_gadre_runs(corpus),
+    )
+
+
 REGISTRY: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -397,6 +447,7 @@ REGISTRY: dict[str, Dataset] = {
             loader=_load_gemstones,
             runs_loader=_gemstones_runs,
         ),
+        *(_gadre(c) for c in ("c4", "rpj", "rw")),
     )
 }
 
@@ -426,9 +477,38 @@ def _copy_verified(ds: Dataset, src: Path, target: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
+def manifest_entries(ds: Dataset) -> list[tuple[str, str]]:
+    """(sha256, path) of each file of a many-file data set, from its manifest in the package, whose
+    own hash must be the registered one."""
+    path = Path(__file__).parent / ds.manifest
+    if _sha256(path) != ds.sha256:
+        raise DataIntegrityError(
+            f"dataset '{ds.name}': manifest {path} has sha256 {_sha256(path)}, expected {ds.sha256}"
+        )
+    lines = [ln.split() for ln in path.read_text().splitlines() if ln and not ln.startswith("#")]
+    return [(h, p) for h, p in lines]
+
+
+def _fetch_manifest(ds: Dataset) -> Path:
+    """Every file of a many-file data set into the cache, each checked against its own hash (the
+    mirror's copy, else the pinned URL); returns their folder."""
+    from urllib.parse import quote
+
+    for sha, rel in manifest_entries(ds):
+        one = Dataset(ds.name, rel, ds.url.format(path=quote(rel)), sha, ds.licence, ds.citation,
+                      ds.description, ds.loader, folder=ds.home)  # fmt: skip
+        _fetch_one(one)
+    return paths.CACHE / ds.home / ds.filename
+
+
 def fetch(name: str) -> Path:
-    """Path of the verified local copy of dataset ``name`` (fetched into the cache if needed)."""
+    """Path of the verified local copy of dataset ``name`` (fetched into the cache if needed); for
+    a many-file data set, the folder of its verified files."""
     ds = get(name)
+    return _fetch_manifest(ds) if ds.manifest else _fetch_one(ds)
+
+
+def _fetch_one(ds: Dataset) -> Path:
     target = paths.CACHE / ds.home / ds.filename
     folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)

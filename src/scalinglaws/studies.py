@@ -27,6 +27,7 @@ EPOCH = "epoch-chinchilla-fig4"
 EPOCH_EXCLUDED = 5  # Besiroglu 2024 drop the 5 highest losses
 MEASURED_PROSE = "measured-here-prose"
 MEASURED_CODE = "measured-here-code"
+GADRE = ("gadre-c4", "gadre-rpj", "gadre-rw")  # Gadre et al. 2024, by training corpus
 
 PROVENANCE = {
     EPOCH: "published data: Besiroglu et al. 2024's extraction of Hoffmann et al. 2022 Fig 4 "
@@ -38,6 +39,11 @@ PROVENANCE = {
     "(data/runs/results/v2)",
     MEASURED_CODE: "measured here: this project's byte-level runs on Python code, SymPy's source "
     "(data/runs/results/v2)",
+    **{
+        g: f"published data: Gadre et al. 2024's models trained on {corpus}, final C4-eval loss "
+        "(one cosine run each, 5-640 tokens per parameter)"
+        for g, corpus in zip(GADRE, ("C4", "RedPajama", "RefinedWeb"), strict=True)
+    },
 }
 
 
@@ -176,8 +182,10 @@ PLAN = (
     (MEASURED_CODE, 2, "params", False),
     (MEASURED_CODE, 2, "params_non_embedding", False),
     (MEASURED_CODE, 3, "params", False),
+    *((g, 3, "params", False) for g in GADRE),  # final losses only: Approach 3 alone applies
 )
-MIN_POINTS = {EPOCH: 5, LLAMA3: 5, MISFITTING: 3, MEASURED_PROSE: 5, MEASURED_CODE: 5}
+MIN_POINTS = {EPOCH: 5, LLAMA3: 5, MISFITTING: 3, MEASURED_PROSE: 5, MEASURED_CODE: 5,
+              **dict.fromkeys(GADRE, 5)}  # fmt: skip
 
 CROSS_STUDY_COLUMNS = [
     "dataset",

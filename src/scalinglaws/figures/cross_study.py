@@ -24,7 +24,8 @@ FIGURES = (
         "07_cross_study",
         "Hoffmann 2022 Table 2 across data sets",
         "Approaches 1-3 (runs_fit) on Epoch's Chinchilla points, Llama 3's Fig 2 points, "
-        "(Mis)Fitting's curves (N with and without embeddings) and the runs measured here, "
+        "(Mis)Fitting's curves (N with and without embeddings), Gadre et al.'s over-trained "
+        "models (Approach 3, per training corpus) and the runs measured here, "
         "95% bootstrap intervals; Approach 2's bias on each data set's own grid simulated on "
         "its own eq 2 fit",
         "published data, refit here, measured here, published law",
@@ -39,6 +40,9 @@ _SHORT = {
     "misfitting-scaling-results": "(Mis)Fitting (Li et al. 2025)",
     "measured-here-prose": "this project, prose",
     "measured-here-code": "this project, code",
+    "gadre-c4": "Gadre et al. 2024, C4",
+    "gadre-rpj": "Gadre et al. 2024, RedPajama",
+    "gadre-rw": "Gadre et al. 2024, RefinedWeb",
 }
 
 
