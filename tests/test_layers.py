@@ -17,7 +17,7 @@ LAYERS: dict[str, int] = {
     "constants": 0, "kinds": 0, "units": 0, "paths": 0, "rng": 0, "tolerance": 0, "params": 0,
     "laws": 1, "designs": 1,
     "estimators": 2,
-    "data": 3, "data_gemstones": 3, "runs_schema": 3, "runs_data": 3, "runs_fit": 3, "studies": 3, "analysis": 3,
+    "data": 3, "data_gemstones": 3, "data_gadre": 3, "runs_schema": 3, "runs_data": 3, "runs_fit": 3, "studies": 3, "analysis": 3,
     "runs": 3,
     "plotting": 4, "figures": 4, "compare": 4, "notebooks": 4,
     "report": 5, "cli": 5, "__main__": 5, "__init__": 5,
