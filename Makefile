@@ -102,7 +102,7 @@ test: $(RUNS_STAMP)
 	$(BIN)/ruff check src tests tools benchmarks notebooks
 	$(BIN)/ruff format --check src tests tools benchmarks
 	@$(MAKE) --no-print-directory figures
-	$(BIN)/python -m pytest -n $(NPROC) --dist loadgroup -q
+	$(BIN)/python -m pytest -n $(NPROC) --dist loadgroup -q --durations=12
 	$(BIN)/python -m scalinglaws.report.dispatch
 
 lab: $(STAMP)
