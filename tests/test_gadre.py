@@ -81,3 +81,24 @@ def test_an_edited_manifest_is_rejected(monkeypatch):
 def test_an_unknown_corpus_names_the_accepted_ones(raw):
     with pytest.raises(ValueError, match="corpus must be one of c4, rpj, rw, got 'pile'"):
         data_gadre.runs(raw, "pile")
+
+
+def test_the_authors_fit_reproduces_their_printed_prediction_errors(raw):
+    """Their scaling_explorer.ipynb (the cell that reproduces Figure 1) prints the relative error
+    of the law fitted to 5 small RedPajama runs: 0.7103% for the 1.4B run at M = 640 and 0.7320%
+    for the 6.9B run at M = 20; half a unit of the last printed digit each."""
+    from scalinglaws.constants import GADRE
+
+    p = data_gadre.authors_fit(data.load("gadre-rpj"), "rpj")
+    assert sorted(p.fit_runs) == sorted(
+        ["rpj-d=96_l=8_h=4-1.0", "rpj-d=512_l=8_h=4-1.0", "rpj-d=576_l=24_h=8-1.0",
+         "rpj-d=1024_l=24_h=8-1.0", "rpj-d=96_l=8_h=4-16.0"]
+    )  # fmt: skip
+    assert p.errors["open_lm_1b, M=640"] / 100 == pytest.approx(
+        GADRE.figure1.open_lm_1b_M640, abs=5e-7
+    )
+    assert p.errors["open_lm_7b, M=20"] / 100 == pytest.approx(
+        GADRE.figure1.open_lm_7b_M20, abs=5e-7
+    )
+    alpha, beta, b, E = p.params
+    assert b < 0 and E > 0  # a decreasing law above an irreducible loss

@@ -13,6 +13,7 @@ __all__ += ["LLAMA3", "Llama3"]
 from scalinglaws.constants.porian2024 import PORIAN, Porian2024  # noqa: E402
 
 __all__ += ["PORIAN", "Porian2024"]
+from scalinglaws.constants.gadre2024 import GADRE, Gadre2024  # noqa: E402
 from scalinglaws.constants.gemstones2025 import GEMSTONES, Gemstones2025  # noqa: E402
 
-__all__ += ["GEMSTONES", "Gemstones2025"]
+__all__ += ["GEMSTONES", "Gemstones2025", "GADRE", "Gadre2024"]

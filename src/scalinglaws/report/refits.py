@@ -279,3 +279,19 @@ def misfitting(params: str, what: str) -> float:
     if what == "last":
         return float(env.last_fraction)
     return float(env.result.N_opt.exponent if what == "a" else env.result.D_opt.exponent)
+
+
+# ---- Gadre et al. 2024: their law and headline predictions, from their files, their way
+
+
+@functools.cache
+def _gadre_fit():
+    from scalinglaws import data, data_gadre
+
+    return data_gadre.authors_fit(data.load("gadre-rpj"), "rpj")
+
+
+def gadre_prediction_error(target: str) -> float:
+    """Relative error (a fraction) of the authors' law, fitted to 5 small RedPajama runs,
+    predicting the C4-eval loss of ``target`` ("open_lm_1b, M=640" or "open_lm_7b, M=20")."""
+    return float(_gadre_fit().errors[target]) / 100
