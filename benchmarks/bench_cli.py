@@ -1,6 +1,6 @@
 """Start-up of the command line: ``python -m scalinglaws optimal --flops 1e22`` as a whole process,
 against the floor a reader's Python sets (``python -c pass``) and against importing numpy alone
-(which the laws need), in one run.
+(which the laws need; with one BLAS thread, as the command line sets it), in one run.
 
 Each command runs ``--repeats`` times, interleaved, as a new process; its CPU time (user + system,
 from the kernel's accounting of the finished child) is printed as min / median / max, and the ratio
@@ -22,7 +22,12 @@ from _args import at_least
 GOAL_S = 0.3
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
-    "python -c 'import numpy'": [sys.executable, "-c", "import numpy"],
+    # with one BLAS thread, as `python -m scalinglaws` sets it (OpenBLAS starts a thread per core)
+    "python -c 'import numpy'": [
+        sys.executable,
+        "-c",
+        "import os; os.environ['OPENBLAS_NUM_THREADS'] = '1'; import numpy",
+    ],
     "optimal --flops 1e22": [sys.executable, "-m", "scalinglaws", "optimal", "--flops", "1e22"],
 }
 
