@@ -64,7 +64,6 @@ def test_bench_figures_rejects_out_of_range(value):
     assert "--jobs" in line and "must be an integer >= 1" in line and repr(value) in line
 
 
-@pytest.mark.badinput
 @pytest.mark.parametrize("value", ["0", "1.5"])
 def test_bench_cli_rejects_out_of_range(value):
     line = error_line(run("bench_cli.py", "--repeats", value))

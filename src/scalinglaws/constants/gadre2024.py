@@ -17,7 +17,9 @@ from dataclasses import dataclass
 class Predictions:
     """Relative error of the predicted C4-eval loss, as a fraction (the notebook prints percent)."""
 
-    open_lm_1b_M640: float = 0.007103  # "relative error predicting (open_lm_1b, M=640.0) ... 0.7103%"
+    open_lm_1b_M640: float = (
+        0.007103  # "relative error predicting (open_lm_1b, M=640.0) ... 0.7103%"
+    )
     open_lm_7b_M20: float = 0.007320  # "relative error predicting (open_lm_7b, M=20.0) ... 0.7320%"
 
 
