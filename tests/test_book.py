@@ -403,3 +403,24 @@ def test_the_web_calculator_agrees_with_the_command_line(book, server, browser):
             assert (row["law"], key) in shown, f"the page shows no {key} for {row['law']}"
             assert _sig3(shown[row["law"], key]) == _sig3(row[key]), (row["law"], key)
     assert "1.00e22 FLOPs" in browser.find_element("css selector", ".calc-budget").text
+
+
+def test_every_notebook_figure_links_its_png_with_its_catalogue_entry_as_alt(book):
+    """Each figure a notebook page shows is the committed PNG, linked full-size, its alt text the
+    catalogue's paper figure and equations (tools/book.py link_figures)."""
+    linked = re.compile(
+        r'<a class="figure-link" href="([^"]+)"[^>]*><img alt="([^"]+)" src="\1" /></a>'
+    )
+    bare = re.compile(r'<img alt="[^"]*" src="\.\./_images/[0-9a-f]{64}\.png" />')
+    alts = []
+    for page in sorted((book / "notebooks").glob("*.html")):
+        text = page.read_text()
+        for m in bare.finditer(text):
+            assert (
+                text[max(0, m.start() - 200) : m.start()]
+                .rstrip()
+                .endswith('title="full-size PNG">')
+            ), f"{page.name}: an output image without its link: {m.group(0)[:120]}"
+        alts += [html.unescape(m.group(2)) for m in linked.finditer(text)]
+    expected = {f"{f.paper_figure}: {f.equations}" for f in CATALOGUE}
+    assert sorted(alts) == sorted(expected), set(expected) ^ set(alts)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import importlib.metadata as md
 import json
 import platform
@@ -224,6 +225,41 @@ def layout(executed: Path) -> list[str]:
     return stems
 
 
+_OUTPUT_IMG = re.compile(r'<img alt="[^"]*" src="(\.\./_images/([0-9a-f]{64})\.png)" />')
+
+
+def link_figures(site: Path) -> int:
+    """Each figure a notebook page shows links to its full-size PNG and carries its catalogue
+    entry as alt text: myst-nb names an output image by the sha256 of its bytes, and a notebook
+    shows the very PNG `make figures` commits (plotting.save_figure), so the hash finds the figure.
+    Returns how many images were linked."""
+    from scalinglaws.figures import CATALOGUE
+
+    by_hash = {}
+    for f in CATALOGUE:
+        png = ROOT / "figures" / f"{f.stem}.png"
+        if png.is_file():
+            by_hash[hashlib.sha256(png.read_bytes()).hexdigest()] = f
+    count = 0
+
+    def swap(m: re.Match) -> str:
+        nonlocal count
+        f = by_hash.get(m.group(2))
+        if f is None:
+            return m.group(0)
+        count += 1
+        alt = html.escape(f"{f.paper_figure}: {f.equations}", quote=True)
+        return (f'<a class="figure-link" href="{m.group(1)}" title="full-size PNG">'
+                f'<img alt="{alt}" src="{m.group(1)}" /></a>')  # fmt: skip
+
+    for page in sorted((site / "notebooks").glob("*.html")):
+        text = page.read_text()
+        new = _OUTPUT_IMG.sub(swap, text)
+        if new != text:
+            page.write_text(new)
+    return count
+
+
 def build(executed: Path, out: Path) -> dict:
     """Lay out the sources and run Sphinx (warnings are errors); returns what was built."""
     import os
@@ -240,6 +276,7 @@ def build(executed: Path, out: Path) -> dict:
     if proc.returncode:
         shutil.rmtree(tmp, ignore_errors=True)
         sys.exit(f"book: sphinx-build failed (exit {proc.returncode}); {out} unchanged")
+    link_figures(tmp)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)  # a failed build never leaves a half-written site
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")
