@@ -495,8 +495,17 @@ def _fetch_manifest(ds: Dataset) -> Path:
     from urllib.parse import quote
 
     for sha, rel in manifest_entries(ds):
-        one = Dataset(ds.name, rel, ds.url.format(path=quote(rel)), sha, ds.licence, ds.citation,
-                      ds.description, ds.loader, folder=ds.home)  # fmt: skip
+        one = Dataset(
+            ds.name,
+            rel,
+            ds.url.format(path=quote(rel)),
+            sha,
+            ds.licence,
+            ds.citation,
+            ds.description,
+            ds.loader,
+            folder=ds.home,
+        )
         _fetch_one(one)
     return paths.CACHE / ds.home / ds.filename
 

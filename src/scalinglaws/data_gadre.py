@@ -50,15 +50,23 @@ def load(folder: Path) -> pd.DataFrame:
         m = json.loads(f.read_text())
         h = m["hyperparameters"]
         for r in m["results"]:
-            rows.append({
-                "run": m["name"], "corpus": m["dataset_name"],
-                "model": h["model"].split("/")[-1].removesuffix(".json"), "params": int(h["params"]),
-                "params_non_embedding": int(h["params_no_embed"]), "tokens": int(h["tokens"]),
-                "multiplier": 20 * float(h["chinchilla_multiplier"]), "lr": float(h["lr"]),
-                "warmup_steps": int(h["warmup"]), "val_set": _val_set(r["val_data"]),
-                "loss_nats": float(r["loss"]), "loss_lo95": float(r["loss_tokens_lower_95"]),
-                "loss_hi95": float(r["loss_tokens_upper_95"]),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "run": m["name"],
+                    "corpus": m["dataset_name"],
+                    "model": h["model"].split("/")[-1].removesuffix(".json"),
+                    "params": int(h["params"]),
+                    "params_non_embedding": int(h["params_no_embed"]),
+                    "tokens": int(h["tokens"]),
+                    "multiplier": 20 * float(h["chinchilla_multiplier"]),
+                    "lr": float(h["lr"]),
+                    "warmup_steps": int(h["warmup"]),
+                    "val_set": _val_set(r["val_data"]),
+                    "loss_nats": float(r["loss"]),
+                    "loss_lo95": float(r["loss_tokens_lower_95"]),
+                    "loss_hi95": float(r["loss_tokens_upper_95"]),
+                }
+            )
     if len(rows) != 104 * len(VAL_SETS):
         raise ValueError(f"expected 104 models x {len(VAL_SETS)} evaluations, got {len(rows)} rows")
     return pd.DataFrame(rows)
@@ -120,8 +128,9 @@ def authors_fit(raw: pd.DataFrame, corpus: str = "rpj") -> Prediction:
     best, best_res = None, np.inf
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", OptimizeWarning)
-        for p0 in ((a, b_, c, e) for a in _GRID[0] for b_ in _GRID[1] for c in _GRID[2]
-                   for e in _GRID[3]):  # fmt: skip
+        for p0 in (
+            (a, b_, c, e) for a in _GRID[0] for b_ in _GRID[1] for c in _GRID[2] for e in _GRID[3]
+        ):
             popt, _ = curve_fit(law, x, y, p0=p0, maxfev=10000)
             r = y - law(x, *popt)
             res = (np.sum(r**2) / (r.size - 2)) ** 0.5

@@ -141,15 +141,22 @@ def _hits(ax, renderer) -> list[tuple[str, int]]:
         return []
     xy = np.concatenate(pts)
     xy = xy[np.isfinite(xy).all(axis=1)]
-    xy = xy[(xy[:, 0] >= frame.x0) & (xy[:, 0] <= frame.x1)
-            & (xy[:, 1] >= frame.y0) & (xy[:, 1] <= frame.y1)]  # fmt: skip
+    xy = xy[_inside(xy, frame)]
     out = []
     for label, box in boxes:
-        n = int(((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1)
-                 & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)).sum())  # fmt: skip
+        n = int(_inside(xy, box, strict=True).sum())
         if n:
             out.append((label, n))
     return out
+
+
+def _inside(xy, box, strict: bool = False):
+    """Which rows of ``xy`` (display coordinates) lie inside ``box`` (its edges too, unless
+    ``strict``)."""
+    import numpy as np
+
+    lo, hi = np.array([box.x0, box.y0]), np.array([box.x1, box.y1])
+    return ((xy > lo) & (xy < hi) if strict else (xy >= lo) & (xy <= hi)).all(axis=1)
 
 
 def covered_by_legends(fig) -> list[str]:
@@ -161,12 +168,24 @@ def covered_by_legends(fig) -> list[str]:
 
 
 def _covered(fig, renderer) -> list[str]:
-    return [f"{ax.get_title() or f'axes {i}'!r}: {label} covers {n} data points"
-            for i, ax in enumerate(fig.axes) for label, n in _hits(ax, renderer)]  # fmt: skip
+    return [
+        f"{ax.get_title() or f'axes {i}'!r}: {label} covers {n} data points"
+        for i, ax in enumerate(fig.axes)
+        for label, n in _hits(ax, renderer)
+    ]
 
 
-_INSIDE = ("upper right", "upper left", "lower left", "lower right", "center right", "center left",
-           "upper center", "lower center", "center")  # fmt: skip
+_INSIDE = (
+    "upper right",
+    "upper left",
+    "lower left",
+    "lower right",
+    "center right",
+    "center left",
+    "upper center",
+    "lower center",
+    "center",
+)
 
 
 def place_legends(fig, rounds: int = 3) -> list[str]:
@@ -193,8 +212,10 @@ def place_legends(fig, rounds: int = 3) -> list[str]:
                 continue
             moved = True
             handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
-            kw = {"fontsize": legend.get_texts()[0].get_fontsize() if labels else None,
-                  "ncols": legend._ncols}  # fmt: skip
+            kw = {
+                "fontsize": legend.get_texts()[0].get_fontsize() if labels else None,
+                "ncols": legend._ncols,
+            }
             for loc in _INSIDE:
                 ax.legend(handles, labels, loc=loc, **kw)
                 if not covers(ax):

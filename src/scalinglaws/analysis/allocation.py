@@ -110,7 +110,7 @@ def _from_table(name, label, law: PowerLaw, source: str, note: str) -> Allocatio
             "k": float(law.k),
             "a": float(law.exponent),
             "fit": _fit_constants(tex),
-        },  # fmt: skip
+        },
     )
 
 

@@ -122,10 +122,17 @@ def web_data(calc: Calculator, flops: float) -> dict:
     it to the book's ``_static/calculator.json`` at ``make book`` time; nothing is retyped in the
     page's script."""
     laws = [
-        {"law": a.name, "label": a.label, "kind": a.kind, "params": a.params_kind,
-         "source": a.source, "note": a.note, "spec": a.spec}
+        {
+            "law": a.name,
+            "label": a.label,
+            "kind": a.kind,
+            "params": a.params_kind,
+            "source": a.source,
+            "note": a.note,
+            "spec": a.spec,
+        }
         for a in calc.laws.values()
-    ]  # fmt: skip
+    ]
     band = None
     if calc.bootstrap is not None:
         b = calc.bootstrap

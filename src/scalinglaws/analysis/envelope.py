@@ -222,8 +222,13 @@ def measured_envelope(
             D_opt=replace(fitted.D_opt, exponent_interval=(float(b_lo), float(b_hi))),
         )
         # the last-15% envelope gets the same bootstrap of runs and ranges, from a stream of its own
-        reps15, _ = _bootstrap(estimators.last_part(tuples), rng_range, n_bootstrap,
-                               stream(seed, "envelope.bootstrap.last15"), n_flops)  # fmt: skip
+        reps15, _ = _bootstrap(
+            estimators.last_part(tuples),
+            rng_range,
+            n_bootstrap,
+            stream(seed, "envelope.bootstrap.last15"),
+            n_flops,
+        )
         if len(reps15):
             (a_lo, b_lo), (a_hi, b_hi) = np.percentile(reps15, [q, 100 - q], axis=0)
             last15 = replace(

@@ -56,9 +56,17 @@ def local_slopes(opt: study_v2.Optima, label: str, level: float = LEVEL) -> pd.D
         reps = (opt.replicates[:, j + 1] - opt.replicates[:, j]) / dlogC
         reps = reps[np.isfinite(reps)]
         lo, hi = np.quantile(reps, [q, 1 - q]) if reps.size else (np.nan, np.nan)
-        rows.append({"windows": label, "from": c0, "to": c1,
-                     "slope": float(np.log10(n1 / n0) / dlogC), "lo": float(lo), "hi": float(hi),
-                     "n_failed": int(opt.replicates.shape[0] - reps.size)})  # fmt: skip
+        rows.append(
+            {
+                "windows": label,
+                "from": c0,
+                "to": c1,
+                "slope": float(np.log10(n1 / n0) / dlogC),
+                "lo": float(lo),
+                "hi": float(hi),
+                "n_failed": int(opt.replicates.shape[0] - reps.size),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -79,8 +87,10 @@ def shape_check(n_bootstrap: int = 2000, seed: int = 0, results=None) -> ShapeCh
     if shape.empty:
         raise ValueError("no finished v3 shape runs (data/runs/plans/v3_shape.json)")
     at = v2["flops_budget"].isin(SHAPE_BUDGETS)
-    mixed = pd.concat([v2[~at | (v2["n_layer"] >= 2)], shape[v2.columns.intersection(shape.columns)]],
-                      ignore_index=True)  # fmt: skip
+    mixed = pd.concat(
+        [v2[~at | (v2["n_layer"] >= 2)], shape[v2.columns.intersection(shape.columns)]],
+        ignore_index=True,
+    )
     out, slopes, exps = [], [], []
     for label, runs in (("v2", v2), ("2+ layers", mixed)):
         opt = study_v2.optima(runs, n_bootstrap=n_bootstrap, seed=seed, level=LEVEL)
@@ -88,16 +98,18 @@ def shape_check(n_bootstrap: int = 2000, seed: int = 0, results=None) -> ShapeCh
         out.append(t.assign(windows=label))
         slopes.append(local_slopes(opt, label))
         e = study_v2.exponents(opt, runs)["a"]
-        exps.append({"windows": label, "a": e.value, "lo": e.lo, "hi": e.hi,
-                     "n_budgets": e.n_budgets})  # fmt: skip
+        exps.append(
+            {"windows": label, "a": e.value, "lo": e.lo, "hi": e.hi, "n_budgets": e.n_budgets}
+        )
     a = exps[0]["a"]
     s = pd.concat(slopes, ignore_index=True)
     before = s[(s["windows"] == "v2") & s["from"].isin(SHAPE_BUDGETS)]
     after = s[(s["windows"] == "2+ layers") & s["from"].isin(SHAPE_BUDGETS)]
     contains = lambda d: ((d["lo"] <= a) & (a <= d["hi"])).to_numpy()  # noqa: E731
     straightened = bool(contains(after).all() and not contains(before).all())
-    return ShapeCheck(pd.concat(out, ignore_index=True), s, float(a), straightened,
-                      pd.DataFrame(exps))  # fmt: skip
+    return ShapeCheck(
+        pd.concat(out, ignore_index=True), s, float(a), straightened, pd.DataFrame(exps)
+    )
 
 
 def shape_summary(r: ShapeCheck) -> str:
@@ -106,11 +118,15 @@ def shape_summary(r: ShapeCheck) -> str:
     parts = []
     for label in ("v2", "2+ layers"):
         d = s[s["windows"] == label]
-        parts.append(f"{label}: " + ", ".join(
-            f"{x.slope:.2f} [{x.lo:.2f}, {x.hi:.2f}]" for x in d.itertuples()))  # fmt: skip
+        parts.append(
+            f"{label}: "
+            + ", ".join(f"{x.slope:.2f} [{x.lo:.2f}, {x.hi:.2f}]" for x in d.itertuples())
+        )
     verdict = "straighten" if r.straightened else "do not straighten"
-    return (f"local slopes from 3e11 and from 1e12 (80% intervals): {'; '.join(parts)}. "
-            f"By the declared rule they {verdict} (v2's five-budget a = {r.exponent:.3f}).")  # fmt: skip
+    return (
+        f"local slopes from 3e11 and from 1e12 (80% intervals): {'; '.join(parts)}. "
+        f"By the declared rule they {verdict} (v2's five-budget a = {r.exponent:.3f})."
+    )
 
 
 @dataclass(frozen=True)
@@ -133,8 +149,11 @@ def lr_summary(r: LRCheck) -> str:
     if not r.complete:
         head = f"incomplete ({r.finished} of {r.planned} runs): no verdict yet"
     elif r.moved:
-        head = ("the best-of-three optimum lies outside v2's 80% interval at "
-                + ", ".join(f"{c:.0e}" for c in r.moved) + ": the rule is not where the optimum is")  # fmt: skip
+        head = (
+            "the best-of-three optimum lies outside v2's 80% interval at "
+            + ", ".join(f"{c:.0e}" for c in r.moved)
+            + ": the rule is not where the optimum is"
+        )
     else:
         head = "no budget's best-of-three optimum lies outside v2's 80% interval"
     return f"{head} ({share} of the {best.size} sizes run at all three rates)."
@@ -167,9 +186,13 @@ def outside(optima: pd.DataFrame, ref: pd.DataFrame) -> list[float]:
     """Budgets whose ``N_opt`` in ``optima`` lies outside ``ref``'s [N_lo, N_hi] at that budget
     (a budget without a vertex in either is not counted)."""
     r = ref.set_index("budget")
-    return [float(x.budget) for x in optima.itertuples()
-            if x.budget in r.index and np.isfinite(x.N_opt)
-            and not r.loc[x.budget, "N_lo"] <= x.N_opt <= r.loc[x.budget, "N_hi"]]  # fmt: skip
+    return [
+        float(x.budget)
+        for x in optima.itertuples()
+        if x.budget in r.index
+        and np.isfinite(x.N_opt)
+        and not r.loc[x.budget, "N_lo"] <= x.N_opt <= r.loc[x.budget, "N_hi"]
+    ]
 
 
 def lr_check(n_bootstrap: int = 2000, seed: int = 0, results=None) -> LRCheck:
