@@ -37,3 +37,11 @@ def flops_axis(budgets, lo: float, hi: float) -> tuple[float, float]:
         return lo, hi
     first, last = int(np.floor(np.log10(b.min()))), int(np.floor(np.log10(b.max()))) + 1
     return min(lo, float(f"1e{first}")), max(hi, float(f"1e{last}"))
+
+
+def gopher_star(ax, value: float, label: str, budget: float) -> None:
+    """The Gopher budget as a dotted line and ``value`` at it as a star (Figs 3 and 4)."""
+    ax.axvline(budget, color=GOPHER_COLOUR, lw=0.8, ls=":")
+    ax.plot(
+        [budget], [value], "*", ms=11, color=GOPHER_COLOUR, mec="k", mew=0.5, zorder=5, label=label
+    )

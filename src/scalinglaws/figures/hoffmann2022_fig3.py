@@ -14,7 +14,12 @@ from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, point_budgets
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import BUDGET_CMAP, GOPHER_COLOUR, budget_colours, flops_axis
+from scalinglaws.figures._hoffmann2022 import (
+    BUDGET_CMAP,
+    budget_colours,
+    flops_axis,
+    gopher_star,
+)
 from scalinglaws.kinds import (
     REFIT_HERE,
     provenance,
@@ -112,18 +117,7 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
             ),
         )
         ours_g, paper_g = float(law(GOPHER)), float(paper_fn(GOPHER))
-        ax.axvline(GOPHER, color=GOPHER_COLOUR, lw=0.8, ls=":")
-        ax.plot(
-            [GOPHER],
-            [ours_g],
-            "*",
-            ms=11,
-            color=GOPHER_COLOUR,
-            mec="k",
-            mew=0.5,
-            zorder=5,
-            label=f"Gopher budget 5.76e23: {ours_g:.3g} (refit here)",
-        )
+        gopher_star(ax, ours_g, f"Gopher budget 5.76e23: {ours_g:.3g} (refit here)", GOPHER)
         ax.plot(
             [GOPHER],
             [paper_g],

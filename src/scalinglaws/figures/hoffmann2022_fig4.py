@@ -12,7 +12,7 @@ from matplotlib.colors import LogNorm
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, point_budgets
 from scalinglaws.constants import HOFFMANN, ParametricFit
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, budget_colours, flops_axis
+from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, budget_colours, flops_axis, gopher_star
 from scalinglaws.kinds import (
     PUBLISHED_LAW,
     REFIT_HERE,
@@ -79,18 +79,7 @@ def _contour_panel(
     for b in budgets:
         ax.axvline(b, color="0.45", lw=0.7, ls="--")
     ng = float(ch.optimal_N(GOPHER, fit))
-    ax.axvline(GOPHER, color=GOPHER_COLOUR, lw=0.8, ls=":")
-    ax.plot(
-        [GOPHER],
-        [ng],
-        "*",
-        ms=11,
-        color=GOPHER_COLOUR,
-        mec="k",
-        mew=0.5,
-        zorder=5,
-        label=f"Gopher budget: {ng / 1e9:.0f}B parameters",
-    )
+    gopher_star(ax, ng, f"Gopher budget: {ng / 1e9:.0f}B parameters", GOPHER)
     ax.set(
         xscale="log",
         yscale="log",
