@@ -32,6 +32,7 @@ SHAPE_BUDGETS = (3e11, 1e12)  # v2's windows with one-layer sizes
 LR_BUDGETS = (3e11, 1e12, 3e12, 1e13)
 LR_MULTIPLIERS = (0.5, 2.0)
 LEVEL = 0.80
+N_BOOTSTRAP = 2000  # replicates of each optimum, as declared (v2's estimator's own count)
 
 
 def _finished(study: str, results=None) -> pd.DataFrame:
@@ -79,7 +80,7 @@ class ShapeCheck:
     exponents: pd.DataFrame  # a over the five budgets with each windows, with its covering interval
 
 
-def shape_check(n_bootstrap: int = 2000, seed: int = 0, results=None) -> ShapeCheck:
+def shape_check(n_bootstrap: int = N_BOOTSTRAP, seed: int = 0, results=None) -> ShapeCheck:
     """docs/study-v3.md's shape check (module docstring): optima and local slopes with v2's windows
     and with every size at 2 layers or more."""
     v2 = _v2_windows()
@@ -195,7 +196,7 @@ def outside(optima: pd.DataFrame, ref: pd.DataFrame) -> list[float]:
     ]
 
 
-def lr_check(n_bootstrap: int = 2000, seed: int = 0, results=None) -> LRCheck:
+def lr_check(n_bootstrap: int = N_BOOTSTRAP, seed: int = 0, results=None) -> LRCheck:
     """docs/study-v3.md's learning-rate check (module docstring)."""
     v2 = _v2_windows()
     v2 = v2[v2["flops_budget"].isin(LR_BUDGETS)].reset_index(drop=True)

@@ -137,7 +137,7 @@ def _notebook08() -> dict[str, pd.DataFrame]:
     from scalinglaws.analysis import study_v3_checks as checks
 
     kw = {"n_bootstrap": p["n_bootstrap"], "seed": p["seed"]}
-    shape, lr = checks.shape_check(**kw), checks.lr_check(**kw)
+    shape, lr = checks.shape_check(seed=p["seed"]), checks.lr_check(seed=p["seed"])
     return {
         "08.study_v3": study_v3.table(runs, curves, **kw),
         "08.shape_check": shape.optima,
