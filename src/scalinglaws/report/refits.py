@@ -273,11 +273,14 @@ def _misfitting_envelope(params: str):
 
 
 def misfitting(params: str, what: str) -> float:
-    """The envelope of Li et al. 2025's curves with N = ``params``: exponent ``a``/``b``, or
-    ``last``, the share of its points in the last 15% of their run."""
+    """The envelope of Li et al. 2025's curves with N = ``params``: exponent ``a``/``b``; ``last``,
+    the share of its points in the last 15% of their run; ``a_last15``, a of the envelope of those
+    points alone (Hoffmann 2022 footnote 4's points) over the same range."""
     env = _misfitting_envelope(params)
     if what == "last":
         return float(env.last_fraction)
+    if what == "a_last15":  # the envelope of the same curves' last 15% only, same fit range
+        return float(env.last15.N_opt.exponent)
     return float(env.result.N_opt.exponent if what == "a" else env.result.D_opt.exponent)
 
 
