@@ -84,8 +84,9 @@ def test_missing_mirror_file_is_a_clear_error(private_cache, mirror):
 def test_unknown_dataset():
     with pytest.raises(
         data.DataError,
-        match=r"dataset must be one of 'epoch-chinchilla-fig4', 'gemstones', "
-        r"'gemstones-cooldown', 'llama3-isoflops', 'misfitting-scaling-results', got 'nope'",
+        match=r"dataset must be one of 'epoch-chinchilla-fig4', 'gadre-c4', 'gadre-rpj', "
+        r"'gadre-rw', 'gemstones', 'gemstones-cooldown', 'llama3-isoflops', "
+        r"'misfitting-scaling-results', got 'nope'",
     ):
         data.load("nope")
 
