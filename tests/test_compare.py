@@ -182,3 +182,12 @@ def test_check_table_uses_the_tolerance_it_is_given_and_lists_one_line_each(tmp_
         "  row 1 (p), v: 1 -> 1.05 (relative 0.05 > 0.01)\n"
         "  row 2 (q), v: 2 -> 2.1 (relative 0.05 > 0.01)"
     )
+
+
+def test_every_differing_line_of_a_text_is_listed():
+    committed = "a = 0.605 (5 budgets)\nsame line\nb = 0 exactly\nc = 1.0"
+    new = "a = 0.605 (5 windows)\nsame line\nb = 1e-09 exactly\nc = 1.0009"
+    assert compare.text_differences(committed, new) == [
+        "line 1: 'a = 0.605 (5 windows)', committed 'a = 0.605 (5 budgets)'",
+        "line 3: 'b = 1e-09 exactly', committed 'b = 0 exactly' (numbers differ by more than 0.001)",
+    ]  # a zero that became 1e-9 has moved (no absolute allowance); 1.0009 is within 1e-3

@@ -63,7 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     print(_row("all", total))
     checked = sum(total[s] for s in KILLED | NOT_KILLED)
     score = sum(total[s] for s in KILLED) / checked if checked else float("nan")
-    print(f"goal: at least {GOAL:.0%} killed: {'met' if score >= GOAL else 'not met'}")
+    unchecked = total["not checked"]
+    if unchecked:
+        print(f"goal: at least {GOAL:.0%} killed: not judged ({unchecked} mutants unchecked)")
+    else:
+        print(f"goal: at least {GOAL:.0%} killed: {'met' if score >= GOAL else 'not met'}")
     if args.survivors:
         fns = Counter(function(n) for n, s in res.items() if s in NOT_KILLED)
         print(f"\nmutants not killed, by function ({sum(fns.values())}):")
