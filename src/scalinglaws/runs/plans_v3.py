@@ -134,10 +134,50 @@ def shape_plan() -> list[dict]:
     return out
 
 
+# Porian et al. 2024's step (e) as they ran it: a constant learning rate after a short warmup of
+# about N tokens (their step (c)), tuned per size; one long run a size and rate, read off its
+# learning curve at every budget (a constant rate does not depend on the run's length). The budgets
+# stop at 3e12: v2's 1e13 window alone would cost 80 TFLOP a rate.
+PORIAN_BUDGETS = (3e11, 1e12, 3e12)
+PORIAN_LR_FACTORS = (0.25, 0.5, 1.0, 2.0)  # times v2's rule (fitted under a cosine)
+PORIAN_N_EVAL = 60  # log-spaced evaluations, as v2's long ladder runs
+
+
+def porian_plan() -> list[dict]:
+    """Every rung of v2's prose windows at ``PORIAN_BUDGETS``, one run as long as the largest
+    budget the rung serves, at each of ``PORIAN_LR_FACTORS`` times v2's rule; constant rate
+    (``min_lr_frac`` 1), warmup of ``params_total`` tokens (at least one step), v2's shape, batch
+    and beta2, one seed. Cheapest first."""
+    rungs: dict[int, float] = {}
+    for C in PORIAN_BUDGETS:
+        for k in plans_v2.window(C):
+            rungs[k] = max(rungs.get(k, 0.0), C)
+    out = []
+    for k, C in sorted(rungs.items()):
+        c = counts(ModelConfig(*plans_v2.shape(plans_v2.ladder(k))))
+        lr, beta2 = lr_of(c["params_nonembedding"])
+        entry = plans_v2.run("porian", "prose", k, flops=C)
+        warmup = max(1, round(c["params_total"] / (entry["batch_size"] * N_CTX)))
+        for f in PORIAN_LR_FACTORS:
+            out.append(
+                entry
+                | {
+                    "study": f"{STUDY}-porian",
+                    "lr": float(f"{f * lr:.3g}"),
+                    "beta2": beta2,
+                    "min_lr_frac": 1.0,
+                    "warmup_steps": warmup,
+                    "n_eval": PORIAN_N_EVAL,
+                }
+            )
+    return sorted(out, key=lambda e: e["flops"])
+
+
 def plans() -> dict[str, list[dict]]:
     """Every v3 plan by file name, in the order they are run."""
     return {
         "v3_horizons.json": horizons_plan(),
         "v3_shape.json": shape_plan(),
         "v3_lrcheck.json": lr_check_plan(),
+        "v3_porian.json": porian_plan(),
     }
