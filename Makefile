@@ -122,10 +122,10 @@ bench: $(RUNS_STAMP)
 RUN_PLANS := $(filter-out data/runs/plans/smoke.json,$(sort $(wildcard data/runs/plans/*.json)))
 
 runs: $(RUNS_STAMP)
-	@for plan in $(RUN_PLANS); do $(BIN)/python -m scalinglaws.runs sweep --plan $$plan $(RUNS_ARGS); done
+	@for plan in $(RUN_PLANS); do $(BIN)/python -m scalinglaws.training sweep --plan $$plan $(RUNS_ARGS); done
 
 runs-smoke: $(RUNS_STAMP)
-	$(BIN)/python -m scalinglaws.runs sweep --plan data/runs/plans/smoke.json --results build/runs-smoke $(RUNS_ARGS)
+	$(BIN)/python -m scalinglaws.training sweep --plan data/runs/plans/smoke.json --results build/runs-smoke $(RUNS_ARGS)
 
 # One lock for Python 3.11-3.13: resolved with $(PYTHON), then checked by tests/test_python_versions.py,
 # which installs it under the other versions. torch and what it alone pulls in go to requirements-runs.lock.

@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="notebooks at a time (default: the cores)")  # fmt: skip
     args = ap.parse_args(argv)
     jobs = args.jobs
-    from scalinglaws import paths
+    from scalinglaws.core import paths
 
     stems = sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
     order = [s for s in LONGEST if s in stems] + [s for s in stems if s not in LONGEST]

@@ -61,8 +61,9 @@ from _args import at_least  # noqa: E402
 from scipy.optimize import minimize  # noqa: E402
 from scipy.stats import norm  # noqa: E402
 
-from scalinglaws import cli, data, estimators  # noqa: E402
+from scalinglaws import cli, estimators  # noqa: E402
 from scalinglaws.constants import BESIROGLU, HOFFMANN  # noqa: E402
+from scalinglaws.datasets import published  # noqa: E402
 from scalinglaws.estimators import approach3_reference, objective_and_gradient  # noqa: E402
 
 try:
@@ -153,7 +154,7 @@ def main(argv=None) -> int:
                         help="run the reference from every k-th grid start (1: all 4,500)")  # fmt: skip
     args = parser.parse_args(argv)
 
-    df = data.drop_highest_losses(data.load("epoch-chinchilla-fig4"), 5)
+    df = published.drop_highest_losses(published.load("epoch-chinchilla-fig4"), 5)
     N, D, _, L = estimators.arrays(df)
     n = len(N)
     grid = estimators.hoffmann_grid()
@@ -167,7 +168,7 @@ def main(argv=None) -> int:
     # -- ours: the command end to end, the command in this process, its fits alone ---------------
     argv = ["fit", "--data", "epoch-chinchilla-fig4", "--bootstrap", str(n_boot)]
     w_cmd, c_cmd = new_process([sys.executable, "-m", "scalinglaws", *argv], args.repeats)
-    w_up, c_up = new_process([sys.executable, "-c", "import scalinglaws.cli, scalinglaws.data, "
+    w_up, c_up = new_process([sys.executable, "-c", "import scalinglaws.cli, scalinglaws.datasets.published, "
                               "scalinglaws.estimators, numpy"], args.repeats)  # fmt: skip
 
     def in_process():

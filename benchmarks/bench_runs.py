@@ -3,7 +3,7 @@
 For one thread (as each sweep worker uses) it measures the fp32 matmul peak (best of square
 ``torch.mm`` sizes), then trains each model shape of the study (AdamW steps on batches of
 16 x 128 random bytes) and prints tokens/s, achieved FLOP/s by the exact count
-(``scalinglaws.runs.model.counts``: 3 x forward matmul FLOP, attention and output layer included)
+(``scalinglaws.training.model.counts``: 3 x forward matmul FLOP, attention and output layer included)
 and that as a fraction of the peak. Other processes on the machine lower every number.
 
 Then, for the models under 1e5 non-embedding parameters, it compares the sweep's training of one
@@ -29,9 +29,9 @@ import time
 import torch
 from _args import at_least
 
-from scalinglaws.runs.model import GPT, ModelConfig, counts
-from scalinglaws.runs.stacked import train_stacked
-from scalinglaws.runs.train import train, validate
+from scalinglaws.training.model import GPT, ModelConfig, counts
+from scalinglaws.training.stacked import train_stacked
+from scalinglaws.training.train import train, validate
 
 SHAPES = [(1, 16, 1), (2, 32, 2), (4, 48, 3), (4, 96, 6), (6, 128, 8), (8, 176, 11), (8, 256, 16)]
 # models under 1e5 parameters for the stacked comparison: v1's two smallest and v2 ladder shapes
@@ -85,7 +85,7 @@ def train_rate(cfg: ModelConfig, seconds: float, batch: int = 16, compile_mode=N
 def _synthetic_corpus():
     import numpy as np
 
-    from scalinglaws.runs import corpora
+    from scalinglaws.training import corpora
 
     data = np.random.default_rng(0).integers(0, 256, 40 * corpora.BLOCK_BYTES, dtype=np.uint8)
     return corpora.Corpus("prose", "synthetic", *corpora.split(data))
@@ -93,7 +93,7 @@ def _synthetic_corpus():
 
 def sweep_rates(cfg: ModelConfig, runs: int, steps: int, corpus) -> tuple[float, float]:
     """(alone, stacked) training tokens per second of the sweep's own code paths
-    (:func:`scalinglaws.runs.train.train` once, :func:`scalinglaws.runs.stacked.train_stacked`
+    (:func:`scalinglaws.training.train.train` once, :func:`scalinglaws.training.stacked.train_stacked`
     on ``runs`` seeds; data sampling, schedule, clipping, AdamW and 2 validation points included),
     ``steps`` steps of 16 x 128 tokens each, summed over the runs."""
     entry = {"study": "bench", "corpus": "prose", "n_layer": cfg.n_layer, "d_model": cfg.d_model}

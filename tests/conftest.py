@@ -22,7 +22,7 @@ def _offline_mirror():
 @pytest.fixture
 def private_cache(tmp_path, monkeypatch):
     """A fresh, empty data cache for one test."""
-    from scalinglaws import paths
+    from scalinglaws.core import paths
 
     cache = tmp_path / "cache"
     monkeypatch.setattr(paths, "CACHE", cache)
@@ -33,10 +33,10 @@ def private_cache(tmp_path, monkeypatch):
 def epoch240():
     """Named arrays N, D, L of Besiroglu 2024's 240 points: the 245 extracted from Hoffmann 2022
     Fig 4, the 5 highest losses dropped (``approach3(**epoch240)``)."""
-    from scalinglaws import data
     from scalinglaws.constants import BESIROGLU
+    from scalinglaws.datasets import published
 
-    df = data.drop_highest_losses(data.load("epoch-chinchilla-fig4"), 5)
+    df = published.drop_highest_losses(published.load("epoch-chinchilla-fig4"), 5)
     assert len(df) == BESIROGLU.selection.n_points_fitted
     return {
         "N": df["params"].to_numpy(),

@@ -19,7 +19,7 @@ def test_the_analysis_layer_has_modules():
     assert {"scalinglaws.analysis.isoflop", "scalinglaws.analysis.envelope"} <= set(MODULES)
 
 
-@pytest.mark.parametrize("module", ["scalinglaws.kinds", "scalinglaws.analysis", *MODULES])
+@pytest.mark.parametrize("module", ["scalinglaws.core.kinds", "scalinglaws.analysis", *MODULES])
 def test_importing_an_analysis_module_imports_no_matplotlib(module):
     code = (
         "import importlib, sys\n"

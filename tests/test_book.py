@@ -27,7 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from scalinglaws import paths
+from scalinglaws.core import paths
 from scalinglaws.figures import CATALOGUE
 
 BOOK = paths.ROOT / "build" / "book"

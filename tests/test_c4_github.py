@@ -9,7 +9,7 @@ import pytest
 from scalinglaws import estimators
 from scalinglaws.analysis import c4_github
 from scalinglaws.figures import hoffmann2022_figA2
-from scalinglaws.plotting import save_table
+from scalinglaws.figures.style import save_table
 
 # A known eq-2 law for synthetic IsoFLOP runs: N_opt ~ C^(beta/(alpha+beta)) = C^0.6
 E, A, B, ALPHA, BETA = 1.0, 50.0, 200.0, 0.4, 0.6
@@ -140,7 +140,7 @@ def test_measured_runs_read_each_corpus_from_its_v2_corpus(tmp_path):
     import json
     import shutil
 
-    from scalinglaws import paths
+    from scalinglaws.core import paths
 
     isoflop = set()
     for f in sorted((paths.DATA / "runs" / "results" / "v2").glob("*.json")):

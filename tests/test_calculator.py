@@ -12,9 +12,9 @@ import pytest
 from scalinglaws import cli
 from scalinglaws.analysis import allocation, calculator
 from scalinglaws.constants import BESIROGLU, HOFFMANN
+from scalinglaws.core.params import ParameterError
 from scalinglaws.figures import calculator as calculator_figure
 from scalinglaws.notebooks import SPECS
-from scalinglaws.params import ParameterError
 
 
 @pytest.fixture(scope="module")

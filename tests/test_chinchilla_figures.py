@@ -5,8 +5,8 @@ import pytest
 
 from scalinglaws.analysis import isoflop
 from scalinglaws.constants import BESIROGLU, HOFFMANN
+from scalinglaws.core.kinds import KINDS
 from scalinglaws.figures import hoffmann2022_fig3, hoffmann2022_fig4, hoffmann2022_figA3
-from scalinglaws.kinds import KINDS
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The cross-machine checks of scalinglaws.compare: they pass on equal outputs and name what differs."""
+"""The cross-machine checks of scalinglaws.report.compare: they pass on equal outputs and name what differs."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalinglaws import compare
-from scalinglaws.plotting import save_figure, use_style
+from scalinglaws.figures.style import save_figure, use_style
+from scalinglaws.report import compare
 
 
 def _curve(tmp_path, name, scale=1.0, marker_x=2.0, size=(4.0, 3.0)):

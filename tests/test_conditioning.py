@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from scalinglaws import estimators, runs_fit, runs_schema
+from scalinglaws import estimators
+from scalinglaws.analysis import fit_runs
+from scalinglaws.datasets import schema
 from scalinglaws.estimators.approach2_isoflop import _tokens_at_vertex
 
 
@@ -39,13 +41,13 @@ def test_a_fit_whose_irreducible_loss_collapses_is_not_identifiable():
 
 def test_a_not_identifiable_fit_gets_no_interval():
     N, D, L = _grid(E=0.0)
-    runs = runs_schema.validate(
+    runs = schema.validate(
         __import__("pandas").DataFrame(
             {"run": np.arange(N.size).astype(str), "params": N, "tokens": D, "loss": L}
         ),  # fmt: skip
         source="synthetic",
     )
-    res = runs_fit.fit(runs, 3, n_bootstrap=20)
+    res = fit_runs.fit(runs, 3, n_bootstrap=20)
     assert res["identifiable"] is False and "bootstrap" not in res
     assert res["not_identifiable"]
 

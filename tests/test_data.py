@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalinglaws import data
+from scalinglaws.datasets import published
 
 NAME = "epoch-chinchilla-fig4"
 FILE = "svg_extracted_data.csv"
@@ -25,13 +25,13 @@ def mirror(tmp_path, monkeypatch):
 
 
 def test_registry_entry_is_pinned():
-    ds = data.get(NAME)
+    ds = published.get(NAME)
     assert "92258837425e1b5f2851d624287f0120583a3d0e" in ds.url  # a commit, not a branch
     assert len(ds.sha256) == 64 and ds.licence and "2404.10102" in ds.citation
 
 
 def test_load_is_tidy(private_cache):
-    df = data.load(NAME)
+    df = published.load(NAME)
     # Besiroglu et al. 2024: 245 points read off Hoffmann et al. 2022 Figure 4.
     assert len(df) == 245
     assert list(df.columns[:4]) == ["params", "flops", "tokens", "loss_nats"]
@@ -41,18 +41,18 @@ def test_load_is_tidy(private_cache):
     assert df["loss_nats"].between(2.0, 5.1).all()
     # The data README: 43 distinct model sizes (read off the figure, so equal to ~0.1%).
     assert np.unique(np.round(np.log10(df["params"]), 3)).size == 43
-    assert len(data.drop_highest_losses(df)) == 240  # Epoch's fits drop the 5 highest losses
-    assert data.drop_highest_losses(df)["loss_nats"].max() < 3.447
+    assert len(published.drop_highest_losses(df)) == 240  # Epoch's fits drop the 5 highest losses
+    assert published.drop_highest_losses(df)["loss_nats"].max() < 3.447
 
 
 @pytest.mark.badinput
 def test_tampered_mirror_file_is_rejected(private_cache, mirror):
     f = mirror / NAME / FILE
     f.write_bytes(f.read_bytes().replace(b"5.005581996196243", b"5.105581996196243"))
-    with pytest.raises(data.DataIntegrityError) as err:
-        data.load(NAME)
+    with pytest.raises(published.DataIntegrityError) as err:
+        published.load(NAME)
     msg = str(err.value)
-    assert FILE in msg and data.get(NAME).sha256 in msg and "expected" in msg
+    assert FILE in msg and published.get(NAME).sha256 in msg and "expected" in msg
     assert not (private_cache / NAME / FILE).exists()  # the corrupt file is never used
 
 
@@ -60,35 +60,35 @@ def test_tampered_mirror_file_is_rejected(private_cache, mirror):
 def test_truncated_mirror_file_is_rejected(private_cache, mirror):
     f = mirror / NAME / FILE
     f.write_bytes(f.read_bytes()[:1000])
-    with pytest.raises(data.DataIntegrityError, match="sha256"):
-        data.fetch(NAME)
+    with pytest.raises(published.DataIntegrityError, match="sha256"):
+        published.fetch(NAME)
 
 
 @pytest.mark.badinput
 def test_tampered_cache_is_replaced_from_mirror(private_cache):
-    good = data.fetch(NAME)
+    good = published.fetch(NAME)
     good.write_text("x,y\n1,2\n")
-    assert len(data.load(NAME)) == 245  # the bad cached copy was discarded and refetched
+    assert len(published.load(NAME)) == 245  # the bad cached copy was discarded and refetched
 
 
 @pytest.mark.badinput
 def test_missing_mirror_file_is_a_clear_error(private_cache, mirror):
     (mirror / NAME / FILE).unlink()
     with pytest.raises(
-        data.DataError, match=r"not found in the offline mirror .*SCALINGLAWS_DATA_MIRROR"
+        published.DataError, match=r"not found in the offline mirror .*SCALINGLAWS_DATA_MIRROR"
     ):
-        data.fetch(NAME)
+        published.fetch(NAME)
 
 
 @pytest.mark.badinput
 def test_unknown_dataset():
     with pytest.raises(
-        data.DataError,
+        published.DataError,
         match=r"dataset must be one of 'epoch-chinchilla-fig4', 'gadre-c4', 'gadre-rpj', "
         r"'gadre-rw', 'gemstones', 'gemstones-cooldown', 'llama3-isoflops', "
         r"'misfitting-scaling-results', got 'nope'",
     ):
-        data.load("nope")
+        published.load("nope")
 
 
 @pytest.mark.parametrize(
@@ -111,20 +111,20 @@ def test_unknown_dataset():
 def test_wrong_schema_is_a_clear_error(tmp_path, text, pattern):
     f = tmp_path / FILE
     f.write_text(text)
-    with pytest.raises(data.DataFormatError, match=pattern):
-        data.get(NAME).loader(f)
+    with pytest.raises(published.DataFormatError, match=pattern):
+        published.get(NAME).loader(f)
 
 
 @pytest.mark.badinput
 def test_drop_highest_losses_checks_n(private_cache):
-    df = data.load(NAME)
+    df = published.load(NAME)
     with pytest.raises(ValueError, match=r"n must be an integer in \[0, 244\], got -1"):
-        data.drop_highest_losses(df, -1)
+        published.drop_highest_losses(df, -1)
 
 
 def test_llama3_points_in_the_runs_schema():
     """Llama 3 Fig 2 extraction: 133 points on 10 budgets (6e18-1e22 FLOPs), N = C / (6 D)."""
-    runs = data.load_runs("llama3-isoflops")
+    runs = published.load_runs("llama3-isoflops")
     assert len(runs) == 133 and runs["budget"].nunique() == 10
     assert runs["budget"].min() == 6e18 and runs["budget"].max() == 1e22
     assert (6 * runs["params"] * runs["tokens"] / runs["flops"]).to_numpy() == pytest.approx(1.0)
@@ -133,10 +133,10 @@ def test_llama3_points_in_the_runs_schema():
 def test_misfitting_runs_in_the_runs_schema():
     """Li et al. 2025: 240 runs in 4,852 checkpoints (their README); the 16 runs holding a
     checkpoint twice are left out."""
-    raw = data.load("misfitting-scaling-results")
+    raw = published.load("misfitting-scaling-results")
     assert len(raw) == 4852
     assert raw.groupby(["model", "total_steps", "peak_lr"]).ngroups == 240
-    runs = data.load_runs("misfitting-scaling-results")
+    runs = published.load_runs("misfitting-scaling-results")
     assert runs["run"].nunique() == 224
     assert not runs.duplicated(["run", "step"]).any()
     assert (runs["params_non_embedding"] < runs["params"]).all()

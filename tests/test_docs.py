@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from scalinglaws import paths
+from scalinglaws.core import paths
 
 _spec = importlib.util.spec_from_file_location(
     "console_examples", paths.ROOT / "tools" / "console_examples.py"

@@ -7,19 +7,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalinglaws import estimators, runs_data
+from scalinglaws import estimators
 from scalinglaws.analysis import envelope
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.figures import hoffmann2022_fig2
-from scalinglaws.kinds import (
+from scalinglaws.core.kinds import (
     DERIVED_HERE,
     MEASURED_HERE,
     PUBLISHED_DATA,
     PUBLISHED_LAW,
     REFIT_HERE,
 )
+from scalinglaws.datasets import measured
+from scalinglaws.figures import hoffmann2022_fig2
+from scalinglaws.figures.style import save_figure
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.plotting import save_figure
 
 # 25 sizes from 75M to 10B are 1.22x apart, so at every FLOP value the envelope's N lies within
 # a factor 1.105 of eq 4's optimum. Over the 4.7 decades of FLOPs where that optimum lies inside
@@ -133,7 +134,7 @@ def test_measured_envelope_uses_only_real_runs():
     if curves.empty:
         pytest.skip("no measured prose learning curves in data/runs/")
     m = envelope.measured_envelope(curves)
-    runs = runs_data.load_runs(envelope.RESULTS)
+    runs = measured.load_runs(envelope.RESULTS)
     real = runs[(runs["corpus"] == "prose") & runs["study"].isin(envelope.STUDIES)]
     assert set(m.runs["run_id"]) <= set(real["run_id"])
     assert m.fitted.flops.size > 0 and set(np.unique(m.fitted.N)) <= set(real["params_total"])

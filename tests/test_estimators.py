@@ -5,8 +5,8 @@ import pytest
 
 from scalinglaws import estimators
 from scalinglaws.constants import BESIROGLU, HOFFMANN
+from scalinglaws.core.params import ParameterError
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.params import ParameterError
 
 
 def sig3(x: float) -> str:

@@ -1,4 +1,4 @@
-"""Gadre et al. 2024's 104 models (scalinglaws.data_gadre): registered file by file through a
+"""Gadre et al. 2024's 104 models (scalinglaws.datasets.gadre): registered file by file through a
 manifest, loaded whole, and in the runs schema per training corpus."""
 
 from __future__ import annotations
@@ -9,19 +9,19 @@ import shutil
 import numpy as np
 import pytest
 
-from scalinglaws import data, data_gadre
+from scalinglaws.datasets import gadre, published
 
 HOME = "gadre-overtraining"
 
 
 @pytest.fixture(scope="module")
 def raw():
-    return data.load("gadre-c4")
+    return published.load("gadre-c4")
 
 
 def test_every_model_file_is_pinned_by_its_own_hash():
-    ds = data.get("gadre-c4")
-    entries = data.manifest_entries(ds)
+    ds = published.get("gadre-c4")
+    entries = published.manifest_entries(ds)
     assert len(entries) == 104  # the paper's 104 models
     assert all(len(h) == 64 and p.startswith("exp_data/models/") for h, p in entries)
     assert "a003c4913793ac2ae7ef87b28ecb562955d026d5" in ds.url and "{path}" in ds.url
@@ -42,16 +42,16 @@ def test_the_104_models_and_their_8_evaluations(raw):
     assert (raw["loss_lo95"] <= raw["loss_nats"]).all() and (
         raw["loss_nats"] <= raw["loss_hi95"]
     ).all()
-    assert set(raw["val_set"]) == set(data_gadre.VAL_SETS.values())
+    assert set(raw["val_set"]) == set(gadre.VAL_SETS.values())
 
 
 @pytest.mark.parametrize(("name", "n"), [("gadre-c4", 34), ("gadre-rpj", 35), ("gadre-rw", 35)])
 def test_each_corpus_in_the_runs_schema_on_c4_eval(name, n, raw):
-    runs = data.load_runs(name)
+    runs = published.load_runs(name)
     assert len(runs) == n and runs["run"].is_unique
     assert (runs["flops_source"] == "6ND").all()
     assert np.allclose(runs["flops"], 6 * runs["params"] * runs["tokens"], rtol=1e-12)
-    c4 = raw[raw["val_set"] == data_gadre.FIT_ON].set_index("run")["loss_nats"]
+    c4 = raw[raw["val_set"] == gadre.FIT_ON].set_index("run")["loss_nats"]
     assert np.array_equal(runs["loss"].to_numpy(), c4.loc[runs["run"]].to_numpy())
     assert (runs["params_non_embedding"] < runs["params"]).all()
 
@@ -63,24 +63,24 @@ def test_a_tampered_model_file_is_rejected(private_cache, tmp_path, monkeypatch)
     victim = sorted((copy / HOME / "exp_data" / "models").glob("*.json"))[5]
     victim.write_text(victim.read_text().replace('"loss": ', '"loss": 0.0', 1))
     monkeypatch.setenv("SCALINGLAWS_DATA_MIRROR", str(copy))
-    with pytest.raises(data.DataIntegrityError, match=victim.name.replace("=", "=")):
-        data.fetch("gadre-rw")
+    with pytest.raises(published.DataIntegrityError, match=victim.name.replace("=", "=")):
+        published.fetch("gadre-rw")
 
 
 @pytest.mark.badinput
 def test_an_edited_manifest_is_rejected(monkeypatch):
-    ds = data.get("gadre-c4")
+    ds = published.get("gadre-c4")
     monkeypatch.setitem(
-        data.REGISTRY, "gadre-c4", data.Dataset(**{**ds.__dict__, "sha256": "0" * 64})
+        published.REGISTRY, "gadre-c4", published.Dataset(**{**ds.__dict__, "sha256": "0" * 64})
     )
-    with pytest.raises(data.DataIntegrityError, match="manifest"):
-        data.fetch("gadre-c4")
+    with pytest.raises(published.DataIntegrityError, match="manifest"):
+        published.fetch("gadre-c4")
 
 
 @pytest.mark.badinput
 def test_an_unknown_corpus_names_the_accepted_ones(raw):
     with pytest.raises(ValueError, match="corpus must be one of c4, rpj, rw, got 'pile'"):
-        data_gadre.runs(raw, "pile")
+        gadre.runs(raw, "pile")
 
 
 def test_the_authors_fit_reproduces_their_printed_prediction_errors(raw):
@@ -89,7 +89,7 @@ def test_the_authors_fit_reproduces_their_printed_prediction_errors(raw):
     for the 6.9B run at M = 20; half a unit of the last printed digit each."""
     from scalinglaws.constants import GADRE
 
-    p = data_gadre.authors_fit(data.load("gadre-rpj"), "rpj")
+    p = gadre.authors_fit(published.load("gadre-rpj"), "rpj")
     assert sorted(p.fit_runs) == sorted(
         ["rpj-d=96_l=8_h=4-1.0", "rpj-d=512_l=8_h=4-1.0", "rpj-d=576_l=24_h=8-1.0",
          "rpj-d=1024_l=24_h=8-1.0", "rpj-d=96_l=8_h=4-16.0"]

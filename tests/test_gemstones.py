@@ -4,27 +4,28 @@ authors' own logged counts and fitted slopes (the slopes are registry rows: test
 import numpy as np
 import pytest
 
-from scalinglaws import data, data_gemstones, estimators
+from scalinglaws import estimators
+from scalinglaws.datasets import gemstones, published
 
 
 @pytest.fixture(scope="module")
 def raw():
-    return data.load("gemstones")
+    return published.load("gemstones")
 
 
 def test_the_parameter_counter_gives_the_authors_logged_counts(raw):
     # oracle: the count the authors logged with each run (params_active_precise)
-    counted = [data_gemstones.params(w, d) for w, d in zip(raw["width"], raw["depth"], strict=True)]
+    counted = [gemstones.params(w, d) for w, d in zip(raw["width"], raw["depth"], strict=True)]
     assert (np.asarray(counted) == raw["params_active_precise"].to_numpy()).all()
     # without embeddings: the input embedding and the untied head, vocab x width each, are gone
     w, d = 1024, 28
-    assert data_gemstones.params(w, d) - data_gemstones.params(w, d, vocab_size=0) == 2 * 50304 * w
+    assert gemstones.params(w, d) - gemstones.params(w, d, vocab_size=0) == 2 * 50304 * w
 
 
 def test_runs_schema_counts_flops_per_token_times_tokens(raw):
-    runs = data.load_runs("gemstones")
+    runs = published.load_runs("gemstones")
     assert len(runs) == int((raw["step"] > 0).sum()) and runs["run"].nunique() == 22
-    fpt = data_gemstones.flops_per_token(runs["width"].to_numpy(), runs["depth"].to_numpy())
+    fpt = gemstones.flops_per_token(runs["width"].to_numpy(), runs["depth"].to_numpy())
     np.testing.assert_allclose(runs["flops"], fpt * runs["tokens"], rtol=1e-15)
     # the counter exceeds 6 N for these shapes (attention and logits), as their FLOP plot shows
     assert (fpt > 6 * runs["params_non_embedding"].to_numpy()).all()

@@ -6,9 +6,14 @@ import pytest
 
 from scalinglaws.analysis import kaplan
 from scalinglaws.constants import KAPLAN
-from scalinglaws.figures import _kaplan2020, kaplan2020_fig2, kaplan2020_fig11
+from scalinglaws.core.params import ParameterError
+from scalinglaws.figures import (
+    _kaplan2020,
+    kaplan2020_fig2,
+    kaplan2020_fig2_measured,
+    kaplan2020_fig11,
+)
 from scalinglaws.notebooks import SPECS
-from scalinglaws.params import ParameterError
 
 matplotlib.use("Agg")
 
@@ -22,8 +27,16 @@ def test_families_are_discovered():
     from scalinglaws.figures import families
 
     found = families()
-    assert found["01_compute_budget"].modules == (kaplan2020_fig11, kaplan2020_fig2)
-    assert found["02_steps"].modules == (kaplan2020_fig11, kaplan2020_fig2)
+    assert found["01_compute_budget"].modules == (
+        kaplan2020_fig11,
+        kaplan2020_fig2,
+        kaplan2020_fig2_measured,
+    )
+    assert found["02_steps"].modules == (
+        kaplan2020_fig11,
+        kaplan2020_fig2,
+        kaplan2020_fig2_measured,
+    )
 
 
 @pytest.mark.parametrize(
@@ -88,10 +101,10 @@ def test_frontier_table_has_paper_and_equation_columns():
 
 
 def test_measured_runs_loader_returns_the_committed_prose_curves(tmp_path):
-    from scalinglaws import runs_data
+    from scalinglaws.datasets import measured
 
     df = kaplan.load_measured_runs()
-    assert list(df.columns) == runs_data.CURVE_COLUMNS
+    assert list(df.columns) == measured.CURVE_COLUMNS
     assert len(df) and set(df["study"]) == {"v2-ladder-kaplan"} and set(df["corpus"]) == {"prose"}
     sizes = df.groupby("run_id")["params"].first()
     assert len(sizes) == 14 and sizes.min() < 2e3 and sizes.max() > 1e5  # the plan's 14 sizes
@@ -99,7 +112,7 @@ def test_measured_runs_loader_returns_the_committed_prose_curves(tmp_path):
     assert np.allclose(ends, 1.0, rtol=0.01)  # every curve runs to its planned budget
     assert (df["loss_nats"] < 5.6).all()  # nats per byte: at most about ln 256 = 5.55
     empty = kaplan.load_measured_runs(tmp_path / "absent")
-    assert empty.empty and list(empty.columns) == runs_data.CURVE_COLUMNS
+    assert empty.empty and list(empty.columns) == measured.CURVE_COLUMNS
 
 
 def _measured_lines(ax):
@@ -118,7 +131,11 @@ def _two_runs():
 
 
 @pytest.mark.parametrize(
-    "draw", [kaplan2020_fig2.figure2_left_measured, kaplan2020_fig2.figure2_right_measured]
+    "draw",
+    [
+        kaplan2020_fig2_measured.figure2_left_measured,
+        kaplan2020_fig2_measured.figure2_right_measured,
+    ],
 )
 def test_measured_figures_draw_one_line_per_run_coloured_by_size(draw):
     import matplotlib.pyplot as plt
@@ -141,7 +158,11 @@ def test_measured_figures_draw_one_line_per_run_coloured_by_size(draw):
 
 
 @pytest.mark.parametrize(
-    "draw", [kaplan2020_fig2.figure2_left_measured, kaplan2020_fig2.figure2_right_measured]
+    "draw",
+    [
+        kaplan2020_fig2_measured.figure2_left_measured,
+        kaplan2020_fig2_measured.figure2_right_measured,
+    ],
 )
 def test_measured_figures_draw_the_law_alone_without_runs(draw):
     import matplotlib.pyplot as plt

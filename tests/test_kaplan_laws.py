@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from scalinglaws import units
 from scalinglaws.constants import KAPLAN
+from scalinglaws.core import units
 from scalinglaws.estimators import fit_power_law
 from scalinglaws.laws import kaplan as k
 from scalinglaws.laws import kaplan_efficient as ke

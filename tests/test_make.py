@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from scalinglaws import paths
+from scalinglaws.core import paths
 
 pytestmark = pytest.mark.notebook
 VENV_BIN = Path(sys.executable).parent

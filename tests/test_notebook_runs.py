@@ -8,7 +8,7 @@ import hashlib
 import papermill
 import pytest
 
-from scalinglaws import paths
+from scalinglaws.core import paths
 from scalinglaws.notebooks import execute
 from tests.test_runs_cli import TRUE_A, synthetic_runs
 
@@ -71,10 +71,11 @@ def test_notebook_04_draws_figure_a2_for_a_registered_data_set(tmp_path):
 
 
 def test_c4_github_analysis_of_registered_runs():
-    from scalinglaws import studies
-    from scalinglaws.analysis import c4_github
+    from scalinglaws.analysis import c4_github, cross_study
 
     an = c4_github.analyse(n_bootstrap=0, source="llama3-isoflops")
     assert list(an.corpora) == [c4_github.OTHER]
     # the same Approach 2 as `fit --runs llama3-isoflops --approach 2`
-    assert an.corpora["runs"].fit.a == pytest.approx(studies.fit_one(studies.LLAMA3, 2)["a"])
+    assert an.corpora["runs"].fit.a == pytest.approx(
+        cross_study.fit_one(cross_study.LLAMA3, 2)["a"]
+    )

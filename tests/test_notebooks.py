@@ -11,10 +11,11 @@ import subprocess
 import papermill
 import pytest
 
-from scalinglaws import compare, paths
+from scalinglaws.core import paths
 from scalinglaws.figures import families
+from scalinglaws.figures.style import LEGEND_WARNING
 from scalinglaws.notebooks import default_parameters, execute, make_parameters, parameters_source
-from scalinglaws.plotting import LEGEND_WARNING
+from scalinglaws.report import compare
 
 STEMS = sorted(families())
 NOTEBOOK_FILES = sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
@@ -107,7 +108,7 @@ def test_notebook_figures_are_deterministic(tmp_path, tmp_path_factory):
 @pytest.mark.parametrize("stem", [pytest.param(s, marks=pytest.mark.xdist_group(s)) for s in STEMS])
 def test_notebook_figures_match_committed(stem, tmp_path, tmp_path_factory):
     """What the notebook writes now agrees with the committed figures/ and data/derived/ on any CPU
-    and Python: PNGs by image difference, tables number by number (scalinglaws.compare)."""
+    and Python: PNGs by image difference, tables number by number (scalinglaws.report.compare)."""
     out = _outputs(stem, tmp_path_factory)
     names = sorted(p.name for p in out.iterdir())
     assert names, f"{stem} wrote nothing"
@@ -182,8 +183,8 @@ def test_parameters_are_validated_before_anything_is_computed(stem):
 @pytest.mark.parametrize("stem", [s for s in STEMS if s != KERNEL_STEM])
 @pytest.mark.badinput
 def test_bad_parameter_is_refused_by_the_notebooks_validation(stem):
+    from scalinglaws.core.params import ParameterError
     from scalinglaws.notebooks import SPECS
-    from scalinglaws.params import ParameterError
 
     name, value = _first_bad_value(stem)
     with pytest.raises(ParameterError, match=f"parameter '{name}"):

@@ -4,8 +4,7 @@ import math
 
 import pytest
 
-from scalinglaws.figures import families
-from scalinglaws.params import (
+from scalinglaws.core.params import (
     Choice,
     Formats,
     Integer,
@@ -17,6 +16,7 @@ from scalinglaws.params import (
     check_int,
     check_real,
 )
+from scalinglaws.figures import families
 
 SPEC = ParameterSpec(
     notebook="demo",
@@ -140,7 +140,7 @@ def test_every_notebook_parameter_rejects_bad_values(stem):
 
 
 def test_make_parameters_files_declare_only_notebook_parameters():
-    from scalinglaws import paths
+    from scalinglaws.core import paths
     from scalinglaws.notebooks import check_override
 
     for f in sorted((paths.NOTEBOOKS / "params").glob("*.yaml")):

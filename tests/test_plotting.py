@@ -7,13 +7,13 @@ import sys
 import matplotlib.pyplot as plt
 import pytest
 
-from scalinglaws.kinds import KINDS, provenance
-from scalinglaws.plotting import save_figure, use_style
+from scalinglaws.core.kinds import KINDS, provenance
+from scalinglaws.figures.style import save_figure, use_style
 
 SCRIPT = """
 import sys
 import matplotlib.pyplot as plt
-from scalinglaws.plotting import save_figure, use_style
+from scalinglaws.figures.style import save_figure, use_style
 use_style()
 fig, ax = plt.subplots()
 ax.plot([1, 10, 100], [3, 2, 1.5], label="published law (demo)")
@@ -86,7 +86,7 @@ def test_the_palette_is_matplotlibs_tab10_through_seaborn():
     from matplotlib import colormaps
     from matplotlib.colors import to_hex
 
-    from scalinglaws.plotting import BLUE, CYAN, STYLE, TAB10
+    from scalinglaws.figures.style import BLUE, CYAN, STYLE, TAB10
 
     assert TAB10 == tuple(to_hex(c) for c in colormaps["tab10"].colors)
     assert (BLUE, CYAN) == ("#1f77b4", "#17becf")
@@ -107,7 +107,7 @@ def test_a_legend_on_data_is_seen_and_moved_off_it():
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from scalinglaws.plotting import covered_by_legends, place_legends
+    from scalinglaws.figures.style import covered_by_legends, place_legends
 
     fig, ax = plt.subplots(figsize=(4, 3))
     x = np.linspace(0, 1, 50)

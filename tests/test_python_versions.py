@@ -14,7 +14,8 @@ import sys
 
 import pytest
 
-from scalinglaws import compare, paths
+from scalinglaws.core import paths
+from scalinglaws.report import compare
 
 pytestmark = pytest.mark.notebook
 STEM = "05_excess_compute_steps"  # the quickest notebook

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from scalinglaws import paths
+from scalinglaws.core import paths
 from scalinglaws.figures import families
 
 sys.path.insert(0, str(paths.ROOT / "tools"))

@@ -6,16 +6,16 @@ import re
 
 import pytest
 
-from scalinglaws import paths
+from scalinglaws.core import paths
+from scalinglaws.core.kinds import KINDS, MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
+from scalinglaws.core.tolerance import from_printed
 from scalinglaws.figures import CATALOGUE
-from scalinglaws.kinds import KINDS, MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE
 from scalinglaws.report import registry
 from scalinglaws.report.__main__ import main
 from scalinglaws.report.badinput import cases_by_test
 from scalinglaws.report.readme import render_readme
 from scalinglaws.report.registry import ENTRIES, Entry, RegistryError, entry, evaluate, load
 from scalinglaws.report.render import render, report_differences
-from scalinglaws.tolerance import from_printed
 
 # Every test here evaluates registry entries through the same cached fits (the Epoch bootstrap alone
 # takes about 20 s): one xdist worker runs them all, so each fit is computed once per test run.
@@ -72,7 +72,7 @@ def _check_entry(e):
 @pytest.mark.parametrize("e", ENTRIES, ids=lambda e: e.id)
 def test_every_tolerance_follows_the_rule(e):
     # The tolerance is not a field of an entry: it is derived from the printed text alone by the
-    # one rule (scalinglaws.tolerance). The printed text must be the printed constant's own form.
+    # one rule (scalinglaws.core.tolerance). The printed text must be the printed constant's own form.
     fields = {f.name for f in dataclasses.fields(Entry)}
     assert not fields & {"tolerance_kind", "why"} and "tolerance" not in fields
     t = e.tolerance
@@ -119,7 +119,7 @@ def test_ids_are_unique():
 
 def test_reproduction_md_is_current():
     """Current on any machine: words equal, numbers within a unit of their fourth printed digit."""
-    from scalinglaws.compare import ADVICE
+    from scalinglaws.report.compare import ADVICE
 
     committed = (paths.ROOT / "REPRODUCTION.md").read_text()
     moved = report_differences(committed, render())

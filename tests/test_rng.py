@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from scalinglaws import rng
+from scalinglaws.core import rng
 
 
 @pytest.mark.parametrize("seed", [0, 7, 2**40])

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scalinglaws import cli, runs_schema
+from scalinglaws import cli
 from scalinglaws.constants import HOFFMANN
+from scalinglaws.datasets import schema
 
 # The truth the synthetic runs are drawn from: Hoffmann 2022's App. D.2 fit (rounded, as printed).
 TRUE = HOFFMANN.approach3_rounded
@@ -161,17 +162,17 @@ def test_bad_flags_exit_2(capsys, argv, needle):
 
 def test_validate_fills_flops_and_keeps_given_ones():
     frame = pd.DataFrame({"params": [1e6, 2e6], "tokens": [1e8, 1e8], "loss": [3.0, 2.9]})
-    out = runs_schema.validate(frame)
+    out = schema.validate(frame)
     assert out["flops"].tolist() == [6e14, 1.2e15]
-    assert runs_schema.flops_note(out).startswith("FLOPs not given")
-    out = runs_schema.validate(frame.assign(flops=[7e14, 1.3e15]))
+    assert schema.flops_note(out).startswith("FLOPs not given")
+    out = schema.validate(frame.assign(flops=[7e14, 1.3e15]))
     assert out["flops"].tolist() == [7e14, 1.3e15]
 
 
 def test_final_checkpoints_take_each_runs_last_step():
     frame = pd.DataFrame({"run": ["a", "a", "b"], "step": [2, 1, 5], "params": [1.0, 1.0, 2.0],
                           "tokens": [2.0, 1.0, 5.0], "loss": [3.0, 4.0, 2.5]})  # fmt: skip
-    final = runs_schema.final_checkpoints(runs_schema.validate(frame))
+    final = schema.final_checkpoints(schema.validate(frame))
     assert final[["run", "step"]].values.tolist() == [["a", 2], ["b", 5]]
 
 
@@ -199,13 +200,13 @@ def test_data_names_any_registered_set(capsys):
 def test_blank_budget_is_a_run_on_no_budget():
     frame = synthetic_runs()
     frame.loc[0, "budget"] = np.nan
-    out = runs_schema.validate(frame)
-    labels, budgets = runs_schema.budgets(out)
+    out = schema.validate(frame)
+    labels, budgets = schema.budgets(out)
     assert labels[0] == -1 and (labels[1:] >= 0).all() and len(budgets) == len(BUDGETS)
-    with pytest.raises(runs_schema.RunsSchemaError, match="column 'budget' is blank on every row"):
-        runs_schema.validate(frame.assign(budget=np.nan))
-    with pytest.raises(runs_schema.RunsSchemaError, match=r"column 'budget' must hold .* \(or be"):
-        runs_schema.validate(frame.assign(budget=-1.0))
+    with pytest.raises(schema.RunsSchemaError, match="column 'budget' is blank on every row"):
+        schema.validate(frame.assign(budget=np.nan))
+    with pytest.raises(schema.RunsSchemaError, match=r"column 'budget' must hold .* \(or be"):
+        schema.validate(frame.assign(budget=-1.0))
 
 
 @pytest.mark.badinput
@@ -213,8 +214,8 @@ def test_a_bad_cell_is_shown_as_the_reader_wrote_it():
     """A numpy scalar in an error reads as a plain number, not np.float64(...)."""
     frame = synthetic_runs()
     frame.loc[2, "tokens"] = -244900000.0
-    with pytest.raises(runs_schema.RunsSchemaError) as err:
-        runs_schema.validate(frame)
+    with pytest.raises(schema.RunsSchemaError) as err:
+        schema.validate(frame)
     assert "holds -244900000.0" in str(err.value) and "np.float64" not in str(err.value)
 
 
@@ -234,8 +235,8 @@ def test_read_only_verbs_need_no_torch(verb):
         "        if name == 'torch' or name.startswith('torch.'):\n"
         "            raise ModuleNotFoundError(f'No module named {name!r}')\n"
         "sys.meta_path.insert(0, NoTorch())\n"
-        f"sys.argv = ['scalinglaws.runs', *{verb!r}]\n"
-        "runpy.run_module('scalinglaws.runs', run_name='__main__')\n"
+        f"sys.argv = ['scalinglaws.training', *{verb!r}]\n"
+        "runpy.run_module('scalinglaws.training', run_name='__main__')\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -1,4 +1,4 @@
-"""The study's corpora: manifest, checksums and split (scalinglaws.runs.corpora)."""
+"""The study's corpora: manifest, checksums and split (scalinglaws.training.corpora)."""
 
 import json
 import sys
@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from scalinglaws.runs import corpora  # noqa: E402
+from scalinglaws.training import corpora  # noqa: E402
 
 needs_stdlib = pytest.mark.skipif(
     sys.version_info[:3] != corpora.STDLIB_VERSION, reason="code corpus pins CPython 3.11.7"

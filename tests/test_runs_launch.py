@@ -10,8 +10,8 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("submitit")
 
-from scalinglaws import paths  # noqa: E402
-from scalinglaws.runs import launch, sweep  # noqa: E402
+from scalinglaws.core import paths  # noqa: E402
+from scalinglaws.training import launch, sweep  # noqa: E402
 
 ENTRY = {"study": "test", "corpus": "prose", "n_layer": 1, "d_model": 16, "n_head": 1}
 TINY = {"tokens": 8 * 128 * 10, "batch_size": 8, "n_eval": 2, "eval_tokens": 1024}
@@ -42,7 +42,7 @@ def test_array_tasks_split_the_plan_like_shards(tmp_path):
 def test_cluster_launcher_needs_shards_and_names_the_parameter(tmp_path):
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps([{**ENTRY, **TINY}]))
-    cli = [sys.executable, "-m", "scalinglaws.runs", "sweep", "--plan", str(plan)]
+    cli = [sys.executable, "-m", "scalinglaws.training", "sweep", "--plan", str(plan)]
     out = subprocess.run([*cli, "--launcher", "slurm"], capture_output=True, text=True)
     assert out.returncode == 2 and "--shards" in out.stderr
     out = subprocess.run(

@@ -1,11 +1,11 @@
-"""Parameter and FLOP counts of the study's transformer (scalinglaws.runs.model)."""
+"""Parameter and FLOP counts of the study's transformer (scalinglaws.training.model)."""
 
 import pytest
 
 torch = pytest.importorskip("torch")
 
-from scalinglaws import units  # noqa: E402
-from scalinglaws.runs.model import GPT, ModelConfig, counts  # noqa: E402
+from scalinglaws.core import units  # noqa: E402
+from scalinglaws.training.model import GPT, ModelConfig, counts  # noqa: E402
 
 
 def test_hand_counted_one_layer_d8():

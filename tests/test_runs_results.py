@@ -7,8 +7,9 @@ import pytest
 
 pytest.importorskip("torch")
 
-from scalinglaws import paths, runs_data  # noqa: E402
-from scalinglaws.runs import corpora, sweep, train  # noqa: E402
+from scalinglaws.core import paths  # noqa: E402
+from scalinglaws.datasets import measured
+from scalinglaws.training import corpora, sweep, train  # noqa: E402
 
 FOLDER = paths.DATA / "runs" / "results" / "v2"
 RESULTS = sorted(FOLDER.glob("*.json"))
@@ -34,9 +35,9 @@ def test_every_result_is_a_run_of_a_committed_plan_on_the_manifest_corpus():
 
 
 def test_results_load_as_tidy_frames():
-    runs = runs_data.load_runs(FOLDER)
+    runs = measured.load_runs(FOLDER)
     assert len(runs) == len(RESULTS)
     assert runs["run_id"].is_unique
-    assert len(runs_data.load_curves(FOLDER)) == sum(
+    assert len(measured.load_curves(FOLDER)) == sum(
         len(json.loads(p.read_text())["curve"]) for p in RESULTS
     )

@@ -12,13 +12,14 @@ import pytest
 
 pytest.importorskip("torch")
 
-from scalinglaws import paths, runs_data  # noqa: E402
+from scalinglaws.core import paths  # noqa: E402
+from scalinglaws.datasets import measured
 
 SMOKE = paths.DATA / "runs" / "plans" / "smoke.json"
 
 
 def _cli(*args):
-    return [sys.executable, "-m", "scalinglaws.runs", "sweep", "--plan", str(SMOKE), *args]
+    return [sys.executable, "-m", "scalinglaws.training", "sweep", "--plan", str(SMOKE), *args]
 
 
 def test_smoke_plan_killed_and_resumed_end_to_end(tmp_path):
@@ -54,22 +55,22 @@ def test_smoke_plan_killed_and_resumed_end_to_end(tmp_path):
     assert not left  # no temporary files
     assert not list((results / ".checkpoints").glob("*.pt"))  # finished runs leave no checkpoint
 
-    runs = runs_data.load_runs(results)
-    assert list(runs.columns) == runs_data.RUN_COLUMNS and len(runs) == n_runs
+    runs = measured.load_runs(results)
+    assert list(runs.columns) == measured.RUN_COLUMNS and len(runs) == n_runs
     assert set(runs["corpus"]) == {"prose", "code-sympy"} and (runs["status"] == "finished").all()
     assert (runs["loss_nats"] < 5.545).all()  # below ln 256: every run learned something
     assert (runs["flops"] == runs["tokens"] * runs["flops_per_token"]).all()
-    curves = runs_data.load_curves(results)
-    assert list(curves.columns) == runs_data.CURVE_COLUMNS
+    curves = measured.load_curves(results)
+    assert list(curves.columns) == measured.CURVE_COLUMNS
     assert curves.groupby("run_id")["step"].is_monotonic_increasing.all()
     r = json.loads(files[0].read_text())
     assert r["threads"] == 1 and r["versions"]["torch"] and r["config"]["study"] == "smoke"
 
 
 def test_loaders_return_empty_frames_without_results(tmp_path):
-    assert runs_data.load_runs(tmp_path).empty
-    assert list(runs_data.load_runs(tmp_path / "missing").columns) == runs_data.RUN_COLUMNS
-    assert list(runs_data.load_curves(tmp_path).columns) == runs_data.CURVE_COLUMNS
+    assert measured.load_runs(tmp_path).empty
+    assert list(measured.load_runs(tmp_path / "missing").columns) == measured.RUN_COLUMNS
+    assert list(measured.load_curves(tmp_path).columns) == measured.CURVE_COLUMNS
 
 
 @pytest.mark.badinput
@@ -78,7 +79,7 @@ def test_bad_plan_on_the_command_line_names_the_field(tmp_path):
     entry = {"study": "x", "corpus": "prose", "n_layer": 1, "d_model": 16, "n_head": 1}
     plan.write_text(json.dumps([{**entry, "flops": -1.0}]))
     out = subprocess.run(
-        [sys.executable, "-m", "scalinglaws.runs", "sweep", "--plan", str(plan)],
+        [sys.executable, "-m", "scalinglaws.training", "sweep", "--plan", str(plan)],
         capture_output=True,
         text=True,
     )

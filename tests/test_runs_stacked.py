@@ -1,4 +1,4 @@
-"""Runs of one shape trained together with stacked weights (scalinglaws.runs.stacked)."""
+"""Runs of one shape trained together with stacked weights (scalinglaws.training.stacked)."""
 
 import json
 
@@ -7,7 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from scalinglaws.runs import corpora, stacked, sweep, train  # noqa: E402
+from scalinglaws.training import corpora, stacked, sweep, train  # noqa: E402
 
 BASE = {"study": "test", "corpus": "prose", "n_layer": 2, "d_model": 24, "n_head": 2}
 # Float32 rounding (2^-23 relative) of losses near 3.3 is ~4e-7; batched kernels sum in another

@@ -1,4 +1,4 @@
-"""Training, plans and resumable sweeps of the measured-here study (scalinglaws.runs)."""
+"""Training, plans and resumable sweeps of the measured-here study (scalinglaws.training)."""
 
 import json
 import math
@@ -8,8 +8,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from scalinglaws.params import ParameterError  # noqa: E402
-from scalinglaws.runs import corpora, sweep, train  # noqa: E402
+from scalinglaws.core.params import ParameterError  # noqa: E402
+from scalinglaws.training import corpora, sweep, train  # noqa: E402
 
 TINY = {"study": "test", "corpus": "prose", "n_layer": 1, "d_model": 16, "n_head": 2}
 
@@ -95,7 +95,7 @@ def test_interrupted_sweep_resumes_without_losing_or_repeating_runs(tmp_path, co
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(entries))
     monkeypatch.setitem(sweep._CORPUS_CACHE, "prose", corpus)
-    from scalinglaws.runs import train as train_module  # sweep imports train() at each run
+    from scalinglaws.training import train as train_module  # sweep imports train() at each run
 
     real_train, calls = train_module.train, []
 

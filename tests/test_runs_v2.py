@@ -1,4 +1,4 @@
-"""The v2 study's design (scalinglaws.runs.plans_v2), its plan files and the training options it adds."""
+"""The v2 study's design (scalinglaws.training.plans_v2), its plan files and the training options it adds."""
 
 import json
 import math
@@ -7,9 +7,10 @@ import pytest
 
 pytest.importorskip("torch")
 
-from scalinglaws import paths, runs_data  # noqa: E402
-from scalinglaws.runs import plans, plans_v2, sweep, train  # noqa: E402
-from scalinglaws.runs.model import ModelConfig, counts  # noqa: E402
+from scalinglaws.core import paths  # noqa: E402
+from scalinglaws.datasets import measured
+from scalinglaws.training import plans, plans_v2, sweep, train  # noqa: E402
+from scalinglaws.training.model import ModelConfig, counts  # noqa: E402
 
 PLANS = paths.DATA / "runs" / "plans"
 TINY = {"study": "test", "corpus": "prose", "n_layer": 1, "d_model": 16, "n_head": 2}
@@ -64,7 +65,7 @@ def test_plan_files_match_the_code_and_the_study_fits_its_budget(monkeypatch):
     for name, entries in plans_v2.plans().items():
         on_disk = json.loads((PLANS / name).read_text())
         assert on_disk == entries, (
-            f"{name} differs from plans_v2: run `python -m scalinglaws.runs plans`"
+            f"{name} differs from plans_v2: run `python -m scalinglaws.training plans`"
         )
         sweep.load_plan(PLANS / name)  # every entry validates, no duplicates
     total = sum(r["tflop"] for r in plans.cost_table(versions=("v2",)))
@@ -168,7 +169,7 @@ def test_status_job_time_in_words(seconds, words):
      ("no/such/folder", "parameter 'results': no such folder 'no/such/folder'")],
 )  # fmt: skip
 def test_status_rejects_a_results_folder_that_is_not_there(value, message, capsys):
-    from scalinglaws.runs.__main__ import main
+    from scalinglaws.training.__main__ import main
 
     assert main(["status", "--results", value]) == 2
     err = capsys.readouterr().err
@@ -204,9 +205,9 @@ def test_lr_rule_is_required_before_isoflop_plans(monkeypatch):
 def test_lr_rule_is_the_fit_through_the_committed_lr_sweep():
     """LR_RULE holds the power law through the sweep's per-size best learning rates (beta2 0.95),
     to the 3 significant digits it is written with."""
-    runs = runs_data.load_runs(sweep.RESULTS / "v2", study="v2-lr")
-    best = runs_data.lr_sweep_best(runs)
-    a, p = runs_data.fit_lr_rule(best[best["beta2"] == plans_v2.LR_RULE[2]])
+    runs = measured.load_runs(sweep.RESULTS / "v2", study="v2-lr")
+    best = measured.lr_sweep_best(runs)
+    a, p = measured.fit_lr_rule(best[best["beta2"] == plans_v2.LR_RULE[2]])
     assert float(f"{a:.3g}") == plans_v2.LR_RULE[0]
     assert float(f"{p:.3g}") == plans_v2.LR_RULE[1]
     assert best["params"].nunique() >= 3  # a rule from 3 or more sizes (the design's bar)

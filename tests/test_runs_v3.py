@@ -1,13 +1,13 @@
-"""The v3 study's design (scalinglaws.runs.plans_v3): horizons per size, late evaluations."""
+"""The v3 study's design (scalinglaws.training.plans_v3): horizons per size, late evaluations."""
 
 import json
 import math
 
 import pytest
 
-from scalinglaws import paths
-from scalinglaws.runs import plans, plans_v3, sweep
-from scalinglaws.runs.config import RunConfig, counts, eval_steps, validate
+from scalinglaws.core import paths
+from scalinglaws.training import plans, plans_v3, sweep
+from scalinglaws.training.config import RunConfig, counts, eval_steps, validate
 
 PLANS = paths.DATA / "runs" / "plans"
 

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from scalinglaws.analysis import study_v3
-from scalinglaws.runs import plans_v3
-from scalinglaws.runs.config import counts, validate
+from scalinglaws.training import plans_v3
+from scalinglaws.training.config import counts, validate
 
 E, A, B, ALPHA, BETA = 1.2, 60.0, 300.0, 0.35, 0.30  # a synthetic eq 2 surface (nats per byte)
 

@@ -1,10 +1,10 @@
-"""The one tolerance rule (scalinglaws.tolerance), on the printed forms the papers use."""
+"""The one tolerance rule (scalinglaws.core.tolerance), on the printed forms the papers use."""
 
 import math
 
 import pytest
 
-from scalinglaws.tolerance import Tolerance, from_printed
+from scalinglaws.core.tolerance import Tolerance, from_printed
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from scalinglaws import units
 from scalinglaws.constants import KAPLAN
+from scalinglaws.core import units
 
 
 def test_pf_day_is_8_64e19_flop():

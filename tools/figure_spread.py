@@ -6,7 +6,7 @@ Runs every notebook with `make figures`' parameters into OUTDIR (default build/s
 for each PNG, the RMS pixel difference from figures/ and, for each table, the largest relative
 difference of a number from data/derived/. Run it under another CPU dispatch
 (NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR") or another Python's venv to measure
-the spread that scalinglaws.compare's tolerances must admit.
+the spread that scalinglaws.report.compare's tolerances must admit.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scalinglaws import compare, paths
+from scalinglaws.core import paths
 from scalinglaws.figures import families
 from scalinglaws.notebooks import execute, make_parameters
+from scalinglaws.report import compare
 
 
 def _table_rel(expected: Path, actual: Path) -> float:

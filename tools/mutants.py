@@ -32,7 +32,7 @@ def results(mutmut: str) -> dict[str, str]:
 
 
 def package(name: str) -> str:
-    """scalinglaws.estimators.bootstrap.x_f__mutmut_3 -> estimators; tolerance.py's -> tolerance."""
+    """scalinglaws.estimators.bootstrap.x_f__mutmut_3 -> estimators; core/tolerance.py's -> tolerance."""
     parts = name.split(".")
     return parts[1] if len(parts) > 1 else name
 

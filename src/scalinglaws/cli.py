@@ -23,7 +23,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from scalinglaws.params import FLOPS_RANGE, ParameterError, check_choice, check_int, check_real
+from scalinglaws.core.params import FLOPS_RANGE, ParameterError, check_choice, check_int, check_real
 
 BOOTSTRAP_RANGE = (0, 100_000)  # replicates accepted by `fit --bootstrap`
 SEED_RANGE = (0, 2**32 - 1)
@@ -102,42 +102,18 @@ def _read_fit(path: str) -> dict:
 
 
 def _run_optimal_fit(args, C: float) -> int:
-    from scalinglaws import runs_fit
+    from scalinglaws.analysis.predict import predict
+    from scalinglaws.report.fit_text import prediction_summary
 
     seed = check_int("--seed", args.seed, *SEED_RANGE)
     level = check_real("--level", args.level, *LEVEL_RANGE)
     if args.law != "all":
         raise ParameterError("parameter '--law' cannot be combined with '--fit'")
-    out = runs_fit.predict(_read_fit(args.fit), C, seed=seed, level=level)
+    out = predict(_read_fit(args.fit), C, seed=seed, level=level)
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
-    iv = out.get("interval", {})
-    print(
-        f"Compute-optimal allocation at C = {C:.3g} FLOPs under the Approach {out['approach']} "
-        f"fit of {out['runs']} (N counted as {out['params']})"
-    )
-
-    def show(name, key):
-        extra = f"  {100 * level:g}% [{iv[key][0]:.4g}, {iv[key][1]:.4g}]" if key in iv else ""
-        print(f"  {name:<8}{out[key]:>12.4g}{extra}")
-
-    show("N_opt", "N_opt")
-    show("D_opt", "D_opt")
-    print(f"  D/N     {out['tokens_per_param']:>12.4g}")
-    if out["loss"] is None:
-        print(f"  loss: {out['note']}")
-    else:
-        show("loss", "loss")
-        if "loss_prediction" in iv:
-            lo, hi = iv["loss_prediction"]
-            c_lo, c_hi = iv["loss_confidence"]
-            print(
-                f"  loss of a new run: {100 * level:g}% prediction interval [{lo:.4g}, {hi:.4g}] "
-                f"(the law's own: [{c_lo:.4g}, {c_hi:.4g}])"
-            )
-    if not iv:
-        print("  (no intervals: the fit was saved without --bootstrap)")
+    print(prediction_summary(out, C, level=level))
     return 0
 
 
@@ -233,26 +209,28 @@ def _setup_fit(p: argparse.ArgumentParser) -> Callable:
 
 
 def _run_fit_runs(args, n_boot: int, seed: int) -> int:
-    from scalinglaws import runs_fit, runs_schema
+    from scalinglaws.analysis import fit_runs
+    from scalinglaws.datasets import schema
+    from scalinglaws.report.fit_text import fit_summary
 
     approach = 3 if args.approach is None else check_int("--approach", args.approach, 1, 3)
     level = check_real("--level", args.level, *LEVEL_RANGE)
     params = check_choice("--params", args.params, ["total", "non_embedding"])
     min_points = check_int("--min-points", args.min_points, 3, 1000)
     spec = args.runs if args.runs is not None else check_choice("--data", args.data, FIT_DATASETS)
-    runs, label = runs_fit.load(spec)
+    runs, label = fit_runs.load(spec)
     default_exclude = 5 if spec == FIT_DATASETS[0] else 0
     exclude = check_int(
         "--exclude", default_exclude if args.exclude is None else args.exclude, 0, 100
     )
     if exclude:
-        final = runs_schema.final_checkpoints(runs)
+        final = schema.final_checkpoints(runs)
         worst = final.nlargest(exclude, "loss")
         key = "run" if "run" in runs.columns else None
         runs = runs[~runs["run"].isin(worst["run"])] if key else runs.drop(worst.index)
         runs = runs.reset_index(drop=True)
     column = "params" if params == "total" else "params_non_embedding"
-    out = runs_fit.fit(
+    out = fit_runs.fit(
         runs,
         approach,
         n_bootstrap=n_boot,
@@ -267,52 +245,25 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
         print(json.dumps(out, indent=2))
         return 0
     print(
-        f"Approach {approach} (Hoffmann 2022) on {label}: {out['n_runs']} runs "
-        f"({out['n_rows']} rows), N counted as {params}; {out['flops']}"
-        + (f"; {exclude} highest losses dropped" if exclude else "")
+        fit_summary(
+            out,
+            approach=approach,
+            label=label,
+            params=params,
+            exclude=exclude,
+            level=level,
+            n_boot=n_boot,
+            seed=seed,
+        )
     )
-    boot = out.get("bootstrap")
-    shown = (
-        out["estimate"]
-        if approach == 3
-        else {
-            "a": out["a"],
-            "b": out["b"],
-            "N_opt_k": out["N_opt"]["k"],
-            "D_opt_k": out["D_opt"]["k"],
-        }
-    )
-    for k, v in shown.items():
-        extra = ""
-        if boot:
-            lo, hi = boot["interval"][k]
-            extra = f"  SE {boot['se'][k]:.4g}  {100 * level:g}% [{lo:.4g}, {hi:.4g}]"
-        print(f"  {k:<8}{v:>12.5g}{extra}")
-    if approach != 3:
-        print("  N_opt = N_opt_k C^a, D_opt = D_opt_k C^b (C in FLOPs)")
-    if approach == 1:
-        print(
-            f"  envelope fitted over {out['flops_range'][0]:.3g}-{out['flops_range'][1]:.3g} "
-            f"FLOPs; {100 * out['last_15pct_fraction']:.1f}% of its points in the last 15% "
-            "of their run (Hoffmann 2022 footnote 4)"
-        )
-    if boot:
-        print(
-            f"  bootstrap: {n_boot} resamples of the runs (seed {seed}), {boot['n_failed']} failed"
-        )
-    if approach == 3 and not out["identifiable"]:
-        print(
-            "  not identifiable: "
-            + "; ".join(out["not_identifiable"])
-            + (": no interval is given" if n_boot else "")
-        )
     return 0
 
 
 def _run_fit(args) -> int:
 
-    from scalinglaws import data, estimators
-    from scalinglaws.rng import stream
+    from scalinglaws import estimators
+    from scalinglaws.core.rng import stream
+    from scalinglaws.datasets import published
 
     n_boot = check_int("--bootstrap", args.bootstrap, *BOOTSTRAP_RANGE)
     seed = check_int("--seed", args.seed, *SEED_RANGE)
@@ -321,8 +272,10 @@ def _run_fit(args) -> int:
         return _run_fit_runs(args, n_boot, seed)
     exclude = check_int("--exclude", 5 if args.exclude is None else args.exclude, 0, 100)
     objective = check_choice("--objective", args.objective, estimators.OBJECTIVES)
-    cols = data.load_columns(name)  # arrays, without pandas
-    N, D, _, L = estimators.arrays(data.drop_highest_losses(cols, exclude) if exclude else cols)
+    cols = published.load_columns(name)  # arrays, without pandas
+    N, D, _, L = estimators.arrays(
+        published.drop_highest_losses(cols, exclude) if exclude else cols
+    )
     # the bootstrap resamples the summed-Huber fit; the likelihood starts from its optimum
     huber = estimators.approach3(N=N, D=D, L=L) if n_boot or objective == "huber" else None
     fit = (
@@ -418,8 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(err, ParameterError) or any(
             _raised(err, m, n)
             for m, n in (
-                ("scalinglaws.runs_schema", "RunsSchemaError"),
-                ("scalinglaws.data", "DataError"),
+                ("scalinglaws.datasets.schema", "RunsSchemaError"),
+                ("scalinglaws.datasets.published", "DataError"),
             )
         ):
             print(f"scalinglaws {args.command}: error: {err}", file=sys.stderr)

@@ -233,7 +233,7 @@ def load_fit(path, name: str = "fit") -> ParametricFit:
     import math
     from pathlib import Path
 
-    from scalinglaws.params import ParameterError
+    from scalinglaws.core.params import ParameterError
 
     path = Path(path)
     where = f"parameter '{name}': fit file {str(path)!r}"

@@ -5,7 +5,7 @@ The paper repeats its IsoFLOP analysis (Approach 2) on two more datasets, C4 and
 (1e19 to 1e21 FLOPs) each, giving a = 0.50, b = 0.50 on C4 and a = 0.53, b = 0.47 on GitHub
 (Table A2; Kaplan 2020's 0.73 / 0.27 beside them). No runs were released, so this family measures
 the same thing on this project's own two corpora at laptop scale: English prose in C4's role and
-Python code in GitHub's (``data/runs/``, made by ``python -m scalinglaws.runs``).
+Python code in GitHub's (``data/runs/``, made by ``python -m scalinglaws.training``).
 
 Every series is labelled: the runs, their parabolas, vertices and power laws are measured here;
 Table A2's and Kaplan's exponents are published laws, drawn as slopes through the middle of our
@@ -24,11 +24,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from scalinglaws import estimators, runs_data
+from scalinglaws import estimators
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_DATA, REFIT_HERE, provenance
-from scalinglaws.params import ParameterError
-from scalinglaws.rng import stream
+from scalinglaws.core.kinds import MEASURED_HERE, PUBLISHED_DATA, REFIT_HERE, provenance
+from scalinglaws.core.params import ParameterError
+from scalinglaws.core.rng import stream
+from scalinglaws.datasets import measured as measured_data
 
 CORPORA = ("prose", "code")
 ROLE = {"prose": "C4", "code": "GitHub"}  # which of the paper's datasets each corpus stands in for
@@ -58,7 +59,7 @@ def measured_runs(results=None) -> pd.DataFrame:
     ``corpus`` set to this family's key ("prose", "code") and ``study`` to "isoflop"."""
     from scalinglaws.analysis import study_v2
 
-    runs = runs_data.load_runs(results if results is not None else study_v2.RESULTS_V2)
+    runs = measured_data.load_runs(results if results is not None else study_v2.RESULTS_V2)
     runs = runs[(runs["study"] == "v2-isoflop") & (runs["status"] == "finished")]
     parts = []
     for key, corpus in MEASURED_CORPUS.items():
@@ -77,15 +78,16 @@ def _role(corpus: str) -> str:
 def runs_frame(spec: str) -> tuple[pd.DataFrame, str]:
     """A runs CSV or registered data set as this family's runs table (one corpus, ``OTHER``):
     final checkpoints, ``flops_budget`` from the ``budget`` column or the FLOPs clustered."""
-    from scalinglaws import data, runs_fit, runs_schema
+    from scalinglaws.analysis import fit_runs
+    from scalinglaws.datasets import published, schema
 
     try:
-        table, name = runs_fit.load(spec)
-        runs_schema.check_approach(table, 2)
-    except (runs_schema.RunsSchemaError, data.DataError) as err:
+        table, name = fit_runs.load(spec)
+        schema.check_approach(table, 2)
+    except (schema.RunsSchemaError, published.DataError) as err:
         raise ParameterError(f"parameter 'runs': {err}") from None
-    final = runs_schema.final_checkpoints(table)
-    labels, budgets = runs_schema.budgets(final)
+    final = schema.final_checkpoints(table)
+    labels, budgets = schema.budgets(final)
     final = final[labels >= 0]
     frame = pd.DataFrame(
         {
@@ -109,7 +111,7 @@ class CorpusFit:
     """One corpus's IsoFLOP runs and their Approach 2 fit."""
 
     corpus: str
-    runs: pd.DataFrame  # the corpus's IsoFLOP runs (runs_data.RUN_COLUMNS)
+    runs: pd.DataFrame  # the corpus's IsoFLOP runs (measured_data.RUN_COLUMNS)
     N: np.ndarray  # parameters used in the fit (per run)
     fit: estimators.Approach2Result
 
@@ -131,11 +133,11 @@ class Analysis:
     def series(self, what: str, fitted: bool = True) -> str:
         """Legend label of a series drawn from the runs (``fitted``: a fit to them), saying what
         the runs are: measured here, published data (refit here) or the reader's runs."""
-        from scalinglaws import data
+        from scalinglaws.datasets import published
 
         if self.measured:
             return provenance(MEASURED_HERE, what)
-        if self.source in data.REGISTRY:
+        if self.source in published.REGISTRY:
             kind = REFIT_HERE if fitted else PUBLISHED_DATA
             return provenance(kind, f"{self.source}: {what}")
         return f"runs ({self.source}): {what}"
@@ -153,7 +155,7 @@ def analyse(
 ) -> Analysis:
     """Approach 2 (Hoffmann 2022 section 3.2, App. C) on each corpus's measured IsoFLOP runs.
 
-    runs: a ``runs_data.load_runs()`` frame (default: :func:`measured_runs`). Each budget needs
+    runs: a ``measured_data.load_runs()`` frame (default: :func:`measured_runs`). Each budget needs
     ``min_points`` runs, a convex parabola and an interior vertex; the intervals on a and b come
     from ``n_bootstrap`` replicates that each keep ``fraction`` of the runs (Table 2's procedure),
     drawn from ``numpy.random.default_rng(seed)``. Runs that hold several seeds of a size (the

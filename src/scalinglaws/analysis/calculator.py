@@ -22,11 +22,12 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from scalinglaws import data, estimators
+from scalinglaws import estimators
 from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import DATA
 from scalinglaws.constants import BESIROGLU
-from scalinglaws.rng import stream
+from scalinglaws.core.rng import stream
+from scalinglaws.datasets import published
 
 REFIT = "refit-here"
 USER = "user-fit"
@@ -59,7 +60,9 @@ class Calculator:
 def analyse(n_bootstrap: int = 1000, seed: int = 0, user_fit: str = "") -> Calculator:
     """Published laws, the Approach 3 refit here (with ``n_bootstrap`` replicates; 0: no band)
     and, if ``user_fit`` names a file, the fit saved there."""
-    df = data.drop_highest_losses(data.load(DATA), BESIROGLU.selection.n_excluded_highest_loss)
+    df = published.drop_highest_losses(
+        published.load(DATA), BESIROGLU.selection.n_excluded_highest_loss
+    )
     N, D, _, L = estimators.arrays(df)
     huber = estimators.approach3(N=N, D=D, L=L)
     lik = estimators.approach3(N=N, D=D, L=L, objective="huber_likelihood")

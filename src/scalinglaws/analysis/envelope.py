@@ -26,18 +26,19 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from scalinglaws import estimators, runs_data
+from scalinglaws import estimators
 from scalinglaws.constants import HOFFMANN, ParametricFit
+from scalinglaws.core.params import Integer
+from scalinglaws.core.rng import stream
+from scalinglaws.datasets import measured as measured_runs
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.params import Integer
-from scalinglaws.rng import stream
 
 SIZE_RANGE = (75e6, 10e9)  # Fig 2 colour bar: model sizes 75M to 10B (caption: "70M to 10B")
 CURVE_FLOPS = (1e17, 1e23)  # Fig 2 left panel's x-axis, FLOPs
 LAST_FRACTION = HOFFMANN.claims.footnote4_last_fraction  # footnote 4: the last 15% of training
 CORPUS = "prose"  # the measured-here corpus drawn in row 2
 STUDIES = ("v2-isoflop",)  # its studies with learning curves: the v2 IsoFLOP plan's runs
-RESULTS = runs_data.RESULTS / "v2"  # where they are
+RESULTS = measured_runs.RESULTS / "v2"  # where they are
 PARAMS = "params_total"  # N of the measured runs: with embeddings (Chinchilla section 2.1)
 LEVEL = 0.80  # bootstrap interval: 10th-90th percentile, as Table 2
 N_SIZES = Integer("n_sizes", lo=3, hi=200, doc="Fig 2: model sizes from 75M to 10B under eq 2")
@@ -102,7 +103,7 @@ def law_envelope(
 class MeasuredEnvelope:
     """Approach 1 on the learning curves measured here, with where its winners lie in training."""
 
-    curves: pd.DataFrame  # one row per validation point (runs_data.CURVE_COLUMNS)
+    curves: pd.DataFrame  # one row per validation point (measured_runs.CURVE_COLUMNS)
     runs: pd.DataFrame  # one row per run: run_id, study, params, flops_budget, flops_final
     drawn: estimators.Approach1Result  # envelope over every curve's FLOPs (drawn)
     fitted: estimators.Approach1Result  # envelope over flops_range; N_opt/D_opt with intervals
@@ -116,8 +117,8 @@ class MeasuredEnvelope:
 
 def prose_curves(curves: pd.DataFrame | None = None) -> pd.DataFrame:
     """The measured-here learning curves drawn in Fig 2's second row: corpus "prose", studies
-    "v2-isoflop" of the v2 study (``curves`` defaults to ``runs_data.load_curves(RESULTS)``)."""
-    df = runs_data.load_curves(RESULTS) if curves is None else curves
+    "v2-isoflop" of the v2 study (``curves`` defaults to ``measured_runs.load_curves(RESULTS)``)."""
+    df = measured_runs.load_curves(RESULTS) if curves is None else curves
     keep = (df["corpus"] == CORPUS) & df["study"].isin(STUDIES)
     return df[keep].sort_values([PARAMS, "run_id", "step"]).reset_index(drop=True)
 
@@ -193,7 +194,7 @@ def measured_envelope(
     :func:`estimators.approach1` as the curve's tokens, not C / 6N). n_bootstrap replicates resample
     the runs with replacement and refit the envelope over the same FLOP range; the exponents'
     10th-90th percentiles (Table 2's interval) are attached to N_opt and D_opt. The Generator is
-    the named stream ``"envelope.bootstrap"`` of ``seed`` (:data:`scalinglaws.rng.KEYS`), so the
+    the named stream ``"envelope.bootstrap"`` of ``seed`` (:data:`scalinglaws.core.rng.KEYS`), so the
     same seed gives the same intervals.
     """
     curves = prose_curves() if curves is None else curves

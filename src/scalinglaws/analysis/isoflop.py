@@ -15,14 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scalinglaws import data, estimators
+from scalinglaws import estimators
 from scalinglaws.analysis import allocation
 from scalinglaws.analysis.envelope import fmt_exponent
 from scalinglaws.constants import BESIROGLU, HOFFMANN
-from scalinglaws.kinds import PUBLISHED_DATA, provenance
+from scalinglaws.core.kinds import PUBLISHED_DATA, provenance
+from scalinglaws.core.params import ParameterError
+from scalinglaws.core.rng import stream
+from scalinglaws.datasets import published
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.params import ParameterError
-from scalinglaws.rng import stream
 
 DATA = "epoch-chinchilla-fig4"
 GOPHER = HOFFMANN.budgets.gopher
@@ -77,9 +78,9 @@ def analyse(
     """
     if runs != DATA:
         return _analyse_runs(runs, n_bootstrap, seed, isoflop_tol, min_points)
-    df = data.load(DATA)
+    df = published.load(DATA)
     if n_exclude:
-        df = data.drop_highest_losses(df, n_exclude)
+        df = published.drop_highest_losses(df, n_exclude)
     N, D, C, L = estimators.arrays(df)
     a2_input = dict(N=N, C=C, L=L, budgets=HOFFMANN.budgets.isoflop, tol_log10=isoflop_tol)
     huber, lik, boot, a2 = _fits(N, D, L, a2_input, n_bootstrap, seed, min_points)
@@ -105,15 +106,16 @@ def _fits(N, D, L, a2_input: dict, n_bootstrap: int, seed: int, min_points: int)
 
 
 def _analyse_runs(runs: str, n_bootstrap, seed, isoflop_tol, min_points) -> Analysis:
-    from scalinglaws import runs_fit, runs_schema
+    from scalinglaws.analysis import fit_runs
+    from scalinglaws.datasets import schema
 
     try:
-        table, name = runs_fit.load(runs)
-        runs_schema.check_approach(table, 3)
-        runs_schema.check_approach(table, 2, tol_log10=isoflop_tol)
-    except (runs_schema.RunsSchemaError, data.DataError) as err:
+        table, name = fit_runs.load(runs)
+        schema.check_approach(table, 3)
+        schema.check_approach(table, 2, tol_log10=isoflop_tol)
+    except (schema.RunsSchemaError, published.DataError) as err:
         raise ParameterError(f"parameter 'runs': {err}") from None
-    final = runs_schema.final_checkpoints(table)
+    final = schema.final_checkpoints(table)
     df = pd.DataFrame(
         {
             "params": final["params"],
@@ -123,12 +125,12 @@ def _analyse_runs(runs: str, n_bootstrap, seed, isoflop_tol, min_points) -> Anal
         }
     )
     N, D, C, L = estimators.arrays(df)
-    inp = runs_fit.a2_input(final, "params", isoflop_tol)
+    inp = fit_runs.a2_input(final, "params", isoflop_tol)
     a2_input = dict(
         N=inp.N, C=inp.C, L=inp.L, budgets=inp.budgets, tol_log10=inp.tol_log10, D=inp.D
     )
     huber, lik, boot, a2 = _fits(N, D, L, a2_input, n_bootstrap, seed, min_points)
-    kind = PUBLISHED_DATA if runs in data.REGISTRY else "runs"
+    kind = PUBLISHED_DATA if runs in published.REGISTRY else "runs"
     label = provenance(kind, name) if kind == PUBLISHED_DATA else f"runs ({name})"
     return Analysis(
         df, 0, huber, lik, boot, a2, seed, runs, tuple(float(b) for b in inp.budgets), label
@@ -271,11 +273,12 @@ def point_budgets(an: Analysis):
         return estimators.isoflop_groups(
             C=an.points["flops"], budgets=HOFFMANN.budgets.isoflop, tol_log10=an.approach2.tol_log10
         )
-    from scalinglaws import runs_fit, runs_schema
+    from scalinglaws.analysis import fit_runs
+    from scalinglaws.datasets import schema
 
-    table, _ = runs_fit.load(an.runs)
-    final = runs_schema.final_checkpoints(table)
-    labels, budgets = runs_schema.budgets(final, an.approach2.tol_log10)
+    table, _ = fit_runs.load(an.runs)
+    final = schema.final_checkpoints(table)
+    labels, budgets = schema.budgets(final, an.approach2.tol_log10)
     return labels, np.asarray(budgets, float)
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scalinglaws import runs_data, units
 from scalinglaws.constants import KAPLAN
+from scalinglaws.core import units
+from scalinglaws.datasets import measured as measured_runs
 from scalinglaws.estimators import fit_power_law
 from scalinglaws.laws import kaplan, kaplan_efficient, kaplan_training
 
@@ -27,7 +28,7 @@ MEASURED_CORPUS = "prose"  # the learning-curve runs train on the prose corpus o
 # The learning curves: the v2 study's runs in Kaplan's setting (step 1 of the discrepancy ladder,
 # docs/study-v2.md): one cosine to 0 over each run after a 3000-step warmup, lr 3e-3, 14 sizes.
 MEASURED_STUDY = "v2-ladder-kaplan"
-MEASURED_RESULTS = runs_data.RESULTS / "v2"
+MEASURED_RESULTS = measured_runs.RESULTS / "v2"
 _B = float(KAPLAN.setup.batch_tokens)
 
 
@@ -38,15 +39,15 @@ def load_measured_runs(results: Path | str | None = None) -> pd.DataFrame:
     about 1e3 to 2e5 non-embedding parameters, each trained to its own budget of 3e11 to 1e13
     FLOP (the larger the model, the larger its budget) with about 54 validation points.
 
-    One row per validation point (columns :data:`scalinglaws.runs_data.CURVE_COLUMNS`): ``params``
+    One row per validation point (columns :data:`scalinglaws.datasets.measured.CURVE_COLUMNS`): ``params``
     is N (non-embedding parameters), ``tokens`` the bytes processed so far, ``flops`` the exact
     training FLOP so far and ``loss_nats`` the validation loss in nats per **byte**. Read from the
     result files in ``data/runs/results/v2`` (or ``results``) by
-    :func:`scalinglaws.runs_data.load_curves`; an empty frame with the same columns when no run
+    :func:`scalinglaws.datasets.measured.load_curves`; an empty frame with the same columns when no run
     has finished.
     """
     folder = MEASURED_RESULTS if results is None else results
-    df = runs_data.load_curves(folder, study=MEASURED_STUDY)
+    df = measured_runs.load_curves(folder, study=MEASURED_STUDY)
     return df[df["corpus"] == MEASURED_CORPUS].reset_index(drop=True)
 
 

@@ -9,7 +9,7 @@
 - :func:`ladder_points`: IsoFLOP points read off long runs' learning curves in a given FLOP
   accounting (the discrepancy ladder's steps 1-3, Porian et al. 2024).
 
-Inputs are the tidy frames of :mod:`scalinglaws.runs_data`. N is ``params_total`` (all parameters,
+Inputs are the tidy frames of :mod:`scalinglaws.datasets.measured`. N is ``params_total`` (all parameters,
 Chinchilla's count) unless a function is told otherwise; C is the exact training FLOP.
 """
 
@@ -20,11 +20,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scalinglaws import estimators, runs_data
+from scalinglaws import estimators
+from scalinglaws.core.rng import stream
+from scalinglaws.datasets import measured
 from scalinglaws.designs import v2 as grid_v2
-from scalinglaws.rng import stream
 
-RESULTS_V2 = runs_data.RESULTS / "v2"
+RESULTS_V2 = measured.RESULTS / "v2"
 VOCAB = 256  # bytes: the output layer has d_model x 256 weights (tied to the input embedding)
 
 # FLOP accountings of the discrepancy ladder: (N column, C per token as a function of a run row)
@@ -37,7 +38,7 @@ ACCOUNTINGS = {
 
 def load(study: str, corpus: str = "prose", results=None) -> pd.DataFrame:
     """The finished v2 runs of one study (``"isoflop"``, ``"ladder-matched"``, ...) and corpus."""
-    runs = runs_data.load_runs(results if results is not None else RESULTS_V2)
+    runs = measured.load_runs(results if results is not None else RESULTS_V2)
     keep = (runs["study"] == f"v2-{study}") & (runs["corpus"] == corpus)
     return runs[keep & (runs["status"] == "finished")].reset_index(drop=True)
 
@@ -355,7 +356,7 @@ def optima_table(study: IsoFLOPStudy) -> pd.DataFrame:
 def corpora(results=None) -> list[str]:
     """The corpora whose v2 IsoFLOP plan has a budget ready to analyse (:func:`design_window`),
     prose first; a corpus whose first runs have not yet filled a budget's window is not listed."""
-    runs = runs_data.load_runs(results if results is not None else RESULTS_V2)
+    runs = measured.load_runs(results if results is not None else RESULTS_V2)
     runs = runs[(runs["study"] == "v2-isoflop") & (runs["status"] == "finished")]
     have = {c for c, g in runs.groupby("corpus") if len(design_window(g))}
     return sorted(have, key=lambda c: (c != "prose", c))

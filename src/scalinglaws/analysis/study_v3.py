@@ -25,10 +25,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scalinglaws import estimators, runs_data
-from scalinglaws.rng import stream
+from scalinglaws import estimators
+from scalinglaws.core.rng import stream
+from scalinglaws.datasets import measured
 
-RESULTS = runs_data.RESULTS / "v3"
+RESULTS = measured.RESULTS / "v3"
 STUDY = "v3-horizons"
 LEVEL = 0.80
 MIN_SIZES_AT_BUDGET = 6  # docs/study-v3.md: a budget of Approach 2 needs 6 or more sizes
@@ -42,10 +43,10 @@ PARAMS = {
 def load(results=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(runs, curves) of the v3 horizons plan that have finished, with ``params_effective``."""
     folder = RESULTS if results is None else results
-    runs = runs_data.load_runs(folder, study=STUDY)
+    runs = measured.load_runs(folder, study=STUDY)
     runs = runs[runs["status"] == "finished"].reset_index(drop=True)
     runs["params_effective"] = runs["flops_per_token"] / 6
-    curves = runs_data.load_curves(folder, study=STUDY)
+    curves = measured.load_curves(folder, study=STUDY)
     curves = curves[curves["run_id"].isin(runs["run_id"])].reset_index(drop=True)
     curves = curves.merge(runs[["run_id", "params_effective"]], on="run_id")
     return runs, curves

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scalinglaws import runs_data
 from scalinglaws.analysis import study_v2
+from scalinglaws.datasets import measured
 
-RESULTS = runs_data.RESULTS / "v3"
+RESULTS = measured.RESULTS / "v3"
 SHAPE_BUDGETS = (3e11, 1e12)  # v2's windows with one-layer sizes
 LR_BUDGETS = (3e11, 1e12, 3e12, 1e13)
 LR_MULTIPLIERS = (0.5, 2.0)
@@ -36,7 +36,7 @@ N_BOOTSTRAP = 2000  # replicates of each optimum, as declared (v2's estimator's 
 
 
 def _finished(study: str, results=None) -> pd.DataFrame:
-    runs = runs_data.load_runs(RESULTS if results is None else results, study=study)
+    runs = measured.load_runs(RESULTS if results is None else results, study=study)
     return runs[runs["status"] == "finished"].reset_index(drop=True)
 
 
@@ -219,5 +219,5 @@ def lr_check(n_bootstrap: int = N_BOOTSTRAP, seed: int = 0, results=None) -> LRC
     keep = ["rate", "budget", "n_sizes", "N_opt", "N_lo", "N_hi", "n_failed"]
     optima = pd.concat(rows, ignore_index=True)[keep]
     moved = outside(optima[optima["rate"] == "best of three"], opt_v2)
-    planned = len(json.loads((runs_data.RESULTS.parent / "plans" / "v3_lrcheck.json").read_text()))
+    planned = len(json.loads((measured.RESULTS.parent / "plans" / "v3_lrcheck.json").read_text()))
     return LRCheck(optima, wide, moved, len(check), planned)

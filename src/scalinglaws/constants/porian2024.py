@@ -11,7 +11,7 @@ results_table`` on the released ``data/summary_df.pickle.xz``, the weighted fit
 (2024-07-08). The unweighted fits to the same data are 0.834, 0.701, 0.604, 0.571, 0.497 on
 RefinedWeb. Intervals: 2.5th-97.5th percentiles of a parametric bootstrap over seed noise.
 
-How each step counts (the repository's ``data.py`` and ``configs.py``): (a) N without embeddings
+How each step counts (the repository's ``datasets/published.py`` and ``configs.py``): (a) N without embeddings
 and without the output head, C = 6 N D, training loss, a 3000-step warmup and a cosine over a long
 fixed horizon; (b) N with the output head (all linear layers, not the input embedding), C = 6 N D,
 validation loss from here on; (c) warmup shortened to about N tokens; (d) cosine matched to each

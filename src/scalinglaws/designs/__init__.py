@@ -1,5 +1,5 @@
 """The measured-here studies' designs as pure geometry (no torch, no analysis): the size ladders,
-shapes, IsoFLOP windows and horizons that the plans (:mod:`scalinglaws.runs`) train and the
+shapes, IsoFLOP windows and horizons that the plans (:mod:`scalinglaws.training`) train and the
 analyses (:mod:`scalinglaws.analysis`) read, so that neither imports the other.
 
     v2   the v2 study's size ladder and IsoFLOP windows (``docs/study-v2.md``)

@@ -1,5 +1,5 @@
 """The v2 study's size ladder and IsoFLOP windows: pure geometry, no torch, so the plans
-(:mod:`scalinglaws.runs.plans_v2`) and the analysis (:mod:`scalinglaws.analysis.study_v2`) share it
+(:mod:`scalinglaws.training.plans_v2`) and the analysis (:mod:`scalinglaws.analysis.study_v2`) share it
 without importing each other.
 
 Sizes lie on a geometric ladder of non-embedding parameter counts, ``LADDER_START`` x

@@ -1,6 +1,6 @@
 """The v3 study's geometry (``docs/study-v3.md``): its sizes, their shape family and the budget at
 which each is expected to be compute-optimal. Pure arithmetic, shared by the plans
-(:mod:`scalinglaws.runs.plans_v3`) and the analysis (:mod:`scalinglaws.analysis.study_v3`)."""
+(:mod:`scalinglaws.training.plans_v3`) and the analysis (:mod:`scalinglaws.analysis.study_v3`)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from scalinglaws.core.params import check_int
 from scalinglaws.estimators._approach3_derivatives import FitData
 from scalinglaws.estimators._approach3_fast import (
     PARAM_NAMES,
@@ -16,7 +17,6 @@ from scalinglaws.estimators._approach3_fast import (
     polish,
 )
 from scalinglaws.estimators.approach3_paper import DELTA
-from scalinglaws.params import check_int
 
 __all__ = [
     "BootstrapResult",

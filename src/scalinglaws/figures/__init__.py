@@ -2,7 +2,7 @@
 ``hoffmann2022_figA3``, ...), plus the project's own (``calculator``, ``cross_study``, the
 (Mis)Fitting variants). Each draws from an analysis result (:mod:`scalinglaws.analysis`) and
 declares the files it makes as ``FIGURES``, a tuple of :class:`FigureInfo`; :data:`CATALOGUE`
-collects them. A notebook's parameters are in :data:`scalinglaws.notebooks.SPECS`;
+collects them. A notebook's parameters are in :data:`scalinglaws.analysis.parameters.SPECS`;
 :func:`families` maps each notebook to its parameters and its figure modules, so tests and tools
 need no list.
 """
@@ -14,7 +14,7 @@ import pkgutil
 from dataclasses import dataclass
 from types import ModuleType
 
-from scalinglaws.params import ParameterSpec
+from scalinglaws.core.params import ParameterSpec
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def _catalogue() -> tuple[FigureInfo, ...]:
 
 def families() -> dict[str, Family]:
     """Map notebook stem -> its parameters and figure modules, for every notebook with a spec."""
-    from scalinglaws.notebooks import SPECS
+    from scalinglaws.analysis.parameters import SPECS
 
     modules = _modules()
     return {

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from scalinglaws.plotting import BROWN, CYAN, GREEN, GREY, ORANGE, PURPLE, RED
+from scalinglaws.figures.style import BROWN, CYAN, GREEN, GREY, ORANGE, PURPLE, RED
 
 GOPHER_COLOUR = GREEN
 BUDGET_CMAP = "viridis"

@@ -13,6 +13,8 @@ from scalinglaws.constants import KAPLAN
 EXTRAPOLATED = {"ls": (0, (1.2, 1.6)), "alpha": 0.75}  # dotted: eq 5.6 outside its fitted range
 N_SIZES_LABEL = "Line color indicates number of parameters (non-embedding)"
 
+FIG2_EQ = "Kaplan 2020 eqs 5.3, 5.4, 5.6, Table 3, B = 2^19"  # the source of Figure 2 left's law
+
 
 def plot_law(ax, x, y, fitted, color, lw=1.5, zorder=2):
     """Plot one published-law curve: solid where ``fitted`` is True, dotted where it is not."""

@@ -25,10 +25,10 @@ from scalinglaws.analysis.calculator import (
     table,
     with_user_fit,
 )
+from scalinglaws.core.kinds import provenance
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._hoffmann2022 import LAW_STYLES
-from scalinglaws.kinds import provenance
-from scalinglaws.plotting import PINK, use_style
+from scalinglaws.figures.style import PINK, use_style
 
 FIGURES = (
     FigureInfo(

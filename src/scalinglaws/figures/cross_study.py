@@ -1,6 +1,6 @@
 """Every data set through the same methods: the cross-study figure (drawing only).
 
-The numbers come from :mod:`scalinglaws.studies` (no plotting there): a and b with bootstrap
+The numbers come from :mod:`scalinglaws.analysis.cross_study` (no plotting there): a and b with bootstrap
 intervals for each data set, approach and count of N, and Approach 2's bias on each data set's own
 grid. Left panel: a with its interval per row, beside Hoffmann 2022 Table 2's and Kaplan's values.
 Right panel: Approach 2's a on the noise-free simulation of each data set's grid minus the true
@@ -14,16 +14,16 @@ import numpy as np
 import pandas as pd
 
 from scalinglaws.constants import HOFFMANN
+from scalinglaws.core.kinds import MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_LAW, REFIT_HERE, provenance
-from scalinglaws.plotting import BLUE, RED, use_style
+from scalinglaws.figures.style import BLUE, RED, use_style
 
 FIGURES = (
     FigureInfo(
         "cross_study",
         "07_cross_study",
         "Hoffmann 2022 Table 2 across data sets",
-        "Approaches 1-3 (runs_fit) on Epoch's Chinchilla points, Llama 3's Fig 2 points, "
+        "Approaches 1-3 (fit_runs) on Epoch's Chinchilla points, Llama 3's Fig 2 points, "
         "(Mis)Fitting's curves (N with and without embeddings), Gadre et al.'s over-trained "
         "models (Approach 3, per training corpus) and the runs measured here, "
         "95% bootstrap intervals; Approach 2's bias on each data set's own grid simulated on "

@@ -26,9 +26,7 @@ from scalinglaws import estimators
 from scalinglaws.analysis import allocation
 from scalinglaws.analysis.envelope import PARAMS, SIZE_RANGE, LawEnvelope, MeasuredEnvelope
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR
-from scalinglaws.kinds import (
+from scalinglaws.core.kinds import (
     DERIVED_HERE,
     MEASURED_HERE,
     PUBLISHED_DATA,
@@ -36,8 +34,10 @@ from scalinglaws.kinds import (
     REFIT_HERE,
     provenance,
 )
+from scalinglaws.figures import FigureInfo
+from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR
+from scalinglaws.figures.style import ORANGE, log_colorbar, use_style
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.plotting import ORANGE, log_colorbar, use_style
 
 FIGURES = (
     FigureInfo(

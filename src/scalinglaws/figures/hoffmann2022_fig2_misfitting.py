@@ -1,6 +1,6 @@
 """Hoffmann et al. 2022 Figure 2 (the training-curve envelope, Approach 1) drawn from Li et al.
 2025's (Mis)Fitting learning curves; drawing only (the numbers come from
-:func:`scalinglaws.runs_fit.envelope` and :mod:`scalinglaws.studies`). Drawn by notebook 07.
+:func:`scalinglaws.analysis.fit_runs.envelope` and :mod:`scalinglaws.analysis.cross_study`). Drawn by notebook 07.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import LogNorm
 
-from scalinglaws import runs_fit
+from scalinglaws.analysis import fit_runs
 from scalinglaws.constants import HOFFMANN
+from scalinglaws.core.kinds import PUBLISHED_DATA, PUBLISHED_LAW, REFIT_HERE, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.kinds import PUBLISHED_DATA, PUBLISHED_LAW, REFIT_HERE, provenance
-from scalinglaws.plotting import BLUE, RED, use_style
+from scalinglaws.figures.style import BLUE, RED, use_style
 
 FIGURES = (
     FigureInfo(
@@ -38,7 +38,7 @@ def size_colours(sizes):
     return (lambda n: cmap(norm(n))), norm, cmap
 
 
-def figure_envelope(runs: pd.DataFrame, total: runs_fit.Envelope, non_emb: runs_fit.Envelope):
+def figure_envelope(runs: pd.DataFrame, total: fit_runs.Envelope, non_emb: fit_runs.Envelope):
     """Hoffmann 2022 Fig 2's layout: every curve (loss against FLOPs, coloured by N) with the
     envelope of minimal loss (left); N_opt (centre) and D_opt (right) of the envelope's points
     against FLOPs with the power laws, N counted with and without embeddings."""

@@ -13,6 +13,10 @@ import numpy as np
 from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, point_budgets
 from scalinglaws.constants import HOFFMANN
+from scalinglaws.core.kinds import (
+    REFIT_HERE,
+    provenance,
+)
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._hoffmann2022 import (
     BUDGET_CMAP,
@@ -20,11 +24,7 @@ from scalinglaws.figures._hoffmann2022 import (
     flops_axis,
     gopher_star,
 )
-from scalinglaws.kinds import (
-    REFIT_HERE,
-    provenance,
-)
-from scalinglaws.plotting import BLUE, log_colorbar, use_style
+from scalinglaws.figures.style import BLUE, log_colorbar, use_style
 
 FIGURES = (
     FigureInfo(

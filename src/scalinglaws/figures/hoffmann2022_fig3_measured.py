@@ -17,10 +17,10 @@ import numpy as np
 
 from scalinglaws.analysis.study_v2 import IsoFLOPStudy
 from scalinglaws.constants import HOFFMANN
+from scalinglaws.core.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._hoffmann2022 import budget_colours, flops_axis
-from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
-from scalinglaws.plotting import BLUE, RED, use_style
+from scalinglaws.figures.style import BLUE, RED, use_style
 
 FIGURES = (
     FigureInfo(

@@ -11,15 +11,15 @@ from matplotlib.colors import LogNorm
 
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, point_budgets
 from scalinglaws.constants import HOFFMANN, ParametricFit
-from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, budget_colours, flops_axis, gopher_star
-from scalinglaws.kinds import (
+from scalinglaws.core.kinds import (
     PUBLISHED_LAW,
     REFIT_HERE,
     provenance,
 )
+from scalinglaws.figures import FigureInfo
+from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, budget_colours, flops_axis, gopher_star
+from scalinglaws.figures.style import BLUE, use_style
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.plotting import BLUE, use_style
 
 _LOSS_CMAP = "magma"
 

@@ -15,13 +15,13 @@ import numpy as np
 from scalinglaws import estimators
 from scalinglaws.analysis.c4_github import LEVEL, ROLE, Analysis, published_exponents
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import budget_colours, flops_axis
-from scalinglaws.kinds import (
+from scalinglaws.core.kinds import (
     PUBLISHED_LAW,
     provenance,
 )
-from scalinglaws.plotting import BLUE, RED, use_style
+from scalinglaws.figures import FigureInfo
+from scalinglaws.figures._hoffmann2022 import budget_colours, flops_axis
+from scalinglaws.figures.style import BLUE, RED, use_style
 
 FIGURES = (
     FigureInfo(

@@ -10,14 +10,14 @@ import numpy as np
 
 from scalinglaws.analysis import allocation
 from scalinglaws.analysis.isoflop import GOPHER, Analysis, refit_band
-from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, LAW_STYLES, flops_axis
-from scalinglaws.kinds import (
+from scalinglaws.core.kinds import (
     REFIT_HERE,
     provenance,
 )
+from scalinglaws.figures import FigureInfo
+from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, LAW_STYLES, flops_axis
+from scalinglaws.figures.style import use_style
 from scalinglaws.laws import chinchilla as ch
-from scalinglaws.plotting import use_style
 
 FIGURES = (
     FigureInfo(

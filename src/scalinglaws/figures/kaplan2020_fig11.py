@@ -16,11 +16,11 @@ import numpy as np
 
 from scalinglaws.analysis.kaplan import budget_optima
 from scalinglaws.constants import KAPLAN
+from scalinglaws.core.kinds import PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._kaplan2020 import colour_of, extrapolated_handle, plot_law
-from scalinglaws.kinds import PUBLISHED_LAW, provenance
+from scalinglaws.figures.style import log_colorbar, use_style
 from scalinglaws.laws import kaplan, kaplan_training
-from scalinglaws.plotting import log_colorbar, use_style
 
 FIGURES = (
     FigureInfo(

@@ -12,10 +12,10 @@ import numpy as np
 
 from scalinglaws.analysis.excess import figure12_numbers
 from scalinglaws.constants import KAPLAN
+from scalinglaws.core.kinds import PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.kinds import PUBLISHED_LAW, provenance
+from scalinglaws.figures.style import BLUE, use_style
 from scalinglaws.laws.kaplan_efficient import excess_compute_ratio, excess_steps_ratio
-from scalinglaws.plotting import BLUE, use_style
 
 FIGURES = (
     FigureInfo(

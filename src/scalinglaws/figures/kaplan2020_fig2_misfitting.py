@@ -1,6 +1,6 @@
 """Kaplan et al. 2020 Figure 2 (loss against tokens and against compute, per size) drawn from Li et
 al. 2025's (Mis)Fitting learning curves, the longest run of each size
-(:func:`scalinglaws.studies.misfitting_longest_runs`). Drawn by notebook 07.
+(:func:`scalinglaws.analysis.cross_study.misfitting_longest_runs`). Drawn by notebook 07.
 """
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from scalinglaws.figures import FigureInfo
-from scalinglaws.figures.hoffmann2022_fig2_misfitting import DATA, size_colours
-from scalinglaws.kinds import (
+from scalinglaws.core.kinds import (
     PUBLISHED_DATA,
     provenance,
 )
-from scalinglaws.plotting import use_style
-from scalinglaws.units import flop_to_pf_days
+from scalinglaws.core.units import flop_to_pf_days
+from scalinglaws.figures import FigureInfo
+from scalinglaws.figures.hoffmann2022_fig2_misfitting import DATA, size_colours
+from scalinglaws.figures.style import use_style
 
 FIGURES = (
     FigureInfo(

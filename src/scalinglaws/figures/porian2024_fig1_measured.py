@@ -15,9 +15,9 @@ from matplotlib.ticker import NullFormatter
 
 from scalinglaws.analysis.ladder import LadderRow
 from scalinglaws.constants import HOFFMANN, PORIAN
+from scalinglaws.core.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
-from scalinglaws.plotting import BLUE, RED, use_style
+from scalinglaws.figures.style import BLUE, RED, use_style
 
 FIGURES = (
     FigureInfo(

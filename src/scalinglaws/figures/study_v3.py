@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import LogNorm
 
+from scalinglaws.core.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
-from scalinglaws.plotting import BLUE, RED, use_style
+from scalinglaws.figures.style import BLUE, RED, use_style
 
 FIGURES = (
     FigureInfo(

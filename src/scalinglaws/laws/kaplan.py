@@ -24,7 +24,7 @@ import numpy as np
 
 from scalinglaws.constants import KAPLAN
 from scalinglaws.constants.kaplan2020 import BasicLaws, JointND, JointNS
-from scalinglaws.units import positive_array
+from scalinglaws.core.units import positive_array
 
 _SETUP = KAPLAN.setup
 _EFF = KAPLAN.efficient

@@ -14,8 +14,8 @@ import numpy as np
 
 from scalinglaws.constants import KAPLAN
 from scalinglaws.constants.kaplan2020 import BasicLaws, JointNS
+from scalinglaws.core.units import positive_array
 from scalinglaws.laws.kaplan import N_NAME, critical_batch
-from scalinglaws.units import positive_array
 
 _SETUP = KAPLAN.setup
 

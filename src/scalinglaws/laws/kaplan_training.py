@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from scalinglaws import units
 from scalinglaws.constants import KAPLAN
 from scalinglaws.constants.kaplan2020 import BasicLaws, JointNS
+from scalinglaws.core import units
+from scalinglaws.core.units import positive_array
 from scalinglaws.laws.kaplan import N_NAME, critical_batch
-from scalinglaws.units import positive_array
 
 _SETUP = KAPLAN.setup
 _B_FIXED = float(_SETUP.batch_tokens)  # 2^19 tokens, the batch of the paper's runs

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from scalinglaws import paths
+from scalinglaws.core import paths
 from scalinglaws.report.readme import render_readme
 from scalinglaws.report.render import render, report_differences
 

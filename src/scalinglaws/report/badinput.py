@@ -75,6 +75,6 @@ def cases_by_test(tests: Path) -> dict[str, int]:
 
 def bad_input_cases(tests: Path | None = None) -> int:
     """The number of bad-input test cases under ``tests`` (default: the repository's tests/)."""
-    from scalinglaws import paths
+    from scalinglaws.core import paths
 
     return sum(cases_by_test(paths.ROOT / "tests" if tests is None else tests).values())

@@ -17,7 +17,7 @@ import pandas as pd
 
 def _notebook03() -> dict[str, pd.DataFrame]:
     from scalinglaws.analysis import envelope, isoflop
-    from scalinglaws.notebooks import make_parameters
+    from scalinglaws.analysis.parameters import make_parameters
 
     p = make_parameters("03_isoflop")
     an = isoflop.analyse(
@@ -51,8 +51,8 @@ def _notebook03() -> dict[str, pd.DataFrame]:
 def _notebook04() -> dict[str, pd.DataFrame]:
     from scalinglaws.analysis import c4_github, envelope, study_v2
     from scalinglaws.analysis import ladder as ladder_v2
+    from scalinglaws.analysis.parameters import make_parameters
     from scalinglaws.constants import PORIAN
-    from scalinglaws.notebooks import make_parameters
     from scalinglaws.report import refits
 
     p = make_parameters("04_c4_github")
@@ -100,20 +100,20 @@ def _notebook04() -> dict[str, pd.DataFrame]:
 
 
 def _notebook07() -> dict[str, pd.DataFrame]:
-    from scalinglaws import runs_fit, studies
-    from scalinglaws.notebooks import make_parameters
+    from scalinglaws.analysis import cross_study, fit_runs
+    from scalinglaws.analysis.parameters import make_parameters
 
     p = make_parameters("07_cross_study")
     # Approach 2's bias is a_approach2_sim - a_true, two numbers near 0.5 each compared here; their
     # difference carries their rounding (1e-10 absolute), 1e-7 of a bias of 4e-4: not compared
     out = {
-        "07.cross_study": studies.cross_study(n_bootstrap=p["n_bootstrap"], seed=p["seed"]),
-        "07.bias": studies.bias_table().drop(columns=["bias"]),
+        "07.cross_study": cross_study.cross_study(n_bootstrap=p["n_bootstrap"], seed=p["seed"]),
+        "07.bias": cross_study.bias_table().drop(columns=["bias"]),
     }
-    curves = studies.runs_of(studies.MISFITTING, curves=True)
+    curves = cross_study.runs_of(cross_study.MISFITTING, curves=True)
     rows = []
     for params in ("params", "params_non_embedding"):
-        env = runs_fit.envelope(curves, params)
+        env = fit_runs.envelope(curves, params)
         rows.append(
             {
                 "params": params,
@@ -128,7 +128,7 @@ def _notebook07() -> dict[str, pd.DataFrame]:
 
 def _notebook08() -> dict[str, pd.DataFrame]:
     from scalinglaws.analysis import study_v3
-    from scalinglaws.notebooks import make_parameters
+    from scalinglaws.analysis.parameters import make_parameters
 
     p = make_parameters("08_study_v3")
     runs, curves = study_v3.load()

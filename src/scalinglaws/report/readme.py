@@ -35,7 +35,7 @@ def _replace_between(text: str, start: str, end: str, body: str) -> str:
 
 def render_readme(readme: str) -> str:
     """README.md with its figure map and BibTeX block regenerated from their one source each."""
-    from scalinglaws import paths
+    from scalinglaws.core import paths
     from scalinglaws.report.citation import bibtex
 
     readme = _replace_between(readme, README_START, README_END, "\n".join(figure_table()) + "\n")

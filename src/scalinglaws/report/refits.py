@@ -23,10 +23,10 @@ C4_BOOTSTRAP = 2000
 
 @functools.cache
 def _epoch_points():
-    from scalinglaws import data
+    from scalinglaws.datasets import published
 
-    df = data.drop_highest_losses(
-        data.load("epoch-chinchilla-fig4"), BESIROGLU.selection.n_excluded_highest_loss
+    df = published.drop_highest_losses(
+        published.load("epoch-chinchilla-fig4"), BESIROGLU.selection.n_excluded_highest_loss
     )
     return df["params"].to_numpy(), df["tokens"].to_numpy(), df["loss_nats"].to_numpy()
 
@@ -248,28 +248,28 @@ def ladder_interval(step: str) -> tuple[float, float]:
 
 @functools.cache
 def _llama3_fit():
-    from scalinglaws import studies
+    from scalinglaws.analysis import cross_study
 
-    return studies.llama3_approach2_tokens()
+    return cross_study.llama3_approach2_tokens()
 
 
 def llama3(what: str) -> float:
     """Llama 3's D*(C) = A C^alpha refit (``alpha``, ``A``), or its ``tokens``/``params`` at the
     flagship budget."""
-    from scalinglaws import studies
+    from scalinglaws.analysis import cross_study
 
     fit = _llama3_fit()
     if what in ("alpha", "A"):
         return float(getattr(fit, what))
-    D, N = studies.llama3_extrapolation(LLAMA3.flagship_flops, fit)
+    D, N = cross_study.llama3_extrapolation(LLAMA3.flagship_flops, fit)
     return float(D if what == "tokens" else N)
 
 
 @functools.cache
 def _misfitting_envelope(params: str):
-    from scalinglaws import runs_fit, studies
+    from scalinglaws.analysis import cross_study, fit_runs
 
-    return runs_fit.envelope(studies.runs_of(studies.MISFITTING, curves=True), params)
+    return fit_runs.envelope(cross_study.runs_of(cross_study.MISFITTING, curves=True), params)
 
 
 def misfitting(params: str, what: str) -> float:
@@ -289,9 +289,9 @@ def misfitting(params: str, what: str) -> float:
 
 @functools.cache
 def _gadre_fit():
-    from scalinglaws import data, data_gadre
+    from scalinglaws.datasets import gadre, published
 
-    return data_gadre.authors_fit(data.load("gadre-rpj"), "rpj")
+    return gadre.authors_fit(published.load("gadre-rpj"), "rpj")
 
 
 def gadre_prediction_error(target: str) -> float:

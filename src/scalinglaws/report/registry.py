@@ -5,7 +5,7 @@ table/equation/figure, the printed constant (its path in :mod:`scalinglaws.const
 number lives once in src) and the text it is printed as, the function of this package that
 recomputes it (import path and keyword arguments) and the kind of number it is (published law,
 published data, refit here, measured here). Its tolerance is not a field: it follows from the
-printed text by the one rule of :mod:`scalinglaws.tolerance` (half a unit of the last printed
+printed text by the one rule of :mod:`scalinglaws.core.tolerance` (half a unit of the last printed
 digit; a printed interval as printed; an order of magnitude within sqrt(10)). The tests assert
 every entry of :data:`ENTRIES`, and ``make report`` writes ``REPRODUCTION.md`` from it; there is
 no second list.
@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scalinglaws import constants
-from scalinglaws.kinds import KINDS, MEASURED_HERE
-from scalinglaws.tolerance import Tolerance, from_printed
+from scalinglaws.core.kinds import KINDS, MEASURED_HERE
+from scalinglaws.core.tolerance import Tolerance, from_printed
 
 REGISTRY = Path(__file__).with_name("registry.toml")
 
@@ -73,7 +73,7 @@ class Entry:
 
     @property
     def tolerance(self) -> Tolerance:
-        """The values the printed text stands for (scalinglaws.tolerance's rule)."""
+        """The values the printed text stands for (scalinglaws.core.tolerance's rule)."""
         return from_printed(self.printed_text)
 
 

@@ -1,7 +1,7 @@
 """Train one model of the study: AdamW, linear warmup then cosine decay over the run's own budget.
 
 A run is a :class:`RunConfig`: a model shape, a corpus and a budget, either ``flops`` (training FLOP
-counted exactly, :func:`scalinglaws.runs.model.counts`) or ``tokens``. The number of steps
+counted exactly, :func:`scalinglaws.training.model.counts`) or ``tokens``. The number of steps
 S = round(D / (batch_size n_ctx)) follows from the budget, and the learning-rate schedule is
 stretched to exactly S steps, as Chinchilla prescribes (Hoffmann et al. 2022 section 3.1 and
 App. B: a cosine cycle longer than the run overestimates the loss). Validation loss (nats per
@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from scalinglaws.runs import corpora
-from scalinglaws.runs.config import (  # noqa: F401 (re-exported: the plans and results name them here)
+from scalinglaws.training import corpora
+from scalinglaws.training.config import (  # noqa: F401 (re-exported: the plans and results name them here)
     N_CTX,
     OPTIONAL_FIELDS,
     RunConfig,
@@ -35,7 +35,7 @@ from scalinglaws.runs.config import (  # noqa: F401 (re-exported: the plans and 
     lr_at,
     validate,
 )
-from scalinglaws.runs.model import GPT
+from scalinglaws.training.model import GPT
 
 
 def versions() -> dict:

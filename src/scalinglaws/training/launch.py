@@ -1,6 +1,6 @@
 """Run a plan on a cluster: ``--shard K/N`` as the tasks of one SLURM job array, through submitit.
 
-``python -m scalinglaws.runs sweep --plan P --launcher slurm --shards N`` submits one job array of
+``python -m scalinglaws.training sweep --plan P --launcher slurm --shards N`` submits one job array of
 N tasks; task K runs ``sweep(P, shard=(K, N), workers=1)``, so the tasks split the plan exactly as
 N machines given ``--shard K/N`` by hand would, and write into one results folder (file names never
 collide; finished runs are skipped, so the array can be submitted again after a time limit).
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scalinglaws import paths
-from scalinglaws.params import ParameterError, check_choice, check_int
+from scalinglaws.core import paths
+from scalinglaws.core.params import ParameterError, check_choice, check_int
 
 LAUNCHERS = ("pool", "slurm", "submitit-local")
 LOGS = paths.ROOT / "build" / "submitit"
@@ -33,7 +33,7 @@ def _task(
     stack: int,
 ) -> list[str]:
     """One array task: shard k of n of the plan, one worker (the task's one CPU)."""
-    from scalinglaws.runs import sweep
+    from scalinglaws.training import sweep
 
     return sweep.sweep(
         plan,

@@ -13,14 +13,14 @@ evaluations left half of every run interpolated. v3 gives each size its own hori
   evaluations evenly spaced over the last 15% of each run besides the 16 log-spaced ones. The
   batch is fixed per size (the largest of 16, 8, 4 sequences giving its shortest horizon at least
   ``MIN_STEPS`` steps), so a size's horizons differ only in length. The learning rate is v2's
-  fitted rule (:data:`scalinglaws.runs.plans_v2.LR_RULE`) at the size's non-embedding count.
+  fitted rule (:data:`scalinglaws.training.plans_v2.LR_RULE`) at the size's non-embedding count.
 
 The expected optimal budget of a size comes from v2's prose Approach 2 optima
 (``data/derived/study_v2_optima_prose.csv``: N_opt 11,061 at 3e11 FLOP and 169,231 at 3e13, all
 parameters), through the power law joining them (:func:`expected_budget`). Runs are listed
 cheapest first, so a partial sweep has every size's short horizons before any size's long ones.
 
-``python -m scalinglaws.runs plans --costs`` prints the TFLOP and job-hours of every plan.
+``python -m scalinglaws.training plans --costs`` prints the TFLOP and job-hours of every plan.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from scalinglaws.designs.v3 import (  # noqa: F401  (the plan's geometry, re-exp
     shape,
     sizes,
 )
-from scalinglaws.runs import plans_v2
-from scalinglaws.runs.config import N_CTX, ModelConfig, counts
-from scalinglaws.runs.plans_v2 import lr_of
+from scalinglaws.training import plans_v2
+from scalinglaws.training.config import N_CTX, ModelConfig, counts
+from scalinglaws.training.plans_v2 import lr_of
 
 STUDY = "v3"
 EVAL_LATE = 12  # evaluations over the last 15% of each run (goal: 10 or more there)
@@ -140,6 +140,9 @@ def shape_plan() -> list[dict]:
 # stop at 3e12: v2's 1e13 window alone would cost 80 TFLOP a rate.
 PORIAN_BUDGETS = (3e11, 1e12, 3e12)
 PORIAN_LR_FACTORS = (0.25, 0.5, 1.0, 2.0)  # times v2's rule (fitted under a cosine)
+# Added after the first 8 runs (3e11 and 1e12, the two smallest sizes): both ended lowest at 0.25x,
+# the grid's end, so the grid goes one step down at every size; appended after the plan's runs.
+PORIAN_LR_EXTRA = (0.125,)
 PORIAN_N_EVAL = 60  # log-spaced evaluations, as v2's long ladder runs
 
 
@@ -158,7 +161,7 @@ def porian_plan() -> list[dict]:
         lr, beta2 = lr_of(c["params_nonembedding"])
         entry = plans_v2.run("porian", "prose", k, flops=C)
         warmup = max(1, round(c["params_total"] / (entry["batch_size"] * N_CTX)))
-        for f in PORIAN_LR_FACTORS:
+        for f in PORIAN_LR_FACTORS + PORIAN_LR_EXTRA:
             out.append(
                 entry
                 | {
@@ -168,9 +171,17 @@ def porian_plan() -> list[dict]:
                     "min_lr_frac": 1.0,
                     "warmup_steps": warmup,
                     "n_eval": PORIAN_N_EVAL,
+                    "lr_factor": f,
                 }
             )
-    return sorted(out, key=lambda e: e["flops"])
+    first = [e for e in out if e["lr_factor"] in PORIAN_LR_FACTORS]
+    extra = [e for e in out if e["lr_factor"] not in PORIAN_LR_FACTORS]
+    ordered = sorted(first, key=lambda e: e["flops"]) + sorted(extra, key=lambda e: e["flops"])
+    return [_drop_factor(e) for e in ordered]
+
+
+def _drop_factor(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if k != "lr_factor"}
 
 
 def plans() -> dict[str, list[dict]]:

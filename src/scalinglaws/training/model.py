@@ -32,7 +32,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from scalinglaws.runs.config import N_CTX, N_VOCAB, ModelConfig, counts  # noqa: F401 (re-exported)
+from scalinglaws.training.config import N_CTX, N_VOCAB, ModelConfig, counts  # noqa: F401 (re-exported)
 
 
 class Block(nn.Module):

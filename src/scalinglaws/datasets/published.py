@@ -14,7 +14,6 @@ DataFrame with units in the column names, after a schema check (:class:`DataForm
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import shutil
@@ -26,7 +25,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from scalinglaws import paths
+from scalinglaws.core import paths
+from scalinglaws.datasets import readers
+from scalinglaws.datasets.readers import DataError, DataFormatError  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:  # imported where a table is built: load_columns needs no pandas
     import pandas as pd
@@ -34,16 +35,8 @@ if TYPE_CHECKING:  # imported where a table is built: load_columns needs no pand
 MIRROR_ENV = "SCALINGLAWS_DATA_MIRROR"
 
 
-class DataError(RuntimeError):
-    """A registered dataset could not be fetched or read."""
-
-
 class DataIntegrityError(DataError):
     """A file's sha256 differs from the registered one."""
-
-
-class DataFormatError(DataError):
-    """A file does not have the registered schema (columns, types, ranges)."""
 
 
 @dataclass(frozen=True)
@@ -88,217 +81,6 @@ def _check_hash(ds: Dataset, path: Path) -> None:
         )
 
 
-EPOCH_REQUIRED = {"Model Size": "params", "Training FLOP": "flops", "loss": "loss_nats"}
-
-
-def _epoch_fig4_columns(path: Path) -> dict[str, np.ndarray]:
-    """Epoch's extraction as arrays params, flops, tokens, loss_nats, svg_x, svg_y, color, read
-    with the csv module (no pandas); D = C / (6 N) as Epoch derive it."""
-    name, cols = "dataset 'epoch-chinchilla-fig4'", (*EPOCH_REQUIRED, "x", "y", "color")
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            header, *body = [r for r in csv.reader(fh) if r] or [[]]
-    except (UnicodeDecodeError, csv.Error) as err:
-        raise DataFormatError(f"{name}: cannot parse {path}: {err}") from None
-    if not header or any(len(r) != len(header) for r in body):
-        raise DataFormatError(f"{name}: cannot parse {path}: empty, or rows of unequal length")
-    if missing := [c for c in cols if c not in header]:
-        raise DataFormatError(
-            f"{name}: {path} lacks column(s) {missing}; expected at least {sorted(cols)}"
-        )
-    if not body:
-        raise DataFormatError(f"{name}: {path} has no data rows")
-    text = {c: [r[header.index(c)] for r in body] for c in cols}
-    out = {}
-    for src, dst in EPOCH_REQUIRED.items():
-        out[dst] = col = np.array([_number(v) for v in text[src]])
-        if (bad := ~np.isfinite(col) | (col <= 0)).any():
-            row = int(np.flatnonzero(bad)[0])
-            raise DataFormatError(
-                f"{name}: column '{src}' must hold finite numbers > 0, row {row} holds {text[src][row]!r}"
-            )
-    return {
-        "params": out["params"],
-        "flops": out["flops"],
-        "tokens": out["flops"] / (6.0 * out["params"]),
-        "loss_nats": out["loss_nats"],
-        "svg_x": np.array(text["x"], dtype=float),
-        "svg_y": np.array(text["y"], dtype=float),
-        "color": np.array(text["color"], dtype=object),
-    }
-
-
-def _number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        return float("nan")
-
-
-def _load_epoch_fig4(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame(_epoch_fig4_columns(path))
-
-
-def _read_csv(name: str, path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    import pandas as pd
-
-    try:
-        raw = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise DataFormatError(f"dataset '{name}': cannot parse {path}: {err}") from None
-    missing = [c for c in columns if c not in raw.columns]
-    if missing:
-        raise DataFormatError(
-            f"dataset '{name}': {path} lacks column(s) {missing}; expected at least {list(columns)}"
-        )
-    if len(raw) == 0:
-        raise DataFormatError(f"dataset '{name}': {path} has no data rows")
-    return raw
-
-
-MISFITTING_COLUMNS = (
-    "loss",
-    "N",
-    "N_no_emb",
-    "D",
-    "C",
-    "model",
-    "total_steps",
-    "current_steps",
-    "peak_lr",
-    "portion_steps_elapsed",
-)
-
-
-def _load_misfitting(path: Path) -> pd.DataFrame:
-    """Li et al. 2025's checkpoints as published (the columns of their README, unchanged)."""
-    return _read_csv("misfitting-scaling-results", path, MISFITTING_COLUMNS)
-
-
-def _misfitting_runs(raw: pd.DataFrame) -> pd.DataFrame:
-    """One row per checkpoint; a run is (model, total_steps, peak_lr), step = current_steps.
-
-    Two kinds of runs are left out, as the runs schema requires: runs with a duplicated
-    checkpoint (at the pinned commit, 16 runs of ``misfitting_17m`` hold 27 steps twice, often
-    with different losses, so which row is right cannot be told: 224 runs remain) and runs whose
-    last checkpoint is before ``total_steps`` (unfinished schedules; none at the pinned commit).
-    """
-    import pandas as pd
-
-    key = ["model", "total_steps", "peak_lr"]
-    dup = raw.duplicated([*key, "current_steps"], keep=False)
-    bad = raw.loc[dup, key].drop_duplicates()
-    last = raw.groupby(key)["current_steps"].transform("max")
-    unfinished = raw.loc[last < raw["total_steps"], key].drop_duplicates()
-    drop = pd.concat([bad, unfinished]).drop_duplicates()
-    keep = ~raw.set_index(key).index.isin(pd.MultiIndex.from_frame(drop))
-    raw = raw[keep].reset_index(drop=True)
-    run = (
-        raw["model"].astype(str)
-        + "/steps="
-        + raw["total_steps"].astype(str)
-        + "/lr="
-        + (raw["peak_lr"].map(lambda x: f"{x:g}"))
-    )
-    return pd.DataFrame(
-        {
-            "run": run,
-            "step": raw["current_steps"],
-            "params": raw["N"],
-            "params_non_embedding": raw["N_no_emb"],
-            "tokens": raw["D"],
-            "flops": raw["C"],
-            "loss": raw["loss"],
-            "model": raw["model"],
-            "total_steps": raw["total_steps"],
-            "peak_lr": raw["peak_lr"],
-        }
-    )
-
-
-LLAMA3_COLUMNS = ("compute_budget", "training_tokens", "validation_loss")
-
-
-def _load_llama3(path: Path) -> pd.DataFrame:
-    """The points of Llama 3's Figure 2 as extracted (budget, tokens, validation loss)."""
-    return _read_csv("llama3-isoflops", path, LLAMA3_COLUMNS)
-
-
-def _llama3_runs(raw: pd.DataFrame) -> pd.DataFrame:
-    """Runs schema: N = C / (6 D) (the paper's C = 6 N D), budget = the curve's legend value."""
-    import pandas as pd
-
-    C = raw["compute_budget"].astype(float)
-    D = raw["training_tokens"].astype(float)
-    return pd.DataFrame(
-        {
-            "params": C / (6.0 * D),
-            "tokens": D,
-            "loss": raw["validation_loss"],
-            "flops": C,
-            "budget": C,
-        }
-    )
-
-
-def _epoch_runs(df: pd.DataFrame) -> pd.DataFrame:
-    """Runs schema; ``budget``: the nearest of Hoffmann 2022's nine IsoFLOP budgets (section 3.2)
-    within 0.06 in log10 FLOPs, blank for points near none (as notebook 03's Approach 2)."""
-    import pandas as pd
-
-    from scalinglaws.constants import HOFFMANN
-
-    budgets = np.asarray(HOFFMANN.budgets.isoflop, dtype=float)
-    lc = np.log10(df["flops"].to_numpy(dtype=float))
-    dist = np.abs(lc[:, None] - np.log10(budgets)[None, :])
-    nearest = np.argmin(dist, axis=1)
-    on = dist[np.arange(lc.size), nearest] <= EPOCH_BUDGET_TOL
-    return pd.DataFrame(
-        {
-            "params": df["params"],
-            "tokens": df["tokens"],
-            "loss": df["loss_nats"],
-            "flops": df["flops"],
-            "budget": np.where(on, budgets[nearest], np.nan),
-        }
-    )
-
-
-EPOCH_BUDGET_TOL = 0.06  # log10 FLOPs: the default isoflop_tol of notebook 03
-
-
-def _load_gemstones(path: Path) -> pd.DataFrame:
-    from scalinglaws import data_gemstones
-
-    try:
-        return data_gemstones.load(path)
-    except ValueError as err:
-        raise DataFormatError(str(err)) from None
-
-
-def _gemstones_runs(raw: pd.DataFrame) -> pd.DataFrame:
-    from scalinglaws import data_gemstones
-
-    return data_gemstones.runs(raw)
-
-
-def _load_gadre(path: Path) -> pd.DataFrame:
-    from scalinglaws import data_gadre
-
-    return data_gadre.load(path)
-
-
-def _gadre_runs(corpus: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
-    def runs(raw: pd.DataFrame) -> pd.DataFrame:
-        from scalinglaws import data_gadre
-
-        return data_gadre.runs(raw, corpus)
-
-    return runs
-
-
 _GADRE_URL = (
     "https://raw.githubusercontent.com/mlfoundations/scaling/"
     "a003c4913793ac2ae7ef87b28ecb562955d026d5/{path}"
@@ -326,8 +108,8 @@ def _gadre(corpus: str) -> Dataset:
             "10.6M-6.9B parameters at 5-640 tokens per parameter, one cosine run each; final "
             "C4-eval loss in nats per token (the authors' fitting loss); C = 6 N D."
         ),
-        loader=_load_gadre,
-        runs_loader=_gadre_runs(corpus),
+        loader=readers.load_gadre,
+        runs_loader=readers.gadre_runs(corpus),
     )
 
 
@@ -355,8 +137,8 @@ REGISTRY: dict[str, Dataset] = {
                 "245 training runs of Hoffmann et al. (2022) read off their Figure 4 (model size, "
                 "training FLOP, loss from the colour bar); tokens derived as C / (6 N)."
             ),
-            loader=_load_epoch_fig4,
-            runs_loader=_epoch_runs,
+            loader=readers.load_epoch_fig4,
+            runs_loader=readers.epoch_runs,
         ),
         Dataset(
             name="misfitting-scaling-results",
@@ -381,8 +163,8 @@ REGISTRY: dict[str, Dataset] = {
                 "checkpoint; loss is C4 validation loss in nats per token; C counts attention and "
                 "embeddings."
             ),
-            loader=_load_misfitting,
-            runs_loader=_misfitting_runs,
+            loader=readers.load_misfitting,
+            runs_loader=readers.misfitting_runs,
         ),
         Dataset(
             name="llama3-isoflops",
@@ -406,8 +188,8 @@ REGISTRY: dict[str, Dataset] = {
                 "training tokens and validation loss as plotted (unit not stated); parameters "
                 "derived as N = C / (6 D)."
             ),
-            loader=_load_llama3,
-            runs_loader=_llama3_runs,
+            loader=readers.load_llama3,
+            runs_loader=readers.llama3_runs,
         ),
         Dataset(
             name="gemstones",
@@ -424,10 +206,10 @@ REGISTRY: dict[str, Dataset] = {
             description=(
                 "22 transformer shapes (widths 256-3072, depths 3-80, 48M-2.0B parameters) trained "
                 "at a constant learning rate after warmup; a checkpoint every 2B tokens to 100B; "
-                "training loss in nats per token; FLOPs by the authors' counter (data_gemstones)."
+                "training loss in nats per token; FLOPs by the authors' counter (datasets.gemstones)."
             ),
-            loader=_load_gemstones,
-            runs_loader=_gemstones_runs,
+            loader=readers.load_gemstones,
+            runs_loader=readers.gemstones_runs,
         ),
         Dataset(
             name="gemstones-cooldown",
@@ -444,15 +226,15 @@ REGISTRY: dict[str, Dataset] = {
                 "The Gemstones runs' checkpoints with a learning-rate cooldown at their end (the "
                 "file the authors' cooldown Approach 1 reads); training loss in nats per token."
             ),
-            loader=_load_gemstones,
-            runs_loader=_gemstones_runs,
+            loader=readers.load_gemstones,
+            runs_loader=readers.gemstones_runs,
         ),
         *(_gadre(c) for c in ("c4", "rpj", "rw")),
     )
 }
 
 COLUMN_READERS: dict[str, Callable[[Path], dict[str, np.ndarray]]] = {
-    "epoch-chinchilla-fig4": _epoch_fig4_columns,
+    "epoch-chinchilla-fig4": readers.epoch_fig4_columns,
 }
 """Data sets :func:`load_columns` reads without pandas: name -> reader of the verified file."""
 
@@ -571,12 +353,12 @@ def load_columns(name: str) -> dict[str, np.ndarray]:
 
 def load_runs(name: str) -> pd.DataFrame:
     """Dataset ``name`` as a validated table in the runs schema (docs/runs-schema.md)."""
-    from scalinglaws import runs_schema
+    from scalinglaws.datasets import schema
 
     ds = get(name)
     if ds.runs_loader is None:
         raise DataError(f"dataset '{name}' has no runs-schema loader")
-    return runs_schema.validate(ds.runs_loader(load(name)), source=f"dataset '{name}'")
+    return schema.validate(ds.runs_loader(load(name)), source=f"dataset '{name}'")
 
 
 def drop_highest_losses(df: pd.DataFrame, n: int = 5) -> pd.DataFrame:

@@ -1,10 +1,10 @@
 """Command line of the measured-here study.
 
-python -m scalinglaws.runs sweep --plan PATH [--results DIR] [--workers N] [--shard K/N]
+python -m scalinglaws.training sweep --plan PATH [--results DIR] [--workers N] [--shard K/N]
                                  [--device cpu|cuda] [--max-flops C] [--stack R]
                                  [--launcher pool|slurm|submitit-local --shards N [--wait]]
-python -m scalinglaws.runs corpora [--write-manifest] [NAME ...]   build and verify the corpora
-python -m scalinglaws.runs plans                        rewrite data/runs/plans/*.json
+python -m scalinglaws.training corpora [--write-manifest] [NAME ...]   build and verify the corpora
+python -m scalinglaws.training plans                        rewrite data/runs/plans/*.json
 """
 
 from __future__ import annotations
@@ -12,21 +12,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scalinglaws.params import ParameterError, check_choice
+from scalinglaws.core.params import ParameterError, check_choice
 
 
 def _summary(results: str | None) -> None:
     """Print what the v2 results measured so far (torch not needed)."""
-    from scalinglaws import runs_data
-    from scalinglaws.runs.sweep import RESULTS
+    from scalinglaws.datasets import measured
+    from scalinglaws.training.sweep import RESULTS
 
     folder = results or RESULTS / "v2"
-    runs = runs_data.load_runs(folder)
+    runs = measured.load_runs(folder)
     print(
         f"{folder}: {len(runs)} runs, {runs['flops'].sum() / 1e12:.1f} TFLOP, "
         f"{runs['wall_s'].sum():,.0f} job-seconds"
     )
-    spread = runs_data.seed_spread(runs)
+    spread = measured.seed_spread(runs)
     if len(spread):
         print("\nseed spread of the final validation loss (nats/byte)")
         for _, r in spread.iterrows():
@@ -45,13 +45,13 @@ def _summary(results: str | None) -> None:
                 f"{lr:g}: {v:.4f}" for lr, v in zip(g["lr"], g["loss_nats"], strict=True)
             )
             print(f"  N {n:>7,} beta2 {b2:g}  {cells}")
-        best = runs_data.lr_sweep_best(sweep_runs)
+        best = measured.lr_sweep_best(sweep_runs)
         if len(best):
             print("\nbest lr per size (parabola in log lr; edge: at the grid's end)")
             print(best.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
             for b2, g in best.groupby("beta2"):
                 try:
-                    a, p = runs_data.fit_lr_rule(g)
+                    a, p = measured.fit_lr_rule(g)
                     print(f"  beta2 {b2:g}: lr = {a:.3g} (N / 1e4)^{p:.3f}")
                 except ValueError as err:
                     print(f"  beta2 {b2:g}: no rule yet ({err})")
@@ -119,7 +119,7 @@ def _summary_ladder(results) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m scalinglaws.runs",
+        prog="python -m scalinglaws.training",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "sweep" and args.launcher != "pool":
-            from scalinglaws.runs import launch, sweep
+            from scalinglaws.training import launch, sweep
 
             check_choice("launcher", args.launcher, launch.LAUNCHERS)
             if args.shards is None:
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                 wait=args.wait,
             )
         elif args.command == "sweep":
-            from scalinglaws.runs import sweep
+            from scalinglaws.training import sweep
 
             sweep.sweep(
                 args.plan,
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
                 stack=args.stack,
             )
         elif args.command == "corpora":
-            from scalinglaws.runs import corpora
+            from scalinglaws.training import corpora
 
             names = tuple(args.names) or corpora.CORPORA
             for name in names:
@@ -239,11 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "summary":
             _summary(args.results)
         elif args.command == "status":
-            from scalinglaws.runs import sweep
+            from scalinglaws.training import sweep
 
             sweep.status(args.results)
         elif args.costs:
-            from scalinglaws.runs import plans
+            from scalinglaws.training import plans
 
             rows = plans.cost_table(args.gflops)
             print(f"{'plan':<30} {'runs':>5} {'TFLOP':>8} {'job-hours':>10}")
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             tf, jh = sum(r["tflop"] for r in rows), sum(r["job_hours"] for r in rows)
             print(f"{'total':<30} {sum(r['runs'] for r in rows):>5} {tf:>8.1f} {jh:>10.2f}")
         else:
-            from scalinglaws.runs import plans
+            from scalinglaws.training import plans
 
             for path in plans.write_plans():
                 print(path)

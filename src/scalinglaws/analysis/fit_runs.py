@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scalinglaws import estimators, runs_schema
-from scalinglaws.rng import stream
-from scalinglaws.runs_schema import RunsSchemaError
+from scalinglaws import estimators
+from scalinglaws.core.rng import stream
+from scalinglaws.datasets import schema
+from scalinglaws.datasets.schema import RunsSchemaError
 
 PARAMS_COLUMNS = ("params", "params_non_embedding")
 FIT_FORMAT = "scalinglaws-fit/1"
@@ -30,20 +31,20 @@ FIT_FORMAT = "scalinglaws-fit/1"
 
 def load(spec: str | Path) -> tuple[pd.DataFrame, str]:
     """(validated runs table, its label) for a registered data set name or a CSV path."""
-    from scalinglaws import data
+    from scalinglaws.datasets import published
 
     text = str(spec)
-    if text in data.REGISTRY:
-        return data.load_runs(text), text
+    if text in published.REGISTRY:
+        return published.load_runs(text), text
     if not Path(text).exists():
         raise RunsSchemaError(
             f"--runs: {text!r} not found: give a runs CSV file that exists or one of the "
-            f"registered data sets ({', '.join(sorted(data.REGISTRY))})"
+            f"registered data sets ({', '.join(sorted(published.REGISTRY))})"
         )
-    return runs_schema.read_csv(text), Path(text).name
+    return schema.read_csv(text), Path(text).name
 
 
-def _interval(reps: np.ndarray, level: float) -> tuple[float, float]:
+def percentile_interval(reps: np.ndarray, level: float) -> tuple[float, float]:
     q = 100 * (1 - level) / 2
     lo, hi = np.percentile(reps, [q, 100 - q])
     return float(lo), float(hi)
@@ -53,7 +54,7 @@ def _summary(names, reps: np.ndarray, level: float) -> dict:
     reps = np.asarray(reps, dtype=float).reshape(-1, len(names))
     return {
         "se": {k: float(np.std(reps[:, i], ddof=1)) for i, k in enumerate(names)},
-        "interval": {k: _interval(reps[:, i], level) for i, k in enumerate(names)},
+        "interval": {k: percentile_interval(reps[:, i], level) for i, k in enumerate(names)},
     }
 
 
@@ -119,7 +120,7 @@ class A2Input:
 
 def a2_input(final: pd.DataFrame, params: str = "params", tol_log10: float = 0.06) -> A2Input:
     """Approach 2's arrays from final checkpoints: budgets from ``budget`` or clustered FLOPs."""
-    labels, budgets = runs_schema.budgets(final, tol_log10)
+    labels, budgets = schema.budgets(final, tol_log10)
     keep = labels >= 0
     f = final[keep]
     C = budgets[labels[keep]] if "budget" in final.columns else f["flops"].to_numpy(float)
@@ -235,7 +236,7 @@ def _curve_table(runs: pd.DataFrame, params: str):
     order = "step" if "step" in runs.columns else "tokens"
     rows, tuples = [], []
     for run, g in runs.sort_values(["run", order]).groupby("run", sort=True):
-        if len(g) < runs_schema.MIN_CHECKPOINTS_A1:
+        if len(g) < schema.MIN_CHECKPOINTS_A1:
             continue
         g = g.sort_values("flops")
         C = g["flops"].to_numpy(float)
@@ -318,9 +319,9 @@ def fit(
     are percentiles at ``level``. The Generator is ``numpy.random.default_rng(seed)``.
     """
     _check_params(runs, params)
-    runs_schema.check_approach(runs, approach, tol_log10=tol_log10)
+    schema.check_approach(runs, approach, tol_log10=tol_log10)
     rng = stream(seed, "runs-fit.bootstrap")
-    final = runs_schema.final_checkpoints(runs)
+    final = schema.final_checkpoints(runs)
     head = {
         "format": FIT_FORMAT,
         "runs": label,
@@ -328,7 +329,7 @@ def fit(
         "params": params,
         "n_runs": int(len(final)),
         "n_rows": int(len(runs)),
-        "flops": runs_schema.flops_note(runs),
+        "flops": schema.flops_note(runs),
         "seed": seed,
     }
     if approach == 3:
@@ -338,77 +339,3 @@ def fit(
     else:
         body = _approach1(runs, params, n_bootstrap, rng, level, min_sizes)
     return {**head, **body}
-
-
-def _optimum(E, A, B, alpha, beta, C):
-    """Hoffmann 2022 eq 4: N_opt, D_opt and the loss there under C = 6 N D (arrays broadcast)."""
-    G = (alpha * A / (beta * B)) ** (1.0 / (alpha + beta))
-    a, b = beta / (alpha + beta), alpha / (alpha + beta)
-    N = G * (C / 6.0) ** a
-    D = (C / 6.0) ** b / G
-    return N, D, E + A / N**alpha + B / D**beta
-
-
-def predict(saved: dict, flops: float, *, seed: int = 0, level: float = 0.95) -> dict:
-    """Allocation and loss at ``flops`` under a saved :func:`fit` result.
-
-    Approach 3: eq 4 at the estimate; the allocation's confidence interval from the bootstrap
-    fits, the loss's prediction interval from the bootstrap fits each times a residual resampled
-    from the fit's log residuals (so it covers a new run's loss, not only the law's). Approaches 1
-    and 2 give the allocation from their power laws (intervals from their bootstrap) and no loss.
-    """
-    if not isinstance(saved, dict) or saved.get("format") != FIT_FORMAT:
-        raise RunsSchemaError(
-            f"--fit must be a JSON file written by `scalinglaws fit --json` (format {FIT_FORMAT})"
-        )
-    approach = saved.get("approach")
-    out = {
-        "flops": flops,
-        "approach": approach,
-        "runs": saved.get("runs"),
-        "params": saved.get("params"),
-        "level": level,
-    }
-    boot = saved.get("bootstrap")
-    rng = stream(seed, "runs-fit.predict")
-    if approach == 3:
-        e = saved["estimate"]
-        N, D, L = _optimum(e["E"], e["A"], e["B"], e["alpha"], e["beta"], flops)
-        out.update(N_opt=float(N), D_opt=float(D), tokens_per_param=float(D / N), loss=float(L))
-        if boot:
-            reps = np.asarray(boot["replicates"]["values"], float)
-            names = boot["replicates"]["names"]
-            cols = {k: reps[:, names.index(k)] for k in ("E", "A", "B", "alpha", "beta")}
-            Nr, Dr, Lr = _optimum(
-                cols["E"], cols["A"], cols["B"], cols["alpha"], cols["beta"], flops
-            )
-            res = np.asarray(saved["residuals_log"], float)
-            Lp = Lr * np.exp(res[rng.integers(0, res.size, Lr.size)])
-            out["interval"] = {
-                "N_opt": _interval(Nr, level),
-                "D_opt": _interval(Dr, level),
-                "loss_confidence": _interval(Lr, level),
-                "loss_prediction": _interval(Lp, level),
-            }
-        return out
-    if approach in (1, 2):
-        Nl, Dl = saved["N_opt"], saved["D_opt"]
-        N = Nl["k"] * flops ** Nl["exponent"]
-        D = Dl["k"] * flops ** Dl["exponent"]
-        out.update(
-            N_opt=N,
-            D_opt=D,
-            tokens_per_param=D / N,
-            loss=None,
-            note="Approaches 1 and 2 fit the allocation only; the loss needs Approach 3",
-        )
-        if boot:
-            reps = np.asarray(boot["replicates"]["values"], float)
-            names = boot["replicates"]["names"]
-            col = {k: reps[:, names.index(k)] for k in names}
-            out["interval"] = {
-                "N_opt": _interval(col["N_opt_k"] * flops ** col["a"], level),
-                "D_opt": _interval(col["D_opt_k"] * flops ** col["b"], level),
-            }
-        return out
-    raise RunsSchemaError(f"--fit: 'approach' must be 1, 2 or 3, got {approach!r}")

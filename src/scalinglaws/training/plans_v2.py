@@ -32,8 +32,8 @@ as large as its IsoFLOP profiles are deep. v2 is designed around that noise. Its
   matched to each run (one run per size and budget, the v1 learning rate); (5) the tuned learning
   rate and beta2, which is ``v2_isoflop_prose.json`` itself.
 
-``python -m scalinglaws.runs plans --v2-costs`` prints the plan's TFLOP table (the exact count of
-:func:`scalinglaws.runs.model.counts`).
+``python -m scalinglaws.training plans --v2-costs`` prints the plan's TFLOP table (the exact count of
+:func:`scalinglaws.training.model.counts`).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from scalinglaws.designs.v2 import (  # noqa: F401  (the plan's geometry, re-exp
     shape,
     window,
 )
-from scalinglaws.runs.config import N_CTX, ModelConfig, counts
+from scalinglaws.training.config import N_CTX, ModelConfig, counts
 
 STUDY = "v2"  # prefix of every v2 study label (part of each run's id)
 SEEDS = (0, 1, 2)
@@ -79,7 +79,7 @@ LR_EXTRA = 3.2e-2  # one step above the grid, then 2 x LR_EXTRA (see lr_plan)
 BETA2 = (0.95, 0.99)
 KAPLAN_WARMUP_STEPS = 3000  # Kaplan et al. 2020 section 2.2: 3000-step linear warmup
 # lr(N) = LR_RULE[0] * (N / 1e4) ** LR_RULE[1] and beta2 = LR_RULE[2]: set from the v2_lr results
-# (`python -m scalinglaws.runs summary`: the per-size best at beta2 0.95 of N = 2,436, 7,056, 16,484
+# (`python -m scalinglaws.training summary`: the per-size best at beta2 0.95 of N = 2,436, 7,056, 16,484
 # and 38,800 is 2.7e-2, 2.4e-2, 1.7e-2 and 4.0e-3; the power law through them, to 3 digits). beta2
 # 0.95 over 0.99: at the vertices 0.99 is 0.024 nats better at N 2,436 and 0.015 and 0.026 worse at
 # 7,056 and 16,484, within two seed sds each; on average 0.95 is ahead by 0.006.

@@ -1,7 +1,7 @@
 """The study's configurations without torch: model shapes and their parameter and FLOP counts, one
 run's configuration and its validation, the learning-rate schedule and the evaluation steps.
 
-Split from :mod:`scalinglaws.runs.model` and :mod:`scalinglaws.runs.train` (which re-export these
+Split from :mod:`scalinglaws.training.model` and :mod:`scalinglaws.training.train` (which re-export these
 names) so that the read-only verbs (``runs status``, ``runs summary``, ``runs plans --costs``) and
 the plans work in the venv `make figures` builds, which has no torch.
 """
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scalinglaws.params import ParameterError, check_choice, check_int, check_real
-from scalinglaws.runs import corpora
+from scalinglaws.core.params import ParameterError, check_choice, check_int, check_real
+from scalinglaws.training import corpora
 
 N_VOCAB = 256  # byte-level tokens
 N_CTX = 128  # context length in bytes
@@ -61,7 +61,7 @@ def counts(cfg: ModelConfig) -> dict[str, int]:
 @dataclass(frozen=True)
 class RunConfig:
     study: str  # label grouping runs (e.g. "isoflop", "curves", "smoke"); part of the run's hash
-    corpus: str  # "prose", "code-sympy" or "code" (scalinglaws.runs.corpora)
+    corpus: str  # "prose", "code-sympy" or "code" (scalinglaws.training.corpora)
     n_layer: int
     d_model: int
     n_head: int

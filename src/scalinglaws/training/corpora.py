@@ -20,7 +20,7 @@ Tokens are bytes (vocabulary 256). ``data/runs/corpora.json`` (the manifest, com
 each corpus its sources, versions and licences, the sha256 of every archive and every member file
 used, and the sha256 of the built corpus; every build checks them all and raises
 :class:`CorpusChecksumError` naming the file, the expected and the found digest on any mismatch.
-Built corpora live in the cache (``scalinglaws.paths.CACHE / "runs"``), never in git.
+Built corpora live in the cache (``scalinglaws.core.paths.CACHE / "runs"``), never in git.
 
 Split: the corpus is cut into blocks of 65,536 bytes; every 20th block (index 19, 39, ...) is
 validation, the rest training: a fixed, interleaved split (about 5% validation) that draws both
@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scalinglaws import paths
+from scalinglaws.core import paths
 
 MANIFEST = paths.DATA / "runs" / "corpora.json"
 CORPORA = ("prose", "code", "code-sympy")

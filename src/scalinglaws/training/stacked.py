@@ -13,11 +13,11 @@ matmuls with an inner dimension of 14-48), which grows with R, while larger stac
 the core's caches. ``runs sweep --stack R`` is therefore off by default; it is kept, tested, for
 machines where a tiny model leaves the hardware idle (untested here: no accelerator).
 
-Each run keeps everything of its own: its initial weights (its own :class:`~scalinglaws.runs.model.GPT`
+Each run keeps everything of its own: its initial weights (its own :class:`~scalinglaws.training.model.GPT`
 built from its seed, then stacked), its data generator and batches, its learning-rate schedule,
 AdamW hyper-parameters (lr, beta1, beta2, weight decay), its own gradient-norm clip, and its own
 loss. Nothing couples the runs but the arithmetic's order: batched kernels add in another order
-than the single-run ones, so results agree with :func:`scalinglaws.runs.train.train` to float
+than the single-run ones, so results agree with :func:`scalinglaws.training.train.train` to float
 rounding at first, and drift apart as training amplifies those differences, as two CPUs would
 (``tests/test_runs_stacked.py`` measures it). Results carry ``stacked_runs`` (R) so they can be told
 apart.
@@ -34,9 +34,9 @@ import time
 import torch
 import torch.nn.functional as F
 
-from scalinglaws.runs import corpora
-from scalinglaws.runs.model import GPT, N_CTX
-from scalinglaws.runs.train import RunConfig, eval_steps, lr_at, splits, versions, windows
+from scalinglaws.training import corpora
+from scalinglaws.training.model import GPT, N_CTX
+from scalinglaws.training.train import RunConfig, eval_steps, lr_at, splits, versions, windows
 
 # Fields that may differ between the runs of one stack; all others (shape, corpus, batch, steps,
 # evaluation) must be equal.
@@ -166,7 +166,7 @@ def train_stacked(
     cfgs: list[RunConfig], *, device: str = "cpu", threads: int = 1, corpus=None
 ) -> list[dict]:
     """Train the runs ``cfgs`` (one :func:`stack_key`) together; one result per run, in order,
-    in the format of :func:`scalinglaws.runs.train.train` plus ``stacked_runs``."""
+    in the format of :func:`scalinglaws.training.train.train` plus ``stacked_runs``."""
     if len({stack_key(c) for c in cfgs}) != 1:
         raise ValueError("runs of one stack must share shape, corpus, batch, steps and evaluation")
     torch.set_num_threads(threads)

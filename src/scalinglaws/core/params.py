@@ -1,7 +1,7 @@
 """Validation of notebook parameters and command-line values.
 
 Each notebook's papermill parameters are declared once, as a :class:`ParameterSpec` in
-:data:`scalinglaws.notebooks.SPECS`. The notebook's first code cell after the ``parameters`` cell
+:data:`scalinglaws.analysis.parameters.SPECS`. The notebook's first code cell after the ``parameters`` cell
 calls ``SPECS[<notebook>].validate(globals())``, which returns
 the checked values as a namespace or raises :class:`ParameterError` whose message names the
 parameter, the value received and the accepted range::
@@ -173,7 +173,7 @@ class OutputDir(Param):
     name: str = "output_dir"
 
     def check(self, value) -> Path:
-        from scalinglaws import paths
+        from scalinglaws.core import paths
 
         if not isinstance(value, str | Path):
             raise ParameterError(

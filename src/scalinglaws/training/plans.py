@@ -1,9 +1,9 @@
-"""The study's plans, written to ``data/runs/plans/*.json`` by ``python -m scalinglaws.runs plans``.
+"""The study's plans, written to ``data/runs/plans/*.json`` by ``python -m scalinglaws.training plans``.
 
 * ``smoke.json``: 3 tiny runs (seconds each) for the tests and ``make runs-smoke``, on prose and
   on the v2 code corpus (``code-sympy``, the same bytes under any Python).
-* ``v2_*.json``: the measured-here study (:mod:`scalinglaws.runs.plans_v2`, ``docs/study-v2.md``).
-* ``v3_*.json``: its third version, horizons per size (:mod:`scalinglaws.runs.plans_v3`,
+* ``v2_*.json``: the measured-here study (:mod:`scalinglaws.training.plans_v2`, ``docs/study-v2.md``).
+* ``v3_*.json``: its third version, horizons per size (:mod:`scalinglaws.training.plans_v3`,
   ``docs/study-v3.md``).
 
 The first version of the study (one seed per point, one learning rate, shapes whose depth jumped
@@ -22,8 +22,8 @@ import math
 import os
 from pathlib import Path
 
-from scalinglaws.runs.config import N_CTX, ModelConfig, counts
-from scalinglaws.runs.sweep import PLANS
+from scalinglaws.training.config import N_CTX, ModelConfig, counts
+from scalinglaws.training.sweep import PLANS
 
 MIN_STEPS = 250  # smaller batches where a run would otherwise take fewer steps
 HEAD_DIM = 16  # target head width: narrower heads cost far more time per FLOP on CPU
@@ -78,7 +78,7 @@ def smoke_plan() -> list[dict]:
 
 
 def write_plans(folder: Path = PLANS) -> list[Path]:
-    from scalinglaws.runs import plans_v2, plans_v3
+    from scalinglaws.training import plans_v2, plans_v3
 
     plans = {
         "smoke.json": smoke_plan(),
@@ -100,9 +100,9 @@ def cost_table(gflops: float | None = None, versions: tuple[str, ...] = ("v2", "
     """Per plan of the study's ``versions``: runs, exact TFLOP (v2's IsoFLOP plans costed with a
     placeholder learning rate when its rule is not set, which does not change FLOP) and job-hours,
     at ``gflops`` GFLOP/s per worker if given, else at the measured throughput per size
-    (:func:`scalinglaws.runs.plans_v2.gflops_per_s`)."""
-    from scalinglaws.runs import plans_v2, plans_v3
-    from scalinglaws.runs.config import validate
+    (:func:`scalinglaws.training.plans_v2.gflops_per_s`)."""
+    from scalinglaws.training import plans_v2, plans_v3
+    from scalinglaws.training.config import validate
 
     saved = plans_v2.LR_RULE
     plans_v2.LR_RULE = saved or (plans_v2.V1_LR, 0.0, 0.95)

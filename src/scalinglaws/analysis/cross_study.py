@@ -1,5 +1,5 @@
 """Every data set through the same methods: Llama 3, (Mis)Fitting, Chinchilla (Epoch's extraction)
-and the runs measured here, in the runs schema, fitted by :mod:`scalinglaws.runs_fit`; no plotting.
+and the runs measured here, in the runs schema, fitted by :mod:`scalinglaws.analysis.fit_runs`; no plotting.
 
 - :func:`llama3_approach2_tokens`: Llama 3's own procedure (section 3.2.1): a second-degree
   polynomial of the loss in log tokens per IsoFLOP curve, its minimum, and D*(C) = A C^alpha.
@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scalinglaws import estimators, runs_fit, runs_schema
+from scalinglaws import estimators
+from scalinglaws.analysis import fit_runs
+from scalinglaws.datasets import schema
 
 LEVEL = 0.95  # every interval of the cross-study table: 2.5th to 97.5th bootstrap percentiles
 LLAMA3 = "llama3-isoflops"
@@ -59,13 +61,13 @@ def measured_runs(corpus: str, curves: bool = False) -> pd.DataFrame:
     shorter horizons included (Approach 1, as :mod:`scalinglaws.analysis.envelope` reads them).
     N is counted with embeddings (``params``) and without (``params_non_embedding``).
     """
-    from scalinglaws import runs_data
     from scalinglaws.analysis import c4_github, study_v2
+    from scalinglaws.datasets import measured
 
     if curves:
-        c = runs_data.load_curves(study_v2.RESULTS_V2, study="v2-isoflop")
+        c = measured.load_curves(study_v2.RESULTS_V2, study="v2-isoflop")
         c = c[c["corpus"] == c4_github.MEASURED_CORPUS[corpus]]
-        non_emb = runs_data.load_runs(study_v2.RESULTS_V2).set_index("run_id")["params"]
+        non_emb = measured.load_runs(study_v2.RESULTS_V2).set_index("run_id")["params"]
         frame = pd.DataFrame(
             {
                 "run": c["run_id"],
@@ -77,7 +79,7 @@ def measured_runs(corpus: str, curves: bool = False) -> pd.DataFrame:
                 "loss": c["loss_nats"],
             }
         )
-        return runs_schema.validate(frame[frame["step"] > 0], source=f"{corpus} curves")
+        return schema.validate(frame[frame["step"] > 0], source=f"{corpus} curves")
     r = c4_github.measured_runs()
     r = r[r["corpus"] == corpus]
     frame = pd.DataFrame(
@@ -91,14 +93,14 @@ def measured_runs(corpus: str, curves: bool = False) -> pd.DataFrame:
             "budget": r["flops_budget"],
         }
     )
-    return runs_schema.validate(frame, source=f"{corpus} IsoFLOP runs")
+    return schema.validate(frame, source=f"{corpus} IsoFLOP runs")
 
 
 @functools.cache
 def _registered(name: str) -> pd.DataFrame:
-    from scalinglaws import data
+    from scalinglaws.datasets import published
 
-    runs = data.load_runs(name)
+    runs = published.load_runs(name)
     if name == EPOCH:
         runs = runs.drop(runs["loss"].nlargest(EPOCH_EXCLUDED).index).reset_index(drop=True)
     return runs
@@ -215,7 +217,7 @@ def _row(name: str, approach: int, params: str, res: dict, n_boot: int) -> dict:
         a, b = res["a"], res["b"]
     boot = res.get("bootstrap", {})
     # Approach 2's exponents are slopes through per-budget vertices: their interval covers the
-    # vertices' scatter too (runs_fit: the wider of the bootstrap and the regression t interval)
+    # vertices' scatter too (fit_runs: the wider of the bootstrap and the regression t interval)
     iv = boot.get("interval_with_scatter", boot.get("interval", {}))
     note = ""
     if approach == 2:
@@ -261,11 +263,11 @@ def _row(name: str, approach: int, params: str, res: dict, n_boot: int) -> dict:
 def fit_one(
     name: str, approach: int, params: str = "params", *, n_bootstrap: int = 0, seed: int = 0
 ) -> dict:
-    """runs_fit.fit on one data set of the plan (the same call as `fit --runs NAME`)."""
+    """fit_runs.fit on one data set of the plan (the same call as `fit --runs NAME`)."""
     runs = runs_of(name, curves=approach == 1, approach=approach)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", np.exceptions.RankWarning)
-        return runs_fit.fit(
+        return fit_runs.fit(
             runs,
             approach,
             n_bootstrap=n_bootstrap,
@@ -308,15 +310,15 @@ def approach2_bias(name: str, params: str = "params") -> Bias:
     """Simulate the data set's own final-checkpoint grid (its N, D, FLOPs and budgets) on its own
     Approach 3 surface L = E + A/N^alpha + B/D^beta, without noise; run Approach 2 on it with the
     settings used on the data; compare its a with the surface's beta / (alpha + beta)."""
-    final = runs_schema.final_checkpoints(runs_of(name, approach=2))
+    final = schema.final_checkpoints(runs_of(name, approach=2))
     N, D = final[params].to_numpy(float), final["tokens"].to_numpy(float)
     surface = estimators.approach3(N=N, D=D, L=final["loss"].to_numpy(float))
     sim = final.copy()
     sim["loss"] = surface.E + surface.A / N**surface.alpha + surface.B / D**surface.beta
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", np.exceptions.RankWarning)
-        on_sim = runs_fit.approach2(runs_fit.a2_input(sim, params), MIN_POINTS[name])
-        on_data = runs_fit.approach2(runs_fit.a2_input(final, params), MIN_POINTS[name])
+        on_sim = fit_runs.approach2(fit_runs.a2_input(sim, params), MIN_POINTS[name])
+        on_data = fit_runs.approach2(fit_runs.a2_input(final, params), MIN_POINTS[name])
     return Bias(
         name,
         params,
@@ -365,7 +367,7 @@ def misfitting_longest_runs() -> pd.DataFrame:
     horizon's learning rates), every checkpoint: Kaplan 2020 Fig 2's one curve per size.
     Adds ``flops_kaplan`` = 6 N_non-embedding D (Kaplan's C, FLOPs)."""
     runs = runs_of(MISFITTING, curves=True)
-    final = runs_schema.final_checkpoints(runs)
+    final = schema.final_checkpoints(runs)
     final = final.assign(horizon=final["step"])
     pick = []
     for _, g in final.groupby("params"):

@@ -1,6 +1,6 @@
 """Tidy tables of the measured-here training runs (``data/runs/results/v2/*.json``); pandas only.
 
-The runs are made by ``python -m scalinglaws.runs sweep`` (``make runs``); see
+The runs are made by ``python -m scalinglaws.training sweep`` (``make runs``); see
 ``data/runs/README.md`` for the result schema. This module needs no torch, so figure code can load
 the results anywhere. Both loaders return an empty frame with the documented columns when no run
 has finished.
@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scalinglaws import paths
+from scalinglaws.core import paths
+from scalinglaws.estimators import parabola_vertex
 
 RESULTS = paths.DATA / "runs" / "results"  # results of plans other than v2_* (none committed)
 STUDY = RESULTS / "v2"  # the committed study's results: the loaders' default folder
@@ -192,10 +193,9 @@ def lr_sweep_best(runs: pd.DataFrame) -> pd.DataFrame:
         edge = i in (0, len(y) - 1)
         lr_best, loss_best = float(10 ** x[i]), float(y[i])
         if not edge:
-            a, b, c = np.polyfit(x[i - 1 : i + 2], y[i - 1 : i + 2], 2)
-            if a > 0:
-                v = -b / (2 * a)
-                lr_best, loss_best = float(10**v), float(c - b * b / (4 * a))
+            _, v, y_v = parabola_vertex(x[i - 1 : i + 2], y[i - 1 : i + 2])
+            if np.isfinite(v):
+                lr_best, loss_best = float(10**v), float(y_v)
         rows.append(
             {
                 "corpus": corpus,

@@ -9,7 +9,7 @@ training token without the embedding, de-embedding and context terms (section 2.
 (Hoffmann et al. 2022) counts parameters and FLOPs *with* embeddings. At small scale the two counts
 differ by orders of magnitude (a 1e5-parameter model has ~1e7 embedding parameters with Kaplan's
 vocabulary), which is the main reason naive reproductions disagree with Kaplan; the functions here
-count Kaplan's way, and :mod:`scalinglaws.runs.model` counts both for the models trained here.
+count Kaplan's way, and :mod:`scalinglaws.training.model` counts both for the models trained here.
 
 Units: parameters are counts; FLOP are floating-point operations (a multiply-accumulate is 2);
 PF-days are 1e15 FLOP/s for a day, 8.64e19 FLOP (section 1.3).

@@ -1,11 +1,11 @@
 """One figure style and deterministic, atomic figure saving (what a curve is:
-:mod:`scalinglaws.kinds`).
+:mod:`scalinglaws.core.kinds`).
 
 :func:`save_figure` writes PNG, PDF and SVG files that are byte-identical for identical inputs
 (metadata with dates and versions stripped, a fixed SVG hash salt, fixed dpi and fonts), each through
 a temporary file in the target folder renamed into place only when every format has been written.
 Across machines the files can differ in their last bits (numpy picks SIMD kernels per CPU);
-:mod:`scalinglaws.compare` holds the tolerances they are checked with there.
+:mod:`scalinglaws.report.compare` holds the tolerances they are checked with there.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import LogNorm, to_hex  # noqa: E402
 
-from scalinglaws.params import Formats  # noqa: E402
+from scalinglaws.core.params import Formats  # noqa: E402
 
 TAB10 = tuple(to_hex(c) for c in matplotlib.colormaps["tab10"].colors)
 """The ten category colours every figure draws with (matplotlib's ``tab10``, seaborn's too), by
@@ -234,11 +234,11 @@ def save_figure(
 
     name: file stem such as ``kaplan2020_fig12`` (letters, digits, ``_`` and ``-``).
     formats: any of png, pdf, svg. outdir: folder (created if needed); None or "" means
-    ``build/lab/`` (:data:`scalinglaws.paths.LAB`): only `make figures` writes ``figures/``.
+    ``build/lab/`` (:data:`scalinglaws.core.paths.LAB`): only `make figures` writes ``figures/``.
     Every format is first written to a hidden temporary file in ``outdir``; only when all are written
     are they renamed into place, so a failure leaves the previous figures untouched.
     """
-    from scalinglaws import paths
+    from scalinglaws.core import paths
 
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ValueError(f"figure name must be letters, digits, '_' or '-', got {name!r}")
@@ -289,10 +289,10 @@ def save_table(table, name: str, outdir: str | Path | None = None) -> Path:
 
     Floats are written with 6 significant digits, so the same inputs give the same bytes on every
     machine. outdir: folder (created if needed); None or "" means ``build/lab/``
-    (:data:`scalinglaws.paths.LAB`): only `make figures` writes ``data/derived/``. The file is written to a hidden
+    (:data:`scalinglaws.core.paths.LAB`): only `make figures` writes ``data/derived/``. The file is written to a hidden
     temporary file first and renamed into place only when complete.
     """
-    from scalinglaws import paths
+    from scalinglaws.core import paths
 
     if not name or not all(c.isalnum() or c in "_-" for c in name):
         raise ValueError(f"table name must be letters, digits, '_' or '-', got {name!r}")

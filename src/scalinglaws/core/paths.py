@@ -15,7 +15,7 @@ def _find_root() -> Path:
     env = os.environ.get("SCALINGLAWS_ROOT")
     if env:
         return Path(env).resolve()
-    here = Path(__file__).resolve().parents[2]
+    here = Path(__file__).resolve().parents[3]
     if (here / "pyproject.toml").is_file() and (here / "src" / "scalinglaws").is_dir():
         return here
     return Path.cwd().resolve()

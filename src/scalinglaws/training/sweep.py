@@ -1,6 +1,6 @@
 """Run a plan of training runs, resumably, in parallel worker processes.
 
-A plan is a JSON list of run entries (fields of :class:`scalinglaws.runs.train.RunConfig`). Each
+A plan is a JSON list of run entries (fields of :class:`scalinglaws.training.train.RunConfig`). Each
 run is identified by the hash of its full config (``RunConfig.run_id``); its result is one JSON file
 ``<results>/<run_id>.json``, written to a temporary name and renamed when the run is complete. A
 sweep skips every run whose result exists, so a killed sweep, started again, loses no finished run
@@ -25,9 +25,9 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from scalinglaws import paths
-from scalinglaws.params import ParameterError, check_choice, check_int
-from scalinglaws.runs.config import RunConfig, validate
+from scalinglaws.core import paths
+from scalinglaws.core.params import ParameterError, check_choice, check_int
+from scalinglaws.training.config import RunConfig, validate
 
 RESULTS = paths.DATA / "runs" / "results"
 PLANS = paths.DATA / "runs" / "plans"
@@ -99,7 +99,7 @@ _CORPUS_CACHE: dict = {}
 
 def run_one(cfg: RunConfig, results: Path, device: str = "cpu", threads: int = 1) -> dict:
     """Train one run and write its result file atomically; returns the result."""
-    from scalinglaws.runs import corpora
+    from scalinglaws.training import corpora
 
     if cfg.corpus not in _CORPUS_CACHE:
         _CORPUS_CACHE[cfg.corpus] = corpora.load(cfg.corpus)
@@ -107,7 +107,7 @@ def run_one(cfg: RunConfig, results: Path, device: str = "cpu", threads: int = 1
     if not ckpt.parent.is_dir():
         ckpt.parent.mkdir(parents=True, exist_ok=True)
         (ckpt.parent / ".gitignore").write_text("*\n")  # checkpoints are never committed
-    from scalinglaws.runs.train import train  # torch: only where a run is trained
+    from scalinglaws.training.train import train  # torch: only where a run is trained
 
     result = train(
         cfg, device=device, threads=threads, corpus=_CORPUS_CACHE[cfg.corpus], checkpoint=ckpt
@@ -120,11 +120,11 @@ def run_one(cfg: RunConfig, results: Path, device: str = "cpu", threads: int = 1
 def run_group(
     cfgs: list[RunConfig], results: Path, device: str = "cpu", threads: int = 1
 ) -> list[dict]:
-    """Train runs of one shape together (:mod:`scalinglaws.runs.stacked`), or one alone; each
+    """Train runs of one shape together (:mod:`scalinglaws.training.stacked`), or one alone; each
     result file is written atomically as in :func:`run_one`."""
     if len(cfgs) == 1:
         return [run_one(cfgs[0], results, device=device, threads=threads)]
-    from scalinglaws.runs import corpora, stacked
+    from scalinglaws.training import corpora, stacked
 
     corpus = cfgs[0].corpus
     if corpus not in _CORPUS_CACHE:
@@ -164,7 +164,7 @@ def sweep(
     """Run the plan's pending runs (in plan order); returns the run ids finished by this call.
 
     ``stack`` > 1 trains up to that many pending runs of one shape and length together in one
-    process (:mod:`scalinglaws.runs.stacked`; faster for tiny models, equal to training alone up
+    process (:mod:`scalinglaws.training.stacked`; faster for tiny models, equal to training alone up
     to float rounding); stacks are not checkpointed, single runs are."""
     check_int("workers", workers, 1, 1024)
     check_int("stack", stack, 1, 64)
@@ -191,7 +191,7 @@ def sweep(
 
     groups = [[cfg] for cfg in todo]
     if stack > 1:
-        from scalinglaws.runs import stacked
+        from scalinglaws.training import stacked
 
         groups = stacked.group(todo, stack)
     if workers == 1:
@@ -215,9 +215,9 @@ def sweep(
 def status(results: Path | str | None = None, plans: Path = PLANS) -> None:
     """Print, per plan and budget, how many runs are finished and how many are left; for a plan
     with runs left, their exact TFLOP and the job-hours they take at the measured throughput of
-    one worker with a core to itself (:func:`scalinglaws.runs.plans_v2.job_seconds`; a shared
+    one worker with a core to itself (:func:`scalinglaws.training.plans_v2.job_seconds`; a shared
     machine takes longer)."""
-    from scalinglaws.runs.plans_v2 import job_seconds
+    from scalinglaws.training.plans_v2 import job_seconds
 
     if results is not None:
         if not str(results).strip():
