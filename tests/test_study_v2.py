@@ -154,12 +154,56 @@ def test_ladder_steps_name_studies_that_the_plans_train():
     step "not yet run" forever)."""
     import json
 
-    from scalinglaws import paths
+    from scalinglaws.core import paths
 
     studies = {r["study"] for p in (paths.DATA / "runs" / "plans").glob("v2_*.json")
                for r in json.loads(p.read_text())}  # fmt: skip
     for step in ladder_v2.LADDER:
         assert f"v2-{step.study}" in studies, step
+    v3 = {r["study"] for r in json.loads((paths.DATA / "runs/plans/v3_porian.json").read_text())}
+    for step in ladder_v2.PORIAN_STEPS:
+        assert f"{step.version}-{step.study}" in (studies | v3), step
+
+
+def _rated(rates_losses: dict[int, dict[float, float]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Runs at several rates a size (final loss given) and their points at two budgets: at
+    1e11 each run's loss is its final loss plus 1 minus twice its rate (the largest rate wins there)."""
+    runs, pts = [], []
+    for n, by_lr in rates_losses.items():
+        for lr, loss in by_lr.items():
+            rid = f"{n}-{lr}"
+            runs.append({"run_id": rid, "params_total": n, "lr": lr, "loss_nats": loss})
+            pts.append({"run_id": rid, "flops_budget": 1e12, "params_total": n, "loss_nats": loss})
+            pts.append(
+                {
+                    "run_id": rid,
+                    "flops_budget": 1e11,
+                    "params_total": n,
+                    "loss_nats": loss + 1 - 2 * lr,
+                }
+            )
+    return pd.DataFrame(runs), pd.DataFrame(pts)
+
+
+def test_tuned_per_size_keeps_the_rate_that_ends_lowest_at_every_budget():
+    runs, pts = _rated({100: {0.1: 2.0, 0.2: 1.9, 0.4: 2.1}, 200: {0.1: 1.7, 0.2: 1.8, 0.4: 1.9}})
+    got = ladder_v2.tuned(runs, pts, "size")
+    assert sorted(got["run_id"].unique()) == ["100-0.2", "200-0.1"]
+    assert len(got) == 4  # both budgets of the two kept runs
+    per_budget = ladder_v2.tuned(runs, pts, "budget")
+    at_1e11 = per_budget[per_budget["flops_budget"] == 1e11].set_index("params_total")["run_id"]
+    assert at_1e11.to_dict() == {100: "100-0.4", 200: "200-0.4"}  # its own best, not the run's
+    assert ladder_v2.tuned(runs, pts, None) is pts
+    with pytest.raises(ValueError, match="tune must be"):
+        ladder_v2.tuned(runs, pts, "seed")
+
+
+def test_rates_flags_a_best_rate_at_the_grids_end():
+    runs, _ = _rated({100: {0.1: 2.0, 0.2: 1.9, 0.4: 2.1}, 200: {0.1: 1.7, 0.2: 1.8, 0.4: 1.9}})
+    r = ladder_v2.rates(runs).set_index("params_total")
+    assert r.loc[100, "lr_best"] == 0.2 and not r.loc[100, "edge"]
+    assert r.loc[200, "lr_best"] == 0.1 and r.loc[200, "edge"]
+    assert (r["rates"] == 3).all()
 
 
 def test_final_steps_refuse_a_6n_accounting():
@@ -172,7 +216,7 @@ def test_final_steps_keep_only_the_ladders_budgets():
     """A plan budget above the ladder's span (prose's 3e13) is left out of a final-loss step, so
     steps 4 and 5 share their budgets (3e11 - 1e13); the span's top is the ladder plans' top."""
     from scalinglaws.designs import v2 as grid_v2
-    from scalinglaws.runs import plans_v2
+    from scalinglaws.training import plans_v2
 
     assert max(plans_v2.BUDGETS["prose"][:-1]) == ladder_v2.BUDGET_GRID.max()
 
@@ -255,10 +299,10 @@ def test_ladder_table_sets_porian_beside_each_step():
 
 
 def test_runs_summary_prints_the_ladder_beside_porian(capsys):
-    """`python -m scalinglaws.runs summary` on the committed results: every ladder step, with
+    """`python -m scalinglaws.training summary` on the committed results: every ladder step, with
     Porian et al.'s RefinedWeb value where they have one."""
     from scalinglaws.constants import PORIAN
-    from scalinglaws.runs.__main__ import main
+    from scalinglaws.training.__main__ import main
 
     assert main(["summary"]) == 0
     out = capsys.readouterr().out

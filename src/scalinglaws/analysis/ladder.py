@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scalinglaws import runs_data
 from scalinglaws.analysis.study_v2 import (
     ACCOUNTINGS,
     RESULTS_V2,
@@ -26,6 +25,9 @@ from scalinglaws.analysis.study_v2 import (
     optima,
     seed_sd,
 )
+from scalinglaws.datasets import measured
+
+RESULTS_V3 = measured.RESULTS / "v3"  # as analysis.study_v3.RESULTS
 
 # ---- the discrepancy ladder: IsoFLOP points read off learning curves -----------------------------
 
@@ -90,6 +92,9 @@ class LadderStep:
     accounting: str  # key of ACCOUNTINGS: FLOP count and N
     read: str  # "curve": points read off long runs' learning curves; "final": final losses
     porian: str | None  # field of constants.PORIAN.refinedweb with Porian's a, or None
+    version: str = "v2"  # the study whose results it reads ("v3": data/runs/results/v3/)
+    budgets: tuple[float, ...] | None = None  # the budgets it is read at (None: the ladder's)
+    tune: str | None = None  # runs at several rates a size: "size" or "budget" (:func:`tuned`)
 
 
 LADDER = (
@@ -138,6 +143,88 @@ LADDER = (
     ),
 )
 
+# Porian et al.'s step (e) as they ran it (v3_porian.json, docs/study-v3.md), read at its three
+# budgets, beside the cosine steps 4 and 5 over the same budgets.
+PORIAN_BUDGETS = (3e11, 1e12, 3e12)
+PORIAN_STEPS = (
+    LadderStep(
+        "4 (3e11-3e12)",
+        "step 4 over (e)'s budgets",
+        "ladder-matched",
+        "exact",
+        "final",
+        None,
+        budgets=PORIAN_BUDGETS,
+    ),
+    LadderStep(
+        "5 (3e11-3e12)",
+        "step 5 (cosine, the rule's rate) over (e)'s budgets",
+        "isoflop",
+        "exact",
+        "final",
+        None,
+        budgets=PORIAN_BUDGETS,
+    ),
+    LadderStep(
+        "(e)",
+        "Porian's (e) as they ran it: warmup of N tokens, constant rate tuned per size (the best "
+        "of its rates at its run's end), one long run a size and rate",
+        "porian",
+        "exact",
+        "curve",
+        "tuned",
+        version="v3",
+        budgets=PORIAN_BUDGETS,
+        tune="size",
+    ),
+    LadderStep(
+        "(e) per budget",
+        "(e)'s runs, each size at its best rate at each budget (tuned per budget: a bound)",
+        "porian",
+        "exact",
+        "curve",
+        None,
+        version="v3",
+        budgets=PORIAN_BUDGETS,
+        tune="budget",
+    ),
+)
+
+
+def tuned(runs: pd.DataFrame, points: pd.DataFrame, tune: str | None) -> pd.DataFrame:
+    """Points of runs trained at several learning rates a size, one rate kept per size.
+    ``tune`` "size": each size's points come from the rate whose run ends lowest (its final
+    loss, at the largest budget the size serves), at every budget; "budget": each size and
+    budget keeps its lowest point of any rate; None: every point."""
+    if tune is None or points.empty:
+        return points
+    if tune == "size":
+        best = runs.loc[runs.groupby("params_total")["loss_nats"].idxmin(), "run_id"]
+        return points[points["run_id"].isin(best)].reset_index(drop=True)
+    if tune == "budget":
+        keep = points.groupby(["flops_budget", "params_total"])["loss_nats"].idxmin()
+        return points.loc[sorted(keep)].reset_index(drop=True)
+    raise ValueError(f"tune must be 'size', 'budget' or None, got {tune!r}")
+
+
+def rates(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per size of a step trained at several rates: how many, the best at its run's end, and
+    whether that best sits at an end of the grid (the tuning then does not bracket it)."""
+    rows = []
+    for n, g in runs.groupby("params_total", sort=True):
+        g = g.sort_values("lr")
+        i = int(np.argmin(g["loss_nats"].to_numpy()))
+        rows.append(
+            {
+                "params_total": int(n),
+                "rates": len(g),
+                "lr_best": float(g["lr"].iloc[i]),
+                "loss_best": float(g["loss_nats"].iloc[i]),
+                "edge": i in (0, len(g) - 1),
+            }
+        )
+    return pd.DataFrame(rows, columns=["params_total", "rates", "lr_best", "loss_best", "edge"])
+
 
 def window(
     points: pd.DataFrame,
@@ -183,7 +270,7 @@ def step_points(
         pts = ladder_points(
             curves[curves["run_id"].isin(runs["run_id"])], runs, step.accounting, budgets
         )
-        return window(pts, min_side=min_side)
+        return window(tuned(runs, pts, step.tune), min_side=min_side)
     if step.accounting != "exact":
         raise ValueError(
             f"ladder step {step.key}: final losses sit at exact-FLOP budgets; "
@@ -206,8 +293,26 @@ class LadderRow:
     a: Exponent | None  # None where fewer than 2 budgets have a vertex
 
 
+def _load_step(step: LadderStep, results) -> pd.DataFrame:
+    """The finished prose runs of a step's study, from v2's results or v3's."""
+    if step.version == "v2":
+        return load(step.study, "prose", results)
+    runs = measured.load_runs(results if results is not None else RESULTS_V3, study=_label(step))
+    keep = (runs["corpus"] == "prose") & (runs["status"] == "finished")
+    return runs[keep].reset_index(drop=True)
+
+
+def _label(step: LadderStep) -> str:
+    return f"{step.version}-{step.study}"
+
+
 def ladder(
-    n_bootstrap: int = 1000, seed: int = 0, results=None, steps=LADDER, min_side: int = MIN_SIDE
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    results=None,
+    steps=LADDER,
+    min_side: int = MIN_SIDE,
+    results_v3=None,
 ) -> list[LadderRow]:
     """Every ladder step's exponent a with its bootstrap interval, from the committed v2 runs.
     Steps with one run per size (1-4) take the parametric bootstrap of Porian et al. (each point
@@ -216,16 +321,24 @@ def ladder(
     as :func:`optima` does by default; it carries sizes whose spread exceeds the pooled sd.
     Replicates in which some budget has no vertex are left out; the table reports how many."""
     out = []
-    curves = None
+    curves: dict[str, pd.DataFrame] = {}  # loaded when a curve step first needs them
     sd = None  # the seed sd, read from the noise runs when a one-seed step first needs it
     for step in steps:
-        runs = load(step.study, "prose", results)
+        folder = results if step.version == "v2" else results_v3
+        runs = _load_step(step, folder)
         if runs.empty:
             out.append(LadderRow(step, 0, runs, None, None))
             continue
-        if step.read == "curve" and curves is None:
-            curves = runs_data.load_curves(results if results is not None else RESULTS_V2)
-        pts = step_points(step, runs, curves, min_side=min_side)
+        key = "v2" if step.version == "v2" else _label(step)  # v2's curves are read once, all
+        if step.read == "curve" and key not in curves:
+            if step.version == "v2":
+                curves[key] = measured.load_curves(folder if folder is not None else RESULTS_V2)
+            else:
+                curves[key] = measured.load_curves(
+                    folder if folder is not None else RESULTS_V3, study=key
+                )
+        kw = {} if step.budgets is None else {"budgets": step.budgets}
+        pts = step_points(step, runs, curves.get(key), min_side=min_side, **kw)
         if pts["flops_budget"].nunique() < 2:
             out.append(LadderRow(step, len(runs), pts, None, None))
             continue
