@@ -39,9 +39,11 @@ REGISTRY_SECTIONS = {
         "Besiroglu 2024: tokens per parameter",
     ],
     "04_c4_github": ["Measured here"],
+    "08_study_v2": [],
+    "09_ladder": [],
     "05_excess_compute_steps": ["Kaplan 2020: excess compute/steps"],
     "06_calculator": ["Hoffmann 2022: IsoFLOP"],
-    "08_study_v3": [],
+    "10_study_v3": [],
     "07_cross_study": [
         "Llama 3 (numbers printed by Llama 3 2024)",
         "(Mis)Fitting runs, Li et al. 2025 (numbers printed by Hoffmann 2022)",

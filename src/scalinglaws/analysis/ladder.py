@@ -293,7 +293,7 @@ class LadderRow:
     a: Exponent | None  # None where fewer than 2 budgets have a vertex
 
 
-def _load_step(step: LadderStep, results) -> pd.DataFrame:
+def step_runs(step: LadderStep, results=None) -> pd.DataFrame:
     """The finished prose runs of a step's study, from v2's results or v3's."""
     if step.version == "v2":
         return load(step.study, "prose", results)
@@ -325,7 +325,7 @@ def ladder(
     sd = None  # the seed sd, read from the noise runs when a one-seed step first needs it
     for step in steps:
         folder = results if step.version == "v2" else results_v3
-        runs = _load_step(step, folder)
+        runs = step_runs(step, folder)
         if runs.empty:
             out.append(LadderRow(step, 0, runs, None, None))
             continue

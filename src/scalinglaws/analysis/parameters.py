@@ -90,7 +90,9 @@ SPECS: dict[str, ParameterSpec] = {
             ],
         ),
         ParameterSpec("07_cross_study", [_N_BOOTSTRAP, _SEED]),
-        ParameterSpec("08_study_v3", [_N_BOOTSTRAP, _SEED]),
+        ParameterSpec("08_study_v2", [_N_BOOTSTRAP, _SEED]),
+        ParameterSpec("09_ladder", [_N_BOOTSTRAP, _SEED]),
+        ParameterSpec("10_study_v3", [_N_BOOTSTRAP, _SEED]),
     )
 }
 """Each notebook's papermill parameters besides ``formats`` and ``output_dir``: the science knobs

@@ -1,6 +1,6 @@
 """Every derived number, without plotting: the tables behind each figure and the registry's values.
 
-:func:`tables` computes, with the parameters `make figures` uses, what notebooks 03, 04, 07 and 08 print
+:func:`tables` computes, with the parameters `make figures` uses, what notebooks 03, 04 and 07-10 print
 and save (the fits, their intervals and counts of failed replicates) and every value of
 REPRODUCTION.md's registry, as named tables. :mod:`scalinglaws.report.dispatch` computes them once
 under each of numpy's SIMD dispatch settings the CPU offers and requires them to agree: a number
@@ -49,10 +49,8 @@ def _notebook03() -> dict[str, pd.DataFrame]:
 
 
 def _notebook04() -> dict[str, pd.DataFrame]:
-    from scalinglaws.analysis import c4_github, envelope, study_v2
-    from scalinglaws.analysis import ladder as ladder_v2
+    from scalinglaws.analysis import c4_github
     from scalinglaws.analysis.parameters import make_parameters
-    from scalinglaws.constants import PORIAN
     from scalinglaws.report import refits
 
     p = make_parameters("04_c4_github")
@@ -79,24 +77,48 @@ def _notebook04() -> dict[str, pd.DataFrame]:
     out["04.exponents"] = c4_github.exponent_table(an)
     out["04.counts"] = c4_github.count_comparison(an)
     out["04.losses"] = c4_github.loss_comparison(an)
+    return out
+
+
+def _notebook08() -> dict[str, pd.DataFrame]:
+    from scalinglaws.analysis import envelope, study_v2
+    from scalinglaws.analysis.parameters import make_parameters
+    from scalinglaws.report import refits
+
+    p = make_parameters("08_study_v2")
+    registry = (p["n_bootstrap"], p["seed"]) == (refits.C4_BOOTSTRAP, 0)
     v2 = [
         refits.v2_study(c)
         if registry
         else study_v2.isoflop_study(c, n_bootstrap=p["n_bootstrap"], seed=p["seed"])
         for c in study_v2.corpora()
     ]
-    for st in v2:
-        out[f"04.study_v2_optima_{st.corpus}"] = study_v2.optima_table(st)
-    out["04.study_v2_exponents"] = study_v2.exponent_table(v2)
+    out = {f"08.study_v2_optima_{st.corpus}": study_v2.optima_table(st) for st in v2}
+    out["08.study_v2_exponents"] = study_v2.exponent_table(v2)
     a1 = envelope.measured_envelope(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
-    out["04.envelope"] = envelope.exponent_table(envelope.law_envelope(), a1).iloc[2:]
-    if registry:
+    out["08.envelope"] = envelope.exponent_table(envelope.law_envelope(), a1).iloc[2:]
+    return out
+
+
+def _notebook09() -> dict[str, pd.DataFrame]:
+    from scalinglaws.analysis import ladder as ladder_v2
+    from scalinglaws.analysis.parameters import make_parameters
+    from scalinglaws.constants import PORIAN
+    from scalinglaws.report import refits
+
+    p = make_parameters("09_ladder")
+    kw = {"n_bootstrap": p["n_bootstrap"], "seed": p["seed"]}
+    if (p["n_bootstrap"], p["seed"]) == (refits.C4_BOOTSTRAP, 0):
         ladder = list(refits.ladder_fits().values())
     else:
-        ladder = ladder_v2.ladder(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
-    alternative = ladder_v2.ladder_alternative(n_bootstrap=p["n_bootstrap"], seed=p["seed"])
-    out["04.ladder"] = ladder_v2.ladder_table(ladder, PORIAN.refinedweb, alternative)
-    return out
+        ladder = ladder_v2.ladder(**kw)
+    alternative = ladder_v2.ladder_alternative(**kw)
+    porian = ladder_v2.ladder(steps=ladder_v2.PORIAN_STEPS, **kw)
+    return {
+        "09.ladder": ladder_v2.ladder_table(ladder, PORIAN.refinedweb, alternative),
+        "09.porian": ladder_v2.ladder_table(porian, PORIAN.refinedweb),
+        "09.porian_rates": ladder_v2.rates(ladder_v2.step_runs(ladder_v2.PORIAN_STEPS[2])),
+    }
 
 
 def _notebook07() -> dict[str, pd.DataFrame]:
@@ -126,11 +148,11 @@ def _notebook07() -> dict[str, pd.DataFrame]:
     return out
 
 
-def _notebook08() -> dict[str, pd.DataFrame]:
+def _notebook10() -> dict[str, pd.DataFrame]:
     from scalinglaws.analysis import study_v3
     from scalinglaws.analysis.parameters import make_parameters
 
-    p = make_parameters("08_study_v3")
+    p = make_parameters("10_study_v3")
     runs, curves = study_v3.load()
     if runs.empty:
         return {}
@@ -139,10 +161,10 @@ def _notebook08() -> dict[str, pd.DataFrame]:
     kw = {"n_bootstrap": p["n_bootstrap"], "seed": p["seed"]}
     shape, lr = checks.shape_check(seed=p["seed"]), checks.lr_check(seed=p["seed"])
     return {
-        "08.study_v3": study_v3.table(runs, curves, **kw),
-        "08.shape_check": shape.optima,
-        "08.shape_slopes": shape.slopes,
-        "08.lr_check": lr.optima,
+        "10.study_v3": study_v3.table(runs, curves, **kw),
+        "10.shape_check": shape.optima,
+        "10.shape_slopes": shape.slopes,
+        "10.lr_check": lr.optima,
     }
 
 
@@ -163,6 +185,8 @@ PARTS = {
     "04": _notebook04,
     "07": _notebook07,
     "08": _notebook08,
+    "09": _notebook09,
+    "10": _notebook10,
 }
 
 

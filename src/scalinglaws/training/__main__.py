@@ -88,7 +88,7 @@ def _summary_isoflop(runs) -> None:
 
 
 def _summary_ladder(results) -> None:
-    """The discrepancy ladder's exponent per step beside Porian et al.'s (notebook 04's table)."""
+    """The discrepancy ladder's exponent per step beside Porian et al.'s (notebook 09's table)."""
     import numpy as np
 
     from scalinglaws.analysis import ladder as ladder_v2
