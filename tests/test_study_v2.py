@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scalinglaws.analysis import curve_points, study_v2
 from scalinglaws.analysis import ladder as ladder_v2
-from scalinglaws.analysis import study_v2
 
 A_TRUE = 0.6  # N_opt = 1e4 (C / 1e12)^0.6 in the synthetic study
 CURV = 0.4  # loss rises by CURV per (log10 N - log10 N_opt)^2
@@ -91,31 +91,31 @@ def test_ladder_points_read_the_curve_at_each_budget():
     curves = pd.DataFrame({"run_id": "r", "step": [1, 2, 3], "tokens": tokens,
                            "flops": 3.5 * spent6, "loss_nats": [3.0, 2.5, 2.0]})  # fmt: skip
     C = 6 * 3072 * 10**5.5
-    pts = ladder_v2.ladder_points(curves, runs, "6N (non-embedding)", [C, 1e20])
+    pts = curve_points.ladder_points(curves, runs, "6N (non-embedding)", [C, 1e20])
     assert len(pts) == 1
     assert pts["loss_nats"].iloc[0] == pytest.approx(2.75)
     assert pts["tokens"].iloc[0] == pytest.approx(10**5.5)
-    head = ladder_v2.ladder_points(curves, runs, "6N (with output layer)", [C])
+    head = curve_points.ladder_points(curves, runs, "6N (with output layer)", [C])
     assert head["params_total"].iloc[0] == 3072 + 16 * 256
     with pytest.raises(ValueError, match="accounting must be one of"):
-        ladder_v2.ladder_points(curves, runs, "6ND", [C])
+        curve_points.ladder_points(curves, runs, "6ND", [C])
 
 
 def test_window_keeps_sizes_within_4x_of_the_best_and_drops_budgets_without_a_valley():
     runs = synthetic()
     far = runs[runs["flops_budget"] == 1e12].assign(params_total=lambda f: f.params_total * 40,
                                                     loss_nats=9.0)  # fmt: skip
-    w = ladder_v2.window(pd.concat([runs, far], ignore_index=True))
+    w = curve_points.window(pd.concat([runs, far], ignore_index=True))
     assert (w["loss_nats"] < 9).all()  # the far sizes (40x the grid) are outside every window
     assert sorted(w["flops_budget"].unique()) == sorted(BUDGETS)
     mono = runs.assign(loss_nats=lambda f: -np.log10(f.params_total))  # best at the largest size
-    assert ladder_v2.window(mono).empty
+    assert curve_points.window(mono).empty
     # best at the second-smallest size: one size below it, a one-sided profile
     g = runs[runs["flops_budget"] == 1e12]
     sizes = np.sort(g["params_total"].unique())
     edge = g.assign(loss_nats=lambda f: (np.log10(f.params_total) - np.log10(sizes[1])) ** 2)
-    assert ladder_v2.window(edge).empty
-    assert not ladder_v2.window(edge, min_side=1).empty  # the old rule would have kept it
+    assert curve_points.window(edge).empty
+    assert not curve_points.window(edge, min_side=1).empty  # the old rule would have kept it
 
 
 def _ladder_runs(corpus: str, C: float, rungs, seeds=(0, 1, 2)) -> pd.DataFrame:
