@@ -11,7 +11,7 @@ from scalinglaws.core.rng import stream
 from scalinglaws.datasets.schema import RunsSchemaError
 
 
-def _optimum(E, A, B, alpha, beta, C):
+def eq4_optimum(E, A, B, alpha, beta, C):
     """Hoffmann 2022 eq 4: N_opt, D_opt and the loss there under C = 6 N D (arrays broadcast)."""
     G = (alpha * A / (beta * B)) ** (1.0 / (alpha + beta))
     a, b = beta / (alpha + beta), alpha / (alpha + beta)
@@ -44,13 +44,13 @@ def predict(saved: dict, flops: float, *, seed: int = 0, level: float = 0.95) ->
     rng = stream(seed, "runs-fit.predict")
     if approach == 3:
         e = saved["estimate"]
-        N, D, L = _optimum(e["E"], e["A"], e["B"], e["alpha"], e["beta"], flops)
+        N, D, L = eq4_optimum(e["E"], e["A"], e["B"], e["alpha"], e["beta"], flops)
         out.update(N_opt=float(N), D_opt=float(D), tokens_per_param=float(D / N), loss=float(L))
         if boot:
             reps = np.asarray(boot["replicates"]["values"], float)
             names = boot["replicates"]["names"]
             cols = {k: reps[:, names.index(k)] for k in ("E", "A", "B", "alpha", "beta")}
-            Nr, Dr, Lr = _optimum(
+            Nr, Dr, Lr = eq4_optimum(
                 cols["E"], cols["A"], cols["B"], cols["alpha"], cols["beta"], flops
             )
             res = np.asarray(saved["residuals_log"], float)

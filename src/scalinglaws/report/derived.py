@@ -145,6 +145,9 @@ def _notebook07() -> dict[str, pd.DataFrame]:
             }
         )
     out["07.misfitting_envelope"] = pd.DataFrame(rows)
+    from scalinglaws.analysis import conventions
+
+    out["07.conventions"] = conventions.table()
     return out
 
 
