@@ -119,6 +119,11 @@ _FIELDS = {f.name: f for f in dataclasses.fields(RunConfig)}
 OPTIONAL_FIELDS = ("warmup_steps", "eval_late")  # left out of the run id when None
 
 
+_DEFAULTS = {
+    f.name: f.default for f in dataclasses.fields(RunConfig) if f.default is not dataclasses.MISSING
+}  # the dataclass's defaults, declared once there
+
+
 def validate(entry: dict) -> RunConfig:
     """A :class:`RunConfig` from a plan entry, or ParameterError naming the offending field."""
     if not isinstance(entry, dict):
@@ -146,21 +151,21 @@ def validate(entry: dict) -> RunConfig:
         e["flops"] = check_real("flops", e["flops"], 0, 1e24, lo_open=True)
     else:
         check_int("tokens", e["tokens"], 1, 10**13)
-    check_int("batch_size", e.get("batch_size", 16), 1, 65536)
-    e["lr"] = check_real("lr", e.get("lr", 2e-3), 0, 1, lo_open=True)
+    check_int("batch_size", e.get("batch_size", _DEFAULTS["batch_size"]), 1, 65536)
+    e["lr"] = check_real("lr", e.get("lr", _DEFAULTS["lr"]), 0, 1, lo_open=True)
     for name in ("warmup_frac", "min_lr_frac", "weight_decay", "beta1", "beta2"):
         if name in e:
             e[name] = check_real(name, e[name], 0, 1, hi_open=name.startswith("beta"))
     if "grad_clip" in e:
         e["grad_clip"] = check_real("grad_clip", e["grad_clip"], 0, 1e6, lo_open=True)
-    check_int("seed", e.get("seed", 0), 0, 2**63 - 1)
-    check_int("n_eval", e.get("n_eval", 16), 1, 1000)
-    check_int("eval_tokens", e.get("eval_tokens", 16384), N_CTX, 10**8)
+    check_int("seed", e.get("seed", _DEFAULTS["seed"]), 0, 2**63 - 1)
+    check_int("n_eval", e.get("n_eval", _DEFAULTS["n_eval"]), 1, 1000)
+    check_int("eval_tokens", e.get("eval_tokens", _DEFAULTS["eval_tokens"]), N_CTX, 10**8)
     if e.get("warmup_steps") is not None:
         check_int("warmup_steps", e["warmup_steps"], 0, 10**9)
     if e.get("eval_late") is not None:
         check_int("eval_late", e["eval_late"], 1, 1000)
-    if not isinstance(e.get("tied", True), bool):
+    if not isinstance(e.get("tied", _DEFAULTS["tied"]), bool):
         raise ParameterError(f"parameter 'tied' must be true or false, got {e['tied']!r}")
     return RunConfig(**e)
 

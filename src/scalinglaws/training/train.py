@@ -80,6 +80,87 @@ def splits(corpus: corpora.Corpus, eval_tokens: int):
     return train_data, val_data, val_starts
 
 
+@dataclasses.dataclass
+class Progress:
+    """What a run has done so far: the state a checkpoint carries besides weights and moments."""
+
+    step: int = 0  # optimiser steps done
+    curve: list = dataclasses.field(default_factory=list)  # one dict per evaluation
+    running: float = 0.0  # sum of training losses since the last evaluation
+    n_running: int = 0  # ... over this many steps
+    eval_s: float = 0.0  # seconds spent evaluating
+    elapsed_s: float = 0.0  # seconds of training before this process (a resumed run)
+    resumed: list = dataclasses.field(default_factory=list)  # steps at which the run continued
+
+
+@torch.no_grad()
+def validation_loss(model: GPT, val_data: torch.Tensor, val_starts: torch.Tensor, device: str):
+    """Mean loss (nats per byte) over the fixed validation windows."""
+    model.eval()
+    total = 0.0
+    for chunk in val_starts.split(64):
+        x, y = windows(val_data, chunk, device)
+        total += model(x, y)[1].item() * len(chunk)
+    model.train()
+    return total / len(val_starts)
+
+
+def optimiser_step(model, opt, cfg: RunConfig, x: torch.Tensor, y: torch.Tensor, lr: float):
+    """One AdamW step at learning rate ``lr`` with the gradient clipped; the batch's loss."""
+    for group in opt.param_groups:
+        group["lr"] = lr
+    loss = model(x, y)[1]
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+    opt.step()
+    opt.zero_grad(set_to_none=True)
+    return loss.item()
+
+
+def resume(checkpoint: Path | None, cfg: RunConfig, threads: int, model, opt, g_data, device):
+    """The progress saved in ``checkpoint`` for this run and thread count (weights, moments and
+    the data generator restored in place), or a fresh start."""
+    if checkpoint is None or not Path(checkpoint).is_file():
+        return Progress()
+    st = torch.load(checkpoint, map_location=device, weights_only=False)
+    if st["run_id"] != cfg.run_id() or st["threads"] != threads:
+        return Progress()
+    model.load_state_dict(st["model"])
+    opt.load_state_dict(st["opt"])
+    g_data.set_state(st["g_data"])
+    return Progress(
+        st["step"],
+        st["curve"],
+        st["running"],
+        st["n_running"],
+        st["eval_s"],
+        st["elapsed_s"],
+        [*st["resumed"], st["step"]],
+    )
+
+
+def save_checkpoint(path: Path, cfg: RunConfig, threads: int, model, opt, g_data, pr: Progress):
+    """The whole training state, written atomically (a temporary file, then a rename)."""
+    state = {
+        "run_id": cfg.run_id(),
+        "threads": threads,
+        "step": pr.step,
+        "model": model.state_dict(),
+        "opt": opt.state_dict(),
+        "g_data": g_data.get_state(),
+        "curve": pr.curve,
+        "running": pr.running,
+        "n_running": pr.n_running,
+        "eval_s": pr.eval_s,
+        "elapsed_s": pr.elapsed_s,
+        "resumed": pr.resumed,
+    }
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(path).with_name(f".{Path(path).name}.tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
 def train(
     cfg: RunConfig,
     *,
@@ -107,87 +188,47 @@ def train(
         model.param_groups(cfg.weight_decay), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), eps=1e-8
     )
     train_data, val_data, val_starts = splits(corpus, cfg.eval_tokens)
-    n_val = len(val_starts)
-
-    @torch.no_grad()
-    def validation_loss() -> float:
-        model.eval()
-        total = 0.0
-        for chunk in val_starts.split(64):
-            x, y = windows(val_data, chunk, device)
-            total += model(x, y)[1].item() * len(chunk)
-        model.train()
-        return total / n_val
-
     marks = set(eval_steps(steps, cfg.n_eval, cfg.eval_late))
-    curve, running, n_running, eval_s, done, before, resumed = [], 0.0, 0, 0.0, 0, 0.0, []
-    if checkpoint is not None and Path(checkpoint).is_file():
-        st = torch.load(checkpoint, map_location=device, weights_only=False)
-        if st["run_id"] == cfg.run_id() and st["threads"] == threads:
-            model.load_state_dict(st["model"])
-            opt.load_state_dict(st["opt"])
-            g_data.set_state(st["g_data"])
-            curve, running, n_running = st["curve"], st["running"], st["n_running"]
-            eval_s, done, before, resumed = st["eval_s"], st["step"], st["elapsed_s"], st["resumed"]
-            resumed = [*resumed, done]
-    t0 = time.perf_counter() - before
+    pr = resume(checkpoint, cfg, threads, model, opt, g_data, device)
+    t0 = time.perf_counter() - pr.elapsed_s
     saved = time.perf_counter()
-    for step in range(done, steps):
+    for step in range(pr.step, steps):
         lr = lr_at(step, steps, cfg)
-        for group in opt.param_groups:
-            group["lr"] = lr
         starts = torch.randint(train_data.numel() - N_CTX - 1, (cfg.batch_size,), generator=g_data)
         x, y = windows(train_data, starts, device)
-        loss = model(x, y)[1]
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        opt.step()
-        opt.zero_grad(set_to_none=True)
-        running += loss.item()
-        n_running += 1
+        pr.running += optimiser_step(model, opt, cfg, x, y, lr)
+        pr.n_running += 1
+        pr.step = step + 1
         if step + 1 in marks:
             te = time.perf_counter()
-            val = validation_loss()
-            eval_s += time.perf_counter() - te
+            val = validation_loss(model, val_data, val_starts, device)
+            pr.eval_s += time.perf_counter() - te
             tokens = (step + 1) * cfg.batch_size * N_CTX
-            curve.append(
+            pr.curve.append(
                 {
                     "step": step + 1,
                     "tokens": tokens,
                     "flops": tokens * d["flops_per_token"],
                     "val_loss": val,
-                    "train_loss": running / n_running,
+                    "train_loss": pr.running / pr.n_running,
                     "lr": lr,
                     "elapsed_s": time.perf_counter() - t0,
                 }
             )
-            running, n_running = 0.0, 0
+            pr.running, pr.n_running = 0.0, 0
         if checkpoint is not None and step + 1 < steps:
             if time.perf_counter() - saved >= checkpoint_every_s:
-                state = {
-                    "run_id": cfg.run_id(),
-                    "threads": threads,
-                    "step": step + 1,
-                    "model": model.state_dict(),
-                    "opt": opt.state_dict(),
-                    "g_data": g_data.get_state(),
-                    "curve": curve,
-                    "running": running,
-                    "n_running": n_running,
-                    "eval_s": eval_s,
-                    "elapsed_s": time.perf_counter() - t0,
-                    "resumed": resumed,
-                }
-                Path(checkpoint).parent.mkdir(parents=True, exist_ok=True)
-                tmp = Path(checkpoint).with_name(f".{Path(checkpoint).name}.tmp")
-                torch.save(state, tmp)
-                os.replace(tmp, checkpoint)
+                pr.elapsed_s = time.perf_counter() - t0
+                save_checkpoint(checkpoint, cfg, threads, model, opt, g_data, pr)
                 saved = time.perf_counter()
-    wall = time.perf_counter() - t0
-    if not all(math.isfinite(p["val_loss"]) for p in curve):
-        status = "diverged"
-    else:
-        status = "finished"
+    return result(cfg, corpus, pr, time.perf_counter() - t0, device, threads)
+
+
+def result(cfg: RunConfig, corpus, pr: Progress, wall: float, device: str, threads: int) -> dict:
+    """A finished run's tidy result; ``status`` "diverged" if any validation loss is not finite."""
+    d = cfg.derived()
+    curve = pr.curve
+    status = "finished" if all(math.isfinite(p["val_loss"]) for p in curve) else "diverged"
     return {
         "schema": 1,
         "run_id": cfg.run_id(),
@@ -198,11 +239,11 @@ def train(
         "final": {"val_loss": curve[-1]["val_loss"], "train_loss": curve[-1]["train_loss"]},
         "curve": curve,
         "wall_s": wall,
-        "eval_s": eval_s,
-        "tokens_per_s": d["tokens"] / max(wall - eval_s, 1e-9),
+        "eval_s": pr.eval_s,
+        "tokens_per_s": d["tokens"] / max(wall - pr.eval_s, 1e-9),
         "device": device,
         "threads": threads,
-        "resumed_at_steps": resumed,  # steps at which the run continued from a checkpoint
+        "resumed_at_steps": pr.resumed,  # steps at which the run continued from a checkpoint
         "versions": versions(),
         "finished_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
