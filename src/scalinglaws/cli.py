@@ -205,13 +205,19 @@ def _setup_fit(p: argparse.ArgumentParser) -> Callable:
         "(Hoffmann's summed Huber over the 4,500-start grid)",
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument(
+        "--report",
+        action="store_true",
+        help="with --runs: add a trust report (design, bounds, condition, start grid, Huber "
+        "delta, backtest, extrapolation; one verdict) to the output and its JSON",
+    )
     return _run_fit
 
 
 def _run_fit_runs(args, n_boot: int, seed: int) -> int:
     from scalinglaws.analysis import fit_runs
     from scalinglaws.datasets import schema
-    from scalinglaws.report.fit_text import fit_summary
+    from scalinglaws.report.fit_text import fit_summary, trust_summary
 
     approach = 3 if args.approach is None else check_int("--approach", args.approach, 1, 3)
     level = check_real("--level", args.level, *LEVEL_RANGE)
@@ -241,6 +247,10 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
         label=label,
     )
     out["excluded_highest_losses"] = exclude
+    if args.report:
+        from scalinglaws.analysis import trust
+
+        out["trust"] = trust.report_for(runs, approach, column, min_points=min_points).as_dict()
     if args.json:
         print(json.dumps(out, indent=2))
         return 0
@@ -256,6 +266,8 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
             seed=seed,
         )
     )
+    if args.report:
+        print(trust_summary(out["trust"]))
     return 0
 
 

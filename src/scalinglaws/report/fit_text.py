@@ -92,3 +92,19 @@ def prediction_summary(out: dict, C: float, *, level: float) -> str:
     if not iv:
         lines.append("  (no intervals: the fit was saved without --bootstrap)")
     return "\n".join(lines)
+
+
+def trust_summary(trust: dict) -> str:
+    """The trust block of a fit (:func:`scalinglaws.analysis.trust.report_for`) as text: the
+    verdict, its reasons, then every number behind it."""
+    lines = [f"  trust: {trust['verdict']}"]
+    lines += [f"    - {why}" for why in trust["reasons"]]
+    for k, v in trust.items():
+        if k in ("verdict", "reasons"):
+            continue
+        if isinstance(v, dict):
+            v = ", ".join(f"{kk}: {vv:.4g}" for kk, vv in v.items())
+        elif isinstance(v, float):
+            v = f"{v:.4g}"
+        lines.append(f"    {k:<30}{v}")
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""Trust reports (analysis.trust) on synthetic runs built to provoke each verdict: the truth is
+known, so each check must fire where it should and stay quiet on a clean design."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws.analysis import trust
+from scalinglaws.laws import chinchilla
+
+FIT = chinchilla.HOFFMANN.approach3_rounded
+
+
+def _isoflop(budgets=(1e18, 1e19, 1e20), n_sizes=9, width=1.0, E=FIT.E, noise=0.0, seed=0):
+    """An IsoFLOP design on eq 2 (App. D.2's rounded constants, E replaceable): per budget,
+    ``n_sizes`` sizes over +-``width`` decades around eq 4's optimum, D = C / (6 N)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for C in budgets:
+        n_opt = float(chinchilla.optimal_N(C, FIT))
+        for N in n_opt * np.logspace(-width, width, n_sizes):
+            D = C / (6 * N)
+            L = E + FIT.A / N**FIT.alpha + FIT.B / D**FIT.beta
+            rows.append({"params": N, "tokens": D, "loss": L * np.exp(noise * rng.standard_normal()),
+                         "flops": C, "budget": C})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_a_clean_isoflop_design_is_trusted_by_every_approach_that_applies():
+    runs = _isoflop()
+    t3 = trust.report(runs)
+    assert t3.verdict == "ok", t3.reasons
+    assert t3.checks["start_parts_at_best"] == trust.N_SUBGRIDS
+    assert t3.checks["a"] == pytest.approx(FIT.beta / (FIT.alpha + FIT.beta), rel=1e-4)
+    t2 = trust.report_a2(runs, min_points=5)
+    assert t2.checks["budgets_used"] == 3 and abs(t2.checks["bias_on_own_grid"]) < 0.05
+
+
+def test_two_sizes_only_are_not_identifiable():
+    """Two model sizes trained at every budget: eq 2's size exponent has nothing to rest on."""
+    rows = [{"params": N, "tokens": C / (6 * N), "flops": C, "budget": C,
+             "loss": float(chinchilla.loss(N, C / (6 * N), FIT))}
+            for C in (1e18, 1e19, 1e20, 1e21) for N in (1e8, 1e9)]  # fmt: skip
+    runs = pd.DataFrame(rows)
+    t = trust.report(runs)
+    assert t.verdict == "not identifiable"
+    assert any("only 2 distinct model sizes" in r for r in t.reasons)
+    t2 = trust.report_a2(runs, min_points=2)
+    assert t2.verdict == "not identifiable"  # no parabola through 2 points per budget
+
+
+def test_a_flat_profile_has_no_vertex_and_no_power_law():
+    runs = _isoflop()
+    runs["loss"] = 3.0 + 0.01 * np.log(runs["flops"] / 1e18)  # no dependence on N
+    t = trust.report_a2(runs, min_points=5)
+    assert t.verdict == "not identifiable"
+    assert t.checks.get("budgets_used", 0) < trust.MIN_BUDGETS
+
+
+def test_an_irreducible_loss_at_its_bound_is_not_identifiable():
+    t = trust.report(_isoflop(E=0.0))
+    assert t.verdict == "not identifiable"
+    assert any("E at its bound" in r for r in t.reasons)
+
+
+def test_an_optimum_far_past_the_sizes_trained_is_flagged():
+    """Every size 30x to 300x below eq 4's optimum at the largest budget: the law's optimum there
+    is an extrapolation in N."""
+    rows = []
+    for C in (1e18, 1e19, 1e20):
+        n_opt = float(chinchilla.optimal_N(1e20, FIT))
+        for N in n_opt * np.logspace(-2.5, -1.5, 7):
+            D = C / (6 * N)
+            rows.append({"params": N, "tokens": D, "flops": C, "budget": C,
+                         "loss": FIT.E + FIT.A / N**FIT.alpha + FIT.B / D**FIT.beta})  # fmt: skip
+    t = trust.report(pd.DataFrame(rows))
+    assert t.checks["optimum_outside_sizes_factor"] > trust.OPTIMUM_FACTOR
+    assert t.verdict in ("warn", "not identifiable")
+    assert any("outside the sizes trained" in r for r in t.reasons)
+
+
+def test_a_largest_budget_off_the_law_fails_the_backtest():
+    runs = _isoflop(budgets=(1e18, 1e19, 1e20, 1e21), noise=0.001)
+    top = runs["budget"] == 1e21
+    runs.loc[top, "loss"] *= 1.2  # the largest budget 20% above what the others predict
+    t = trust.report(runs)
+    assert any("largest budget's losses" in r for r in t.reasons), t.reasons
+
+
+def test_the_report_is_json_ready_and_a_bad_approach_is_refused():
+    import json
+
+    d = trust.report_for(_isoflop(), 3).as_dict()
+    assert json.loads(json.dumps(d))["verdict"] == "ok"
+    with pytest.raises(ValueError, match="approach must be 1, 2 or 3"):
+        trust.report_for(_isoflop(), 4)
