@@ -191,3 +191,13 @@ def test_every_differing_line_of_a_text_is_listed():
         "line 1: 'a = 0.605 (5 windows)', committed 'a = 0.605 (5 budgets)'",
         "line 3: 'b = 1e-09 exactly', committed 'b = 0 exactly' (numbers differ by more than 0.001)",
     ]  # a zero that became 1e-9 has moved (no absolute allowance); 1.0009 is within 1e-3
+
+
+def test_empty_text_cells_agree_and_a_filled_one_is_listed(tmp_path):
+    """An identical table with empty cells in text and flag columns compares equal (a missing
+    value is not equal to itself, so it must be compared as the empty text it was written as)."""
+    frame = pd.DataFrame({"id": ["p", "q"], "note": ["", "bound"], "ok": [True, None]})
+    a, b = _csv(tmp_path, "a", frame), _csv(tmp_path, "b", frame)
+    assert compare.table_differences(a, b) == []
+    c = _csv(tmp_path, "c", frame.assign(note=["now", "bound"]))
+    assert compare.table_differences(a, c) == ["row 1 (p), note: '' -> 'now'"]

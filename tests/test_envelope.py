@@ -206,3 +206,17 @@ def test_last_part_keeps_the_last_15_percent_of_each_curve():
     assert c[0] == pytest.approx(0.85 * C[-1]) and c[-1] == C[-1]
     assert l_[0] == pytest.approx(3 - 0.1 * np.log10(0.85e12), rel=1e-12)  # exact: linear in log C
     assert d[0] == pytest.approx(0.85e12 / 6e4, rel=1e-9)
+
+
+def test_a_resample_won_by_one_size_has_an_exponent_of_exactly_zero():
+    """A resample holding one curve: its envelope is that size at every FLOP value, so N_opt does
+    not move with C and a is 0 exactly, not the rounding of a sum (which differs by CPU)."""
+    C = np.geomspace(1e18, 1e20, 40)
+    curves = [
+        (n, C * n / 1e8, 2.0 + 1e3 / (C * n / 1e8) ** 0.2, C * n / 1e8 / (6 * n))
+        for n in (1e8, 3e8, 1e9)
+    ]
+    counts = np.array([[0, 3, 0], [1, 1, 1]])
+    reps, failed = estimators.bootstrap_approach1(curves=curves, counts=counts)
+    assert not failed[0] and reps[0, 0] == 0.0
+    assert reps[1, 0] != 0.0  # three sizes: an exponent

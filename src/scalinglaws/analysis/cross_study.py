@@ -30,6 +30,7 @@ EPOCH_EXCLUDED = 5  # Besiroglu 2024 drop the 5 highest losses
 MEASURED_PROSE = "measured-here-prose"
 MEASURED_CODE = "measured-here-code"
 GADRE = ("gadre-c4", "gadre-rpj", "gadre-rw")  # Gadre et al. 2024, by training corpus
+GEMSTONES = ("gemstones", "gemstones-cooldown")  # McLeish et al. 2025, without and with cooldown
 
 PROVENANCE = {
     EPOCH: "published data: Besiroglu et al. 2024's extraction of Hoffmann et al. 2022 Fig 4 "
@@ -46,6 +47,10 @@ PROVENANCE = {
         "(one cosine run each, 5-640 tokens per parameter)"
         for g, corpus in zip(GADRE, ("C4", "RedPajama", "RefinedWeb"), strict=True)
     },
+    GEMSTONES[0]: "published data: McLeish et al. 2025's Gemstones, 22 shapes at a constant "
+    "learning rate, training loss every 2B tokens to 100B",
+    GEMSTONES[1]: "published data: McLeish et al. 2025's Gemstones with a cooldown at each run's "
+    "end, training loss at the end of each cooldown",
 }
 
 
@@ -201,9 +206,11 @@ PLAN = (
     (MEASURED_CODE, 2, "params_non_embedding", False),
     (MEASURED_CODE, 3, "params", False),
     *((g, 3, "params", False) for g in GADRE),  # final losses only: Approach 3 alone applies
+    # checkpoints of constant-rate runs, one token count at the end: Approach 1 alone applies
+    *((g, 1, p, True) for g in GEMSTONES for p in ("params", "params_non_embedding")),
 )
 MIN_POINTS = {EPOCH: 5, LLAMA3: 5, MISFITTING: 3, MEASURED_PROSE: 5, MEASURED_CODE: 5,
-              **dict.fromkeys(GADRE, 5)}  # fmt: skip
+              **dict.fromkeys(GADRE, 5), **dict.fromkeys(GEMSTONES, 5)}  # fmt: skip
 
 CROSS_STUDY_COLUMNS = [
     "dataset",

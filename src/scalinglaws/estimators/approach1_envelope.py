@@ -105,7 +105,12 @@ def _masked_slopes(x: np.ndarray, y: np.ndarray, m: np.ndarray):
     my = (m * y).sum(axis=1) / n
     dx = np.where(m, x - mx[:, None], 0.0)
     slope = (dx * (y - my[:, None])).sum(axis=1) / (dx * dx).sum(axis=1)
-    return slope, my - slope * mx
+    # one size winning every point: y is constant and the slope exactly 0 (the sum above leaves
+    # rounding of ~1e-17, whose sign and size depend on the CPU's summation order)
+    first = np.take_along_axis(y, m.argmax(axis=1)[:, None], axis=1)
+    flat = np.where(m, y == first, True).all(axis=1)
+    slope = np.where(flat, 0.0, slope)
+    return slope, np.where(flat, first[:, 0], my - slope * mx)
 
 
 def bootstrap_approach1(

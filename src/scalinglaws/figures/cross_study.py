@@ -43,6 +43,8 @@ _SHORT = {
     "gadre-c4": "Gadre et al. 2024, C4",
     "gadre-rpj": "Gadre et al. 2024, RedPajama",
     "gadre-rw": "Gadre et al. 2024, RefinedWeb",
+    "gemstones": "Gemstones (McLeish et al. 2025)",
+    "gemstones-cooldown": "Gemstones, cooldown",
 }
 
 

@@ -105,9 +105,12 @@ def table_differences(
                     f"(relative {rel:.2g} > {rtol:g})"
                 )
         else:
-            for i in np.flatnonzero((x.astype(str) != y.astype(str)).to_numpy()):
+            # an empty cell reads as missing; as text it is "" on both sides (a missing value is
+            # never equal to itself, and pandas' str dtype keeps it missing)
+            xs, ys = x.astype(object).where(x.notna(), ""), y.astype(object).where(y.notna(), "")
+            for i in np.flatnonzero((xs.astype(str) != ys.astype(str)).to_numpy()):
                 out.append(
-                    f"row {i + 1} ({a.iloc[i, 0]}), {col}: {_cell(x.iloc[i])} -> {_cell(y.iloc[i])}"
+                    f"row {i + 1} ({a.iloc[i, 0]}), {col}: {_cell(xs.iloc[i])} -> {_cell(ys.iloc[i])}"
                 )
     return out
 
