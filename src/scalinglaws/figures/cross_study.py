@@ -25,7 +25,8 @@ FIGURES = (
         "Hoffmann 2022 Table 2 across data sets",
         "Approaches 1-3 (fit_runs) on Epoch's Chinchilla points, Llama 3's Fig 2 points, "
         "(Mis)Fitting's curves (N with and without embeddings), Gadre et al.'s over-trained "
-        "models (Approach 3, per training corpus) and the runs measured here, "
+        "models (Approach 3, per training corpus), the Gemstones checkpoints (Approach 1, "
+        "without and with cooldown) and the runs measured here, "
         "95% bootstrap intervals; Approach 2's bias on each data set's own grid simulated on "
         "its own eq 2 fit",
         "published data, refit here, measured here, published law",
