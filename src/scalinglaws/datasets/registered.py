@@ -132,7 +132,7 @@ REGISTRY: dict[str, Dataset] = {
                 flops="as plotted in Hoffmann 2022 Figure 4 (tokens derived as C / 6N)",
                 params="total, embeddings included (as plotted)",
                 loss="final loss as plotted, nats per token",
-                schedule="cosine matched to each run (Hoffmann 2022)",
+                schedule="cosine (Hoffmann 2022 section 3)",
                 checkpoint="final",
             ),
         ),
