@@ -208,8 +208,10 @@ def _setup_fit(p: argparse.ArgumentParser) -> Callable:
     p.add_argument(
         "--report",
         action="store_true",
-        help="with --runs: add a trust report (design, bounds, condition, start grid, Huber "
-        "delta, backtest, extrapolation; one verdict) to the output and its JSON",
+        help="add a trust report to the output and its JSON: one verdict (ok, warn, not "
+        "identifiable) with its reasons; Approach 3: design, bound and condition, start grid, "
+        "Huber delta, backtest, extrapolation; Approach 2: vertices, backtest, bias on its own "
+        "grid; Approach 1: winning sizes, FLOP range, footnote 4's share",
     )
     return _run_fit
 
@@ -280,8 +282,8 @@ def _run_fit(args) -> int:
     n_boot = check_int("--bootstrap", args.bootstrap, *BOOTSTRAP_RANGE)
     seed = check_int("--seed", args.seed, *SEED_RANGE)
     name = check_choice("--data", args.data, FIT_DATASETS)
-    if args.runs is not None or args.approach is not None or name != FIT_DATASETS[0]:
-        return _run_fit_runs(args, n_boot, seed)
+    if args.runs is not None or args.approach is not None or name != FIT_DATASETS[0] or args.report:
+        return _run_fit_runs(args, n_boot, seed)  # --report: the same fit through the runs path
     exclude = check_int("--exclude", 5 if args.exclude is None else args.exclude, 0, 100)
     objective = check_choice("--objective", args.objective, estimators.OBJECTIVES)
     cols = published.load_columns(name)  # arrays, without pandas

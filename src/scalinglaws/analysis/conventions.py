@@ -1,6 +1,7 @@
 """How a data set's compute-optimal exponents move with the way parameters are counted.
 
-Every data set of the cross-study table is refitted by Approach 3 (Hoffmann et al. 2022, App. D.2:
+Every data set of the cross-study table that Approach 3 applies to (not the Gemstones checkpoints:
+one token count per run) is refitted by Approach 3 (Hoffmann et al. 2022, App. D.2:
 eq 2 with the Huber loss over Hoffmann's grid of starts), its final checkpoints unchanged, with N
 counted three ways: **total** (embeddings included, Chinchilla's count), **non-embedding**
 (Kaplan's), and **effective**, the training FLOPs per token over 6 (so that C = 6 N D holds exactly

@@ -1,5 +1,5 @@
-"""Every data set through the same methods: Llama 3, (Mis)Fitting, Chinchilla (Epoch's extraction)
-and the runs measured here, in the runs schema, fitted by :mod:`scalinglaws.analysis.fit_runs`; no plotting.
+"""Every data set through the same methods: Llama 3, (Mis)Fitting, Chinchilla (Epoch's extraction),
+Gadre et al.'s over-trained models, the Gemstones checkpoints and the runs measured here, in the runs schema, fitted by :mod:`scalinglaws.analysis.fit_runs`; no plotting.
 
 - :func:`llama3_approach2_tokens`: Llama 3's own procedure (section 3.2.1): a second-degree
   polynomial of the loss in log tokens per IsoFLOP curve, its minimum, and D*(C) = A C^alpha.

@@ -23,7 +23,8 @@ def ladder_points(
     """IsoFLOP points of long runs at each budget in one accounting: the validation loss where a
     run's counted FLOP (6 N tokens, or the exact count) reach the budget, interpolated linearly in
     log FLOP between its two neighbouring checkpoints; a run that does not reach a budget, or
-    reaches it before its first checkpoint, gives no point there. Columns as :func:`load`'s
+    reaches it before its first checkpoint, gives no point there. Columns as
+    :func:`scalinglaws.analysis.study_v2.load`'s
     (``flops_budget``, the accounting's N as ``params_total``, ``loss_nats``, ``tokens``)."""
     if accounting not in ACCOUNTINGS:
         raise ValueError(f"accounting must be one of {sorted(ACCOUNTINGS)}, got {accounting!r}")

@@ -1,9 +1,9 @@
 """Hoffmann et al. 2022's three approaches on any table of runs in the runs schema; no plotting.
 
 :func:`load` takes a path to a runs CSV or the name of a registered data set, :func:`fit` runs
-Approach 1, 2 or 3 (with an optional bootstrap over runs) and returns a JSON-ready dict, and
-:func:`predict` gives the compute-optimal allocation and loss at a FLOP budget under such a saved
-fit, with intervals from the bootstrap fits (and, for the loss, resampled residuals).
+Approach 1, 2 or 3 (with an optional bootstrap over runs) and returns a JSON-ready dict;
+:func:`scalinglaws.analysis.predict.predict` gives the compute-optimal allocation and loss at a
+FLOP budget under such a saved fit.
 
 Conventions (the same for every data set): N is ``params`` (total, with embeddings) unless
 ``params="params_non_embedding"``; C is ``flops`` (6 N D where the table has none, said in
@@ -316,7 +316,7 @@ def fit(
     """Approach ``approach`` on a validated runs table; a JSON-ready dict (see docs/runs-schema.md).
 
     n_bootstrap replicates resample runs with replacement (Approach 1: whole curves); intervals
-    are percentiles at ``level``. The Generator is ``numpy.random.default_rng(seed)``.
+    are percentiles at ``level``. The Generator is ``core.rng.stream(seed, "runs-fit.bootstrap")``.
     """
     _check_params(runs, params)
     schema.check_approach(runs, approach, tol_log10=tol_log10)

@@ -1,6 +1,8 @@
 """The Kaplan-Chinchilla discrepancy ladder of Porian et al. 2024 (Figure 1), measured here on the v2
 prose runs: each step's IsoFLOP points, read off long runs' learning curves (steps 1-3e) or the
-final losses of runs matched to their budgets (steps 4-5), their optima and the exponent a.
+final losses of runs matched to their budgets (steps 4-5), their optima and the exponent a; and
+their step (e) as they ran it on the v3 runs (``PORIAN_STEPS``: constant rate, one long run a size
+and rate).
 
 Split from :mod:`scalinglaws.analysis.study_v2`, whose optima, exponents and design windows it
 uses; the ladder's design is ``docs/study-v2.md``.
@@ -30,6 +32,7 @@ from scalinglaws.analysis.study_v2 import (
     seed_sd,
 )
 from scalinglaws.datasets import measured
+from scalinglaws.designs.v3 import PORIAN_BUDGETS
 
 RESULTS_V3 = measured.RESULTS / "v3"  # as analysis.study_v3.RESULTS
 
@@ -97,7 +100,6 @@ LADDER = (
 
 # Porian et al.'s step (e) as they ran it (v3_porian.json, docs/study-v3.md), read at its three
 # budgets, beside the cosine steps 4 and 5 over the same budgets.
-PORIAN_BUDGETS = (3e11, 1e12, 3e12)
 PORIAN_STEPS = (
     LadderStep(
         "4 (3e11-3e12)",
@@ -241,7 +243,8 @@ def ladder(
     min_side: int = MIN_SIDE,
     results_v3=None,
 ) -> list[LadderRow]:
-    """Every ladder step's exponent a with its bootstrap interval, from the committed v2 runs.
+    """Every ladder step's exponent a with its bootstrap interval, from the committed runs (v2's;
+    v3's for the steps with ``version`` "v3", from ``results_v3``).
     Steps with one run per size (1-4) take the parametric bootstrap of Porian et al. (each point
     plus Gaussian noise of the seed-to-seed sd, :func:`seed_sd`): resampling 5-8 sizes leaves too
     few distinct ones for a vertex. Step 5 has 3 seeds a size and resamples sizes, then seeds,

@@ -6,8 +6,8 @@
   seeds within each size, and how far the profile rises at the window's ends in seed sds.
 - :func:`exponents`: a and b of N_opt, D_opt proportional to C^a, C^b, the same bootstrap carried
   through every budget at once.
-- :func:`ladder_points`: IsoFLOP points read off long runs' learning curves in a given FLOP
-  accounting (the discrepancy ladder's steps 1-3, Porian et al. 2024).
+- (IsoFLOP points read off long runs' learning curves, for the discrepancy ladder: see
+  :mod:`scalinglaws.analysis.curve_points`.)
 
 Inputs are the tidy frames of :mod:`scalinglaws.datasets.measured`. N is ``params_total`` (all parameters,
 Chinchilla's count) unless a function is told otherwise; C is the exact training FLOP.

@@ -1,4 +1,4 @@
-"""Registry of third-party data: pinned URL, sha256, licence and citation; fetch, verify, load.
+"""Third-party data registered in :mod:`scalinglaws.datasets.registered`: fetch, verify, load.
 
 Third-party files are never committed to this repository. :func:`fetch` gets a registered file into
 the cache (``$SCALINGLAWS_CACHE`` or ``.cache/``), checking its sha256 every time it is used:

@@ -1,6 +1,6 @@
 """How each registered data set's file becomes a table: its columns checked, its units named, and
-its runs put in the runs schema (docs/runs-schema.md). :mod:`scalinglaws.datasets.published`
-registers each reader beside the file's pinned URL and sha256.
+its runs put in the runs schema (docs/runs-schema.md). :mod:`scalinglaws.datasets.registered`
+names each reader beside the file's pinned URL and sha256.
 """
 
 from __future__ import annotations

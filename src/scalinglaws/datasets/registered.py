@@ -81,7 +81,7 @@ def _gadre(corpus: str) -> Dataset:
         folder="gadre-overtraining",
         filename="exp_data/models",
         url=_GADRE_URL,
-        sha256="b701ecd624bbd500b764922233bfb785c47ddd0382aa5d3b29cd0303c4eb2ab1",
+        sha256="1f37e6c28a210836693c8c66096eabe429629b93fcd8a94b13c1f10d21543e6f",
         manifest="manifests/gadre-overtraining.sha256",
         licence="MIT (Copyright (c) 2024 mlfoundations); fetched, cite the paper",
         citation=_GADRE_CITATION,

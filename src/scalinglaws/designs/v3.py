@@ -12,6 +12,8 @@ MIN_LAYERS = 2
 N_LO, N_HI = 3.0e3, 8.4e4  # non-embedding parameters of the smallest and largest size
 SIZES = 12
 HORIZONS = tuple(16 ** (k / 3) / 4 for k in range(4))  # 0.25, 0.63, 1.59, 4.0 x expected optimum
+# Porian et al.'s step (e) as they ran it: v2's prose windows at these budgets (docs/study-v3.md)
+PORIAN_BUDGETS = (3e11, 1e12, 3e12)
 # v2's prose Approach 2 optima at its smallest and largest budget (all parameters; the design's
 # guess of where each size's optimum lies, not a result of v3)
 V2_OPTIMA = ((3e11, 11061.0), (3e13, 169231.0))

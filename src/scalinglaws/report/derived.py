@@ -1,8 +1,9 @@
 """Every derived number, without plotting: the tables behind each figure and the registry's values.
 
-:func:`tables` computes, with the parameters `make figures` uses, what notebooks 03, 04 and 07-10 print
-and save (the fits, their intervals and counts of failed replicates) and every value of
-REPRODUCTION.md's registry, as named tables. :mod:`scalinglaws.report.dispatch` computes them once
+:func:`tables` computes, with the parameters `make figures` uses, what notebooks 03, 04 and 07-10
+print and save (the fits, their intervals and counts of failed replicates) and every value of
+REPRODUCTION.md's registry, as named tables; notebook 07's trust verdicts aside (each of its 24
+reports refits its data set about ten times, the fits checked here). :mod:`scalinglaws.report.dispatch` computes them once
 under each of numpy's SIMD dispatch settings the CPU offers and requires them to agree: a number
 that moves when only the kernels that sum it change is ill-conditioned, whatever figure shows it.
 """
@@ -181,7 +182,7 @@ def _registry() -> dict[str, pd.DataFrame]:
     return {"registry": pd.DataFrame(rows)}
 
 
-# the registry first: notebooks 03 and 04 reuse its cached fits where their parameters agree
+# the registry first: notebooks 03, 04, 08 and 09 reuse its cached fits where their parameters agree
 PARTS = {
     "registry": _registry,
     "03": _notebook03,

@@ -2,7 +2,7 @@
 run's configuration and its validation, the learning-rate schedule and the evaluation steps.
 
 Split from :mod:`scalinglaws.training.model` and :mod:`scalinglaws.training.train` (which re-export these
-names) so that the read-only verbs (``runs status``, ``runs summary``, ``runs plans --costs``) and
+names) so that the read-only verbs (``status``, ``summary`` and ``plans --costs`` of ``python -m scalinglaws.training``) and
 the plans work in the venv `make figures` builds, which has no torch.
 """
 

@@ -30,6 +30,7 @@ from scalinglaws.designs.v3 import (  # noqa: F401  (the plan's geometry, re-exp
     MIN_LAYERS,
     N_HI,
     N_LO,
+    PORIAN_BUDGETS,
     SIZES,
     V2_OPTIMA,
     expected_budget,
@@ -138,7 +139,6 @@ def shape_plan() -> list[dict]:
 # about N tokens (their step (c)), tuned per size; one long run a size and rate, read off its
 # learning curve at every budget (a constant rate does not depend on the run's length). The budgets
 # stop at 3e12: v2's 1e13 window alone would cost 80 TFLOP a rate.
-PORIAN_BUDGETS = (3e11, 1e12, 3e12)
 PORIAN_LR_FACTORS = (0.25, 0.5, 1.0, 2.0)  # times v2's rule (fitted under a cosine)
 # Added after the first 8 runs (3e11 and 1e12, the two smallest sizes): both ended lowest at 0.25x,
 # the grid's end, so the grid goes one step down at every size; appended after the plan's runs.
@@ -148,7 +148,8 @@ PORIAN_N_EVAL = 60  # log-spaced evaluations, as v2's long ladder runs
 
 def porian_plan() -> list[dict]:
     """Every rung of v2's prose windows at ``PORIAN_BUDGETS``, one run as long as the largest
-    budget the rung serves, at each of ``PORIAN_LR_FACTORS`` times v2's rule; constant rate
+    budget the rung serves, at each of ``PORIAN_LR_FACTORS`` (then ``PORIAN_LR_EXTRA``, appended)
+    times v2's rule; constant rate
     (``min_lr_frac`` 1), warmup of ``params_total`` tokens (at least one step), v2's shape, batch
     and beta2, one seed. Cheapest first."""
     rungs: dict[int, float] = {}

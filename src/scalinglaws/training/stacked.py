@@ -10,7 +10,7 @@ is paid once for all R.
 0.56x to 1.23x of training alone, R = 4 or 8, under 1e5 parameters): what these models spend their
 time on is per-token work (the 256-way output layer and its softmax, attention over 128 bytes,
 matmuls with an inner dimension of 14-48), which grows with R, while larger stacked tensors leave
-the core's caches. ``runs sweep --stack R`` is therefore off by default; it is kept, tested, for
+the core's caches. ``python -m scalinglaws.training sweep --stack R`` is therefore off by default; it is kept, tested, for
 machines where a tiny model leaves the hardware idle (untested here: no accelerator).
 
 Each run keeps everything of its own: its initial weights (its own :class:`~scalinglaws.training.model.GPT`
