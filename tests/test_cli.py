@@ -67,6 +67,9 @@ def test_optimal_table_and_single_law(capsys):
         (["fit", "--seed", "-1"], "'--seed' must be an integer in [0, 4294967295]"),
         (["fit", "--data", "nope"], "'--data' must be one of 'epoch-chinchilla-fig4'"),
         (["fit", "--objective", "mse"], "'--objective' must be one of 'huber'"),
+        (["fit", "--bootstrap", "1"], "'--bootstrap' must be 0 (no intervals) or at least 40"),
+        (["fit", "--bootstrap", "9", "--level", "0.8"], "or at least 10 for a 80% interval"),
+        (["fit", "--report"], "parameter '--report' reports on a fit of a runs table"),
     ],
 )
 @pytest.mark.badinput
@@ -125,8 +128,60 @@ def test_fit_on_epochs_points_imports_neither_pandas_nor_matplotlib():
     """Start-up is most of `fit`'s time: the default fit reads Epoch's file without pandas."""
     code = (
         "import sys; from scalinglaws import cli; "
-        "rc = cli.main(['fit', '--bootstrap', '20', '--json']); "
+        "rc = cli.main(['fit', '--bootstrap', '40', '--json']); "
         "print(rc, sorted(m for m in ('pandas', 'matplotlib', 'pooch', 'seaborn') if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "0 []", proc.stdout[-300:]
+
+
+def _saved_fit(tmp_path, capsys) -> dict:
+    code, out, _ = run(
+        capsys, "fit", "--runs", "llama3-isoflops", "--approach", "3", "--bootstrap", "40", "--json"
+    )
+    assert code == 0
+    return json.loads(out)
+
+
+@pytest.mark.badinput
+def test_a_damaged_saved_fit_is_refused_naming_the_field(tmp_path, capsys):
+    """Every number `optimal --fit` reads is checked: missing, not a number, out of range."""
+    good = _saved_fit(tmp_path, capsys)
+    damage = {
+        "estimate": (lambda d: d.pop("estimate"), "'estimate' must be an object"),
+        "alpha": (lambda d: d["estimate"].pop("alpha"), "estimate.alpha must be a number > 0"),
+        "text": (lambda d: d["estimate"].update(beta="abc"), "estimate.beta must be a number"),
+        "negative": (lambda d: d["estimate"].update(A=-1.0), "estimate.A must be a number > 0"),
+        "residuals": (lambda d: d.update(residuals_log=[]), "'residuals_log' must be a non-empty"),
+        "replicates": (
+            lambda d: d["bootstrap"]["replicates"].update(values="x"),
+            "'bootstrap.replicates' must hold",
+        ),
+    }
+    for name, (hurt, needle) in damage.items():
+        saved = json.loads(json.dumps(good))
+        hurt(saved)
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(saved))
+        code, out, err = run(capsys, "optimal", "--flops", "1e22", "--fit", str(path))
+        assert code == 2 and out == "" and needle in err and err.count("\n") == 1, (name, err)
+    path = tmp_path / "good.json"
+    path.write_text(json.dumps(good))
+    assert run(capsys, "optimal", "--flops", "1e22", "--fit", str(path))[0] == 0
+
+
+@pytest.mark.badinput
+def test_losses_that_do_not_fall_are_refused_and_json_is_strict(tmp_path, capsys):
+    rows = ["params,tokens,loss"] + [
+        f"{n},{d},3.0" for n in (1e8, 3e8, 1e9) for d in (1e9, 3e9, 1e10)
+    ]
+    path = tmp_path / "flat.csv"
+    path.write_text("\n".join(rows) + "\n")
+    code, out, err = run(capsys, "fit", "--runs", str(path), "--approach", "3", "--bootstrap", "0")
+    assert code == 2 and "column 'loss'" in err and err.count("\n") == 1
+    code, out, _ = run(
+        capsys, "fit", "--runs", "gemstones", "--approach", "1", "--bootstrap", "0", "--json",
+        "--report",
+    )  # fmt: skip
+    assert code == 0 and "NaN" not in out and "Infinity" not in out
+    json.loads(out, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))

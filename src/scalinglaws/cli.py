@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -111,7 +112,7 @@ def _run_optimal_fit(args, C: float) -> int:
         raise ParameterError("parameter '--law' cannot be combined with '--fit'")
     out = predict(_read_fit(args.fit), C, seed=seed, level=level)
     if args.json:
-        print(json.dumps(out, indent=2))
+        print(_json(out))
         return 0
     print(prediction_summary(out, C, level=level))
     return 0
@@ -128,7 +129,7 @@ def _run_optimal(args) -> int:
     chosen = list(laws.values()) if law == "all" else [laws[law]]
     rows = optimal_rows(C, chosen)
     if args.json:
-        print(json.dumps({"flops": C, "laws": rows}, indent=2))
+        print(_json({"flops": C, "laws": rows}))
         return 0
     print(f"Compute-optimal allocation at C = {C:.3g} FLOPs")
     print(f"{'law':<20}{'N_opt':>11}{'D_opt':>11}{'D/N':>8}{'loss':>8}  parameters")
@@ -254,7 +255,7 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
 
         out["trust"] = trust.report_for(runs, approach, column, min_points=min_points).as_dict()
     if args.json:
-        print(json.dumps(out, indent=2))
+        print(_json(out))
         return 0
     print(
         fit_summary(
@@ -280,10 +281,22 @@ def _run_fit(args) -> int:
     from scalinglaws.datasets import published
 
     n_boot = check_int("--bootstrap", args.bootstrap, *BOOTSTRAP_RANGE)
+    level = check_real("--level", args.level, *LEVEL_RANGE)
+    least = math.ceil(2 / (1 - level) - 1e-9)  # the interval's tails hold a replicate each
+    if 0 < n_boot < least:
+        raise ParameterError(
+            f"parameter '--bootstrap' must be 0 (no intervals) or at least {least} for a "
+            f"{100 * level:g}% interval (a replicate in each tail), got {n_boot}"
+        )
     seed = check_int("--seed", args.seed, *SEED_RANGE)
     name = check_choice("--data", args.data, FIT_DATASETS)
-    if args.runs is not None or args.approach is not None or name != FIT_DATASETS[0] or args.report:
-        return _run_fit_runs(args, n_boot, seed)  # --report: the same fit through the runs path
+    if args.runs is not None or args.approach is not None or name != FIT_DATASETS[0]:
+        return _run_fit_runs(args, n_boot, seed)
+    if args.report:
+        raise ParameterError(
+            "parameter '--report' reports on a fit of a runs table: give --runs (a CSV or a "
+            f"registered data set, e.g. --runs {FIT_DATASETS[0]}) and --approach"
+        )
     exclude = check_int("--exclude", 5 if args.exclude is None else args.exclude, 0, 100)
     objective = check_choice("--objective", args.objective, estimators.OBJECTIVES)
     cols = published.load_columns(name)  # arrays, without pandas
@@ -324,7 +337,7 @@ def _run_fit(args) -> int:
             "ci95": boot.interval(),
         }
     if args.json:
-        print(json.dumps(out, indent=2))
+        print(_json(out))
         return 0
     print(
         f"Approach 3 refit (Hoffmann 2022 eq 2) of {name}: {fit.n_points} points "
@@ -363,6 +376,22 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _json(obj) -> str:
+    """Strict JSON (RFC 8259): a number that is not finite (a condition number of a singular fit,
+    a bootstrap's missing SE) is written as null, never as NaN or Infinity."""
+
+    def clean(x):
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v) for v in x]
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        return x
+
+    return json.dumps(clean(obj), indent=2, allow_nan=False)
+
+
 def _raised(err: Exception, module: str, name: str) -> bool:
     """Whether err is module.name; a module never imported cannot have raised its error."""
     mod = sys.modules.get(module)
@@ -392,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"scalinglaws {args.command}: error: {err}", file=sys.stderr)
             return 2
         if _raised(err, "scalinglaws.estimators.inputs", "FitError"):
+            # the data given cannot be fitted that way: a bad input, named by the message
             print(f"scalinglaws {args.command}: fit failed: {err}", file=sys.stderr)
-            return 1
+            return 2
         raise

@@ -71,6 +71,11 @@ def _check_params(runs: pd.DataFrame, params: str) -> None:
 def _approach3(final, params, n_boot, rng, level) -> dict:
     N, D, L = (final[c].to_numpy(float) for c in (params, "tokens", "loss"))
     res = estimators.approach3(N=N, D=D, L=L)
+    if not res.alpha + res.beta > 0:
+        raise RunsSchemaError(
+            "column 'loss': the losses fall with neither N nor D (alpha + beta = "
+            f"{res.alpha + res.beta:.3g}): eq 2 gives no compute-optimal exponent"
+        )
     a, b = res.fit.a, res.fit.b
     pred = res.E + res.A / N**res.alpha + res.B / D**res.beta
     out = {

@@ -30,9 +30,11 @@ def predict(saved: dict, flops: float, *, seed: int = 0, level: float = 0.95) ->
     """
     if not isinstance(saved, dict) or saved.get("format") != FIT_FORMAT:
         raise RunsSchemaError(
-            f"--fit must be a JSON file written by `scalinglaws fit --json` (format {FIT_FORMAT})"
+            "--fit must be a JSON file written by `scalinglaws fit --runs NAME_OR_CSV --json` "
+            f"(format {FIT_FORMAT})"
         )
     approach = saved.get("approach")
+    _check_saved(saved, approach)
     out = {
         "flops": flops,
         "approach": approach,
@@ -83,3 +85,67 @@ def predict(saved: dict, flops: float, *, seed: int = 0, level: float = 0.95) ->
             }
         return out
     raise RunsSchemaError(f"--fit: 'approach' must be 1, 2 or 3, got {approach!r}")
+
+
+# what each approach's saved fit must hold, and the range of each number (checked before use)
+_POSITIVE, _FINITE, _NONNEG = (0.0, True), (-np.inf, False), (0.0, False)
+_ESTIMATE = {"A": _POSITIVE, "B": _POSITIVE, "E": _NONNEG, "alpha": _POSITIVE, "beta": _POSITIVE}
+_POWERLAW = {"k": _POSITIVE, "exponent": _FINITE}
+
+
+def _number(where: str, value, lo: float, open_lo: bool) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok or not np.isfinite(value) or value < lo or (open_lo and value == lo):
+        bound = "finite" if lo == -np.inf else f"{'>' if open_lo else '>='} {lo:g} and finite"
+        raise RunsSchemaError(f"--fit: {where} must be a number {bound}, got {value!r}")
+    return float(value)
+
+
+def _check_saved(saved: dict, approach) -> None:
+    """Every number :func:`predict` reads from a saved fit, checked: present, a finite number,
+    in its range; an error names the field, the value and the range."""
+    if approach == 3:
+        e = saved.get("estimate")
+        if not isinstance(e, dict):
+            raise RunsSchemaError(f"--fit: 'estimate' must be an object, got {e!r}")
+        for k, (lo, open_lo) in _ESTIMATE.items():
+            _number(f"estimate.{k}", e.get(k), lo, open_lo)
+        names = ("E", "A", "B", "alpha", "beta")
+        residuals = saved.get("residuals_log")
+        if saved.get("bootstrap"):
+            if not isinstance(residuals, list) or not residuals:
+                raise RunsSchemaError("--fit: 'residuals_log' must be a non-empty list of numbers")
+            for i, r in enumerate(residuals):
+                _number(f"residuals_log[{i}]", r, -np.inf, False)
+    elif approach in (1, 2):
+        for law in ("N_opt", "D_opt"):
+            d = saved.get(law)
+            if not isinstance(d, dict):
+                raise RunsSchemaError(f"--fit: '{law}' must be an object, got {d!r}")
+            for k, (lo, open_lo) in _POWERLAW.items():
+                _number(f"{law}.{k}", d.get(k), lo, open_lo)
+        names = ("a", "b", "N_opt_k", "D_opt_k")
+    else:
+        return  # predict names the approach it cannot read
+    boot = saved.get("bootstrap")
+    if boot:
+        rep = boot.get("replicates") if isinstance(boot, dict) else None
+        values = rep.get("values") if isinstance(rep, dict) else None
+        have = rep.get("names") if isinstance(rep, dict) else None
+        shape_ok = isinstance(values, list) and all(isinstance(v, list) for v in values)
+        if not (isinstance(have, list) and set(names) <= set(have) and shape_ok):
+            raise RunsSchemaError(
+                "--fit: 'bootstrap.replicates' must hold 'names' (including "
+                f"{', '.join(names)}) and 'values', a list of rows of numbers"
+            )
+        try:
+            arr = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise RunsSchemaError(
+                "--fit: 'bootstrap.replicates.values' must be rows of numbers"
+            ) from None
+        if arr.ndim != 2 or arr.shape[1] != len(have):
+            raise RunsSchemaError(
+                f"--fit: 'bootstrap.replicates.values' must have one column per name "
+                f"({len(have)}), got shape {arr.shape}"
+            )

@@ -175,6 +175,17 @@ def report(runs: pd.DataFrame, params: str = "params") -> Trust:
     checks["backtest_runs"] = int(held.sum()) if back is not None else 0
     if enough and back is None:
         reasons.append("no converged fit without the held-out runs")
+    if not enough:
+        short = [
+            f"{k} {what} (needs {need})"
+            for k, what, need in (
+                (int(held.sum()), f"runs at {checks['backtest_holds_out']}", 3),
+                (int(rest.sum()), "runs before it", 6),
+                (int(np.unique(N[rest]).size), "sizes before it", MIN_DISTINCT),
+            )
+            if k < need
+        ]
+        reasons.append("no backtest: only " + ", ".join(short))
     if back is not None:
         miss = float(np.median(np.abs(np.log(L[held]) - np.log(_loss(back, N[held], D[held])))))
         checks["backtest_median_error_log"] = miss

@@ -160,8 +160,9 @@ def approach2(
     profs, skipped = _profiles(N, C, L, labels, bud, min_points, D=D)
     if len(profs) < 2:
         raise FitError(
-            f"Approach 2 needs at least 2 budgets with {min_points}+ runs and an interior "
-            f"minimum, got {len(profs)}; skipped: {skipped}"
+            f"Approach 2 needs at least 2 budgets with {min_points}+ runs (min_points) and an "
+            f"interior minimum, got {len(profs)}; skipped: "
+            + "; ".join(f"{b:.3g} FLOPs: {why}" for b, why in skipped.items())
         )
     cs = np.array([p.flops for p in profs])
     nlaw = fit_power_law(cs, [p.N_opt for p in profs])
