@@ -171,9 +171,10 @@ def test_status_job_time_in_words(seconds, words):
 def test_status_rejects_a_results_folder_that_is_not_there(value, message, capsys):
     from scalinglaws.training.__main__ import main
 
-    assert main(["status", "--results", value]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"error: {message}") and err.count("\n") == 1
+    for verb in ("status", "summary"):
+        assert main([verb, "--results", value]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {message}") and err.count("\n") == 1, verb
 
 
 def test_fixed_warmup_steps_and_run_ids_of_earlier_results_unchanged():
@@ -211,3 +212,13 @@ def test_lr_rule_is_the_fit_through_the_committed_lr_sweep():
     assert float(f"{a:.3g}") == plans_v2.LR_RULE[0]
     assert float(f"{p:.3g}") == plans_v2.LR_RULE[1]
     assert best["params"].nunique() >= 3  # a rule from 3 or more sizes (the design's bar)
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize("value", ["-5", "0", "nan", "inf"])
+def test_costs_refuse_a_throughput_out_of_range(value, capsys):
+    from scalinglaws.training.__main__ import main
+
+    assert main(["plans", "--costs", "--gflops", value]) == 2
+    err = capsys.readouterr().err
+    assert "parameter '--gflops' must be a number in (0, 1e+09]" in err and err.count("\n") == 1

@@ -12,14 +12,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scalinglaws.core.params import ParameterError, check_choice
+from scalinglaws.core.params import ParameterError, check_choice, check_real
 
 
 def _summary(results: str | None) -> None:
     """Print what the v2 results measured so far (torch not needed)."""
     from scalinglaws.datasets import measured
-    from scalinglaws.training.sweep import RESULTS
+    from scalinglaws.training.sweep import RESULTS, check_results
 
+    check_results(results)
     folder = results or RESULTS / "v2"
     runs = measured.load_runs(folder)
     print(
@@ -245,7 +246,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.costs:
             from scalinglaws.training import plans
 
-            rows = plans.cost_table(args.gflops)
+            gflops = args.gflops
+            if gflops is not None:
+                gflops = check_real("--gflops", gflops, 0, 1e9, lo_open=True)
+            rows = plans.cost_table(gflops)
             print(f"{'plan':<30} {'runs':>5} {'TFLOP':>8} {'job-hours':>10}")
             for r in rows:
                 print(f"{r['plan']:<30} {r['runs']:>5} {r['tflop']:>8.1f} {r['job_hours']:>10.2f}")

@@ -219,14 +219,7 @@ def status(results: Path | str | None = None, plans: Path = PLANS) -> None:
     machine takes longer)."""
     from scalinglaws.training.plans_v2 import job_seconds
 
-    if results is not None:
-        if not str(results).strip():
-            raise ParameterError("parameter 'results' must name a result folder, got ''")
-        if not Path(results).is_dir():
-            raise ParameterError(
-                f"parameter 'results': no such folder {str(results)!r} (a folder that `runs "
-                "sweep --results` wrote)"
-            )
+    check_results(results)
     for plan in sorted(Path(plans).glob("*.json")):
         folder = results_for(plan, results)
         groups: dict = {}
@@ -264,3 +257,16 @@ def _job_time(seconds: float) -> str:
     if seconds < 3600:
         return f"about {_plural(round(seconds / 60), 'job-minute')}"
     return f"about {seconds / 3600:.1f} job-hours"
+
+
+def check_results(results) -> None:
+    """A ``--results`` folder given to a read-only verb must exist; None means the default."""
+    if results is None:
+        return
+    if not str(results).strip():
+        raise ParameterError("parameter 'results' must name a result folder, got ''")
+    if not Path(results).is_dir():
+        raise ParameterError(
+            f"parameter 'results': no such folder {str(results)!r} (a folder that "
+            "`python -m scalinglaws.training sweep --results` wrote)"
+        )
