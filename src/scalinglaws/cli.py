@@ -18,13 +18,13 @@ matplotlib: start-up is most of the time of that command.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
 from collections.abc import Callable
 
 from scalinglaws.core.params import FLOPS_RANGE, ParameterError, check_choice, check_int, check_real
+from scalinglaws.report.fit_text import strict_json
 
 BOOTSTRAP_RANGE = (0, 100_000)  # replicates accepted by `fit --bootstrap`
 SEED_RANGE = (0, 2**32 - 1)
@@ -91,28 +91,17 @@ def _setup_optimal(p: argparse.ArgumentParser) -> Callable:
     return _run_optimal
 
 
-def _read_fit(path: str) -> dict:
-    from pathlib import Path
-
-    try:
-        return json.loads(Path(path).read_text())
-    except FileNotFoundError:
-        raise ParameterError(f"parameter '--fit': file {path!r} not found") from None
-    except (json.JSONDecodeError, UnicodeDecodeError, IsADirectoryError) as err:
-        raise ParameterError(f"parameter '--fit': {path!r} is not a JSON fit ({err})") from None
-
-
 def _run_optimal_fit(args, C: float) -> int:
-    from scalinglaws.analysis.predict import predict
+    from scalinglaws.analysis.predict import predict, read_saved
     from scalinglaws.report.fit_text import prediction_summary
 
     seed = check_int("--seed", args.seed, *SEED_RANGE)
     level = check_real("--level", args.level, *LEVEL_RANGE)
     if args.law != "all":
         raise ParameterError("parameter '--law' cannot be combined with '--fit'")
-    out = predict(_read_fit(args.fit), C, seed=seed, level=level)
+    out = predict(read_saved(args.fit), C, seed=seed, level=level)
     if args.json:
-        print(_json(out))
+        print(strict_json(out))
         return 0
     print(prediction_summary(out, C, level=level))
     return 0
@@ -129,7 +118,7 @@ def _run_optimal(args) -> int:
     chosen = list(laws.values()) if law == "all" else [laws[law]]
     rows = optimal_rows(C, chosen)
     if args.json:
-        print(_json({"flops": C, "laws": rows}))
+        print(strict_json({"flops": C, "laws": rows}))
         return 0
     print(f"Compute-optimal allocation at C = {C:.3g} FLOPs")
     print(f"{'law':<20}{'N_opt':>11}{'D_opt':>11}{'D/N':>8}{'loss':>8}  parameters")
@@ -255,7 +244,7 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
 
         out["trust"] = trust.report_for(runs, approach, column, min_points=min_points).as_dict()
     if args.json:
-        print(_json(out))
+        print(strict_json(out))
         return 0
     print(
         fit_summary(
@@ -337,7 +326,7 @@ def _run_fit(args) -> int:
             "ci95": boot.interval(),
         }
     if args.json:
-        print(_json(out))
+        print(strict_json(out))
         return 0
     print(
         f"Approach 3 refit (Hoffmann 2022 eq 2) of {name}: {fit.n_points} points "
@@ -374,22 +363,6 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         if argv is None or name == command:
             p.set_defaults(_run=setup(p))
     return parser
-
-
-def _json(obj) -> str:
-    """Strict JSON (RFC 8259): a number that is not finite (a condition number of a singular fit,
-    a bootstrap's missing SE) is written as null, never as NaN or Infinity."""
-
-    def clean(x):
-        if isinstance(x, dict):
-            return {k: clean(v) for k, v in x.items()}
-        if isinstance(x, (list, tuple)):
-            return [clean(v) for v in x]
-        if isinstance(x, float) and not math.isfinite(x):
-            return None
-        return x
-
-    return json.dumps(clean(obj), indent=2, allow_nan=False)
 
 
 def _raised(err: Exception, module: str, name: str) -> bool:

@@ -85,7 +85,7 @@ def measured_runs(corpus: str, curves: bool = False) -> pd.DataFrame:
             }
         )
         frame = schema.validate(frame[frame["step"] > 0], source=f"{corpus} curves")
-        return frame.assign(**_measured_provenance("intermediate and final"))
+        return frame.assign(**measured.provenance("intermediate and final"))
     r = c4_github.measured_runs()
     r = r[r["corpus"] == corpus]
     frame = pd.DataFrame(
@@ -100,21 +100,7 @@ def measured_runs(corpus: str, curves: bool = False) -> pd.DataFrame:
         }
     )
     frame = schema.validate(frame, source=f"{corpus} IsoFLOP runs")
-    return frame.assign(**_measured_provenance("final"))
-
-
-def _measured_provenance(checkpoint: str) -> dict[str, str]:
-    """The provenance columns of this project's runs (as ``datasets.published.with_provenance``
-    gives a registered data set's)."""
-    return {
-        "source": "this project: data/runs/results/v2",
-        "licence": "MIT",
-        "flops_convention": "exact count (attention and output layer included)",
-        "params_convention": "total and non-embedding",
-        "loss_kind": "validation loss, nats per byte",
-        "schedule": "cosine matched to each run",
-        "checkpoint_kind": checkpoint,
-    }
+    return frame.assign(**measured.provenance("final"))
 
 
 @functools.cache

@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from scalinglaws.analysis.fit_runs import FIT_FORMAT, percentile_interval
+from scalinglaws.core.params import ParameterError
 from scalinglaws.core.rng import stream
 from scalinglaws.datasets.schema import RunsSchemaError
 
@@ -149,3 +152,15 @@ def _check_saved(saved: dict, approach) -> None:
                 f"--fit: 'bootstrap.replicates.values' must have one column per name "
                 f"({len(have)}), got shape {arr.shape}"
             )
+
+
+def read_saved(path: str) -> dict:
+    """The saved fit in JSON file ``path`` (`optimal --fit`); ParameterError if unreadable."""
+    from pathlib import Path
+
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise ParameterError(f"parameter '--fit': file {path!r} not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, IsADirectoryError) as err:
+        raise ParameterError(f"parameter '--fit': {path!r} is not a JSON fit ({err})") from None

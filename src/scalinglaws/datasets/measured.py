@@ -221,3 +221,18 @@ def fit_lr_rule(best: pd.DataFrame, n_ref: float = 1e4) -> tuple[float, float]:
         raise ValueError(f"need 2 or more sizes with an interior best learning rate, got {len(b)}")
     p, log_a = np.polyfit(np.log(b["params"] / n_ref), np.log(b["lr_best"]), 1)
     return float(np.exp(log_a)), float(p)
+
+
+def provenance(checkpoint: str) -> dict[str, str]:
+    """The provenance columns of this project's runs in the runs schema (as
+    :func:`scalinglaws.datasets.registered.with_provenance` gives a registered data set's);
+    ``checkpoint``: "final" or "intermediate and final"."""
+    return {
+        "source": "this project: data/runs/results/v2",
+        "licence": "MIT",
+        "flops_convention": "exact count (attention and output layer included)",
+        "params_convention": "total and non-embedding",
+        "loss_kind": "validation loss, nats per byte",
+        "schedule": "cosine matched to each run",
+        "checkpoint_kind": checkpoint,
+    }

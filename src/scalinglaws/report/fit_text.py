@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 
 def fit_summary(
     out: dict,
@@ -108,3 +111,19 @@ def trust_summary(trust: dict) -> str:
             v = f"{v:.4g}"
         lines.append(f"    {k:<30}{v}")
     return "\n".join(lines)
+
+
+def strict_json(obj) -> str:
+    """Strict JSON (RFC 8259): a number that is not finite (a condition number of a singular fit,
+    a bootstrap's missing SE) is written as null, never as NaN or Infinity."""
+
+    def clean(x):
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v) for v in x]
+        if isinstance(x, float) and not math.isfinite(x):
+            return None
+        return x
+
+    return json.dumps(clean(obj), indent=2, allow_nan=False)
