@@ -54,3 +54,12 @@ def test_an_effective_count_that_grows_faster_than_n_raises_a():
     grow faster than N at fixed D: N_opt in that count grows faster with C."""
     runs = _runs(lambda N: 6.0 * N * (N / 1e8) ** 0.1)
     assert conventions.refit(runs, "effective")["a"] > conventions.refit(runs, "total")["a"]
+
+
+def test_a_ratio_far_past_the_data_is_not_extrapolated():
+    """1e22 FLOPs more than MAX_DECADES past the data: the ratio is left out, with the reason."""
+    runs = _runs(lambda N: 6.0 * N)
+    near = conventions.refit(runs, "total", flops=10.0 * runs["flops"].max())
+    far = conventions.refit(runs, "total", flops=1e4 * runs["flops"].max())
+    assert np.isfinite(near["tokens_per_param"]) and near["decades_beyond"] == pytest.approx(1.0)
+    assert np.isnan(far["tokens_per_param"]) and "not extrapolated" in far["note"]

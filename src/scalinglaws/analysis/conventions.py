@@ -8,7 +8,7 @@ counted three ways: **total** (embeddings included, Chinchilla's count), **non-e
 for the data set's own FLOP count: App. F's count, or the exact one, where the data give FLOPs).
 For each: a = beta / (alpha + beta), b = alpha / (alpha + beta), and the tokens per parameter of
 eq 4's optimum at ``C_REF`` FLOPs under C = 6 N D in that count, with how many decades of FLOPs
-that lies beyond the data's largest run (an extrapolation that far is a direction, not a value). A count the data do not carry
+that lies beyond the data's largest run (not given beyond ``MAX_DECADES``). A count the data do not carry
 gives a row that says so; a fit that is not identifiable is reported as such (its a and b then
 rest on a parameter at its bound).
 """
@@ -33,6 +33,11 @@ DATASETS = (
     *cross_study.GADRE,
 )
 C_REF = 1e22  # FLOPs at which the tokens per parameter are compared
+# ... where that is at most this many decades of FLOPs past the data's largest run: as far as
+# Hoffmann et al. extrapolated (runs to about 1e22 FLOPs, the Gopher budget 5.76e23: 1.8 decades).
+# Further out the ratio is fixed by the exponents' last digits (the error of b - a times the log of
+# the extrapolation), which move with the CPU's summation order: not reported.
+MAX_DECADES = 2.0
 COLUMNS = [
     "dataset",
     "params",
@@ -78,14 +83,19 @@ def refit(runs: pd.DataFrame, count: str, label: str = "runs", flops: float = C_
     if count == "effective" and np.allclose(r["params"], runs["params"], rtol=1e-9, atol=0):
         notes.append("the data's FLOPs are 6 N D with N total: the same fit as total")
     spent = r["flops"] if "flops" in r.columns else 6.0 * r["params"] * r["tokens"]
+    beyond = float(np.log10(flops / spent.max()))
+    ratio = float(D / N)
+    if beyond > MAX_DECADES:
+        ratio = float("nan")
+        notes.append(f"{flops:.0e} FLOPs lie {beyond:.1f} decades past the data: not extrapolated")
     return {
         "dataset": label,
         "params": count,
         "n_runs": res["n_runs"],
         "a": e["a"],
         "b": e["b"],
-        "tokens_per_param": float(D / N),
-        "decades_beyond": float(np.log10(flops / spent.max())),
+        "tokens_per_param": ratio,
+        "decades_beyond": beyond,
         "identifiable": res["identifiable"],
         "note": "; ".join(notes),
     }
