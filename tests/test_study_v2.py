@@ -81,6 +81,20 @@ def test_level_out_of_range_is_refused():
         study_v2.optima(synthetic(), level=1.5)
 
 
+def test_a_run_ending_within_one_step_of_a_budget_gives_its_last_point_there():
+    """A run planned to a budget whose step count rounded down ends just short of it: its last
+    evaluation is the budget's point; a run more than one step short gives none."""
+    runs = pd.DataFrame({"run_id": ["r"], "params_kaplan": [3072], "d_model": [16], "seed": [0],
+                         "params_total": [9312]})  # fmt: skip
+    steps = np.array([10, 100, 1000])
+    flops = steps * 1e9  # 1e9 FLOPs a step: the run ends at 1e12
+    curves = pd.DataFrame({"run_id": "r", "step": steps, "tokens": steps * 2048.0,
+                           "flops": flops, "loss_nats": [3.0, 2.5, 2.0]})  # fmt: skip
+    pts = curve_points.ladder_points(curves, runs, "exact", [1e12 + 0.5e9, 1e12 + 2e9])
+    assert pts["flops_budget"].tolist() == [1e12 + 0.5e9]  # half a step short: read; two: not
+    assert pts["loss_nats"].iloc[0] == 2.0
+
+
 def test_ladder_points_read_the_curve_at_each_budget():
     """A run whose loss falls linearly in log FLOP is read exactly at a budget between two
     checkpoints; budgets outside its curve give no point."""

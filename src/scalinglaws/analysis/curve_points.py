@@ -22,8 +22,10 @@ def ladder_points(
 ) -> pd.DataFrame:
     """IsoFLOP points of long runs at each budget in one accounting: the validation loss where a
     run's counted FLOP (6 N tokens, or the exact count) reach the budget, interpolated linearly in
-    log FLOP between its two neighbouring checkpoints; a run that does not reach a budget, or
-    reaches it before its first checkpoint, gives no point there. Columns as
+    log FLOP between its two neighbouring checkpoints (a run ending less than one optimiser step
+    short of a budget, as a run planned to it does when its step count rounds down, gives its
+    last evaluation); a run that does not reach a budget, or reaches it before its first
+    checkpoint, gives no point there. Columns as
     :func:`scalinglaws.analysis.study_v2.load`'s
     (``flops_budget``, the accounting's N as ``params_total``, ``loss_nats``, ``tokens``)."""
     if accounting not in ACCOUNTINGS:
@@ -36,10 +38,13 @@ def ladder_points(
         c = c[c["step"] > 0].sort_values("tokens")
         tokens = c["tokens"].to_numpy(float)
         spent = c["flops"].to_numpy(float) if col == "params_total" else 6 * r[col] * tokens
+        # a run planned to a budget ends within one optimiser step of it (the step count is
+        # rounded): that short of the budget, its last evaluation is the budget's point
+        per_step = spent[-1] / float(c["step"].iloc[-1])
         for C in budgets:
-            if not spent[0] <= C <= spent[-1]:
+            if not spent[0] <= C <= spent[-1] + per_step:
                 continue
-            x = np.log10(C)
+            x = min(np.log10(C), np.log10(spent[-1]))
             loss = float(np.interp(x, np.log10(spent), c["loss_nats"].to_numpy(float)))
             tok = float(10 ** np.interp(x, np.log10(spent), np.log10(tokens)))
             rows.append(
