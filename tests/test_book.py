@@ -385,7 +385,7 @@ def test_the_web_calculator_agrees_with_the_command_line(book, server, browser):
     """The book's calculator page, with no kernel: the slider moved to 1e22 FLOPs shows, for every
     law, the N_opt, D_opt and loss `python -m scalinglaws optimal --flops 1e22` prints (3
     significant digits, the table's)."""
-    browser.get(f"{server}/notebooks/06_calculator.html")
+    browser.get(f"{server}/notebooks/07_calculator.html")
     WebDriverWait = pytest.importorskip("selenium.webdriver.support.wait").WebDriverWait
     WebDriverWait(browser, 30).until(
         lambda d: d.execute_script(

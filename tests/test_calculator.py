@@ -106,9 +106,9 @@ def test_bad_fit_files_name_parameter_file_and_key(tmp_path, content, needle):
 def test_budget_outside_the_accepted_range_is_rejected():
     good = {"flops": 1e24, "law": "all", "user_fit": "", "n_bootstrap": 0, "seed": 0,
             "formats": ["png"], "output_dir": ""}  # fmt: skip
-    SPECS["06_calculator"].validate(good)
+    SPECS["07_calculator"].validate(good)
     with pytest.raises(ParameterError, match=r"'flops' must be a number in \[1e\+10, 1e\+35\]"):
-        SPECS["06_calculator"].validate({**good, "flops": 1e36})
+        SPECS["07_calculator"].validate({**good, "flops": 1e36})
 
 
 def test_a_budget_beyond_the_default_axes_widens_them(calc):

@@ -21,7 +21,7 @@ from scalinglaws.core import paths
 
 pytestmark = pytest.mark.notebook
 VENV_BIN = Path(sys.executable).parent
-STEM = "05_excess_compute_steps"
+STEM = "06_excess_compute_steps"
 
 
 def _digests(folder: Path) -> dict[str, str]:

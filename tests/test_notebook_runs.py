@@ -57,12 +57,12 @@ def test_notebook_03_bad_runs_fails_cleanly(tmp_path):
 
 @pytest.mark.notebook
 def test_notebook_04_draws_figure_a2_for_a_registered_data_set(tmp_path):
-    """Notebook 04 with runs = Llama 3's points: one row of Figure A2, labelled as published data
+    """Notebook 05 with runs = Llama 3's points: one row of Figure A2, labelled as published data
     refitted here; nothing written to figures/ or data/derived/."""
     out = tmp_path / "out"
     before = _figures_state()
     derived = {p.name: p.read_bytes() for p in (paths.DATA / "derived").iterdir()}
-    execute("04_c4_github", tmp_path / "out.ipynb", runs="llama3-isoflops", output_dir=str(out),
+    execute("05_c4_github", tmp_path / "out.ipynb", runs="llama3-isoflops", output_dir=str(out),
             n_bootstrap=20, flops_min=1e18, flops_max=1e23)  # fmt: skip
     assert _figures_state() == before
     assert {p.name: p.read_bytes() for p in (paths.DATA / "derived").iterdir()} == derived

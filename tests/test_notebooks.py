@@ -90,7 +90,7 @@ def _outputs(stem, tmp_path_factory):
 # The cheapest notebook that writes PNG, PDF and CSV through plotting.save_figure/save_table is run
 # a second time: two runs on one machine must give byte-identical files. (Every notebook draws and
 # saves through the same two functions, so one stands for all.)
-DETERMINISM_STEM = "05_excess_compute_steps"
+DETERMINISM_STEM = "06_excess_compute_steps"
 
 
 @pytest.mark.notebook

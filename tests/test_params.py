@@ -154,9 +154,9 @@ def test_a_parameters_file_with_an_undeclared_name_is_refused(tmp_path):
     import subprocess
     import sys
 
-    bad = tmp_path / "04_c4_github.yaml"
+    bad = tmp_path / "05_c4_github.yaml"
     bad.write_text("flops_min: 1e18\n")
-    proc = subprocess.run([sys.executable, "-m", "scalinglaws.notebooks", "check", "04_c4_github", str(bad)],
+    proc = subprocess.run([sys.executable, "-m", "scalinglaws.notebooks", "check", "05_c4_github", str(bad)],
                           capture_output=True, text=True)  # fmt: skip
     assert proc.returncode == 2
-    assert "parameter 'flops_min' is not one of notebook 04_c4_github's parameters" in proc.stderr
+    assert "parameter 'flops_min' is not one of notebook 05_c4_github's parameters" in proc.stderr

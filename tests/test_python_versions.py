@@ -18,7 +18,7 @@ from scalinglaws.core import paths
 from scalinglaws.report import compare
 
 pytestmark = pytest.mark.notebook
-STEM = "05_excess_compute_steps"  # the quickest notebook
+STEM = "06_excess_compute_steps"  # the quickest notebook
 OTHER = [m for m in (11, 12, 13) if (3, m) != sys.version_info[:2]]
 
 

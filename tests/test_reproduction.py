@@ -257,7 +257,7 @@ def test_table3_gopher_units_target_the_less_precise_column():
 
 
 def test_registry_table_is_what_the_notebooks_show():
-    """A family's rows, evaluated as REPRODUCTION.md evaluates them (notebook 05 shows this)."""
+    """A family's rows, evaluated as REPRODUCTION.md evaluates them (notebook 06 shows this)."""
     t = registry.table("excess compute/steps")
     assert list(t["printed"]) == ["0.6x", "2.2x", "45% fewer"]
     assert set(t["status"]) == {"reproduced"}

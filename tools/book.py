@@ -38,13 +38,14 @@ REGISTRY_SECTIONS = {
         "Besiroglu 2024: IsoFLOP",
         "Besiroglu 2024: tokens per parameter",
     ],
-    "04_c4_github": ["Measured here"],
-    "08_study_v2": [],
-    "09_ladder": [],
-    "05_excess_compute_steps": ["Kaplan 2020: excess compute/steps"],
-    "06_calculator": ["Hoffmann 2022: IsoFLOP"],
-    "10_study_v3": [],
-    "07_cross_study": [
+    "04_envelope": ["Measured here"],
+    "05_c4_github": ["Measured here"],
+    "09_study_v2": [],
+    "10_ladder": [],
+    "06_excess_compute_steps": ["Kaplan 2020: excess compute/steps"],
+    "07_calculator": ["Hoffmann 2022: IsoFLOP"],
+    "11_study_v3": [],
+    "08_cross_study": [
         "Llama 3 (numbers printed by Llama 3 2024)",
         "(Mis)Fitting runs, Li et al. 2025 (numbers printed by Hoffmann 2022)",
     ],
@@ -193,12 +194,12 @@ def footer() -> dict:
 
 
 def calculator_data() -> dict:
-    """The web calculator's laws, constants and refit replicates, with notebook 06's `make figures`
+    """The web calculator's laws, constants and refit replicates, with notebook 07's `make figures`
     parameters (docs/book/_static/calculator.js evaluates them in the browser)."""
     from scalinglaws.analysis import calculator
     from scalinglaws.notebooks import make_parameters
 
-    p = make_parameters("06_calculator")
+    p = make_parameters("07_calculator")
     return calculator.web_data(calculator.analyse(p["n_bootstrap"], p["seed"]), p["flops"])
 
 

@@ -160,7 +160,7 @@ def analyse(
     from ``n_bootstrap`` replicates that each keep ``fraction`` of the runs (Table 2's procedure),
     drawn from ``numpy.random.default_rng(seed)``. Runs that hold several seeds of a size (the
     measured runs: 3 a size) are instead resampled by size within each budget, then by seed within
-    each size (:func:`scalinglaws.analysis.study_v2.optima`, the same replicates as notebook 08's
+    each size (:func:`scalinglaws.analysis.study_v2.optima`, the same replicates as notebook 09's
     v2 tables): an 80% subsample of 3-seed runs almost never drops a whole size, and its interval
     would leave out most of the spread between sizes. Raises estimators.FitError naming the corpus
     when fewer than 2 budgets qualify.

@@ -190,7 +190,7 @@ def measured_envelope(
     """Approach 1 (section 3.1) on the prose learning curves measured here.
 
     curves: tidy learning curves (default :func:`prose_curves`); N is the parameter count with
-    embeddings (``PARAMS``, Chinchilla's count, as notebooks 04 and 08), C the training FLOPs counted exactly, D the bytes seen at that point (passed to
+    embeddings (``PARAMS``, Chinchilla's count, as notebooks 05 and 09), C the training FLOPs counted exactly, D the bytes seen at that point (passed to
     :func:`estimators.approach1` as the curve's tokens, not C / 6N). n_bootstrap replicates resample
     the runs with replacement and refit the envelope over the same FLOP range; the exponents'
     10th-90th percentiles (Table 2's interval) are attached to N_opt and D_opt. The Generator is

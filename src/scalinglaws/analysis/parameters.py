@@ -57,12 +57,11 @@ SPECS: dict[str, ParameterSpec] = {
                 ),
                 Real("isoflop_tol", lo=0.005, hi=0.5, doc="log10-FLOPs distance to join a budget"),
                 _MIN_POINTS,
-                envelope.N_SIZES,
-                envelope.MIN_SIZES,
             ],
         ),
+        ParameterSpec("04_envelope", [_N_BOOTSTRAP, _SEED, envelope.N_SIZES, envelope.MIN_SIZES]),
         ParameterSpec(
-            "04_c4_github",
+            "05_c4_github",
             [
                 _N_BOOTSTRAP,
                 Text("runs", doc=f"{c4_github.MEASURED!r}, a runs CSV or a data set name"),
@@ -78,9 +77,9 @@ SPECS: dict[str, ParameterSpec] = {
                 Choice("params_count", options=tuple(c4_github.PARAM_COLUMN), doc="which N"),
             ],
         ),
-        ParameterSpec("05_excess_compute_steps"),
+        ParameterSpec("06_excess_compute_steps"),
         ParameterSpec(
-            "06_calculator",
+            "07_calculator",
             [
                 Real("flops", lo=FLOPS_RANGE[0], hi=FLOPS_RANGE[1], doc="training budget C, FLOPs"),
                 Choice("law", options=LAW_CHOICES, doc="the law to show, or all"),
@@ -89,10 +88,10 @@ SPECS: dict[str, ParameterSpec] = {
                 _SEED,
             ],
         ),
-        ParameterSpec("07_cross_study", [_N_BOOTSTRAP, _SEED]),
-        ParameterSpec("08_study_v2", [_N_BOOTSTRAP, _SEED]),
-        ParameterSpec("09_ladder", [_N_BOOTSTRAP, _SEED]),
-        ParameterSpec("10_study_v3", [_N_BOOTSTRAP, _SEED]),
+        ParameterSpec("08_cross_study", [_N_BOOTSTRAP, _SEED]),
+        ParameterSpec("09_study_v2", [_N_BOOTSTRAP, _SEED]),
+        ParameterSpec("10_ladder", [_N_BOOTSTRAP, _SEED]),
+        ParameterSpec("11_study_v3", [_N_BOOTSTRAP, _SEED]),
     )
 }
 """Each notebook's papermill parameters besides ``formats`` and ``output_dir``: the science knobs

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FIGURE_FORMATS = ("png", "pdf", "svg")
-FLOPS_RANGE = (1e10, 1e35)  # training budgets C in FLOPs: `scalinglaws optimal` and notebook 06
+FLOPS_RANGE = (1e10, 1e35)  # training budgets C in FLOPs: `scalinglaws optimal` and notebook 07
 
 
 class ParameterError(ValueError):

@@ -33,7 +33,7 @@ from scalinglaws.figures.style import PINK, use_style
 FIGURES = (
     FigureInfo(
         "calculator",
-        "06_calculator",
+        "07_calculator",
         "Compute-optimal calculator (Hoffmann 2022 Fig A3's laws at one budget)",
         "N_opt, D_opt and loss at 1e24 FLOPs as `scalinglaws optimal` prints them: Kaplan 2020 "
         "Table 6 and eq 1.3; Approaches 1-2 power laws through Tables 3/A3; eq 4 and eq 2 with "

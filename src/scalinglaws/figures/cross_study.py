@@ -21,7 +21,7 @@ from scalinglaws.figures.style import BLUE, RED, use_style
 FIGURES = (
     FigureInfo(
         "cross_study",
-        "07_cross_study",
+        "08_cross_study",
         "Hoffmann 2022 Table 2 across data sets",
         "Approaches 1-3 (fit_runs) on Epoch's Chinchilla points, Llama 3's Fig 2 points, "
         "(Mis)Fitting's curves (N with and without embeddings), Gadre et al.'s over-trained "

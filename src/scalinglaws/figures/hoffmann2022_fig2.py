@@ -14,7 +14,7 @@ and this module draws them in two rows:
 
 Symbols as in the paper: N parameters (with embeddings, Chinchilla's count, for the runs measured here too), D tokens,
 C training FLOPs, L loss in nats per token (per byte for the runs measured here).
-Notebook 03 draws it, from :mod:`scalinglaws.analysis.envelope`.
+Notebook 04 draws it, from :mod:`scalinglaws.analysis.envelope`.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from scalinglaws.laws import chinchilla as ch
 FIGURES = (
     FigureInfo(
         "hoffmann2022_fig2",
-        "03_isoflop",
+        "04_envelope",
         "Hoffmann 2022 Fig 2",
         "Approach 1 envelope (1500 log-spaced FLOPs): eq 2 (App. D.2 TeX fit) as final losses of "
         "25 sizes 75M-10B, its envelope and power laws derived here, fitted where eq 4's optimum "

@@ -1,6 +1,6 @@
 """Hoffmann et al. 2022 Figure 2 (the training-curve envelope, Approach 1) drawn from Li et al.
 2025's (Mis)Fitting learning curves; drawing only (the numbers come from
-:func:`scalinglaws.analysis.fit_runs.envelope` and :mod:`scalinglaws.analysis.cross_study`). Drawn by notebook 07.
+:func:`scalinglaws.analysis.fit_runs.envelope` and :mod:`scalinglaws.analysis.cross_study`). Drawn by notebook 08.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from scalinglaws.figures.style import BLUE, RED, use_style
 FIGURES = (
     FigureInfo(
         "hoffmann2022_fig2_misfitting",
-        "07_cross_study",
+        "08_cross_study",
         "Hoffmann 2022 Fig 2 from Li et al. 2025's curves",
         "Approach 1 envelope (1500 log-spaced FLOPs) over the (Mis)Fitting learning curves, "
         "N_opt = k C^a with N with and without embeddings, D_opt = k' C^b; Table 2's "

@@ -25,7 +25,7 @@ from scalinglaws.figures.style import BLUE, RED, use_style
 FIGURES = (
     FigureInfo(
         "hoffmann2022_fig3_measured",
-        "08_study_v2",
+        "09_study_v2",
         "Hoffmann 2022 Fig 3 (Approach 2), measured here: the v2 study",
         "v2 IsoFLOP plan: 8+ sizes a budget, 3 seeds each, lr tuned per size; parabola in log10 N "
         "through every seed; bootstrap over sizes and seeds (80%), exponents' intervals widened to the regression t interval where the optima scatter more; N_opt = k C^a, D_opt = k' C^b; "

@@ -26,7 +26,7 @@ from scalinglaws.figures.style import BLUE, RED, use_style
 FIGURES = (
     FigureInfo(
         "hoffmann2022_figA2_measured",
-        "04_c4_github",
+        "05_c4_github",
         "Hoffmann 2022 Fig A2 and Table A2, measured here",
         "Approach 2 on the v2 study's prose (C4's role) and SymPy code (GitHub's role) IsoFLOP "
         "runs, 3 seeds a size: parabola in log10 N per budget through every seed (exact FLOP "

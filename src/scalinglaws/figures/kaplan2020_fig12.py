@@ -20,7 +20,7 @@ from scalinglaws.laws.kaplan_efficient import excess_compute_ratio, excess_steps
 FIGURES = (
     FigureInfo(
         "kaplan2020_fig12",
-        "05_excess_compute_steps",
+        "06_excess_compute_steps",
         "Kaplan 2020 Fig 12",
         "eqs B.16, B.17; alpha_N, alpha_S from Table 5",
         "published law",

@@ -1,6 +1,6 @@
 """Kaplan et al. 2020 Figure 2 (loss against tokens and against compute, per size) drawn from Li et
 al. 2025's (Mis)Fitting learning curves, the longest run of each size
-(:func:`scalinglaws.analysis.cross_study.misfitting_longest_runs`). Drawn by notebook 07.
+(:func:`scalinglaws.analysis.cross_study.misfitting_longest_runs`). Drawn by notebook 08.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from scalinglaws.figures.style import use_style
 FIGURES = (
     FigureInfo(
         "kaplan2020_fig2_misfitting",
-        "07_cross_study",
+        "08_cross_study",
         "Kaplan 2020 Fig 2 from Li et al. 2025's curves",
         "the longest cosine horizon of each size (best learning rate): loss against tokens and "
         "against C = 6 N D (N non-embedding) in PF-days",

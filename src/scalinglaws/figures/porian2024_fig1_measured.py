@@ -22,7 +22,7 @@ from scalinglaws.figures.style import BLUE, RED, use_style
 FIGURES = (
     FigureInfo(
         "porian2024_fig1_measured",
-        "09_ladder",
+        "10_ladder",
         "Porian 2024 Fig 1 (the discrepancy ladder), measured here",
         "v2 prose ladder: IsoFLOP optima per step (6N without/with the output layer, exact count) "
         "from long runs' learning curves or final losses; a per step with its 80% interval (the wider of the bootstrap and the regression t interval of the optima's scatter); "

@@ -20,7 +20,7 @@ from scalinglaws.figures.style import BLUE, RED, use_style
 FIGURES = (
     FigureInfo(
         "study_v3",
-        "10_study_v3",
+        "11_study_v3",
         "Hoffmann 2022 Table 2 and Figs 2-4, measured here: the v3 study",
         "v3 prose runs (12 sizes x 4 cosine horizons over 16x, docs/study-v3.md): Approach 1 "
         "envelope over the declared range; Approach 2 parabolas on IsoFLOP slices of the same runs; "

@@ -13,7 +13,7 @@ import numpy as np
 from scalinglaws.constants import BESIROGLU, HOFFMANN, LLAMA3
 
 # The measured-here intervals use the replicates `make figures` uses, so that REPRODUCTION.md and
-# the figures show the same 10th-90th percentiles (notebooks/params/03_isoflop.yaml; notebooks 04, 08 and 09).
+# the figures show the same 10th-90th percentiles (notebooks/params/03_isoflop.yaml and 04_envelope.yaml; notebooks 05, 09 and 10).
 ENVELOPE_BOOTSTRAP = 4000
 C4_BOOTSTRAP = 2000
 

@@ -89,7 +89,7 @@ def _summary_isoflop(runs) -> None:
 
 
 def _summary_ladder(results) -> None:
-    """The discrepancy ladder's exponent per step beside Porian et al.'s (notebook 09's table)."""
+    """The discrepancy ladder's exponent per step beside Porian et al.'s (notebook 10's table)."""
     import numpy as np
 
     from scalinglaws.analysis import ladder as ladder_v2
