@@ -62,7 +62,14 @@ def execute(stem: str, executed: Path, *, source: Path | None = None, **paramete
 
 
 # the longest notebooks first, so that on 2 cores the short ones fill in beside them at the end
-LONGEST = ("03_isoflop", "08_cross_study", "10_ladder", "09_study_v2", "05_c4_github", "04_envelope")
+LONGEST = (
+    "03_isoflop",
+    "08_cross_study",
+    "10_ladder",
+    "09_study_v2",
+    "05_c4_github",
+    "04_envelope",
+)
 
 
 def _publish(staging: Path) -> None:
