@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm
 
-from scalinglaws.figures.style import BROWN, CYAN, GREEN, GREY, ORANGE, PURPLE, RED
+from scalinglaws.figures.style import BROWN, CYAN, GREEN, GREY, ORANGE, PURPLE, RED, set_axes
 
 GOPHER_COLOUR = GREEN
 BUDGET_CMAP = "viridis"
@@ -45,3 +45,17 @@ def gopher_star(ax, value: float, label: str, budget: float) -> None:
     ax.plot(
         [budget], [value], "*", ms=11, color=GOPHER_COLOUR, mec="k", mew=0.5, zorder=5, label=label
     )
+
+
+def minima_axes(ax, xlabel: str, ylabel: str, flops: tuple[float, float]) -> None:
+    """Log-log axes of the optimum (N or D, ``ylabel``) at each IsoFLOP minimum against FLOPs."""
+    set_axes(
+        ax, xlabel, ylabel, f"{ylabel.split(' (')[0]} at the IsoFLOP minima", log="xy", xlim=flops
+    )
+
+
+def slope_band(ax, x, lo, hi, label: str) -> None:
+    """The grey band between the lines of an exponent interval's two ends (either may be the
+    lower one)."""
+    lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)
+    ax.fill_between(x, lo, hi, color="0.5", alpha=0.18, lw=0, label=label)

@@ -76,20 +76,13 @@ def figure(table: pd.DataFrame, bias: pd.DataFrame):
             ax.plot([r["a_lo"], r["a_hi"]], [yi, yi], color=colour, lw=2, solid_capstyle="butt")
         ax.plot(r["a"], yi, marker, color=colour, ms=6)
     t2 = HOFFMANN.table2
-    ax.axvline(
-        t2.approach1.a,
-        color="0.3",
-        ls="--",
-        lw=1,
-        label=provenance(PUBLISHED_LAW, f"Hoffmann 2022 Table 2, a = {t2.approach1.a:.2f}"),
+    published = (
+        (t2.approach1.a, "--", "Hoffmann 2022 Table 2"),
+        (t2.kaplan.a, ":", "Kaplan 2020 via Table 2"),
     )
-    ax.axvline(
-        t2.kaplan.a,
-        color="0.3",
-        ls=":",
-        lw=1,
-        label=provenance(PUBLISHED_LAW, f"Kaplan 2020 via Table 2, a = {t2.kaplan.a:.2f}"),
-    )
+    for a, ls, source in published:
+        label = provenance(PUBLISHED_LAW, f"{source}, a = {a:.2f}")
+        ax.axvline(a, color="0.3", ls=ls, lw=1, label=label)
     ax.set_yticks(y, [_label(r) for _, r in table.iterrows()], fontsize=8)
     ax.set_xlabel(r"$a$ in $N_\mathrm{opt} \propto C^a$")
     level = table["level"].dropna()

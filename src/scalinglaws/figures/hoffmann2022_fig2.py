@@ -36,7 +36,7 @@ from scalinglaws.core.kinds import (
 )
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR
-from scalinglaws.figures.style import ORANGE, log_colorbar, use_style
+from scalinglaws.figures.style import ORANGE, log_colorbar, set_axes, use_style
 from scalinglaws.laws import chinchilla as ch
 
 FIGURES = (
@@ -87,7 +87,7 @@ def _curves_panel(ax, curves, norm, cmap, env, fit_range, title, ylabel, env_lab
     ax.plot(env.flops, np.where(inside, np.nan, env.loss), color="k", lw=1.0, ls=":")
     ax.plot(env.flops, np.where(inside, env.loss, np.nan), color="k", lw=1.8, label=env_label)
     ax.axvspan(*fit_range, color="0.5", alpha=0.08, lw=0)
-    ax.set(xscale="log", xlabel="FLOPs", ylabel=ylabel, title=title, ylim=ylim)
+    set_axes(ax, "FLOPs", ylabel, title, ylim=ylim)
 
 
 def _opt_panel(ax, env, fit_range, what, law, colour_of, point_label, fit_label, xlim):
@@ -122,6 +122,11 @@ def _opt_panel(ax, env, fit_range, what, law, colour_of, point_label, fit_label,
     ax.plot(Cx, law(Cx), color="0.1", lw=1.3, label=fit_label)
     ax.axvspan(*fit_range, color="0.5", alpha=0.08, lw=0)
     ax.set(xscale="log", yscale="log", xlim=xlim, xlabel="FLOPs")
+
+
+def _approach1_line(ax, x, y, lw: float, label: str) -> None:
+    """Approach 1's power law (Table 3's or Table 2's slope) as both rows draw it: dashed orange."""
+    ax.plot(x, y, color=ORANGE, ls="--", lw=lw, label=label)
 
 
 def _interval_text(law) -> str:
@@ -206,13 +211,12 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
             AXIS_FLOPS,
         )
         Cx = np.geomspace(*AXIS_FLOPS, 200)
-        ax.plot(
+        _approach1_line(
+            ax,
             Cx,
             a1_fn(Cx),
-            color=ORANGE,
-            ls="--",
-            lw=1.3,
-            label=provenance(
+            1.3,
+            provenance(
                 REFIT_HERE,
                 f"power law fitted to Table 3; Table 2: "
                 f"{sym} = {pub:.2f} ({pub_iv[0]:.3f}, {pub_iv[1]:.3f})",
@@ -299,13 +303,12 @@ def figure2(law: LawEnvelope, measured: MeasuredEnvelope):
         )
         ref = estimators.PowerLaw(k=float(fl(c0)) / c0**pub, exponent=pub)
         Cx = np.geomspace(*span, 200)
-        ax.plot(
+        _approach1_line(
+            ax,
             Cx,
             ref(Cx),
-            color=ORANGE,
-            ls="--",
-            lw=1.2,
-            label=provenance(PUBLISHED_LAW, f"Table 2 Approach 1: {sym} = {pub:.2f}")
+            1.2,
+            provenance(PUBLISHED_LAW, f"Table 2 Approach 1: {sym} = {pub:.2f}")
             + "\nslope only, drawn through the centre of the fit here",
         )
         ax.set(ylabel=ylabel, title=f"{MEASURED_HERE}: optimal {ylabel.split(' (')[0].lower()}")

@@ -14,7 +14,7 @@ from scalinglaws.analysis import fit_runs
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.core.kinds import PUBLISHED_DATA, PUBLISHED_LAW, REFIT_HERE, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures.style import BLUE, RED, use_style
+from scalinglaws.figures.style import BLUE, RED, curves_by_size, set_axes, use_style
 
 FIGURES = (
     FigureInfo(
@@ -42,27 +42,11 @@ def figure_envelope(runs: pd.DataFrame, total: fit_runs.Envelope, non_emb: fit_r
     """Hoffmann 2022 Fig 2's layout: every curve (loss against FLOPs, coloured by N) with the
     envelope of minimal loss (left); N_opt (centre) and D_opt (right) of the envelope's points
     against FLOPs with the power laws, N counted with and without embeddings."""
-    import seaborn as sns
-
     use_style()
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.4), layout="constrained")
     colour, norm, cmap = size_colours(runs["params"].unique())
     ax = axes[0]  # one line per run, coloured by N
-    sns.lineplot(
-        runs.sort_values("step"),
-        x="flops",
-        y="loss",
-        hue="params",
-        hue_norm=norm,
-        palette=cmap,
-        units="run",
-        estimator=None,
-        sort=False,
-        lw=0.6,
-        alpha=0.6,
-        legend=False,
-        ax=ax,
-    )
+    curves_by_size(ax, runs.sort_values("step"), "flops", "params", norm, cmap, lw=0.6, alpha=0.6)
     r = total.result
     ax.plot(
         r.flops,
@@ -74,12 +58,12 @@ def figure_envelope(runs: pd.DataFrame, total: fit_runs.Envelope, non_emb: fit_r
     ax.plot([], [], color="0.5", lw=0.8, label=provenance(PUBLISHED_DATA, DATA))
     lo, hi = total.flops_range
     ax.axvspan(lo, hi, color="0.85", zorder=0, label="FLOPs of the fit")
-    ax.set(
-        xscale="log",
-        xlabel="FLOPs (the authors' count)",
-        ylabel="C4 validation loss (nats)",
+    set_axes(
+        ax,
+        "FLOPs (the authors' count)",
+        "C4 validation loss (nats)",
+        "Training curves and their envelope",
         ylim=(2.6, 5.0),
-        title="Training curves and their envelope",
     )
     ax.legend(loc="lower left", fontsize=7)
     cbar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.01)
@@ -126,13 +110,7 @@ def figure_envelope(runs: pd.DataFrame, total: fit_runs.Envelope, non_emb: fit_r
                 f"{'a' if what == 'N' else 'b'} = {pub:.2f} (slope)",
             ),
         )
-        ax.set(
-            xscale="log",
-            yscale="log",
-            xlabel="FLOPs",
-            ylabel=ylabel,
-            title=f"{ylabel} at the envelope's points",
-        )
+        set_axes(ax, "FLOPs", ylabel, f"{ylabel} at the envelope's points", log="xy")
         ax.legend(loc="upper left", fontsize=7)
     axes[2].annotate(
         f"{last:.0f}% of the envelope's points lie in the last 15% of their run\n"

@@ -23,8 +23,9 @@ from scalinglaws.figures._hoffmann2022 import (
     budget_colours,
     flops_axis,
     gopher_star,
+    minima_axes,
 )
-from scalinglaws.figures.style import BLUE, log_colorbar, use_style
+from scalinglaws.figures.style import BLUE, log_colorbar, set_axes, use_style
 
 FIGURES = (
     FigureInfo(
@@ -62,12 +63,7 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
         ax.plot([p.N_opt], [p.L_min], "o", ms=5, mfc="white", mec=colours[p.budget], zorder=4)
     ax.scatter([], [], s=12, color="0.4", label=an.label)
     ax.plot([], [], color="0.4", label=provenance(REFIT_HERE, "parabola in log N per budget"))
-    ax.set(
-        xscale="log",
-        xlabel="Parameters",
-        ylabel="Training loss (nats/token)",
-        title="IsoFLOP profiles",
-    )
+    set_axes(ax, "Parameters", "Training loss (nats/token)", "IsoFLOP profiles")
     ax.legend(loc="lower left", fontsize=6.8)
     cbar, _, _ = log_colorbar(fig, ax, BUDGET_CMAP, min(nominal), max(nominal), "FLOP budget")
     cbar.ax.set_yticks(list(nominal), [f"{b:.0e}" for b in nominal], fontsize=6.5)
@@ -129,13 +125,6 @@ def figure3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
             zorder=5,
             label=f"Gopher budget 5.76e23: {paper_g:.3g} (fitted to Table A3)",
         )
-        ax.set(
-            xscale="log",
-            yscale="log",
-            xlabel="FLOPs",
-            ylabel=ylabel,
-            xlim=(flops_min, flops_max),
-            title=f"{ylabel} at the IsoFLOP minima",
-        )
+        minima_axes(ax, "FLOPs", ylabel, (flops_min, flops_max))
         ax.legend(loc="upper left", fontsize=6.8)
     return fig

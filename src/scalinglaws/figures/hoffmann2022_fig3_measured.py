@@ -19,8 +19,8 @@ from scalinglaws.analysis.study_v2 import IsoFLOPStudy
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.core.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import budget_colours, flops_axis
-from scalinglaws.figures.style import BLUE, RED, use_style
+from scalinglaws.figures._hoffmann2022 import budget_colours, flops_axis, minima_axes, slope_band
+from scalinglaws.figures.style import BLUE, RED, footnote, set_axes, use_style
 
 FIGURES = (
     FigureInfo(
@@ -135,11 +135,11 @@ def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: floa
             ecolor="0.4",
             label=provenance(MEASURED_HERE, f"vertex, N_opt's {st.optima.level:.0%} interval"),
         )
-        ax.set(
-            xscale="log",
-            xlabel="Parameters (with embeddings)",
-            ylabel="Validation loss (nats/byte)",
-            title=f"{TITLE.get(st.corpus, st.corpus)}: IsoFLOP profiles (v2)",
+        set_axes(
+            ax,
+            "Parameters (with embeddings)",
+            "Validation loss (nats/byte)",
+            f"{TITLE.get(st.corpus, st.corpus)}: IsoFLOP profiles (v2)",
         )
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + 0.35 * (hi - lo))
@@ -180,15 +180,7 @@ def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: floa
                 )
                 lo = _power(C, st.laws[col], e.lo, centre)
                 hi = _power(C, st.laws[col], e.hi, centre)
-                ax.fill_between(
-                    C,
-                    np.minimum(lo, hi),
-                    np.maximum(lo, hi),
-                    color="0.5",
-                    alpha=0.18,
-                    lw=0,
-                    label=provenance(MEASURED_HERE, f"slopes in {sym}'s interval"),
-                )
+                slope_band(ax, C, lo, hi, provenance(MEASURED_HERE, f"slopes in {sym}'s interval"))
                 for exponent, colour, ls, source in (
                     (pub, BLUE, "--", f"Table 2 Approach 2: {sym} = {pub:.2f}"),
                     (kexp, RED, ":", f"Kaplan 2020 (Table A2): {sym} = {kexp:.2f}"),
@@ -201,23 +193,12 @@ def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: floa
                         lw=1.2,
                         label=provenance(PUBLISHED_LAW, f"{source}, slope only"),
                     )
-            ax.set(
-                xscale="log",
-                yscale="log",
-                xlim=(flops_min, flops_max),
-                xlabel="Training FLOPs (exact count)",
-                ylabel=ylabel,
-                title=f"{ylabel.split(' (')[0]} at the IsoFLOP minima",
-            )
+            minima_axes(ax, "Training FLOPs (exact count)", ylabel, (flops_min, flops_max))
             ax.legend(loc="upper left", fontsize=6.4)
-    fig.text(
-        0.5,
-        -0.01,
+    footnote(
+        fig,
         "Published slopes are drawn through the middle of the fit measured here; "
         "their prefactors belong to the papers' tokenizers and scales, so only the slopes "
         "compare.",
-        ha="center",
-        fontsize=7.5,
-        color="0.3",
     )
     return fig

@@ -18,7 +18,7 @@ from scalinglaws.core.kinds import (
 )
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, budget_colours, flops_axis, gopher_star
-from scalinglaws.figures.style import BLUE, use_style
+from scalinglaws.figures.style import BLUE, set_axes, use_style
 from scalinglaws.laws import chinchilla as ch
 
 _LOSS_CMAP = "magma"
@@ -80,14 +80,14 @@ def _contour_panel(
         ax.axvline(b, color="0.45", lw=0.7, ls="--")
     ng = float(ch.optimal_N(GOPHER, fit))
     gopher_star(ax, ng, f"Gopher budget: {ng / 1e9:.0f}B parameters", GOPHER)
-    ax.set(
-        xscale="log",
-        yscale="log",
+    set_axes(
+        ax,
+        "FLOPs",
+        "Parameters",
+        title,
+        log="xy",
         xlim=(flops_min, flops_max),
         ylim=(10**n_lo, 10**n_hi),
-        xlabel="FLOPs",
-        ylabel="Parameters",
-        title=title,
     )
     ax.legend(loc="upper left", fontsize=6.8)
     return norm
@@ -131,14 +131,7 @@ def _slices_panel(ax, fit: ParametricFit, an: Analysis, budgets, colours, title,
     else:
         span = float(L.max() - L.min())
         ylim = (float(L.min()) - 0.15 * span, float(L.max()) + 0.3 * span)
-    ax.set(
-        xscale="log",
-        xlim=(10**n_lo, 10**n_hi),
-        ylim=ylim,
-        xlabel="Parameters",
-        ylabel="Loss (nats/token)",
-        title=title,
-    )
+    set_axes(ax, "Parameters", "Loss (nats/token)", title, xlim=(10**n_lo, 10**n_hi), ylim=ylim)
     ax.legend(loc="upper right", fontsize=6.8)
 
 

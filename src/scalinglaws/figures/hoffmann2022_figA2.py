@@ -15,13 +15,10 @@ import numpy as np
 from scalinglaws import estimators
 from scalinglaws.analysis.c4_github import LEVEL, ROLE, Analysis, published_exponents
 from scalinglaws.constants import HOFFMANN
-from scalinglaws.core.kinds import (
-    PUBLISHED_LAW,
-    provenance,
-)
+from scalinglaws.core.kinds import PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import budget_colours, flops_axis
-from scalinglaws.figures.style import BLUE, RED, use_style
+from scalinglaws.figures._hoffmann2022 import budget_colours, flops_axis, minima_axes, slope_band
+from scalinglaws.figures.style import BLUE, RED, footnote, set_axes, use_style
 
 FIGURES = (
     FigureInfo(
@@ -90,11 +87,11 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
         ax.plot([], [], "o", ms=4, color="0.4", label=an.series("final loss", fitted=False))
         ax.plot([], [], color="0.4", label=an.series("parabola in log N"))
         ax.plot([], [], "D", ms=5, mfc="white", mec="0.4", label="vertex: N_opt, L_min")
-        ax.set(
-            xscale="log",
-            xlabel=nlabel,
-            ylabel="Validation loss (nats/byte)" if an.measured else "Validation loss",
-            title=f"{TITLE.get(corpus, 'Runs')}: IsoFLOP profiles",
+        set_axes(
+            ax,
+            nlabel,
+            "Validation loss (nats/byte)" if an.measured else "Validation loss",
+            f"{TITLE.get(corpus, 'Runs')}: IsoFLOP profiles",
         )
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + 0.3 * (hi - lo))  # room for the legend above the profiles
@@ -137,15 +134,7 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
             if iv is not None:
                 lo = _slope_through(C, law, iv[0], centre)
                 hi = _slope_through(C, law, iv[1], centre)
-                ax.fill_between(
-                    C,
-                    np.minimum(lo, hi),
-                    np.maximum(lo, hi),
-                    color="0.5",
-                    alpha=0.18,
-                    lw=0,
-                    label=f"{sym}'s {LEVEL:.0%} interval",
-                )
+                slope_band(ax, C, lo, hi, f"{sym}'s {LEVEL:.0%} interval")
             for exponent, colour, ls, lw, source in (
                 (
                     pub,
@@ -164,22 +153,16 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
                     lw=lw,
                     label=provenance(PUBLISHED_LAW, f"{source}: {sym} = {exponent:.2f}"),
                 )
-            ax.set(
-                xscale="log",
-                yscale="log",
-                xlim=(flops_min, flops_max),
-                xlabel="Training FLOPs (exact count)" if an.measured else "Training FLOPs",
-                ylabel=ylabel,
-                title=f"{ylabel.split(' (')[0]} at the IsoFLOP minima",
+            minima_axes(
+                ax,
+                "Training FLOPs (exact count)" if an.measured else "Training FLOPs",
+                ylabel,
+                (flops_min, flops_max),
             )
             ax.legend(loc="upper left", fontsize=6.6)
-    fig.text(
-        0.5,
-        -0.01,
+    footnote(
+        fig,
         "Published slopes are drawn through the middle of our fit; their prefactors belong to "
         "the paper's tokenizer and 1e19-1e21 FLOPs, so only the slopes compare.",
-        ha="center",
-        fontsize=7.5,
-        color="0.3",
     )
     return fig

@@ -16,7 +16,7 @@ from scalinglaws.core.kinds import (
 )
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, LAW_STYLES, flops_axis
-from scalinglaws.figures.style import use_style
+from scalinglaws.figures.style import set_axes, use_style
 from scalinglaws.laws import chinchilla as ch
 
 FIGURES = (
@@ -97,13 +97,13 @@ def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
             fontsize=7,
             color=GOPHER_COLOUR,
         )
-        ax.set(
-            xscale="log",
-            yscale="log",
+        set_axes(
+            ax,
+            "FLOPs",
+            ylabel,
+            f"Optimal {ylabel.lower()} for a FLOP budget",
+            log="xy",
             xlim=(flops_min, flops_max),
-            xlabel="FLOPs",
-            ylabel=ylabel,
-            title=f"Optimal {ylabel.lower()} for a FLOP budget",
         )
     axes[0].legend(loc="upper left", fontsize=6.8)
     return fig

@@ -19,7 +19,7 @@ from scalinglaws.constants import KAPLAN
 from scalinglaws.core.kinds import PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures._kaplan2020 import colour_of, extrapolated_handle, plot_law
-from scalinglaws.figures.style import log_colorbar, use_style
+from scalinglaws.figures.style import log_colorbar, set_axes, use_style
 from scalinglaws.laws import kaplan, kaplan_training
 
 FIGURES = (
@@ -54,13 +54,8 @@ def _curves(ax, fig, N, L, fitted, values, label):
 
 def _finish(ax, handles, xlim, ylim, title):
     ax.legend(handles=handles, loc="upper right", fontsize=7.2, frameon=True, framealpha=0.92)
-    ax.set(
-        xscale="log",
-        xlim=xlim,
-        ylim=ylim,
-        xlabel="Parameters (non-embedding)",
-        ylabel="Test Loss (nats per token)",
-        title=title,
+    set_axes(
+        ax, "Parameters (non-embedding)", "Test Loss (nats per token)", title, xlim=xlim, ylim=ylim
     )
 
 

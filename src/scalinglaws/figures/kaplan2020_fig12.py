@@ -14,7 +14,7 @@ from scalinglaws.analysis.excess import figure12_numbers
 from scalinglaws.constants import KAPLAN
 from scalinglaws.core.kinds import PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures.style import BLUE, use_style
+from scalinglaws.figures.style import BLUE, set_axes, use_style
 from scalinglaws.laws.kaplan_efficient import excess_compute_ratio, excess_steps_ratio
 
 FIGURES = (
@@ -84,12 +84,12 @@ def figure12(ratio_min: float = 0.1, ratio_max: float = 10.0, n_points: int = 40
         ha="right",
         rotation=90,
     )
-    ax_c.set(
-        xscale="log",
+    set_axes(
+        ax_c,
+        r"Deviation from Optimal Model ($N/N_\mathrm{efficient}$)",
+        r"Excess Compute ($C/C_\mathrm{efficient}$)",
         xlim=(ratio_min, ratio_max),
         ylim=(1.0, 4.0),
-        xlabel=r"Deviation from Optimal Model ($N/N_\mathrm{efficient}$)",
-        ylabel=r"Excess Compute ($C/C_\mathrm{efficient}$)",
     )
     ax_c.legend(loc="upper right", bbox_to_anchor=(1.0, 0.8))
 
@@ -129,13 +129,13 @@ def figure12(ratio_min: float = 0.1, ratio_max: float = 10.0, n_points: int = 40
         arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 0.8},
     )
     ax_s.axvline(nums.pole, color="0.5", lw=0.8, ls=":")
-    ax_s.set(
-        xscale="log",
-        yscale="log",
+    set_axes(
+        ax_s,
+        r"Deviation from Optimal Model ($N/N_\mathrm{efficient}$)",
+        r"Excess Steps ($S/S_\mathrm{efficient}$)",
+        log="xy",
         xlim=(ratio_min, ratio_max),
         ylim=(10**-0.5, 10**1),
-        xlabel=r"Deviation from Optimal Model ($N/N_\mathrm{efficient}$)",
-        ylabel=r"Excess Steps ($S/S_\mathrm{efficient}$)",
     )
     ax_s.legend(loc="upper right", bbox_to_anchor=(1.0, 0.86))
     return fig

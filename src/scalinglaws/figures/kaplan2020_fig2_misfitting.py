@@ -15,7 +15,7 @@ from scalinglaws.core.kinds import (
 from scalinglaws.core.units import flop_to_pf_days
 from scalinglaws.figures import FigureInfo
 from scalinglaws.figures.hoffmann2022_fig2_misfitting import DATA, size_colours
-from scalinglaws.figures.style import use_style
+from scalinglaws.figures.style import curves_by_size, use_style
 
 FIGURES = (
     FigureInfo(
@@ -32,27 +32,12 @@ FIGURES = (
 def figure_kaplan2(longest: pd.DataFrame):
     """Kaplan 2020 Fig 2's layout on the longest run of each size: loss against tokens (left)
     and against compute C = 6 N D with N non-embedding, in PF-days (right)."""
-    import seaborn as sns
-
     use_style()
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     _, norm, cmap = size_colours(longest["params_non_embedding"].unique())
     tidy = longest.assign(pf_days=flop_to_pf_days(longest["flops_kaplan"].to_numpy()))
     for ax, x in ((axes[0], "tokens"), (axes[1], "pf_days")):  # one line per run, coloured by N
-        sns.lineplot(
-            tidy,
-            x=x,
-            y="loss",
-            hue="params_non_embedding",
-            hue_norm=norm,
-            palette=cmap,
-            units="run",
-            estimator=None,
-            sort=False,
-            lw=1.2,
-            legend=False,
-            ax=ax,
-        )
+        curves_by_size(ax, tidy, x, "params_non_embedding", norm, cmap, lw=1.2)
     for ax in axes:
         ax.plot(
             [],

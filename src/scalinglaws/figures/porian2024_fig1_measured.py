@@ -17,7 +17,7 @@ from scalinglaws.analysis.ladder import LadderRow
 from scalinglaws.constants import HOFFMANN, PORIAN
 from scalinglaws.core.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures.style import BLUE, RED, use_style
+from scalinglaws.figures.style import BLUE, RED, set_axes, use_style
 
 FIGURES = (
     FigureInfo(
@@ -70,12 +70,12 @@ def figure(rows: list[LadderRow], alternative: list[LadderRow] = ()):
                 lw=1.1,
                 label=provenance(MEASURED_HERE, f"step {r.step.key}: a = {slope:.2f}"),
             )
-    left.set(
-        xscale="log",
-        yscale="log",
-        xlabel="Training FLOPs (in each step's count)",
-        ylabel="N_opt (in each step's count)",
-        title="IsoFLOP optima per step (measured here, 80% intervals)",
+    set_axes(
+        left,
+        "Training FLOPs (in each step's count)",
+        "N_opt (in each step's count)",
+        "IsoFLOP optima per step (measured here, 80% intervals)",
+        log="xy",
     )
     left.xaxis.set_minor_formatter(NullFormatter())
     left.yaxis.set_minor_formatter(NullFormatter())
@@ -178,20 +178,10 @@ def figure(rows: list[LadderRow], alternative: list[LadderRow] = ()):
         label=provenance(PUBLISHED_LAW, "Porian 2024 Fig 1 fits, RefinedWeb, 95%"),
     )
     kap, chin = HOFFMANN.table_a2.kaplan.a, HOFFMANN.table2.approach2.a
-    right.axvline(
-        kap,
-        color=RED,
-        ls=":",
-        lw=1.2,
-        label=provenance(PUBLISHED_LAW, f"Kaplan 2020: a = {kap:.2f}"),
-    )
-    right.axvline(
-        chin,
-        color=BLUE,
-        ls="--",
-        lw=1.2,
-        label=provenance(PUBLISHED_LAW, f"Hoffmann 2022 Approach 2: a = {chin:.2f}"),
-    )
+    published = ((kap, RED, ":", "Kaplan 2020"), (chin, BLUE, "--", "Hoffmann 2022 Approach 2"))
+    for a, colour, ls, source in published:
+        label = provenance(PUBLISHED_LAW, f"{source}: a = {a:.2f}")
+        right.axvline(a, color=colour, ls=ls, lw=1.2, label=label)
     right.set_yticks(y, [f"{r.step.key}. {r.step.label}" for r in rows], fontsize=7)
     right.set(
         xlabel="a  (N_opt proportional to C^a)",

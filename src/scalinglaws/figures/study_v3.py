@@ -15,7 +15,7 @@ from matplotlib.colors import LogNorm
 
 from scalinglaws.core.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures.style import BLUE, RED, use_style
+from scalinglaws.figures.style import BLUE, RED, set_axes, use_style
 
 FIGURES = (
     FigureInfo(
@@ -63,13 +63,13 @@ def figure(
         lo, hi, color="0.5", alpha=0.1, lw=0, label=f"fit range (declared): {lo:.2g}-{hi:.2g} FLOP"
     )
     ax.plot([], [], color=cmap(0.5), lw=0.8, label=provenance(MEASURED_HERE, "v3 learning curves"))
-    ax.set(
-        xscale="log",
-        xlabel="training FLOP (exact count)",
-        ylabel="validation loss (nats/byte)",
-        title="Approach 1: curves of 12 sizes x 4 horizons",
-        ylim=(None, 2.6),
+    set_axes(
+        ax,
+        "training FLOP (exact count)",
+        "validation loss (nats/byte)",
+        "Approach 1: curves of 12 sizes x 4 horizons",
         xlim=(0.1 * runs["flops"].min(), 1.5 * runs["flops"].max()),
+        ylim=(None, 2.6),
     )
     fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, pad=0.02, label="N")
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1)
@@ -91,11 +91,11 @@ def figure(
         bx.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3)
     else:
         bx.text(0.5, 0.5, "no two budgets with 6 sizes yet", ha="center", transform=bx.transAxes)
-    bx.set(
-        xscale="log",
-        xlabel="parameters (with embeddings)",
-        ylabel="loss at the budget (nats/byte)",
-        title="Approach 2: IsoFLOP slices of the same runs",
+    set_axes(
+        bx,
+        "parameters (with embeddings)",
+        "loss at the budget (nats/byte)",
+        "Approach 2: IsoFLOP slices of the same runs",
     )
 
     rows = table[table["approach"].isin(list(_MARK))].reset_index(drop=True)

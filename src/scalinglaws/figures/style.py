@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg", force=False)
 
@@ -113,12 +114,36 @@ def log_colorbar(fig, ax, cmap, vmin: float, vmax: float, label: str):
     return cbar, norm, cmap
 
 
+def set_axes(
+    ax, xlabel: str, ylabel: str, title: str | None = None, *, log: str = "x", xlim=None, ylim=None
+) -> None:
+    """An axes of FLOPs, parameters or tokens: ``log`` names the axes on a log scale ("x" or
+    "xy"), then come the limits given, the labels and the title, in that order (a scale set after
+    a limit can move the limit)."""
+    kw = {f"{a}scale": "log" for a in log}
+    kw |= {k: v for k, v in (("xlim", xlim), ("ylim", ylim)) if v is not None}
+    ax.set(**kw, xlabel=xlabel, ylabel=ylabel, **({"title": title} if title is not None else {}))
+
+
+def curves_by_size(ax, runs, x: str, size: str, norm, cmap, **line) -> None:
+    """One learning curve per run (column ``run``), loss against ``x``, coloured by the run's size
+    (column ``size``) on the colour scale ``norm``, ``cmap``; ``line``: matplotlib's line keywords."""
+    import seaborn as sns
+
+    sns.lineplot(runs, x=x, y="loss", hue=size, hue_norm=norm, palette=cmap, units="run",
+                 estimator=None, sort=False, legend=False, ax=ax, **line)  # fmt: skip
+
+
+def footnote(fig, text: str) -> None:
+    """A grey note under the figure's panels, centred."""
+    fig.text(0.5, -0.01, text, ha="center", fontsize=7.5, color="0.3")
+
+
 LEGEND_WARNING = "figure check: a legend covers data:"
 
 
 def _hits(ax, renderer) -> list[tuple[str, int]]:
     """(box, data points inside it) for the legend and each boxed text drawn inside ``ax``."""
-    import numpy as np
     from matplotlib.collections import Collection
     from matplotlib.lines import Line2D
 
@@ -153,7 +178,6 @@ def _hits(ax, renderer) -> list[tuple[str, int]]:
 def _inside(xy, box, strict: bool = False):
     """Which rows of ``xy`` (display coordinates) lie inside ``box`` (its edges too, unless
     ``strict``)."""
-    import numpy as np
 
     lo, hi = np.array([box.x0, box.y0]), np.array([box.x1, box.y1])
     return ((xy > lo) & (xy < hi) if strict else (xy >= lo) & (xy <= hi)).all(axis=1)
