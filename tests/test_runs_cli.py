@@ -146,6 +146,9 @@ def test_bad_runs_exit_2_naming_the_column(capsys, tmp_path, case, frame, approa
     ("argv", "needle"),
     [
         (["fit", "--runs", "nope.csv"], "--runs: 'nope.csv' not found: give a runs CSV file that exists"),
+        (["fit", "--runs", "gadre-overtraining"],
+         "'gadre-overtraining' holds 3 data sets, fitted one at a time (one per training corpus, as "
+         "its authors fit them): give one of gadre-c4, gadre-rpj, gadre-rw"),
         (["fit", "--runs", "llama3-isoflops", "--approach", "4"], "'--approach' must be an integer in [1, 3]"),
         (["fit", "--runs", "llama3-isoflops", "--params", "both"], "'--params' must be one of"),
         (["fit", "--runs", "llama3-isoflops", "--params", "non_embedding"],

@@ -36,6 +36,12 @@ def load(spec: str | Path) -> tuple[pd.DataFrame, str]:
     text = str(spec)
     if text in published.REGISTRY:
         return published.load_runs(text), text
+    parts = sorted(n for n, d in published.REGISTRY.items() if d.folder == text and n != text)
+    if parts and not Path(text).exists():
+        raise RunsSchemaError(
+            f"--runs: {text!r} holds {len(parts)} data sets, fitted one at a time (one per "
+            f"training corpus, as its authors fit them): give one of {', '.join(parts)}"
+        )
     if not Path(text).exists():
         raise RunsSchemaError(
             f"--runs: {text!r} not found: give a runs CSV file that exists or one of the "
