@@ -156,7 +156,8 @@ book: figures
 mutants: $(STAMP)
 	@$(BIN)/python -m pip install --quiet "mutmut==3.8.1"
 	@rm -rf mutants && mkdir -p build
-	SCALINGLAWS_ROOT=$(CURDIR) $(BIN)/mutmut run > build/mutmut.log 2>&1 || { tail -c 3000 build/mutmut.log; exit 1; }
+	SCALINGLAWS_ROOT=$(CURDIR) SCALINGLAWS_DATA_MIRROR=$${SCALINGLAWS_DATA_MIRROR:-$(abspath ../shared/data)} \
+	  $(BIN)/mutmut run > build/mutmut.log 2>&1 || { tail -c 3000 build/mutmut.log; exit 1; }
 	@$(BIN)/python tools/mutants.py
 
 clean:
