@@ -178,7 +178,7 @@ def exponent_table(an: Analysis) -> pd.DataFrame:
     a2 = an.approach2
     rows.append(
         (
-            "Approach 2, refit here (published data)",
+            f"Approach 2, refit here ({'published data' if an.runs in published.REGISTRY else 'runs'})",
             fmt(a2.a, a2.N_opt.exponent_interval),
             fmt(a2.b, a2.D_opt.exponent_interval),
         )

@@ -1,0 +1,119 @@
+"""Notebook 03's analysis (scalinglaws.analysis.isoflop) on runs made from eq 2 with known constants:
+its tables must give back the truth (the closed forms of eq 4), its bootstrap must follow its seed,
+and its budget table must list the design's budgets. Oracle: the synthetic truth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws.analysis import isoflop
+from tests.test_runs_cli import BUDGETS, SIZES_PER_BUDGET, TRUE, TRUE_A, true_loss, true_optimum
+
+NOISE = 1e-4  # sd of the log noise: small enough that the fit's error is far below the tolerances
+
+
+@pytest.fixture(scope="module")
+def runs_csv(tmp_path_factory):
+    rng = np.random.default_rng(11)
+    rows = []
+    for C in BUDGETS:
+        n_opt, _ = true_optimum(C)
+        for x in np.linspace(-0.5, 0.5, SIZES_PER_BUDGET):
+            N = n_opt * 10**x
+            L = true_loss(N, C / (6 * N)) * np.exp(NOISE * rng.standard_normal())
+            rows.append({"params": N, "tokens": C / (6 * N), "loss": L, "budget": C})
+    path = tmp_path_factory.mktemp("iso") / "eq2_runs.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def an(runs_csv):
+    return isoflop.analyse(n_bootstrap=40, seed=3, runs=str(runs_csv))
+
+
+def _number(cell: str) -> float:
+    return float(str(cell).split()[0])
+
+
+def test_the_summed_huber_refit_recovers_eq_2(an):
+    fit = isoflop.fit_table(an).loc["refit here: summed Huber, 4,500-start grid"]
+    for name in ("E", "A", "B", "alpha", "beta"):
+        assert fit[name] == pytest.approx(getattr(TRUE, name), rel=2e-2), name
+    assert fit["a"] == pytest.approx(TRUE_A, abs=1e-3)
+
+
+def test_the_likelihood_refit_recovers_eq_4s_exponent(an):
+    row = isoflop.fit_table(an).loc["refit here: Huber likelihood"]
+    assert row["a"] == pytest.approx(TRUE_A, abs=1e-3)
+
+
+def test_exponent_table_gives_eq_4s_a_and_b(an):
+    t = isoflop.exponent_table(an).set_index("approach")
+    for name in (
+        "Approach 3, refit here (summed Huber)",
+        "Approach 3, refit here (Huber likelihood)",
+    ):
+        assert _number(t.loc[name, "a (N_opt ~ C^a)"]) == pytest.approx(TRUE_A, abs=2e-3)
+        assert _number(t.loc[name, "b (D_opt ~ C^b)"]) == pytest.approx(1 - TRUE_A, abs=2e-3)
+    # the parabola's bias on a grid of +-0.5 decades (tests/test_runs_cli.py's tolerance)
+    a2 = t.loc["Approach 2, refit here (runs)"]  # a CSV of runs, not published data
+    assert _number(a2["a (N_opt ~ C^a)"]) == pytest.approx(TRUE_A, abs=0.02)
+    assert _number(a2["b (D_opt ~ C^b)"]) == pytest.approx(1 - TRUE_A, abs=0.02)
+    # Table 2's printed rows come first, unchanged
+    assert t.index[:4].tolist() == [
+        "Approach 1 [Table 2]",
+        "Approach 2 [Table 2]",
+        "Approach 3 [Table 2]",
+        "Kaplan et al. (2020) [Table 2]",
+    ]
+
+
+def test_summed_huber_interval_is_the_bootstraps_percentiles(an):
+    cell = (
+        isoflop.exponent_table(an)
+        .set_index("approach")
+        .loc["Approach 3, refit here (summed Huber)", "a (N_opt ~ C^a)"]
+    )
+    reps = an.bootstrap.replicates
+    names = list(an.bootstrap.names)
+    a = reps[:, names.index("beta")] / (
+        reps[:, names.index("alpha")] + reps[:, names.index("beta")]
+    )
+    lo, hi = np.percentile(a[np.isfinite(a)], [10, 90])
+    assert f"({lo:.3f}, {hi:.3f})" in cell
+
+
+def test_budget_table_lists_each_budget_and_its_vertex(an):
+    t = isoflop.budget_table(an)
+    assert t["budget"].tolist() == [f"{b:.0e}" for b in BUDGETS]
+    assert (t["runs"] == SIZES_PER_BUDGET).all() and (t["used"] == "yes").all()
+    for C, n in zip(BUDGETS, t["N_opt"], strict=True):
+        # each vertex within the parabola's bias of the true optimum (a tenth of a decade)
+        assert abs(np.log10(float(n) / true_optimum(C)[0])) < 0.1
+
+
+def test_point_budgets_group_every_run_under_its_design_budget(an):
+    labels, budgets = isoflop.point_budgets(an)
+    assert len(labels) == len(BUDGETS) * SIZES_PER_BUDGET
+    np.testing.assert_allclose(np.sort(np.unique(budgets)), BUDGETS, rtol=1e-12)
+
+
+def test_the_bootstrap_follows_its_seed(runs_csv, an):
+    again = isoflop.analyse(n_bootstrap=40, seed=3, runs=str(runs_csv))
+    other = isoflop.analyse(n_bootstrap=40, seed=4, runs=str(runs_csv))
+    np.testing.assert_array_equal(an.bootstrap.replicates, again.bootstrap.replicates)
+    assert not np.array_equal(an.bootstrap.replicates, other.bootstrap.replicates)
+    assert len(an.bootstrap.replicates) == 40
+
+
+def test_refit_band_brackets_the_fit(an):
+    C = np.logspace(18, 22, 5)
+    N_band, D_band = isoflop.refit_band(an, C)
+    from scalinglaws.laws import chinchilla
+
+    N_fit = chinchilla.optimal_N(C, an.huber.fit)
+    assert np.all(N_band[0] <= N_fit * (1 + 1e-9)) and np.all(N_fit <= N_band[1] * (1 + 1e-9))
+    assert np.all(D_band[0] < D_band[1])
