@@ -12,9 +12,12 @@ Run: ``python tools/mutants.py [--survivors]`` after ``mutmut run`` (``make muta
 from __future__ import annotations
 
 import argparse
+import ast
+import io
 import re
 import subprocess
 import sys
+import tokenize
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -41,6 +44,53 @@ def function(name: str) -> str:
     return re.sub(r"__mutmut_\d+$", "", name)
 
 
+def _sources(module: str, root: Path) -> dict[str, str]:
+    """Every function's source in mutmut's copy of ``module`` (originals and mutants), by name."""
+    path = root / "src" / Path(*module.split(".")).with_suffix(".py")
+    text = path.read_text()
+    nodes = [n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)]
+    return {n.name: ast.get_source_segment(text, n) or "" for n in nodes}
+
+
+def _tokens(src: str) -> list[tuple[int, str]]:
+    skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE)
+    tokens = tokenize.generate_tokens(io.StringIO(src).readline)
+    return [(t.type, t.string) for t in tokens if t.type not in skip]
+
+
+def _fields(s: str) -> list[str]:
+    """The replacement fields of an f-string literal ({...}), which compute what it shows."""
+    return re.findall(r"\{[^{}]*\}", s) if s.lstrip("rRbB").lower().startswith("f") else []
+
+
+def text_only(original: str, mutant: str) -> bool:
+    """True when the mutant changes only the literal text of strings (a label, a note, a
+    message), never a name, number, operator or an f-string's replacement field."""
+    a, b = _tokens(original), _tokens(mutant)
+    if len(a) != len(b):
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return bool(diff) and all(
+        x[0] == y[0] == tokenize.STRING and _fields(x[1]) == _fields(y[1]) for x, y in diff
+    )
+
+
+def classify(names, root: Path = Path("mutants")) -> dict[str, bool]:
+    """mutant name -> whether it changes only string text (see :func:`text_only`)."""
+    out, cache = {}, {}
+    for name in names:
+        module, func = name.rsplit(".", 1)
+        if module not in cache:
+            cache[module] = _sources(module, root)
+        fns = cache[module]
+        orig = re.sub(r"__mutmut_\d+$", "__mutmut_orig", func)
+        if func in fns and orig in fns:  # the def lines' names differ: compare the bodies
+            out[name] = text_only(fns[orig].replace(orig, "F", 1), fns[func].replace(func, "F", 1))
+        else:
+            out[name] = False
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--survivors", action="store_true", help="list every mutant not killed")
@@ -50,12 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     if not res:
         print("no mutmut results: run `make mutants`", file=sys.stderr)
         return 1
+    text = classify(n for n, s in res.items() if s == "survived")
     by_pkg: dict[str, Counter] = defaultdict(Counter)
     for name, status in res.items():
         by_pkg[package(name)][status] += 1
+        by_pkg[package(name)]["text only"] += text.get(name, False)
     total = Counter()
-    print(f"{'package':<12} {'mutants':>8} {'killed':>7} {'survived':>9} {'no tests':>9} "
-          f"{'unchecked':>10} {'score':>6}")  # fmt: skip
+    print(f"{'package':<12} {'mutants':>8} {'killed':>7} {'survived':>9} {'(text only)':>11} "
+          f"{'no tests':>9} {'unchecked':>10} {'score':>6}")  # fmt: skip
     for pkg in sorted(by_pkg):
         c = by_pkg[pkg]
         total.update(c)
@@ -68,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"goal: at least {GOAL:.0%} killed: not judged ({unchecked} mutants unchecked)")
     else:
         print(f"goal: at least {GOAL:.0%} killed: {'met' if score >= GOAL else 'not met'}")
+    if total["text only"]:
+        print(
+            "(text only: survivors that change only a string's literal text, never a number, name or "
+            "operator: a label, note or message; counted as not killed in the score)"
+        )
     if args.survivors:
         fns = Counter(function(n) for n, s in res.items() if s in NOT_KILLED)
         print(f"\nmutants not killed, by function ({sum(fns.values())}):")
@@ -80,8 +137,9 @@ def _row(label: str, c: Counter) -> str:
     killed = sum(c[s] for s in KILLED)
     checked = killed + sum(c[s] for s in NOT_KILLED)
     score = f"{killed / checked:.1%}" if checked else "-"
-    return (f"{label:<12} {sum(c.values()):>8} {killed:>7} {c['survived']:>9} {c['no tests']:>9} "
-            f"{c['not checked']:>10} {score:>6}")  # fmt: skip
+    n = sum(v for k, v in c.items() if k != "text only")
+    return (f"{label:<12} {n:>8} {killed:>7} {c['survived']:>9} {c['text only']:>11} "
+            f"{c['no tests']:>9} {c['not checked']:>10} {score:>6}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -130,8 +130,8 @@ def curves_by_size(ax, runs, x: str, size: str, norm, cmap, **line) -> None:
     (column ``size``) on the colour scale ``norm``, ``cmap``; ``line``: matplotlib's line keywords."""
     import seaborn as sns
 
-    sns.lineplot(runs, x=x, y="loss", hue=size, hue_norm=norm, palette=cmap, units="run",
-                 estimator=None, sort=False, legend=False, ax=ax, **line)  # fmt: skip
+    kw = dict(hue=size, hue_norm=norm, palette=cmap, units="run", estimator=None, sort=False)
+    sns.lineplot(runs, x=x, y="loss", legend=False, ax=ax, **kw, **line)
 
 
 def footnote(fig, text: str) -> None:

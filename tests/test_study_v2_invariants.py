@@ -1,0 +1,91 @@
+"""The v2 IsoFLOP study's numbers (scalinglaws.analysis.study_v2) against what they must be by
+construction: an exponent is the least-squares slope through the printed optima (closed form), its
+bootstrap interval the percentiles of the replicates' slopes, its regression interval Student's t
+(scipy), each optimum the vertex of its budget's parabola and inside its budget's sizes, and the
+bootstrap a function of its seed alone. Oracles: closed forms and scipy, not committed outputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from scalinglaws.analysis import study_v2
+
+N_BOOT = 60
+
+
+@pytest.fixture(scope="module")
+def st():
+    return study_v2.isoflop_study("prose", n_bootstrap=N_BOOT, seed=5)
+
+
+def _finite(st):
+    t = st.optima.table
+    return t[np.isfinite(t["N_opt"])]
+
+
+def test_exponents_are_the_least_squares_slopes_through_the_optima(st):
+    t = _finite(st)
+    x = np.log10(t["budget"].to_numpy(float))
+    for name, col in (("a", "N_opt"), ("b", "D_opt")):
+        y = np.log10(t[col].to_numpy(float))
+        slope, icpt = np.linalg.lstsq(np.column_stack([x, np.ones_like(x)]), y, rcond=None)[0]
+        assert st.exponents[name].value == pytest.approx(slope, rel=1e-12)
+        assert st.laws[col] == pytest.approx((icpt, slope), rel=1e-12)
+        assert st.exponents[name].n_budgets == len(t)
+
+
+def test_regression_interval_is_students_t(st):
+    t = _finite(st)
+    x, y = np.log10(t["budget"].to_numpy(float)), np.log10(t["N_opt"].to_numpy(float))
+    fit = stats.linregress(x, y)
+    half = stats.t.ppf(0.9, len(x) - 2) * fit.stderr  # 80%: the 10th and 90th percentiles
+    assert st.exponents["a"].regression == pytest.approx(
+        (fit.slope - half, fit.slope + half), rel=1e-10
+    )
+
+
+def test_bootstrap_interval_is_the_replicates_slopes_percentiles(st):
+    t = st.optima.table
+    use = np.isfinite(t["N_opt"].to_numpy())
+    x = np.log10(st.optima.budgets[use])
+    reps = st.optima.replicates[:, use]
+    reps = reps[np.all(np.isfinite(reps), axis=1)]
+    slopes = [np.polyfit(x, r, 1)[0] for r in reps]
+    assert st.exponents["a"].bootstrap == pytest.approx(
+        tuple(np.quantile(slopes, [0.1, 0.9])), rel=1e-10
+    )
+    e = st.exponents["a"]
+    assert (e.lo, e.hi) == (
+        min(e.bootstrap[0], e.regression[0]),
+        max(e.bootstrap[1], e.regression[1]),
+    )
+    assert e.n_failed == N_BOOT - len(reps)
+
+
+def test_each_optimum_is_its_parabolas_vertex_inside_its_sizes(st):
+    t = _finite(st).set_index("budget")
+    for C, coef in st.parabolas.items():
+        vertex = -coef[1] / (2 * coef[0])
+        sizes = st.runs.loc[st.runs["flops_budget"] == C, "params_total"]
+        assert coef[0] > 0  # a valley
+        assert np.log10(t.loc[C, "N_opt"]) == pytest.approx(vertex, abs=1e-9)
+        assert sizes.min() <= t.loc[C, "N_opt"] <= sizes.max()
+        assert t.loc[C, "N_lo"] <= t.loc[C, "N_opt"] <= t.loc[C, "N_hi"]
+
+
+def test_the_bootstrap_is_a_function_of_its_seed(st):
+    again = study_v2.isoflop_study("prose", n_bootstrap=N_BOOT, seed=5)
+    other = study_v2.isoflop_study("prose", n_bootstrap=N_BOOT, seed=6)
+    np.testing.assert_array_equal(st.optima.replicates, again.optima.replicates)
+    assert not np.array_equal(st.optima.replicates, other.optima.replicates)
+    assert st.optima.replicates.shape == (N_BOOT, len(st.optima.budgets))
+
+
+def test_slopes_of_many_rows_are_each_rows_slope():
+    rng = np.random.default_rng(0)
+    x, Y = np.log10([3e11, 1e12, 3e12, 1e13]), rng.normal(size=(7, 4))
+    np.testing.assert_allclose(
+        study_v2._slopes(x, Y), [np.polyfit(x, y, 1)[0] for y in Y], rtol=1e-12
+    )
