@@ -203,28 +203,54 @@ def calculator_data() -> dict:
     return calculator.web_data(calculator.analyse(p["n_bootstrap"], p["seed"]), p["flops"])
 
 
+def _sync(new: Path, dest: Path) -> int:
+    """Make ``dest`` hold exactly ``new``'s files, copying only those whose bytes differ, so that
+    an unchanged source keeps its time stamp and Sphinx's cache stays valid for it. Returns how
+    many files were written or removed."""
+    changed = 0
+    wanted = {p.relative_to(new) for p in new.rglob("*") if p.is_file()}
+    for rel in sorted(wanted):
+        src, dst = new / rel, dest / rel
+        if not dst.is_file() or dst.read_bytes() != src.read_bytes():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+            changed += 1
+    for p in sorted(dest.rglob("*"), reverse=True):
+        if p.is_file() and p.relative_to(dest) not in wanted:
+            p.unlink()
+            changed += 1
+        elif p.is_dir() and not any(p.iterdir()):
+            p.rmdir()
+    return changed
+
+
 def layout(executed: Path) -> list[str]:
-    """Write the book's sources into build/book-src/; returns the notebook stems."""
+    """Write the book's sources into build/book-src/ (only the files that changed); returns the
+    notebook stems."""
     notebooks = executed_notebooks(executed)
-    shutil.rmtree(SRC, ignore_errors=True)
-    (SRC / "notebooks").mkdir(parents=True)
-    (SRC / SOURCES).mkdir()
+    new = SRC.with_name(SRC.name + ".new")
+    shutil.rmtree(new, ignore_errors=True)
+    (new / "notebooks").mkdir(parents=True)
+    (new / SOURCES).mkdir()
     for name in ("conf.py", "favicon.svg"):
-        shutil.copy2(ROOT / "docs" / "book" / name, SRC / name)
-    shutil.copytree(ROOT / "docs" / "book" / "_static", SRC / "_static")
-    (SRC / "_static" / "calculator.json").write_text(json.dumps(calculator_data()))
-    shutil.copytree(ROOT / "figures", SRC / "figures")
-    (SRC / "docs").mkdir()
-    shutil.copy2(ROOT / "docs" / "binder-badge.svg", SRC / "docs" / "binder-badge.svg")
+        shutil.copy2(ROOT / "docs" / "book" / name, new / name)
+    shutil.copytree(ROOT / "docs" / "book" / "_static", new / "_static")
+    (new / "_static" / "calculator.json").write_text(json.dumps(calculator_data()))
+    shutil.copytree(ROOT / "figures", new / "figures")
+    (new / "docs").mkdir()
+    shutil.copy2(ROOT / "docs" / "binder-badge.svg", new / "docs" / "binder-badge.svg")
     stems = [p.stem for p in notebooks]
-    (SRC / "index.md").write_text(_index((ROOT / "README.md").read_text(), stems))
-    (SRC / "reproduction.md").write_text(_reproduction((ROOT / "REPRODUCTION.md").read_text()))
-    (SRC / "differences.md").write_text(_link_repo_paths((ROOT / "docs" / "differences.md").read_text()))  # fmt: skip
-    (SRC / "runs-schema.md").write_text(_link_repo_paths((ROOT / "docs" / "runs-schema.md").read_text()))  # fmt: skip
+    (new / "index.md").write_text(_index((ROOT / "README.md").read_text(), stems))
+    (new / "reproduction.md").write_text(_reproduction((ROOT / "REPRODUCTION.md").read_text()))
+    (new / "differences.md").write_text(_link_repo_paths((ROOT / "docs" / "differences.md").read_text()))  # fmt: skip
+    (new / "runs-schema.md").write_text(_link_repo_paths((ROOT / "docs" / "runs-schema.md").read_text()))  # fmt: skip
     for ex, stem in zip(notebooks, stems, strict=True):
         page = _notebook_page(ex, stem)
-        (SRC / "notebooks" / f"{stem}.ipynb").write_text(json.dumps(page, indent=1))
-        shutil.copy2(ROOT / "notebooks" / f"{stem}.ipynb", SRC / SOURCES / f"{stem}.ipynb")
+        (new / "notebooks" / f"{stem}.ipynb").write_text(json.dumps(page, indent=1))
+        shutil.copy2(ROOT / "notebooks" / f"{stem}.ipynb", new / SOURCES / f"{stem}.ipynb")
+    SRC.mkdir(parents=True, exist_ok=True)
+    _sync(new, SRC)
+    shutil.rmtree(new, ignore_errors=True)
     return stems
 
 
@@ -271,17 +297,23 @@ def build(executed: Path, out: Path) -> dict:
     stems = layout(executed)
     info = footer()
     env = {**os.environ, "SCALINGLAWS_BOOK_FOOTER": json.dumps(info)}
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
+    # Sphinx's own output folder and cache persist between builds: with nothing changed it
+    # rewrites nothing; the site is then copied whole, so a failed build never leaves a
+    # half-written one
+    html_dir, tmp = SRC.parent / "book-html", out.with_name(out.name + ".tmp")
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q",
-           "-d", str(SRC.parent / "book-doctrees"), str(SRC), str(tmp)]  # fmt: skip
+           "-d", str(SRC.parent / "book-doctrees"), str(SRC), str(html_dir)]  # fmt: skip
     proc = subprocess.run(cmd, env=env)
     if proc.returncode:
-        shutil.rmtree(tmp, ignore_errors=True)
         sys.exit(f"book: sphinx-build failed (exit {proc.returncode}); {out} unchanged")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(html_dir, tmp)
+    for page in (tmp / "notebooks").glob("*.html"):  # a page Sphinx kept from a removed notebook
+        if page.stem not in stems:
+            page.unlink()
     link_figures(tmp)
     shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)  # a failed build never leaves a half-written site
+    tmp.rename(out)
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")
                    if p.name not in ("genindex.html", "search.html"))  # fmt: skip
     return {"seconds": time.perf_counter() - start, "pages": pages, "notebooks": stems, **info}
