@@ -48,8 +48,9 @@ def _sources(module: str, root: Path) -> dict[str, str]:
     """Every function's source in mutmut's copy of ``module`` (originals and mutants), by name."""
     path = root / "src" / Path(*module.split(".")).with_suffix(".py")
     text = path.read_text()
+    lines = text.splitlines(keepends=True)
     nodes = [n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)]
-    return {n.name: ast.get_source_segment(text, n) or "" for n in nodes}
+    return {n.name: "".join(lines[n.lineno - 1 : n.end_lineno]) for n in nodes}
 
 
 def _tokens(src: str) -> list[tuple[int, str]]:
@@ -66,7 +67,10 @@ def _fields(s: str) -> list[str]:
 def text_only(original: str, mutant: str) -> bool:
     """True when the mutant changes only the literal text of strings (a label, a note, a
     message), never a name, number, operator or an f-string's replacement field."""
-    a, b = _tokens(original), _tokens(mutant)
+    try:
+        a, b = _tokens(original), _tokens(mutant)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return False
     if len(a) != len(b):
         return False
     diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
