@@ -424,3 +424,27 @@ def test_every_notebook_figure_links_its_png_with_its_catalogue_entry_as_alt(boo
         alts += [html.unescape(m.group(2)) for m in linked.finditer(text)]
     expected = {f"{f.paper_figure}: {f.equations}" for f in CATALOGUE}
     assert sorted(alts) == sorted(expected), set(expected) ^ set(alts)
+
+
+def test_sync_rewrites_only_changed_files_and_removes_stale_ones(tmp_path):
+    """make book keeps Sphinx's cache: an unchanged source keeps its time stamp (Sphinx then
+    rewrites no page), a changed one is copied, one no longer produced is removed."""
+    import os
+
+    sys.path.insert(0, str(paths.ROOT / "tools"))
+    import book as book_tool
+
+    new, dest = tmp_path / "new", tmp_path / "dest"
+    for root in (new, dest):
+        (root / "sub").mkdir(parents=True)
+        (root / "same.md").write_text("unchanged")
+    (new / "sub" / "page.md").write_text("new text")
+    (dest / "sub" / "page.md").write_text("old text")
+    (dest / "gone.md").write_text("from a removed notebook")
+    (dest / "empty").mkdir()
+    os.utime(dest / "same.md", (1_000_000, 1_000_000))
+    assert book_tool._sync(new, dest) == 2
+    assert (dest / "same.md").stat().st_mtime == 1_000_000
+    assert (dest / "sub" / "page.md").read_text() == "new text"
+    assert not (dest / "gone.md").exists() and not (dest / "empty").exists()
+    assert book_tool._sync(new, dest) == 0

@@ -217,3 +217,87 @@ def test_solver_failure_names_what_it_solved(monkeypatch):
         match=r"^implicit loss at fixed compute \(Kaplan 2020 eqs 5\.3-5\.6, S = C/\(6NB\)\)",
     ):
         kt.loss_at_compute(np.array([1e6, 1e7]), 0.01)
+
+
+def test_appendix_f_terms_as_the_paper_lists_them():
+    """Hoffmann 2022 App. F, term by term (forward pass of one sequence of S tokens; the backward
+    pass is twice the forward): embeddings 2SVd and final logits 2SdV; per layer KQV 2*3Sd(kh),
+    logits 2S^2(kh), softmax 3hS^2, softmax@value 2S^2(kh), final linear 2S(kh)d, dense 2S(2df)."""
+    from scalinglaws.laws import chinchilla as ch
+
+    L, d, f, h, k, S, V, D = 3, 512, 2048, 8, 64, 2048, 32000, 1e9
+    kh = k * h
+    layer = 2 * 3 * S * d * kh + 2 * S * S * kh + 3 * h * S * S + 2 * S * S * kh + 2 * S * kh * d
+    layer += 2 * S * (2 * d * f)
+    per_token = lambda fwd: 3 * fwd / S * D  # noqa: E731 (forward + backward, per token, D tokens)
+    without = ch.flops_appendix_f(
+        L, d, f, h, k, D, seq_len=S, vocab_size=V, include_embeddings=False
+    )
+    assert without == pytest.approx(per_token(L * layer), rel=1e-14)
+    with_emb = ch.flops_appendix_f(L, d, f, h, k, D, seq_len=S, vocab_size=V)
+    assert with_emb == pytest.approx(
+        per_token(L * layer + 2 * S * V * d + 2 * S * d * V), rel=1e-14
+    )
+
+
+BASIC = dataclasses.replace(KAPLAN.basic, alpha_N=0.09, alpha_S=0.6, alpha_D=0.12, alpha_C_min=0.06)
+
+
+def test_frontier_exponents_sum_to_one_under_any_constants():
+    # eq 1.7: C = 6 N B S, so the exponents of N, B and S sum to 1, and D = B S
+    p = ke.efficient_exponents(FIT, BATCH)
+    assert p["N"] + p["B"] + p["S"] == pytest.approx(1.0, rel=1e-14)
+    assert p["D"] == pytest.approx(p["B"] + p["S"], rel=1e-14)
+    assert p["N"] == pytest.approx(ke.alpha_C_min_theory(FIT, BATCH) / FIT.alpha_N, rel=1e-14)
+
+
+def test_excess_interval_ends_cost_the_penalty_under_other_constants():
+    for penalty in (1.2, 100.0):
+        lo, hi = ke.excess_compute_interval(penalty, fit=BASIC)
+        assert ke.excess_compute_ratio(lo, fit=BASIC) == pytest.approx(penalty, rel=1e-10)
+        assert ke.excess_compute_ratio(hi, fit=BASIC) == pytest.approx(penalty, rel=1e-10)
+        assert lo < 1.0 < hi
+
+
+def test_eq_6_8_crossing_meets_both_laws_under_other_constants():
+    x = k.data_limit_intersection(3e10, 0.3, fit=BASIC)
+    assert x["L_star"] == pytest.approx(k.loss_of_compute_min(x["C_star"], fit=BASIC), rel=1e-12)
+    assert x["L_star"] == pytest.approx(k.loss_of_data(x["D_star"], fit=BASIC), rel=1e-10)
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize(
+    ("call", "ok", "bad"),
+    [
+        (lambda v: ke.convergence_factor_ratios(v, 0.02), 10.0, (10.5, 0.0)),
+        (lambda v: ke.convergence_factor_ratios(0.1, v), 10.0, (10.5, 0.0)),
+        (lambda v: ke.excess_compute_interval(v), 100.0, (100.5, 1.0)),
+        (lambda v: k.data_limit_intersection(2e10, v), 0.5, (0.0, 1.0, 1.5, np.nan)),
+        (lambda v: k.data_limit_intersection(v, 0.27), 0.5, (0.0, -1.0, np.inf)),
+    ],
+)
+def test_ranges_include_and_exclude_their_ends(call, ok, bad):
+    """Each range as its message states it: (0, 10], (1, 100], (0, 1), > 0."""
+    call(ok)
+    for v in bad:
+        with pytest.raises(ValueError, match=r"must be"):
+            call(v)
+
+
+def test_a_loss_at_the_converged_value_is_refused_with_that_value():
+    N = 1e5
+    converged = (KAPLAN.joint_NS.N_c / N) ** KAPLAN.joint_NS.alpha_N
+    with pytest.raises(
+        ValueError, match=re.escape(f"(N_c/N)^alpha_N = {converged:.4g} of N = 1e+05")
+    ):
+        kt.tokens_to_reach(np.array([N, 1e6]), np.array([converged, 5.0]))
+
+
+def test_min_compute_solver_failure_names_it(monkeypatch):
+    solve = kt._implicit_loss
+    monkeypatch.setattr(kt, "_implicit_loss", lambda *a, **kw: solve(*a, **{**kw, "max_iter": 1}))
+    with pytest.raises(
+        kt.ImplicitLossError,
+        match=r"^implicit loss at minimum compute \(Kaplan 2020 eq B\.3\).*N=1000000\.0",
+    ):
+        kt.loss_at_min_compute(np.array([1e6, 1e7]), 0.01)

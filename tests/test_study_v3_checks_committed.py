@@ -1,0 +1,83 @@
+"""The v3 checks (scalinglaws.analysis.study_v3_checks) on the committed runs, against what their
+declared rules (docs/study-v3.md) say in closed form: local slopes between consecutive optima, the
+straightening rule, v2's exponent as the least-squares slope, each size's best rate as its lowest
+loss, and the budgets that moved as the optima outside v2's intervals."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from scalinglaws.analysis import study_v3_checks as checks
+from scalinglaws.datasets import measured
+
+N_BOOT = 40
+
+
+@pytest.fixture(scope="module")
+def shape():
+    return checks.shape_check(n_bootstrap=N_BOOT, seed=1)
+
+
+@pytest.fixture(scope="module")
+def lr():
+    return checks.lr_check(n_bootstrap=N_BOOT, seed=1)
+
+
+def test_local_slopes_join_consecutive_optima(shape):
+    for label, opt in shape.optima.groupby("windows"):
+        opt = opt.sort_values("budget")
+        s = shape.slopes[shape.slopes["windows"] == label].sort_values("from")
+        x, y = np.log10(opt["budget"].to_numpy()), np.log10(opt["N_opt"].to_numpy())
+        np.testing.assert_allclose(s["slope"], np.diff(y) / np.diff(x), rtol=1e-12)
+        np.testing.assert_array_equal(s["from"], opt["budget"].to_numpy()[:-1])
+
+
+def test_v2s_exponent_is_the_slope_through_its_optima(shape):
+    v2 = shape.optima[(shape.optima["windows"] == "v2") & np.isfinite(shape.optima["N_opt"])]
+    slope = np.polyfit(np.log10(v2["budget"]), np.log10(v2["N_opt"]), 1)[0]
+    assert shape.exponent == pytest.approx(slope, rel=1e-12)
+    row = shape.exponents.set_index("windows").loc["v2"]
+    assert row["a"] == shape.exponent and row["lo"] <= row["a"] <= row["hi"]
+
+
+def test_straightening_is_the_declared_rule(shape):
+    s = shape.slopes[shape.slopes["from"].isin(checks.SHAPE_BUDGETS)]
+    held = lambda d: bool(((d["lo"] <= shape.exponent) & (shape.exponent <= d["hi"])).all())  # noqa: E731
+    want = held(s[s["windows"] == "2+ layers"]) and not held(s[s["windows"] == "v2"])
+    assert shape.straightened == want
+    text = checks.shape_summary(shape)
+    assert ("they straighten" in text) == want and ("do not straighten" in text) == (not want)
+    assert f"a = {shape.exponent:.3f}" in text
+
+
+def test_each_sizes_best_rate_has_its_lowest_loss(lr):
+    w = lr.best_rate
+    rates = [c for c in w.columns if isinstance(c, float)]
+    assert sorted(rates) == [0.5, 1.0, 2.0]
+    complete = w[rates].notna().all(axis=1)
+    lowest = np.array(rates)[np.argmin(w.loc[complete, rates].to_numpy(), axis=1)]
+    np.testing.assert_array_equal(w.loc[complete, "best"].to_numpy(float), lowest)
+    assert w.loc[~complete, "best"].isna().all()
+
+
+def test_moved_budgets_are_the_best_optima_outside_v2s_interval(lr):
+    o = lr.optima
+    v2 = o[o["rate"] == "1x (v2, 3 seeds)"].set_index("budget")
+    best = o[o["rate"] == "best of three"].set_index("budget")
+    want = [
+        float(c)
+        for c in best.index
+        if c in v2.index
+        and np.isfinite(best.loc[c, "N_opt"])
+        and not v2.loc[c, "N_lo"] <= best.loc[c, "N_opt"] <= v2.loc[c, "N_hi"]
+    ]
+    assert lr.moved == want
+    assert set(o["rate"]) == {"1x (v2, 3 seeds)", "0.5x", "2x", "best of three"}
+    plan = json.loads((measured.RESULTS.parent / "plans" / "v3_lrcheck.json").read_text())
+    assert lr.planned == len(plan) and 0 < lr.finished <= lr.planned
+    text = checks.lr_summary(lr)
+    for c in lr.moved:
+        assert f"{c:.0e}" in text
