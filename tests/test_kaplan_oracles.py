@@ -136,6 +136,18 @@ def test_fixed_batch_optimum_is_a_minimum_to_the_solvers_precision():
     np.testing.assert_allclose(N, N_fine, rtol=1e-6)
     N_paper, _ = kt.optimal_params_at_compute(C, B_FIXED)
     assert np.all(np.abs(np.log(N_paper / N)) > 0.1)  # the constants passed are the ones used
+    N_b, L_b = kt.optimal_params_at_compute(C, 3e5, fit=FIT, batch=BATCH)  # another batch
+    np.testing.assert_allclose(
+        L_b, kt.loss_at_compute(N_b, C, 3e5, fit=FIT, batch=BATCH), rtol=1e-13
+    )
+    assert np.all(np.abs(np.log(N_b / N)) > 1e-3)
+
+
+def test_an_optimum_at_either_bound_is_refused():
+    N, _ = kt.optimal_params_at_compute([1e-3], B_FIXED)
+    for bounds in ((N[0] * 3, N[0] * 100), (N[0] / 100, N[0] / 3)):
+        with pytest.raises(ValueError, match=r"lies at a bound of N_bounds"):
+            kt.optimal_params_at_compute([1e-3], B_FIXED, N_bounds=bounds)
 
 
 def test_size_bounds_are_open_at_zero_and_must_be_ordered():
@@ -290,7 +302,7 @@ def test_a_loss_at_the_converged_value_is_refused_with_that_value():
     with pytest.raises(
         ValueError, match=re.escape(f"(N_c/N)^alpha_N = {converged:.4g} of N = 1e+05")
     ):
-        kt.tokens_to_reach(np.array([N, 1e6]), np.array([converged, 5.0]))
+        kt.tokens_to_reach(np.array([1e6, N]), np.array([5.0, converged]))  # the second is named
 
 
 def test_min_compute_solver_failure_names_it(monkeypatch):
