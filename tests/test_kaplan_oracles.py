@@ -216,19 +216,22 @@ def test_each_argument_is_named_as_the_docs_print_it(call, name):
         call()
 
 
-def test_solver_failure_names_what_it_solved(monkeypatch):
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (lambda: kt.loss_at_steps(np.array([1e6, 1e7]), 1e4),
+         r"^implicit loss at fixed steps \(Kaplan 2020 eqs 5\.3, 5\.4, 5\.6\) did not converge.*N=1000000\.0, S=10000\.0"),
+        (lambda: kt.loss_at_compute(np.array([1e6, 1e7]), 0.01),
+         r"^implicit loss at fixed compute \(Kaplan 2020 eqs 5\.3-5\.6, S = C/\(6NB\)\)"),
+        (lambda: kt.loss_at_min_compute(np.array([1e6, 1e7]), 0.01),
+         r"^implicit loss at minimum compute \(Kaplan 2020 eq B\.3\).*N=1000000\.0"),
+    ],
+)  # fmt: skip
+def test_solver_failure_names_what_it_solved(monkeypatch, call, pattern):
     solve = kt._implicit_loss
     monkeypatch.setattr(kt, "_implicit_loss", lambda *a, **kw: solve(*a, **{**kw, "max_iter": 1}))
-    with pytest.raises(
-        kt.ImplicitLossError,
-        match=r"^implicit loss at fixed steps \(Kaplan 2020 eqs 5\.3, 5\.4, 5\.6\) did not converge.*N=1000000\.0, S=10000\.0",
-    ):
-        kt.loss_at_steps(np.array([1e6, 1e7]), 1e4)
-    with pytest.raises(
-        kt.ImplicitLossError,
-        match=r"^implicit loss at fixed compute \(Kaplan 2020 eqs 5\.3-5\.6, S = C/\(6NB\)\)",
-    ):
-        kt.loss_at_compute(np.array([1e6, 1e7]), 0.01)
+    with pytest.raises(kt.ImplicitLossError, match=pattern):
+        call()
 
 
 def test_appendix_f_terms_as_the_paper_lists_them():
@@ -303,13 +306,3 @@ def test_a_loss_at_the_converged_value_is_refused_with_that_value():
         ValueError, match=re.escape(f"(N_c/N)^alpha_N = {converged:.4g} of N = 1e+05")
     ):
         kt.tokens_to_reach(np.array([1e6, N]), np.array([5.0, converged]))  # the second is named
-
-
-def test_min_compute_solver_failure_names_it(monkeypatch):
-    solve = kt._implicit_loss
-    monkeypatch.setattr(kt, "_implicit_loss", lambda *a, **kw: solve(*a, **{**kw, "max_iter": 1}))
-    with pytest.raises(
-        kt.ImplicitLossError,
-        match=r"^implicit loss at minimum compute \(Kaplan 2020 eq B\.3\).*N=1000000\.0",
-    ):
-        kt.loss_at_min_compute(np.array([1e6, 1e7]), 0.01)
