@@ -140,3 +140,19 @@ def test_misfitting_runs_in_the_runs_schema():
     assert runs["run"].nunique() == 224
     assert not runs.duplicated(["run", "step"]).any()
     assert (runs["params_non_embedding"] < runs["params"]).all()
+
+
+def test_registry_file_entries_are_checked(tmp_path):
+    """An entry of registry.toml with a misspelled key is refused naming the key and the file; a
+    ``factory:argument`` reader calls the factory (the Gadre corpora)."""
+    from scalinglaws.datasets import registered
+
+    bad = tmp_path / "registry.toml"
+    bad.write_text('[[dataset]]\nname = "x"\nfilename = "x.csv"\nsha265 = "0"\n')
+    with pytest.raises(
+        ValueError, match=r"registry.toml: dataset 'x' has unknown key\(s\) \['sha265'\]"
+    ):
+        registered._load_registry(bad)
+    gadre = registered.REGISTRY["gadre-rpj"]
+    assert gadre.runs_loader.__closure__[0].cell_contents == "rpj"
+    assert {d.name for d in registered.REGISTRY.values()} >= {"gadre-c4", "gadre-rw", "gemstones"}
