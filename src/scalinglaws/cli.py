@@ -228,15 +228,9 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
         runs = runs[~runs["run"].isin(worst["run"])] if key else runs.drop(worst.index)
         runs = runs.reset_index(drop=True)
     column = "params" if params == "total" else "params_non_embedding"
+    common = {"seed": seed, "level": level, "label": label}  # the fit's and its summary's
     out = fit_runs.fit(
-        runs,
-        approach,
-        n_bootstrap=n_boot,
-        seed=seed,
-        level=level,
-        params=column,
-        min_points=min_points,
-        label=label,
+        runs, approach, n_bootstrap=n_boot, params=column, min_points=min_points, **common
     )
     out["excluded_highest_losses"] = exclude
     if args.report:
@@ -247,16 +241,7 @@ def _run_fit_runs(args, n_boot: int, seed: int) -> int:
         print(strict_json(out))
         return 0
     print(
-        fit_summary(
-            out,
-            approach=approach,
-            label=label,
-            params=params,
-            exclude=exclude,
-            level=level,
-            n_boot=n_boot,
-            seed=seed,
-        )
+        fit_summary(out, approach=approach, params=params, exclude=exclude, n_boot=n_boot, **common)
     )
     if args.report:
         print(trust_summary(out["trust"]))

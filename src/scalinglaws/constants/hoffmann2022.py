@@ -108,8 +108,26 @@ class ProjectionRow:
     tokens: float  # column "Tokens"
 
 
-def _rows(*rows: tuple[float, float, float]) -> tuple[ProjectionRow, ...]:
-    return tuple(ProjectionRow(*r) for r in rows)
+# Tables 3 and A3 side by side, one row per model size, every number as printed: parameters;
+# Approach 1 (Table 3) FLOPs and tokens; Approach 2 (Table A3) FLOPs and tokens; Approach 3
+# (Table A3) FLOPs and tokens. The 175B row's Approach 3 FLOPs print 1.26e+24 in both the arXiv
+# HTML and PDF; 6 * 175e9 * 12.0e12 = 1.26e25, so the printed exponent is very likely a typo.
+_PROJECTIONS = (
+    (400e6,  1.92e19,   8.0e9,    1.84e19,   7.7e9,    2.21e19,    9.2e9),
+    (1e9,    1.21e20,  20.2e9,    1.20e20,  20.0e9,    1.62e20,   27.1e9),
+    (10e9,   1.23e22, 205.1e9,    1.32e22, 219.5e9,    2.46e22,  410.1e9),
+    (67e9,   5.76e23,   1.5e12,   6.88e23,   1.7e12,   1.71e24,    4.1e12),
+    (175e9,  3.85e24,   3.7e12,   4.54e24,   4.3e12,   1.26e24,   12.0e12),  # A3's typo
+    (280e9,  9.90e24,   5.9e12,   1.18e25,   7.1e12,   3.52e25,   20.1e12),
+    (520e9,  3.43e25,  11.0e12,   4.19e25,  13.4e12,   1.36e26,   43.5e12),
+    (1e12,   1.27e26,  21.2e12,   1.59e26,  26.5e12,   5.65e26,   94.1e12),
+    (10e12,  1.30e28, 216.2e12,   1.75e28, 292.0e12,   8.55e28, 1425.5e12),
+)  # fmt: skip
+
+
+def _approach(k: int) -> tuple[ProjectionRow, ...]:
+    """Approach ``k`` (1, 2 or 3) of ``_PROJECTIONS``: (parameters, its FLOPs, its tokens)."""
+    return tuple(ProjectionRow(r[0], r[2 * k - 1], r[2 * k]) for r in _PROJECTIONS)
 
 
 @dataclass(frozen=True)
@@ -117,17 +135,7 @@ class Tables:
     """Tables 3 and A3 as published data: (params, FLOPs, tokens), rows exactly as printed."""
 
     # Table 3: Approach 1 projections (the "FLOPs (in Gopher unit)" column is kept separately).
-    table3_approach1: tuple[ProjectionRow, ...] = _rows(
-        (400e6, 1.92e19, 8.0e9),
-        (1e9, 1.21e20, 20.2e9),
-        (10e9, 1.23e22, 205.1e9),
-        (67e9, 5.76e23, 1.5e12),
-        (175e9, 3.85e24, 3.7e12),
-        (280e9, 9.90e24, 5.9e12),
-        (520e9, 3.43e25, 11.0e12),
-        (1e12, 1.27e26, 21.2e12),
-        (10e12, 1.30e28, 216.2e12),
-    )
+    table3_approach1: tuple[ProjectionRow, ...] = _approach(1)
     # Table 3, column "FLOPs (in Gopher unit)", as printed (fractions written as 1/x).
     table3_gopher_units: tuple[float, ...] = (
         1 / 29968, 1 / 4761, 1 / 46, 1.0, 6.7, 17.2, 59.5, 221.3, 22515.9,
@@ -136,31 +144,9 @@ class Tables:
     table3_gopher_units_text: tuple[str, ...] = (
         "1/29,968", "1/4,761", "1/46", "1", "6.7", "17.2", "59.5", "221.3", "22515.9",
     )  # fmt: skip
-    # Table A3, Approach 2 columns.
-    tableA3_approach2: tuple[ProjectionRow, ...] = _rows(
-        (400e6, 1.84e19, 7.7e9),
-        (1e9, 1.20e20, 20.0e9),
-        (10e9, 1.32e22, 219.5e9),
-        (67e9, 6.88e23, 1.7e12),
-        (175e9, 4.54e24, 4.3e12),
-        (280e9, 1.18e25, 7.1e12),
-        (520e9, 4.19e25, 13.4e12),
-        (1e12, 1.59e26, 26.5e12),
-        (10e12, 1.75e28, 292.0e12),
-    )
-    # Table A3, Approach 3 columns. The 175B row prints 1.26e+24 FLOPs in both the arXiv HTML and
-    # PDF; 6 * 175e9 * 12.0e12 = 1.26e25, so the printed exponent is very likely a typo.
-    tableA3_approach3: tuple[ProjectionRow, ...] = _rows(
-        (400e6, 2.21e19, 9.2e9),
-        (1e9, 1.62e20, 27.1e9),
-        (10e9, 2.46e22, 410.1e9),
-        (67e9, 1.71e24, 4.1e12),
-        (175e9, 1.26e24, 12.0e12),  # as printed (see above)
-        (280e9, 3.52e25, 20.1e12),
-        (520e9, 1.36e26, 43.5e12),
-        (1e12, 5.65e26, 94.1e12),
-        (10e12, 8.55e28, 1425.5e12),
-    )
+    # Table A3, Approach 2 and Approach 3 columns (the latter with its 175B typo, see above).
+    tableA3_approach2: tuple[ProjectionRow, ...] = _approach(2)
+    tableA3_approach3: tuple[ProjectionRow, ...] = _approach(3)
     tableA3_typo_index: int = 4  # Table A3, 175B row: Approach 3 FLOPs printed 1.26e24
 
 

@@ -18,14 +18,7 @@ from scalinglaws.analysis.kaplan import law_compute, law_tokens, measured_by_run
 from scalinglaws.constants import KAPLAN
 from scalinglaws.core.kinds import MEASURED_HERE, PUBLISHED_LAW, provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._kaplan2020 import (
-    FIG2_EQ,
-    N_SIZES_LABEL,
-    colour_of,
-    extrapolated_handle,
-    loss_axis,
-    plot_law,
-)
+from scalinglaws.figures import _kaplan2020 as k20
 from scalinglaws.figures.style import log_colorbar, use_style
 
 FIGURES = (
@@ -98,9 +91,9 @@ def overlay_figure(
     L, fitted = law_curves(sizes)
 
     fig, ax = plt.subplots(figsize=(6.4, 5.4), layout="constrained")
-    _, norm, cmap = log_colorbar(fig, ax, "viridis", sizes_min, sizes_max, N_SIZES_LABEL)
+    _, norm, cmap = log_colorbar(fig, ax, "viridis", sizes_min, sizes_max, k20.N_SIZES_LABEL)
     for i, n in enumerate(sizes):
-        plot_law(ax, x_law, L[i], fitted[i], colour_of(cmap, norm, n), lw=1.3)
+        k20.plot_law(ax, x_law, L[i], fitted[i], k20.colour_of(cmap, norm, n), lw=1.3)
     mid = cmap(norm(float(np.sqrt(sizes[0] * sizes[-1]))))
     ax.plot([], [], color=mid, lw=1.3, label=provenance(PUBLISHED_LAW, law_source))
     for n, g in runs:
@@ -108,7 +101,7 @@ def overlay_figure(
             x_measured(g),
             g["loss_nats"].to_numpy(),
             "-o",
-            color=colour_of(cmap, norm, n),
+            color=k20.colour_of(cmap, norm, n),
             lw=1.3,
             ms=2.2,
             zorder=4,
@@ -159,7 +152,7 @@ def overlay_figure(
         )
     handles, _ = ax.get_legend_handles_labels()
     if not fitted.all():
-        handles.append(extrapolated_handle())
+        handles.append(k20.extrapolated_handle())
     legend = fig.legend(
         handles=handles,
         loc="outside lower center",
@@ -170,7 +163,7 @@ def overlay_figure(
     )
     legend.get_title().set(fontsize=6.8, color="0.2")
     ax.set(xscale="log", xlim=xlim, xlabel=xlabel, title=title)
-    loss_axis(ax, *ylim, ticks=(1.5, 2, 3, 4, 5, 6, 8, 10, 12))
+    k20.loss_axis(ax, *ylim, ticks=(1.5, 2, 3, 4, 5, 6, 8, 10, 12))
     ax.set_ylabel("Test Loss (law: nats per token; measured: nats per byte)")
     return fig
 
@@ -220,7 +213,7 @@ _MEASURED = {
         ),  # larger curves cross the smallest's end
     },
     "left": {
-        "law_source": FIG2_EQ,
+        "law_source": k20.FIG2_EQ,
         "xlabel": "Tokens Processed (law: BPE tokens; measured: bytes)",
         "title": "Larger models require fewer samples to reach the same performance:\n"
         "measured here (left) beside the published law (right)",
