@@ -130,3 +130,48 @@ def test_condition_number_matches_a_finite_difference_hessian(data):
             )
     ev = np.abs(np.linalg.eigvalsh(H))
     assert fast._condition(th, d, 0.05) == pytest.approx(ev.max() / ev.min(), rel=1e-3)
+
+
+def _surface_runs(n=40, seed=5):
+    rng = np.random.default_rng(seed)
+    N = 10 ** rng.uniform(7, 9.5, n)
+    D = 10 ** rng.uniform(9, 11, n)
+    return N, D, 1.7 + 400 / N**0.34 + 1500 / D**0.28 + 0.01 * rng.standard_normal(n)
+
+
+def test_approach3_is_computed_once_per_inputs_and_depends_on_their_values():
+    N, D, L = _surface_runs()
+    first = fast.approach3(N=N, D=D, L=L)
+    assert fast.approach3(N=N.copy(), D=D.copy(), L=L.copy()) is first  # the same values
+    moved = fast.approach3(N=N, D=D, L=L * 1.01)
+    assert moved is not first and moved.E != first.E
+    assert fast.approach3(N=N, D=D, L=L, delta=1e-2) is not first  # an option is part of the key
+    with pytest.raises(estimators.FitError, match="at least 6 runs"):
+        fast.approach3(N=N[:5], D=D[:5], L=L[:5])
+    with pytest.raises(estimators.FitError, match="at least 6 runs"):  # again, from the memo
+        fast.approach3(N=N[:5], D=D[:5], L=L[:5])
+
+
+def test_polish_shares_one_evaluation_per_point_without_changing_a_digit():
+    """scipy's trust-exact with the objective, gradient and Hessian each evaluated on its own
+    (the oracle) and the polish, which takes all three from one evaluation per point, end at
+    the same point bit for bit."""
+    from scipy.optimize import minimize
+
+    N, D, L = _surface_runs(seed=9)
+    d = deriv.FitData.make(N, D, L)
+    th0 = d.to_centred(np.array([6.0, 7.0, 0.5, 0.3, 0.3]))
+
+    def fun(t):
+        return float(deriv.evaluate(t[None], d, 1e-3, None, False, 0)[0])
+
+    def jac(t):
+        return deriv.evaluate(t[None], d, 1e-3, None, False, 1)[1][0]
+
+    def hess(t):
+        return deriv.evaluate(t[None], d, 1e-3, None, False, 2)[2][0]
+
+    opts = {"gtol": 1e-12, "maxiter": 500}
+    want = minimize(fun, th0, jac=jac, hess=hess, method="trust-exact", options=opts)
+    got = fast.polish(th0, d, 1e-3, None, False, gtol=1e-12)
+    assert got.nit == want.nit and np.array_equal(got.x, want.x) and got.fun == want.fun

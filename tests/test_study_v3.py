@@ -74,3 +74,22 @@ def test_the_verdict_names_its_reason():
     assert "Approach 1 [0.400, 0.500] and Approach 3 [0.510, 0.700]" in study_v3.verdict(t)
     t.loc[2, ["a_lo", "a_hi", "note"]] = [np.nan, np.nan, "not identifiable: E at its bound 0"]
     assert "no interval (Approach 3: not identifiable" in study_v3.verdict(t)
+
+
+def test_slice_plan_reads_the_losses_given_in_the_runs_order():
+    """The plan depends on sizes and FLOPs only: rows shuffled, the same slices; new losses read
+    through one plan equal the slices of runs carrying those losses (np.interp as the oracle)."""
+    runs = _runs()
+    shuffled = runs.sample(frac=1.0, random_state=3).reset_index(drop=True)
+    a, b = study_v3.isoflop_points(runs), study_v3.isoflop_points(shuffled)
+    key = ["budget", "params"]
+    pd.testing.assert_frame_equal(
+        a.sort_values(key).reset_index(drop=True), b.sort_values(key).reset_index(drop=True)
+    )
+    plan = study_v3.SlicePlan.of(runs)
+    other = runs["loss_nats"].to_numpy() + np.linspace(0.0, 0.3, len(runs))
+    got = plan.losses(other)
+    for i in range(plan.budget.size):
+        size = runs.assign(other=other)[runs["params_total"] == plan.params[i]].sort_values("flops")
+        want = np.interp(np.log(plan.budget[i]), np.log(size["flops"]), size["other"])
+        assert got[i] == want  # bit for bit, as np.interp computes it

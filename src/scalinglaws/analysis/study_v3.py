@@ -150,37 +150,74 @@ def _budget_grid(runs: pd.DataFrame) -> list[float]:
     return [float(f"{10 ** (k / 2):.1g}") for k in range(int(lo * 2), int(hi * 2) + 1)]
 
 
+@dataclass(frozen=True)
+class SlicePlan:
+    """Where :func:`isoflop_points` reads each (budget, size) row from the runs: the two horizons
+    of the size that bracket the budget (their positions in the runs) and the log FLOPs to
+    interpolate between. It depends on the runs' sizes and FLOPs only, so a bootstrap that moves
+    the losses reads every replicate's slices from one plan."""
+
+    budget: np.ndarray  # C of each row
+    params: np.ndarray  # N of each row
+    tokens: np.ndarray  # C / (FLOPs per token) of each row
+    lo: np.ndarray  # position in the runs of the horizon at or below the budget
+    hi: np.ndarray  # ... and of the next one (the same where the budget is the last horizon)
+    x: np.ndarray  # log C
+    x_lo: np.ndarray  # log FLOPs of the two horizons
+    x_hi: np.ndarray
+
+    @classmethod
+    def of(cls, runs: pd.DataFrame, params: str = "params_total") -> SlicePlan:
+        rows = []
+        ordered = runs.reset_index(drop=True).sort_values("flops")
+        sizes = [g for _, g in ordered.groupby(["n_layer", "d_model"], sort=True)]
+        for C in _budget_grid(runs):
+            pts = []
+            for g in sizes:
+                flops = g["flops"].to_numpy(float)
+                if len(flops) < 2 or not flops[0] <= C <= flops[-1]:
+                    continue
+                x, xp, at = math.log(C), np.log(flops), g.index.to_numpy()
+                j = min(int(np.searchsorted(xp, x, side="right")) - 1, len(xp) - 1)
+                k = min(j + 1, len(xp) - 1)
+                N, per_token = float(g[params].iloc[0]), float(g["flops_per_token"].iloc[0])
+                pts.append((C, N, C / per_token, at[j], at[k], x, xp[j], xp[k]))
+            if len(pts) >= MIN_SIZES_AT_BUDGET:
+                rows += pts
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+        ints = {3, 4}
+        return cls(*(np.array(c, dtype=int if i in ints else float) for i, c in enumerate(cols)))
+
+    def losses(self, loss: np.ndarray) -> np.ndarray:
+        """Each row's loss from the runs' final losses (``loss``, in the runs' order), as
+        ``np.interp`` gives it: the lower horizon's where the budget is on it, else the line
+        between the two in log C."""
+        y0, y1 = loss[self.lo], loss[self.hi]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            line = (y1 - y0) / (self.x_hi - self.x_lo) * (self.x - self.x_lo) + y0
+        return np.where(self.x == self.x_lo, y0, line)
+
+
 def isoflop_points(runs: pd.DataFrame, params: str = "params_total") -> pd.DataFrame:
     """One row per (budget, size): the size's final loss interpolated linearly in log C between
     its two horizons that bracket the budget; budgets on the half-decade grid that
     ``MIN_SIZES_AT_BUDGET`` or more sizes bracket. Columns budget, params, tokens, loss_nats."""
-    rows = []
-    sizes = [
-        (g["flops"].to_numpy(float), g)
-        for _, g in runs.sort_values("flops").groupby(["n_layer", "d_model"], sort=True)
-    ]
-    for C in _budget_grid(runs):
-        pts = []
-        for flops, g in sizes:
-            if len(flops) < 2 or not flops[0] <= C <= flops[-1]:
-                continue
-            loss = float(np.interp(math.log(C), np.log(flops), g["loss_nats"].to_numpy(float)))
-            pts.append((C, float(g[params].iloc[0]), C / float(g["flops_per_token"].iloc[0]), loss))
-        if len(pts) >= MIN_SIZES_AT_BUDGET:
-            rows += pts
-    return pd.DataFrame(rows, columns=["budget", "params", "tokens", "loss_nats"])
+    plan = SlicePlan.of(runs, params)
+    loss = plan.losses(runs["loss_nats"].to_numpy(float))
+    return pd.DataFrame(
+        {"budget": plan.budget, "params": plan.params, "tokens": plan.tokens, "loss_nats": loss}
+    )
 
 
-def _approach2_fit(runs: pd.DataFrame, params: str):
-    p = isoflop_points(runs, params)
-    if p.empty:
+def _approach2_fit(plan: SlicePlan, loss: np.ndarray):
+    if plan.budget.size == 0:
         raise estimators.FitError(f"no budget that {MIN_SIZES_AT_BUDGET} sizes bracket yet")
     return estimators.approach2(
-        N=p["params"],
-        D=p["tokens"],
-        C=p["budget"],
-        L=p["loss_nats"],
-        budgets=sorted(p["budget"].unique()),
+        N=plan.params,
+        D=plan.tokens,
+        C=plan.budget,
+        L=plan.losses(loss),
+        budgets=sorted(np.unique(plan.budget)),
         min_points=MIN_SIZES_AT_BUDGET,
     )
 
@@ -198,18 +235,19 @@ def approach2(
     400 replicates: a size that loses a horizon no longer brackets the budget."""
     from scalinglaws.analysis.study_v2 import seed_sd
 
-    res = _approach2_fit(runs, params)
+    plan = SlicePlan.of(runs, params)
+    loss = runs["loss_nats"].to_numpy(float)
+    res = _approach2_fit(plan, loss)
     logC = np.log(res.used_budgets)
     out = []
     reps = []
     if n_bootstrap:
         rng = stream(seed, "study-v3.approach2")
         sd = seed_sd()
-        loss = runs["loss_nats"].to_numpy(float)
         for _ in range(n_bootstrap):
-            noisy = runs.assign(loss_nats=loss + sd * rng.standard_normal(loss.size))
+            noisy = loss + sd * rng.standard_normal(loss.size)
             try:
-                r = _approach2_fit(noisy, params)
+                r = _approach2_fit(plan, noisy)
             except estimators.FitError:
                 continue
             reps.append((r.a, r.b))

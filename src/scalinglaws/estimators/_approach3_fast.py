@@ -12,6 +12,8 @@ decrement.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -112,15 +114,27 @@ def _decrement_from_eigen(ev: np.ndarray, vg: np.ndarray) -> np.ndarray:
 def polish(th0, d, delta, weights, likelihood, *, gtol):
     """Tight polish of one start with scipy's trust-region Newton (analytic gradient/Hessian)."""
     w = None if weights is None else weights[None, :]
+    last: dict[bytes, tuple] = {}
+
+    def at(t):
+        """(objective, gradient, Hessian) at t, from one evaluation per point: scipy's trust-exact
+        asks for the objective and the Hessian at every trial point and for the gradient at each
+        accepted one (the same numbers as evaluating each on its own)."""
+        key = t.tobytes()
+        if key not in last:
+            f, g, H = evaluate(t[None, :], d, delta, w, likelihood, 2)
+            last.clear()
+            last[key] = (float(f[0]), g[0], H[0])
+        return last[key]
 
     def fun(t):
-        return float(evaluate(t[None, :], d, delta, w, likelihood, 0)[0])
+        return at(t)[0]
 
     def jac(t):
-        return evaluate(t[None, :], d, delta, w, likelihood, 1)[1][0]
+        return at(t)[1]
 
     def hess(t):
-        return evaluate(t[None, :], d, delta, w, likelihood, 2)[2][0]
+        return at(t)[2]
 
     from scipy.optimize import minimize  # scipy.optimize loads in ~0.5 s: only where a fit runs
 
@@ -244,6 +258,20 @@ DEFAULT_SCHEDULE = ((1, 600), (3, 150), (8, 40), (20, 8))
 """Successive halving of the start batch: (damped Newton iterations, starts kept afterwards)."""
 
 
+_MEMO: OrderedDict[bytes, Approach3Result | FitError] = OrderedDict()
+_MEMO_SIZE = 128  # fits kept; a notebook's trust reports refit the same runs a few times over
+
+
+def _memo_key(arrays, options) -> bytes:
+    """A digest of the inputs' values (not their identity): same numbers, same key."""
+    h = hashlib.blake2b(digest_size=20)
+    for a in arrays:
+        a = None if a is None else np.ascontiguousarray(np.asarray(a, dtype=float))
+        h.update(b"-" if a is None else repr(a.shape).encode() + a.tobytes())
+    h.update(repr(options).encode())
+    return h.digest()
+
+
 def approach3(
     *,
     N,
@@ -271,7 +299,40 @@ def approach3(
     gtol * max(1, |objective|); otherwise FitError is raised. huber: with "huber_likelihood", the
     "huber" fit of the same runs if already made; the likelihood then starts from its optimum
     instead of searching the grid again.
+
+    A fit is computed once per set of inputs in a process: the same runs and options again (a trust
+    report refitting a cross-study row, say) return the same result, or raise the same FitError.
     """
+    options = dict(objective=objective, delta=delta, schedule=schedule, n_polish=n_polish)
+    options.update(gtol=gtol, huber=huber)
+    key = _memo_key((N, D, L, starts), sorted(options.items()))
+    if key not in _MEMO:
+        try:
+            _MEMO[key] = _approach3(N=N, D=D, L=L, starts=starts, **options)
+        except FitError as e:
+            _MEMO[key] = e
+        if len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    _MEMO.move_to_end(key)
+    out = _MEMO[key]
+    if isinstance(out, FitError):
+        raise FitError(*out.args)
+    return out
+
+
+def _approach3(
+    *,
+    N,
+    D,
+    L,
+    objective: str = "huber",
+    delta: float = DELTA,
+    starts: np.ndarray | None = None,
+    schedule: Sequence[tuple[int, int]] = DEFAULT_SCHEDULE,
+    n_polish: int = 3,
+    gtol: float = 1e-10,
+    huber: Approach3Result | None = None,
+) -> Approach3Result:
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
     if not 0 < delta < 1:

@@ -39,16 +39,11 @@ def figure_kaplan2(longest: pd.DataFrame):
     for ax, x in ((axes[0], "tokens"), (axes[1], "pf_days")):  # one line per run, coloured by N
         curves_by_size(ax, tidy, x, "params_non_embedding", norm, cmap, lw=1.2)
     for ax in axes:
-        ax.plot(
-            [],
-            [],
-            color="0.4",
-            label=provenance(
-                PUBLISHED_DATA, f"{DATA}: the longest run of each size, best learning rate"
-            ),
-        )
         ax.set(xscale="log", ylabel="C4 validation loss (nats)", ylim=(2.6, 5.5))
-        ax.legend(loc="lower left", fontsize=7)
+    # one entry for both panels, below them (inside, it would lie across the curves)
+    (entry,) = axes[0].plot([], [], color="0.4")
+    label = provenance(PUBLISHED_DATA, f"{DATA}: the longest run of each size, best learning rate")
+    fig.legend([entry], [label], loc="outside lower center", fontsize=7)
     axes[0].set(xlabel="Tokens processed", title="Loss against tokens, per size")
     axes[1].set(
         xlabel="Compute (PF-days), C = 6 N D with N non-embedding",

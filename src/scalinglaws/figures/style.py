@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -175,6 +176,26 @@ def _hits(ax, renderer) -> list[tuple[str, int]]:
     return out
 
 
+def _on_text(ax, renderer) -> bool:
+    """Whether the axes' legend overlaps one of its texts (an annotation's text included)."""
+    box = ax.get_legend().get_window_extent(renderer)
+    return any(
+        box.overlaps(t.get_window_extent(renderer))
+        for t in ax.texts
+        if t.get_visible() and t.get_text().strip()
+    )
+
+
+def _within(inner, outer) -> bool:
+    """Whether box ``inner`` lies within box ``outer`` (display coordinates, edges included)."""
+    return (
+        inner.x0 >= outer.x0
+        and inner.y0 >= outer.y0
+        and inner.x1 <= outer.x1
+        and inner.y1 <= outer.y1
+    )
+
+
 def _inside(xy, box, strict: bool = False):
     """Which rows of ``xy`` (display coordinates) lie inside ``box`` (its edges too, unless
     ``strict``)."""
@@ -213,42 +234,71 @@ _INSIDE = (
 
 
 def place_legends(fig, rounds: int = 3) -> list[str]:
-    """Move each axes legend that covers data to the first of matplotlib's nine ``loc`` positions
-    inside its axes where it covers none, else below the axes; a legend that covers nothing stays.
+    """Move each axes legend that covers data or a text of its axes (an annotation, a note) to the
+    first of matplotlib's nine ``loc`` positions inside its axes where it covers neither, else below
+    the axes; a legend that covers nothing stays.
     :func:`save_figure` calls it before writing, so that no saved figure has a legend on data.
 
     Each round draws the figure once (the layout) and checks every candidate place against that
-    layout without drawing again; a moved legend can shift the constrained layout a little, so the
-    next round draws again and checks once more, until no legend moves (at most ``rounds``).
-    Returns what still covers data, as :func:`covered_by_legends` does (from the last round's
-    drawing when it moved nothing)."""
+    layout without drawing again. A legend moved to a place within its axes' box leaves the layout
+    as it is; one reaching past it (below the axes, or wider than they are) can shift the
+    constrained layout a little, so the next round draws again and checks once more, until no
+    legend moves past its axes (at most ``rounds``). Returns what still covers
+    data, as :func:`covered_by_legends` does (from the last round's drawing)."""
     for _ in range(rounds):
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
 
         def covers(ax, renderer=renderer) -> bool:
-            return any(label == "legend" for label, _ in _hits(ax, renderer))
+            return _on_text(ax, renderer) or any(
+                label == "legend" for label, _ in _hits(ax, renderer)
+            )
 
-        moved = False
+        moved_out = False
         for ax in fig.axes:
             legend = ax.get_legend()
             if legend is None or not covers(ax):
                 continue
-            moved = True
             handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
             kw = {
                 "fontsize": legend.get_texts()[0].get_fontsize() if labels else None,
                 "ncols": legend._ncols,
             }
             for loc in _INSIDE:
-                ax.legend(handles, labels, loc=loc, **kw)
+                new = ax.legend(handles, labels, loc=loc, **kw)
                 if not covers(ax):
                     break
             else:
-                ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16), **kw)
-        if not moved:
+                new = ax.legend(
+                    handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16), **kw
+                )
+            # a legend within its axes' box is no part of the layout; one reaching past it is
+            moved_out |= not _within(new.get_window_extent(renderer), ax.bbox)
+        if not moved_out:  # this drawing's layout stands
             return _covered(fig, renderer)
     return covered_by_legends(fig)
+
+
+def _png_bbox(fig):
+    """The tight box (inches, padded) a PNG of ``fig`` is cropped to, measured on the renderer of
+    the figure's last drawing, which ``savefig`` would otherwise draw the figure once more to get;
+    None where that drawing was not an Agg one at the PNG's resolution."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg) or fig.dpi != DPI:
+        return None
+    renderer = fig.canvas.get_renderer()
+    return fig.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
+
+
+@contextmanager
+def _no_layout_engine(fig):
+    engine = fig.get_layout_engine()
+    fig._layout_engine = None
+    try:
+        yield
+    finally:
+        fig._layout_engine = engine
 
 
 def save_figure(
@@ -279,13 +329,19 @@ def save_figure(
     engine = fig.get_layout_engine()
     if engine is not None:
         fig.set_layout_engine("none")
+    png_bbox = _png_bbox(fig)
     try:
         with matplotlib.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
             for fmt in fmts:
                 fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=f".{fmt}.tmp")
                 os.close(fd)
                 written.append((fmt, Path(tmp)))
-                fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
+                if fmt == "png" and png_bbox is not None:
+                    with _no_layout_engine(fig):  # laid out already: no drawing before the one
+                        fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt],
+                                    bbox_inches=png_bbox)  # fmt: skip
+                else:
+                    fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
     except BaseException:
         for _, tmp in written:
             tmp.unlink(missing_ok=True)
