@@ -101,8 +101,9 @@ def _tables(curves, n_flops, flops_range):
 def _masked_slopes(x: np.ndarray, y: np.ndarray, m: np.ndarray):
     """Least-squares (slope, intercept) of y on x over the points where m, row by row (R, G)."""
     n = m.sum(axis=1)
-    mx = (m * x).sum(axis=1) / n
-    my = (m * y).sum(axis=1) / n
+    with np.errstate(invalid="ignore", divide="ignore"):  # a row with no point: NaN, failed
+        mx = (m * x).sum(axis=1) / n
+        my = (m * y).sum(axis=1) / n
     dx = np.where(m, x - mx[:, None], 0.0)
     slope = (dx * (y - my[:, None])).sum(axis=1) / (dx * dx).sum(axis=1)
     # one size winning every point: y is constant and the slope exactly 0 (the sum above leaves
@@ -140,18 +141,21 @@ def bootstrap_approach1(
     rank = np.empty((n, G), dtype=np.int32)
     np.put_along_axis(rank, order, np.arange(n, dtype=np.int32)[:, None], axis=0)
     rank[~np.isfinite(table)] = n
-    rank = rank.astype(np.int16 if n < 2**15 - 1 else np.int32)
+    # (G, n): a grid value's ranks contiguous, so that the minimum over curves runs along memory
+    rank = rank.T.astype(np.int16 if n < 2**15 - 1 else np.int32)
     logN = np.log(sizes)
     out = np.full((counts.shape[0], 4), np.nan)
     failed = np.zeros(counts.shape[0], dtype=bool)
+    g = np.arange(G)[None, :]
     for s in range(0, counts.shape[0], chunk):
         present = counts[s : s + chunk] > 0
-        masked = np.where(present[:, :, None], rank[None], np.int16(n))
-        best = masked.argmin(axis=1)  # (r, G)
-        ok = np.take_along_axis(masked, best[:, None, :], axis=1)[:, 0, :] < n
+        # a resample's best rank at each grid value; ranks of reaching curves are distinct, so the
+        # curve holding it is order[rank] (where none reaches, the rank is n: masked out below)
+        top = np.where(present[:, None, :], rank[None], rank.dtype.type(n)).min(axis=2)  # (r, G)
+        ok = top < n
+        best = order[np.minimum(top, n - 1), g]
         enough = ok.sum(axis=1) >= 2
         failed[s : s + chunk] = ~enough
-        g = np.arange(G)[None, :]
         a, ka = _masked_slopes(grid[None, :], logN[best], ok)
         b, kb = _masked_slopes(grid[None, :], tokens[best, g], ok)
         block = np.column_stack([a, b, np.exp(ka), np.exp(kb)])
