@@ -220,30 +220,3 @@ def test_a_resample_won_by_one_size_has_an_exponent_of_exactly_zero():
     reps, failed = estimators.bootstrap_approach1(curves=curves, counts=counts)
     assert not failed[0] and reps[0, 0] == 0.0
     assert reps[1, 0] != 0.0  # three sizes: an exponent
-
-
-def test_each_bootstrap_replicate_is_approach1_on_the_curves_it_draws():
-    """The vectorised bootstrap against its oracle, approach1 run on each resampled list of
-    curves one at a time (the same FLOP range, so the same grid)."""
-    rng = np.random.default_rng(11)
-    curves = []
-    for N in np.geomspace(1e7, 3e9, 9):
-        C = np.geomspace(2e16 * N / 1e7, 5e18 * N / 1e7, 30)
-        L = 1.7 + 400 / N**0.34 + 1500 / (C / (6 * N)) ** 0.28 + 0.002 * rng.standard_normal(30)
-        curves.append((N, C, L, C / (6 * N)))
-    lo = min(c[1][0] for c in curves)
-    hi = max(c[1][-1] for c in curves)
-    counts = rng.multinomial(9, np.ones(9) / 9, size=40)
-    reps, failed = estimators.bootstrap_approach1(
-        curves=curves, counts=counts, n_flops=200, flops_range=(lo, hi)
-    )
-    for r, row in enumerate(counts):
-        drawn = [c for c, k in zip(curves, row, strict=True) for _ in range(k)]
-        try:
-            one = estimators.approach1(curves=drawn, n_flops=200, flops_range=(lo, hi))
-        except estimators.FitError:
-            assert failed[r]
-            continue
-        assert not failed[r]
-        assert reps[r, 0] == pytest.approx(one.N_opt.exponent, rel=1e-9, abs=1e-12)
-        assert reps[r, 1] == pytest.approx(one.D_opt.exponent, rel=1e-9, abs=1e-12)

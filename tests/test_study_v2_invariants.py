@@ -89,3 +89,17 @@ def test_slopes_of_many_rows_are_each_rows_slope():
     np.testing.assert_allclose(
         study_v2._slopes(x, Y), [np.polyfit(x, y, 1)[0] for y in Y], rtol=1e-12
     )
+
+
+def test_resample_draws_sizes_then_seeds_as_rng_choice_would():
+    """The bootstrap's rows: sizes with replacement, then seeds within each drawn size, the same
+    draws numpy's Generator.choice makes from the same stream (the oracle, written out here)."""
+    from scalinglaws.analysis import study_v2
+
+    groups = [np.arange(0, 3), np.arange(3, 4), np.arange(4, 9), np.arange(9, 11)]
+    got_rng, want_rng = np.random.default_rng(7), np.random.default_rng(7)
+    for _ in range(50):
+        got = study_v2._resample(groups, got_rng)
+        picks = want_rng.integers(0, len(groups), len(groups))
+        want = np.concatenate([want_rng.choice(groups[j], groups[j].size) for j in picks])
+        assert np.array_equal(got, want)

@@ -91,7 +91,10 @@ def _tokens_at(logN_opt, g: pd.DataFrame, params: str):
 def _resample(groups: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
     """Row indices of one replicate: sizes with replacement, then seeds within each drawn size."""
     picks = rng.integers(0, len(groups), len(groups))
-    return np.concatenate([rng.choice(groups[j], groups[j].size) for j in picks])
+    # rng.choice(g, g.size) draws exactly these integers from the stream, with more overhead
+    return np.concatenate(
+        [groups[j][rng.integers(0, groups[j].size, groups[j].size)] for j in picks]
+    )
 
 
 def optima(
