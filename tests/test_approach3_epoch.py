@@ -54,3 +54,15 @@ def test_bootstrap_statistics_are_those_of_the_replicates():
     r = b.replicates
     assert b.se["A"] == pytest.approx(np.std(np.exp(b.log_params[:, 0]), ddof=1), rel=1e-12)
     assert b.interval()["beta"] == pytest.approx(tuple(np.percentile(r[:, 4], [2.5, 97.5])))
+
+
+def test_the_bootstrap_fits_each_resample_as_epochs_functions_do():
+    """The bootstrap shares the terms of the objective and its gradient at each point; each
+    replicate equals BFGS on Epoch's two functions called on their own (the oracle), bit for bit."""
+    N, D, L, _ = _synthetic(seed=4, n=60, noise=0.02)
+    idx = epoch.resample_indices(N.size, 3, seed=1)
+    got = epoch.bootstrap(N, D, L, idx).log_params
+    for row, i in zip(got, idx, strict=True):
+        args = (np.log(N[i]), np.log(D[i]), np.log(L[i]))
+        want = epoch._bfgs(epoch.summed_huber, epoch.summed_huber_grad, epoch.tex_start(), args)
+        assert np.array_equal(row, want.x)

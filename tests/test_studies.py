@@ -76,3 +76,75 @@ def test_measured_data_sets_are_the_v2_runs():
     assert final["budget"].notna().all()
     curves = cross_study.runs_of(cross_study.MEASURED_PROSE, curves=True)
     assert curves["run"].nunique() == envelope.prose_curves()["run_id"].nunique()
+
+
+def _fit(approach, *, identifiable=True, scatter=True, interval=True, failed=0, last_only=None):
+    """A synthetic fit_runs.fit result with distinct numbers in every field _row reads."""
+    res = {"n_runs": 37, "flops": "6ND", "identifiable": identifiable}
+    if approach == 3:
+        res["estimate"] = {"a": 0.41, "b": 0.59, "E": 1.234, "A": 456.7, "B": 890.1,
+                           "alpha": 0.3456, "beta": 0.2345}  # fmt: skip
+        res["not_identifiable"] = [] if identifiable else ["E at its bound 0", "Hessian singular"]
+    else:
+        res.update(a=0.52, b=0.48)
+    if approach == 2:
+        res["budgets_used"] = [1e18, 1e19, 1e20]
+    if approach == 1:
+        res.update(flops_range=(2.5e17, 3.5e21), last_15pct_fraction=0.123)
+        if last_only is not None:
+            res["last_15pct_only"] = {"a": last_only}
+    boot = {"n_failed": failed}
+    if interval:
+        boot["interval"] = {"a": (0.1, 0.2), "b": (0.3, 0.4)}
+        if scatter:
+            boot["interval_with_scatter"] = {"a": (0.05, 0.25), "b": (0.25, 0.45)}
+    res["bootstrap"] = boot
+    return res
+
+
+def test_a_row_carries_the_fit_it_is_given():
+    """_row against synthetic fits (the truth is the fit handed in): every number lands in its
+    column, the interval that includes the vertices' scatter wins where both are given, and a
+    row without an interval says so (level NaN, no bootstrap)."""
+    EPOCH, MIS = cross_study.EPOCH, cross_study.MISFITTING
+    row = cross_study._row(EPOCH, 2, "params", _fit(2, failed=3), 400)
+    assert (row["dataset"], row["approach"], row["params"], row["n_runs"]) == (
+        EPOCH,
+        2,
+        "total",
+        37,
+    )
+    assert (row["a"], row["b"]) == (0.52, 0.48)
+    assert (row["a_lo"], row["a_hi"], row["b_lo"], row["b_hi"]) == (0.05, 0.25, 0.25, 0.45)
+    assert (row["level"], row["n_bootstrap"], row["n_failed"]) == (cross_study.LEVEL, 400, 3)
+    assert row["identifiable"] is True and row["flops"] == "6ND"
+    assert row["note"] == "3 budgets used" and row["provenance"] == cross_study.PROVENANCE[EPOCH]
+    row = cross_study._row(EPOCH, 2, "params_non_embedding", _fit(2, scatter=False), 400)
+    assert row["params"] == "non-embedding"
+    assert (row["a_lo"], row["a_hi"], row["b_lo"], row["b_hi"]) == (0.1, 0.2, 0.3, 0.4)
+    row = cross_study._row(EPOCH, 2, "params", _fit(2, interval=False), 400)
+    assert np.isnan([row["a_lo"], row["a_hi"], row["b_lo"], row["b_hi"], row["level"]]).all()
+    assert row["n_bootstrap"] == 0 and row["n_failed"] == 0
+    # Approach 2 on runs that are not an IsoFLOP design says so
+    row = cross_study._row(MIS, 2, "params", _fit(2), 400)
+    assert row["note"].startswith("3 budgets used (final checkpoints grouped by FLOPs within 0.06")
+
+
+def test_a_row_of_approach_1_and_3_notes_what_the_fit_found():
+    MIS = cross_study.MISFITTING
+    row = cross_study._row(MIS, 1, "params", _fit(1), 400)
+    assert (row["a"], row["b"]) == (0.52, 0.48)
+    assert row["note"] == (
+        "envelope over 2.5e+17-3.5e+21 FLOPs; 12% of its points in the last 15% of their run"
+    )
+    row = cross_study._row(MIS, 1, "params", _fit(1, last_only=0.6789), 400)
+    assert row["note"].endswith("; those points alone: a = 0.679")
+    row = cross_study._row(MIS, 3, "params", _fit(3), 400)
+    assert (row["a"], row["b"], row["identifiable"]) == (0.41, 0.59, True)
+    assert row["note"] == "E=1.23 A=457 B=890 alpha=0.346 beta=0.234"
+    row = cross_study._row(MIS, 3, "params", _fit(3, identifiable=False), 400)
+    assert row["identifiable"] is False
+    assert row["note"] == (
+        "not identifiable: E at its bound 0; Hessian singular "
+        "(E=0 (at its bound) A=457 B=890 alpha=0.346 beta=0.234)"
+    )

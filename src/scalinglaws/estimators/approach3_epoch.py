@@ -45,9 +45,10 @@ def _dhuber(r, delta):
     return np.where(np.abs(r) <= delta, r, delta * np.sign(r))
 
 
-def _dpred(theta, logN, logD):
-    """d log(prediction) / d(a, b, e, alpha, beta), shape (5, n)."""
-    tn, td, s = _parts(theta, logN, logD)
+def _dpred(theta, logN, logD, parts=None):
+    """d log(prediction) / d(a, b, e, alpha, beta), shape (5, n); ``parts``: ``_parts`` at theta,
+    when already computed."""
+    tn, td, s = _parts(theta, logN, logD) if parts is None else parts
     e = np.exp(theta[2])
     return np.stack([tn / s, td / s, e / s + 0 * s, -logN * tn / s, -logD * td / s])
 
@@ -58,9 +59,31 @@ def summed_huber(theta, logN, logD, logL, delta=DELTA):
 
 
 def summed_huber_grad(theta, logN, logD, logL, delta=DELTA):
-    tn, td, s = _parts(theta, logN, logD)
-    r = logL - np.log(s)
-    return -(_dpred(theta, logN, logD) @ _dhuber(r, delta))
+    parts = _parts(theta, logN, logD)
+    r = logL - np.log(parts[2])
+    return -(_dpred(theta, logN, logD, parts) @ _dhuber(r, delta))
+
+
+def _summed_huber_pair(logN, logD, logL, delta=DELTA):
+    """summed_huber and summed_huber_grad for one resample, sharing ``_parts`` at each point
+    (BFGS asks for both at the same point): the same numbers, one evaluation of the terms."""
+    last: dict[bytes, tuple] = {}
+
+    def parts(theta):
+        key = theta.tobytes()
+        if key not in last:
+            last.clear()
+            last[key] = _parts(theta, logN, logD)
+        return last[key]
+
+    def fun(theta):
+        return float(np.sum(_huber(logL - np.log(parts(theta)[2]), delta)))
+
+    def jac(theta):
+        p = parts(theta)
+        return -(_dpred(theta, logN, logD, p) @ _dhuber(logL - np.log(p[2]), delta))
+
+    return fun, jac
 
 
 def _log_normaliser(delta):
@@ -155,7 +178,7 @@ def bootstrap(N, D, L, indices: np.ndarray, start=None, progress: bool = False) 
     logN, logD, logL = np.log(N), np.log(D), np.log(L)
     out, failed = np.empty((len(indices), 5)), 0
     for i, idx in enumerate(tqdm(indices, disable=not progress, desc="Epoch bootstrap")):
-        res = _bfgs(summed_huber, summed_huber_grad, x0, (logN[idx], logD[idx], logL[idx]))
+        res = _bfgs(*_summed_huber_pair(logN[idx], logD[idx], logL[idx]), x0, ())
         out[i] = res.x
         failed += not res.success
     return EpochBootstrap(out, failed)
