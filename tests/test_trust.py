@@ -96,3 +96,58 @@ def test_the_report_is_json_ready_and_a_bad_approach_is_refused():
     assert json.loads(json.dumps(d))["verdict"] == "ok"
     with pytest.raises(ValueError, match="approach must be 1, 2 or 3"):
         trust.report_for(_isoflop(), 4)
+
+
+def test_every_check_of_a_clean_report_is_its_own_computation():
+    """The numbers behind an "ok" verdict, each against an independent computation on the same
+    runs: the fit itself (the estimator on its own), the closed-form optimum of eq 4, the counts."""
+    from scalinglaws import estimators
+
+    runs = _isoflop(budgets=(1e18, 1e19, 1e20, 1e21), noise=0.002, seed=3)
+    t = trust.report(runs)
+    assert t.verdict == "ok", t.reasons
+    c = t.checks
+    N, D, L, C = (runs[k].to_numpy(float) for k in ("params", "tokens", "loss", "flops"))
+    assert (c["n_runs"], c["distinct_sizes"], c["distinct_tokens"]) == (
+        len(runs),
+        np.unique(N).size,
+        np.unique(D).size,
+    )
+    fit = estimators.approach3(N=N, D=D, L=L)
+    assert c["a"] == fit.beta / (fit.alpha + fit.beta)
+    assert (c["condition"], c["E_share"]) == (fit.condition, fit.E_share)
+    assert (c["start_parts"], c["start_parts_at_best"], c["a_spread_at_best"]) == (5, 5, 0.0)
+    for delta in ("0.0001", "0.01"):
+        other = estimators.approach3(N=N, D=D, L=L, delta=float(delta))
+        assert c["a_by_delta"][delta] == other.beta / (other.alpha + other.beta)
+    pred = fit.E + fit.A / N**fit.alpha + fit.B / D**fit.beta
+    assert c["residual_sd_log"] == pytest.approx(np.std(np.log(L / pred), ddof=1), rel=1e-12)
+    # the backtest refits the three smaller budgets and predicts the largest
+    held = C == C.max()
+    assert (c["backtest_holds_out"], c["backtest_runs"]) == ("the largest budget", held.sum())
+    back = estimators.approach3(N=N[~held], D=D[~held], L=L[~held])
+    pred_held = back.E + back.A / N[held] ** back.alpha + back.B / D[held] ** back.beta
+    miss = np.median(np.abs(np.log(L[held] / pred_held)))
+    assert c["backtest_median_error_log"] == pytest.approx(miss, rel=1e-9)
+
+    # eq 4's optimum at the largest budget (G (C/6)^a, Hoffmann 2022 eq 4), from the backtest's
+    # fit against the best size trained there, and from the full fit against the sizes trained
+    def n_opt(f, budget):
+        G = (f.alpha * f.A / (f.beta * f.B)) ** (1 / (f.alpha + f.beta))
+        return G * (budget / 6) ** (f.beta / (f.alpha + f.beta))
+
+    best_size = N[held][np.argmin(L[held])]
+    assert c["backtest_optimum_ratio"] == pytest.approx(n_opt(back, 1e21) / best_size, rel=1e-9)
+    n = n_opt(fit, 1e21)
+    lo, hi = N[held].min(), N[held].max()
+    assert c["optimum_outside_sizes_factor"] == pytest.approx(max(lo / n, n / hi, 1.0), rel=1e-9)
+
+
+def test_a_backtest_that_cannot_run_says_what_it_lacks():
+    """Two runs at the largest budget: the backtest needs three, and the reason counts them."""
+    runs = _isoflop(budgets=(1e18, 1e19, 1e20), n_sizes=9)
+    top = runs.index[runs["budget"] == 1e20]
+    runs = runs.drop(top[2:]).reset_index(drop=True)
+    t = trust.report(runs)
+    assert t.checks["backtest_runs"] == 0
+    assert "no backtest: only 2 runs at the largest budget (needs 3)" in t.reasons
