@@ -151,3 +151,59 @@ def test_a_backtest_that_cannot_run_says_what_it_lacks():
     t = trust.report(runs)
     assert t.checks["backtest_runs"] == 0
     assert "no backtest: only 2 runs at the largest budget (needs 3)" in t.reasons
+
+
+def test_every_check_of_approach2s_report_is_its_own_computation():
+    """report_a2 on a clean IsoFLOP design: a from the estimator on its own, the largest budget's
+    vertex against the line through the other three (a least-squares line written out here), and
+    the method's bias on a noise-free copy of the runs' own Approach 3 surface."""
+    from scalinglaws import estimators
+
+    runs = _isoflop(budgets=(1e18, 1e19, 1e20, 1e21), noise=0.002, seed=5)
+    t = trust.report_a2(runs, min_points=5)
+    assert t.verdict == "ok", t.reasons
+    c = t.checks
+    N, D, L, C = (runs[k].to_numpy(float) for k in ("params", "tokens", "loss", "flops"))
+    budgets = [1e18, 1e19, 1e20, 1e21]
+    res = estimators.approach2(N=N, D=D, C=C, L=L, budgets=budgets, min_points=5)
+    assert c["a"] == pytest.approx(res.a, rel=1e-12)
+    assert (c["budgets_used"], c["budgets_skipped"]) == (4, 0)
+    x = np.log10(budgets[:3])
+    y = np.log10([p.N_opt for p in res.profiles[:3]])
+    slope = np.sum((x - x.mean()) * (y - y.mean())) / np.sum((x - x.mean()) ** 2)
+    pred = 10 ** (y.mean() + slope * (np.log10(1e21) - x.mean()))
+    assert c["backtest_optimum_ratio"] == pytest.approx(pred / res.profiles[3].N_opt, rel=1e-9)
+    surface = estimators.approach3(N=N, D=D, L=L)
+    clean = surface.E + surface.A / N**surface.alpha + surface.B / D**surface.beta
+    sim = estimators.approach2(N=N, D=D, C=C, L=clean, budgets=budgets, min_points=5)
+    want = sim.a - surface.beta / (surface.alpha + surface.beta)
+    assert c["bias_on_own_grid"] == pytest.approx(want, rel=1e-9, abs=1e-12)
+    assert c["surface_identifiable"] is True
+
+
+def test_approach2_says_when_most_budgets_have_no_vertex():
+    """Sizes all above the optimum at four of seven budgets: their parabolas' vertices fall outside
+    the sizes; the three others still give a power law, with a warning that counts the rest."""
+    budgets = np.logspace(17, 20, 7)
+
+    def runs(shifted):
+        rows = []
+        for i, C in enumerate(budgets):
+            n_opt = float(chinchilla.optimal_N(C, FIT))
+            shift = 1.5 if i in shifted else 0.0
+            for N in n_opt * np.logspace(-1 + shift, 1 + shift, 7):
+                D = C / (6 * N)
+                rows.append({"params": N, "tokens": D, "flops": C, "budget": C,
+                             "loss": FIT.E + FIT.A / N**FIT.alpha + FIT.B / D**FIT.beta})  # fmt: skip
+        return pd.DataFrame(rows)
+
+    t = trust.report_a2(runs({0, 2, 4, 6}), min_points=5)
+    assert (t.checks["budgets_used"], t.checks["budgets_skipped"]) == (3, 4)
+    assert t.verdict == "warn"
+    assert t.reasons[0] == (
+        "4 of 7 budgets without a vertex (vertex outside the sampled sizes): the sizes do not "
+        "bracket most optima"
+    )
+    t = trust.report_a2(runs({0, 2, 4}), min_points=5)  # 3 of 7: not most
+    assert (t.checks["budgets_used"], t.checks["budgets_skipped"]) == (4, 3)
+    assert not any("without a vertex" in r for r in t.reasons)
