@@ -12,14 +12,13 @@ decrement.
 
 from __future__ import annotations
 
-import hashlib
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from scalinglaws.constants.hoffmann2022 import ParametricFit
+from scalinglaws.core.memo import by_value
 from scalinglaws.estimators._approach3_derivatives import FitData, evaluate, evaluate_blocks, terms
 from scalinglaws.estimators.approach3_paper import DELTA, hoffmann_grid
 from scalinglaws.estimators.inputs import FitError
@@ -258,20 +257,7 @@ DEFAULT_SCHEDULE = ((1, 600), (3, 150), (8, 40), (20, 8))
 """Successive halving of the start batch: (damped Newton iterations, starts kept afterwards)."""
 
 
-_MEMO: OrderedDict[bytes, Approach3Result | FitError] = OrderedDict()
-_MEMO_SIZE = 128  # fits kept; a notebook's trust reports refit the same runs a few times over
-
-
-def _memo_key(arrays, options) -> bytes:
-    """A digest of the inputs' values (not their identity): same numbers, same key."""
-    h = hashlib.blake2b(digest_size=20)
-    for a in arrays:
-        a = None if a is None else np.ascontiguousarray(np.asarray(a, dtype=float))
-        h.update(b"-" if a is None else repr(a.shape).encode() + a.tobytes())
-    h.update(repr(options).encode())
-    return h.digest()
-
-
+@by_value(128, remember=(FitError,))  # a notebook's trust reports refit the same runs
 def approach3(
     *,
     N,
@@ -303,36 +289,6 @@ def approach3(
     A fit is computed once per set of inputs in a process: the same runs and options again (a trust
     report refitting a cross-study row, say) return the same result, or raise the same FitError.
     """
-    options = dict(objective=objective, delta=delta, schedule=schedule, n_polish=n_polish)
-    options.update(gtol=gtol, huber=huber)
-    key = _memo_key((N, D, L, starts), sorted(options.items()))
-    if key not in _MEMO:
-        try:
-            _MEMO[key] = _approach3(N=N, D=D, L=L, starts=starts, **options)
-        except FitError as e:
-            _MEMO[key] = e
-        if len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    _MEMO.move_to_end(key)
-    out = _MEMO[key]
-    if isinstance(out, FitError):
-        raise FitError(*out.args)
-    return out
-
-
-def _approach3(
-    *,
-    N,
-    D,
-    L,
-    objective: str = "huber",
-    delta: float = DELTA,
-    starts: np.ndarray | None = None,
-    schedule: Sequence[tuple[int, int]] = DEFAULT_SCHEDULE,
-    n_polish: int = 3,
-    gtol: float = 1e-10,
-    huber: Approach3Result | None = None,
-) -> Approach3Result:
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
     if not 0 < delta < 1:
