@@ -244,3 +244,44 @@ def test_read_only_verbs_need_no_torch(verb):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "ModuleNotFoundError" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _curves(seed: int = 2) -> pd.DataFrame:
+    """Training curves on eq 2 (one run per size, 40 checkpoints each), small log noise."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i, N in enumerate(np.geomspace(3e7, 3e9, 9)):
+        for D in np.geomspace(2e8, 4e11, 40):
+            rows.append({"run": f"r{i}", "params": N, "tokens": D, "flops": 6 * N * D,
+                         "loss": true_loss(N, D) * np.exp(0.001 * rng.standard_normal())})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_approach1_fit_reports_the_envelope_the_estimator_draws():
+    """fit_runs.fit's Approach 1 against the estimator on its own: the same curves over the range
+    the fit reports give the same exponents and constants; footnote 4's share is the share of the
+    envelope's winners within the last 15% of their run's FLOPs, counted here."""
+    from scalinglaws import estimators
+    from scalinglaws.analysis import fit_runs
+
+    runs = _curves()
+    out = fit_runs.fit(runs, 1, n_bootstrap=30, seed=0)
+    curves = [(float(g["params"].iloc[0]), g["flops"].to_numpy(), g["loss"].to_numpy(),
+               g["tokens"].to_numpy()) for _, g in runs.groupby("run", sort=True)]  # fmt: skip
+    res = estimators.approach1(curves=curves, flops_range=tuple(out["flops_range"]))
+    assert (out["a"], out["b"]) == (res.N_opt.exponent, res.D_opt.exponent)
+    assert out["N_opt"] == {"k": res.N_opt.k, "exponent": res.N_opt.exponent}
+    assert out["D_opt"] == {"k": res.D_opt.k, "exponent": res.D_opt.exponent}
+    assert out["n_curves"] == 9
+    final = np.array([c[1][-1] for c in curves])[res.curve]
+    assert out["last_15pct_fraction"] == pytest.approx(np.mean(res.flops >= 0.85 * final))
+    boot = out["bootstrap"]
+    assert (boot["n"], boot["level"]) == (30, 0.95) and 0 <= boot["n_failed"] < 30
+    reps = np.array(boot["replicates"]["values"])
+    assert boot["replicates"]["names"] == ["a", "b", "N_opt_k", "D_opt_k"]
+    assert len(reps) == 30 - boot["n_failed"]
+    for i, name in enumerate(boot["replicates"]["names"]):
+        assert boot["se"][name] == pytest.approx(np.std(reps[:, i], ddof=1), rel=1e-12)
+        assert tuple(boot["interval"][name]) == pytest.approx(
+            np.percentile(reps[:, i], [2.5, 97.5]), rel=1e-12
+        )
