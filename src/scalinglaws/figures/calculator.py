@@ -27,7 +27,7 @@ from scalinglaws.analysis.calculator import (
 )
 from scalinglaws.core.kinds import provenance
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import LAW_STYLES
+from scalinglaws.figures._hoffmann2022 import LAW_STYLES, LAW_ZORDER
 from scalinglaws.figures.style import PINK, use_style
 
 FIGURES = (
@@ -73,7 +73,8 @@ def figure(
             if a.params_kind == "non-embedding":
                 label += "; non-embedding N; loss on WebText2"
             lw = 4.0 if a.name == "epoch-refit" else 1.4  # wide: the refit here runs inside it
-            ax.plot(C, getattr(a, key)(C), color=colour, ls=ls, lw=lw, label=label)
+            z = LAW_ZORDER.get(a.name, 2)
+            ax.plot(C, getattr(a, key)(C), color=colour, ls=ls, lw=lw, zorder=z, label=label)
             ax.plot([flops], [a.at(flops)[key]], "o", color=colour, ms=5, mec="white", mew=0.6)
             band = calc.band(a.name, C)
             if band is not None:

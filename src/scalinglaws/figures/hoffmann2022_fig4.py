@@ -89,7 +89,7 @@ def _contour_panel(
         xlim=(flops_min, flops_max),
         ylim=(10**n_lo, 10**n_hi),
     )
-    ax.legend(loc="upper left", fontsize=6.8)
+    ax.legend(loc="upper left", fontsize=6.8, frameon=True, framealpha=0.9)
     return norm
 
 

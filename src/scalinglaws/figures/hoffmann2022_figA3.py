@@ -15,7 +15,7 @@ from scalinglaws.core.kinds import (
     provenance,
 )
 from scalinglaws.figures import FigureInfo
-from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, LAW_STYLES, flops_axis
+from scalinglaws.figures._hoffmann2022 import GOPHER_COLOUR, LAW_STYLES, LAW_ZORDER, flops_axis
 from scalinglaws.figures.style import set_axes, use_style
 from scalinglaws.laws import chinchilla as ch
 
@@ -56,6 +56,7 @@ def figure_a3(an: Analysis, flops_min: float = 1e18, flops_max: float = 1e25):
                 color=colour,
                 ls=ls,
                 lw=widths.get(name, 1.3),
+                zorder=LAW_ZORDER[name],
                 label=provenance(law.kind, law.label + extra),
             )
         fit = an.likelihood.fit

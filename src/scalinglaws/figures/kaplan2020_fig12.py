@@ -61,14 +61,14 @@ def figure12(ratio_min: float = 0.1, ratio_max: float = 10.0, n_points: int = 40
             ha="center",
             fontsize=8,
         )
-    ax_c.text(
-        0.5,
+    ax_c.text(  # upper right: the curve's left branch rises through the upper middle
+        0.98,
         0.97,
         f"Models between {nums.lower_ratio:.2f}x and {nums.upper_ratio:.2f}x the optimal size\n"
         f"can be trained with a {nums.penalty - 1:.0%} larger compute budget\n"
         f"(paper: {KAPLAN.figure12.lower_ratio}x and {KAPLAN.figure12.upper_ratio}x)",
         transform=ax_c.transAxes,
-        ha="center",
+        ha="right",
         va="top",
         fontsize=8,
     )
@@ -91,7 +91,7 @@ def figure12(ratio_min: float = 0.1, ratio_max: float = 10.0, n_points: int = 40
         xlim=(ratio_min, ratio_max),
         ylim=(1.0, 4.0),
     )
-    ax_c.legend(loc="upper right", bbox_to_anchor=(1.0, 0.8))
+    ax_c.legend(loc="upper right", bbox_to_anchor=(1.0, 0.83))
 
     # Right: excess steps (eq B.17), log y from 10^-0.5 to 10^1 as in the paper.
     up = KAPLAN.figure12.upper_ratio
