@@ -183,7 +183,7 @@ def figure(studies: list[IsoFLOPStudy], flops_min: float = 1e11, flops_max: floa
                 slope_band(ax, C, lo, hi, provenance(MEASURED_HERE, f"slopes in {sym}'s interval"))
                 for exponent, colour, ls, source in (
                     (pub, BLUE, "--", f"Table 2 Approach 2: {sym} = {pub:.2f}"),
-                    (kexp, RED, ":", f"Kaplan 2020 (Table A2): {sym} = {kexp:.2f}"),
+                    (kexp, RED, ":", f"Kaplan 2020 (Hoffmann 2022 Table A2): {sym} = {kexp:.2f}"),
                 ):
                     ax.plot(
                         C,

@@ -143,7 +143,7 @@ def figure_a2(an: Analysis, flops_min: float = 1e11, flops_max: float = 1e14):
                     1.2,
                     f"Table A2, {ROLE[corpus]}" if corpus in ROLE else "Hoffmann 2022 Table 2",
                 ),
-                (kexp, _KAPLAN_COLOUR, ":", 1.3, "Kaplan 2020 (Table A2)"),
+                (kexp, _KAPLAN_COLOUR, ":", 1.3, "Kaplan 2020 (Hoffmann 2022 Table A2)"),
             ):
                 ax.plot(
                     C,
