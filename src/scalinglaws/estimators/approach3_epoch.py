@@ -53,15 +53,21 @@ def _dpred(theta, logN, logD, parts=None):
     return np.stack([tn / s, td / s, e / s + 0 * s, -logN * tn / s, -logD * td / s])
 
 
+def _value(parts, logL, delta):
+    return float(np.sum(_huber(logL - np.log(parts[2]), delta)))
+
+
+def _gradient(theta, parts, logN, logD, logL, delta):
+    return -(_dpred(theta, logN, logD, parts) @ _dhuber(logL - np.log(parts[2]), delta))
+
+
 def summed_huber(theta, logN, logD, logL, delta=DELTA):
     """Epoch's ``huber_loss_objective``: the summed Huber loss of the log residuals."""
-    return float(np.sum(_huber(logL - np.log(_parts(theta, logN, logD)[2]), delta)))
+    return _value(_parts(theta, logN, logD), logL, delta)
 
 
 def summed_huber_grad(theta, logN, logD, logL, delta=DELTA):
-    parts = _parts(theta, logN, logD)
-    r = logL - np.log(parts[2])
-    return -(_dpred(theta, logN, logD, parts) @ _dhuber(r, delta))
+    return _gradient(theta, _parts(theta, logN, logD), logN, logD, logL, delta)
 
 
 def _summed_huber_pair(logN, logD, logL, delta=DELTA):
@@ -77,11 +83,10 @@ def _summed_huber_pair(logN, logD, logL, delta=DELTA):
         return last[key]
 
     def fun(theta):
-        return float(np.sum(_huber(logL - np.log(parts(theta)[2]), delta)))
+        return _value(parts(theta), logL, delta)
 
     def jac(theta):
-        p = parts(theta)
-        return -(_dpred(theta, logN, logD, p) @ _dhuber(logL - np.log(p[2]), delta))
+        return _gradient(theta, parts(theta), logN, logD, logL, delta)
 
     return fun, jac
 

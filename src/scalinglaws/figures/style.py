@@ -188,12 +188,7 @@ def _on_text(ax, renderer) -> bool:
 
 def _within(inner, outer) -> bool:
     """Whether box ``inner`` lies within box ``outer`` (display coordinates, edges included)."""
-    return (
-        inner.x0 >= outer.x0
-        and inner.y0 >= outer.y0
-        and inner.x1 <= outer.x1
-        and inner.y1 <= outer.y1
-    )
+    return outer.contains(inner.x0, inner.y0) and outer.contains(inner.x1, inner.y1)
 
 
 def _inside(xy, box, strict: bool = False):
@@ -329,7 +324,7 @@ def save_figure(
     engine = fig.get_layout_engine()
     if engine is not None:
         fig.set_layout_engine("none")
-    png_bbox = _png_bbox(fig)
+    png_bbox = _png_bbox(fig) if "png" in fmts else None
     try:
         with matplotlib.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
             for fmt in fmts:
