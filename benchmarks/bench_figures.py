@@ -21,9 +21,8 @@ from pathlib import Path
 
 from _args import at_least
 
-from scalinglaws.notebooks import execute, make_parameters
+from scalinglaws.notebooks import LONGEST, execute, make_parameters  # LONGEST: make figures' order
 
-LONGEST = ("05_c4_github", "03_isoflop", "08_cross_study")  # the Makefile's order
 GOAL_S = 60.0
 
 

@@ -129,3 +129,71 @@ def test_a_legend_on_data_is_seen_and_moved_off_it():
     assert covered_by_legends(fig) == []
     assert ax.get_legend().get_window_extent().y1 <= ax.get_window_extent().y0 + 1
     plt.close(fig)
+
+
+def _pixels(data: bytes):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data)))
+
+
+def _savefig_png(fig, **kw) -> bytes:
+    import io
+
+    from scalinglaws.figures.style import DPI
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, **kw)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("legend_loc", ["upper right", "upper left"])
+def test_png_has_the_pixels_matplotlib_draws_for_its_box(tmp_path, legend_loc):
+    """The PNG is the last drawing's pixels inside the padded tight box widened to whole pixels;
+    matplotlib's own savefig with that box draws the same pixels. In the upper right the legend
+    covers nothing and stays; in the upper left it covers the data, place_legends moves it after
+    its drawing, and the PNG must show it moved."""
+    import math
+
+    import numpy as np
+    from matplotlib.transforms import Bbox
+
+    from scalinglaws.figures.style import DPI
+
+    use_style()
+    fig, ax = plt.subplots(figsize=(4.3, 2.9), layout="constrained")
+    x = np.linspace(1, 10, 30)
+    ax.plot(x, 10 - x, "o", ms=3, label="falling")
+    ax.annotate("a note", (2, 2))
+    ax.set(title="demo", xlabel="x")
+    ax.legend(loc=legend_loc)
+    (png,) = save_figure(fig, "crop", ("png",), tmp_path)
+    fig.canvas.draw()  # the figure as it now is, legend where place_legends left it
+    tight = fig.get_tightbbox(fig.canvas.get_renderer()).padded(0.05)
+    box = Bbox.from_extents(
+        math.floor(tight.x0 * DPI) / DPI, math.floor(tight.y0 * DPI) / DPI,
+        math.ceil(tight.x1 * DPI) / DPI, math.ceil(tight.y1 * DPI) / DPI,
+    )  # fmt: skip
+    fig.set_layout_engine("none")  # laid out already, as save_figure writes it
+    expected = _pixels(_savefig_png(fig, bbox_inches=box))
+    assert np.array_equal(_pixels(png.read_bytes()), expected)
+    plt.close(fig)
+
+
+def test_png_of_a_figure_drawn_past_its_canvas_is_savefigs_tight_one(tmp_path):
+    """A legend below the axes of a figure without a layout engine lies past the canvas: the PNG is
+    then matplotlib's tight-box savefig, which widens the canvas to hold it."""
+    import numpy as np
+
+    use_style()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1], label="a line")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3))
+    (png,) = save_figure(fig, "past", ("png",), tmp_path)
+    got = _pixels(png.read_bytes())
+    assert got.shape[0] > 3 * 150  # taller than the canvas: the legend is in it
+    assert np.array_equal(got, _pixels(_savefig_png(fig)))
+    plt.close(fig)

@@ -22,6 +22,7 @@ import numpy as np
 matplotlib.use("Agg", force=False)
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib import image as mpl_image  # noqa: E402
 from matplotlib.colors import LogNorm, to_hex  # noqa: E402
 
 from scalinglaws.core.params import Formats  # noqa: E402
@@ -240,6 +241,12 @@ def place_legends(fig, rounds: int = 3) -> list[str]:
     constrained layout a little, so the next round draws again and checks once more, until no
     legend moves past its axes (at most ``rounds``). Returns what still covers
     data, as :func:`covered_by_legends` does (from the last round's drawing)."""
+    return _place_legends(fig, rounds)[0]
+
+
+def _place_legends(fig, rounds: int = 3) -> tuple[list[str], bool]:
+    """:func:`place_legends`, and whether the figure's last drawing shows it as it now is (no
+    legend replaced after it)."""
     for _ in range(rounds):
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
@@ -249,7 +256,7 @@ def place_legends(fig, rounds: int = 3) -> list[str]:
                 label == "legend" for label, _ in _hits(ax, renderer)
             )
 
-        moved_out = False
+        moved_out = replaced = False
         for ax in fig.axes:
             legend = ax.get_legend()
             if legend is None or not covers(ax):
@@ -267,23 +274,44 @@ def place_legends(fig, rounds: int = 3) -> list[str]:
                 new = ax.legend(
                     handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16), **kw
                 )
+            replaced = True
             # a legend within its axes' box is no part of the layout; one reaching past it is
             moved_out |= not _within(new.get_window_extent(renderer), ax.bbox)
         if not moved_out:  # this drawing's layout stands
-            return _covered(fig, renderer)
-    return covered_by_legends(fig)
+            return _covered(fig, renderer), not replaced
+    return covered_by_legends(fig), True
 
 
-def _png_bbox(fig):
-    """The tight box (inches, padded) a PNG of ``fig`` is cropped to, measured on the renderer of
-    the figure's last drawing, which ``savefig`` would otherwise draw the figure once more to get;
-    None where that drawing was not an Agg one at the PNG's resolution."""
+def _drawn_crop(fig):
+    """The PNG of ``fig`` as pixels of its last drawing: (box, pixels), where box is the figure's
+    tight box (inches, padded) widened outward to whole pixels at :data:`DPI`, and pixels the RGBA
+    of the last Agg drawing inside it (the padding past the canvas' edge in the figure's face
+    colour), which must show the figure as it is. ``savefig`` with that box would draw the figure
+    again, shifted by whole pixels, to the same pixels (tests/test_plotting.py checks it). None
+    where that drawing cannot stand for the file: not an Agg drawing at DPI, or something drawn
+    reaching past the canvas."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgba
+    from matplotlib.transforms import Bbox
 
     if not isinstance(fig.canvas, FigureCanvasAgg) or fig.dpi != DPI:
         return None
     renderer = fig.canvas.get_renderer()
-    return fig.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
+    pixels = np.asarray(renderer.buffer_rgba())
+    height, width = pixels.shape[:2]
+    tight = fig.get_tightbbox(renderer)
+    if tight.x0 < 0 or tight.y0 < 0 or tight.x1 * DPI > width or tight.y1 * DPI > height:
+        return None
+    box = tight.padded(matplotlib.rcParams["savefig.pad_inches"])
+    x0, y0 = (int(np.floor(v * DPI)) for v in (box.x0, box.y0))
+    x1, y1 = (int(np.ceil(v * DPI)) for v in (box.x1, box.y1))
+    face = np.round(np.asarray(to_rgba(fig.get_facecolor())) * 255).astype(np.uint8)
+    crop = np.empty((y1 - y0, x1 - x0, 4), np.uint8)
+    crop[...] = face
+    # display y runs up from the canvas' bottom row, the buffer's and the crop's rows down from the top
+    cx0, cy0, cx1, cy1 = max(x0, 0), max(y0, 0), min(x1, width), min(y1, height)
+    crop[y1 - cy1 : y1 - cy0, cx0 - x0 : cx1 - x0] = pixels[height - cy1 : height - cy0, cx0:cx1]
+    return Bbox.from_extents(x0 / DPI, y0 / DPI, x1 / DPI, y1 / DPI), crop
 
 
 @contextmanager
@@ -313,7 +341,8 @@ def save_figure(
         raise ValueError(f"figure name must be letters, digits, '_' or '-', got {name!r}")
     # no legend on data: moved inside its axes where it covers none, else below; what still covers
     # data is printed into the notebook (tests/test_notebooks reads it)
-    for problem in place_legends(fig):
+    problems, current = _place_legends(fig)
+    for problem in problems:
         print(f"{LEGEND_WARNING} {name}: {problem}")
     fmts = Formats().check(list(formats))
     out = Path(outdir) if outdir is not None and str(outdir) else paths.LAB
@@ -324,19 +353,27 @@ def save_figure(
     engine = fig.get_layout_engine()
     if engine is not None:
         fig.set_layout_engine("none")
-    png_bbox = _png_bbox(fig) if "png" in fmts else None
+    # the PNG is the last drawing's pixels (after place_legends, or one drawing more where it moved a
+    # legend within its axes), and the PDF is written with the same box and no layout pass first
+    if not current:
+        with _no_layout_engine(fig):
+            fig.canvas.draw()
+    drawn = _drawn_crop(fig)
     try:
         with matplotlib.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
             for fmt in fmts:
                 fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=f".{fmt}.tmp")
                 os.close(fd)
                 written.append((fmt, Path(tmp)))
-                if fmt == "png" and png_bbox is not None:
+                if drawn is None:
+                    fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
+                elif fmt == "png":
+                    mpl_image.imsave(tmp, drawn[1], format="png", dpi=DPI,
+                                     metadata=_METADATA["png"])  # fmt: skip
+                else:
                     with _no_layout_engine(fig):  # laid out already: no drawing before the one
                         fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt],
-                                    bbox_inches=png_bbox)  # fmt: skip
-                else:
-                    fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
+                                    bbox_inches=drawn[0])  # fmt: skip
     except BaseException:
         for _, tmp in written:
             tmp.unlink(missing_ok=True)
