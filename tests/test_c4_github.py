@@ -199,3 +199,32 @@ def test_save_table_is_deterministic_and_atomic(tmp_path):
 def test_save_table_rejects_a_bad_name(tmp_path):
     with pytest.raises(ValueError, match="table name"):
         save_table(pd.DataFrame({"x": [1]}), "../t", tmp_path)
+
+
+def test_count_comparison_refits_the_other_count_with_the_same_settings():
+    """Runs on a known law in the count without embeddings, with 20,000 embedding parameters on
+    top in the other: the table holds both counts per corpus, the analysis's own as fitted (the
+    law's a within the parabolas' 0.01) and the other refitted with every setting of the analysis
+    (compared with that refit made here); a count whose column has a gap is left out."""
+    runs = _synthetic_runs(noise=0.002, seed=4)
+    runs["params_total"] = runs["params"] + 20_000.0
+    settings = dict(n_bootstrap=30, fraction=0.7, seed=5, min_points=6)
+    an = c4_github.analyse(runs, params_count="non-embedding", **settings)
+    t = c4_github.count_comparison(an)
+    assert list(t.columns) == ["corpus", "params_count", "a", "a_p10", "a_p90", "b", "b_p10",
+                               "b_p90", "table_a2_a", "table_a2_b"]  # fmt: skip
+    assert list(zip(t["corpus"], t["params_count"], strict=True)) == [
+        ("code", "non-embedding"), ("code", "total"), ("prose", "non-embedding"), ("prose", "total")
+    ]  # fmt: skip
+    own = t[t["params_count"] == "non-embedding"]
+    assert own["a"].to_numpy() == pytest.approx(BETA / (ALPHA + BETA), abs=0.01)
+    refit = c4_github.exponent_table(c4_github.analyse(runs, params_count="total", **settings))
+    got = t[t["params_count"] == "total"].set_index("corpus")
+    for _, row in refit.iterrows():
+        for col in ("a", "a_p10", "a_p90", "b", "b_p10", "b_p90", "table_a2_a", "table_a2_b"):
+            assert got.loc[row["corpus"], col] == row[col], col
+    assert (got["a"] < own.set_index("corpus")["a"]).all()  # the embeddings flatten N_opt's growth
+    gap = runs.assign(params_total=runs["params_total"].where(runs.index > 0))
+    one = c4_github.count_comparison(c4_github.analyse(gap, params_count="non-embedding",
+                                                       **settings))  # fmt: skip
+    assert set(one["params_count"]) == {"non-embedding"}

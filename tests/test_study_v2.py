@@ -342,3 +342,86 @@ def test_the_ladders_alternative_rule_is_looser_and_marked():
         assert now <= set(r.points["flops_budget"]), r.step.key
     t = ladder_v2.ladder_table(list(used.values()), PORIAN.refinedweb, alt)
     assert t["setting"].str.contains("alternative rule").sum() == len(alt)
+
+
+def test_ladder_rows_are_each_steps_pipeline_called_alone():
+    """ladder() on the committed runs against its parts called one by one for each step: the
+    step's finished runs (v2's folder or v3's), its points (read off the learning curves, or the
+    final losses), the optima with the seed sd as noise where each point has one seed (steps 1-4)
+    and resampled seeds where each has several (step 5), and a through those optima. Steps with
+    fewer than 2 budgets carry neither."""
+    from scalinglaws.datasets import measured
+
+    rows = ladder_v2.ladder(n_bootstrap=20, seed=2, results=ladder_v2.RESULTS_V2,
+                            results_v3=ladder_v2.RESULTS_V3)  # fmt: skip
+    assert [r.step for r in rows] == list(ladder_v2.LADDER)
+    fitted = 0
+    for r in rows:
+        step = r.step
+        folder = ladder_v2.RESULTS_V2 if step.version == "v2" else ladder_v2.RESULTS_V3
+        runs = ladder_v2.step_runs(step, folder)
+        assert r.n_runs == len(runs), step.key
+        if runs.empty:
+            assert r.optima is None and r.a is None
+            continue
+        curves = None
+        if step.read == "curve":
+            curves = (measured.load_curves(folder) if step.version == "v2"
+                      else measured.load_curves(folder, study=f"v3-{step.study}"))  # fmt: skip
+        budgets = ladder_v2.BUDGET_GRID if step.budgets is None else step.budgets
+        pts = ladder_v2.step_points(step, runs, curves, budgets=budgets)
+        pd.testing.assert_frame_equal(r.points, pts)
+        if pts["flops_budget"].nunique() < 2:
+            assert r.optima is None and r.a is None, step.key
+            continue
+        seeds = pts.groupby(["flops_budget", "params_total"])["seed"].nunique()
+        assert (seeds == 1).all() or (seeds >= 2).all(), step.key  # one rule or the other
+        noise = study_v2.seed_sd(ladder_v2.RESULTS_V2) if (seeds == 1).all() else None
+        opt = study_v2.optima(pts, n_bootstrap=20, seed=2, noise_sd=noise)
+        pd.testing.assert_frame_equal(r.optima.table, opt.table)
+        assert r.a == study_v2.exponents(opt, pts)["a"], step.key
+        fitted += 1
+    assert fitted >= 5  # the committed runs give most steps an exponent
+
+
+def _study_with(table: dict, exponents=None) -> study_v2.IsoFLOPStudy:
+    t = pd.DataFrame(table)
+    opt = study_v2.Optima(t, t["budget"].to_numpy(), np.zeros((0, len(t))), 0.8)
+    return study_v2.IsoFLOPStudy("prose", pd.DataFrame(), pd.DataFrame(), {}, opt, exponents, {})
+
+
+def test_optima_table_writes_each_number_as_its_column_says():
+    """The table the notebook prints, from an optima table of chosen numbers; every expected
+    cell written by hand from the column's rule (budget as 1e+11, N_opt to a whole parameter,
+    its interval with thousands separators, D_opt to thousands, losses to 4 decimals, rises to 1)."""
+    study = _study_with({
+        "budget": [3e11, 1e12], "n_sizes": [8, 7], "n_runs": [24, 21],
+        "N_opt": [123456.4, 2.5e6], "N_lo": [99999.5, 2e6], "N_hi": [150000.49, 3.1e6],
+        "D_opt": [404123.0, 6.66e7 + 499], "L_opt": [2.345678, 1.98766], "seed_sd": [0.01234, 0.005],
+        "rise_small": [3.14, 0.05], "rise_large": [12.25, 2.0], "n_failed": [0, 3],
+    })  # fmt: skip
+    t = study_v2.optima_table(study)
+    assert list(t.columns) == ["budget (FLOP)", "sizes", "runs", "N_opt", "N_opt 80% interval",
+                               "D_opt (bytes)", "loss at N_opt", "seed sd", "rise at ends (seed sds)",
+                               "replicates without a vertex"]  # fmt: skip
+    assert t.to_dict("list") == {
+        "budget (FLOP)": ["3e+11", "1e+12"], "sizes": [8, 7], "runs": [24, 21],
+        "N_opt": [123456.0, 2500000.0],
+        "N_opt 80% interval": ["100,000 - 150,000", "2,000,000 - 3,100,000"],
+        "D_opt (bytes)": [404000.0, 66600000.0], "loss at N_opt": [2.3457, 1.9877],
+        "seed sd": [0.0123, 0.005], "rise at ends (seed sds)": ["3.1, 12.2", "0.1, 2.0"],
+        "replicates without a vertex": [0, 3],
+    }  # fmt: skip
+
+
+def test_exponent_table_writes_each_exponent_with_its_intervals_and_budgets():
+    e = study_v2.Exponent(0.51234, 0.4449, 0.58951, 0.8, 3, 2, (0.46, 0.57), (0.4449, 0.58951))
+    study = _study_with({"budget": [3e11, 1e12, 3e12, 1e13], "N_opt": [1e5, np.nan, 3e5, 6e5]},
+                        {"a": e})  # fmt: skip
+    t = study_v2.exponent_table([study])
+    assert t.to_dict("records") == [{
+        "corpus": "prose", "exponent": "a", "value": 0.512, "80% interval": "0.445 - 0.590",
+        "width": 0.145, "bootstrap": "0.460 - 0.570", "regression": "0.445 - 0.590",
+        "budgets": "3e+11 - 1e+13 (3)", "replicates without every vertex": 2,
+    }]  # fmt: skip
+    assert study_v2.exponent_table([_study_with({"budget": [1e12], "N_opt": [1e5]})]).empty

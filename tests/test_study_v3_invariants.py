@@ -63,3 +63,89 @@ def test_table_has_hoffmanns_table_2_as_printed(runs):
     for label in study_v3.PARAMS:
         mine = t[t["N"] == label]
         assert len(mine) == 3, label  # one row per approach, fitted or saying why not
+
+
+def _curves(runs, noise: float = 0.003, seed: int = 5):
+    """Each run's learning curve on the surface (loss at every 1/20th of its tokens, log-spaced
+    from 5%), times a small seeded noise, with the runs' three counts of N."""
+    import pandas as pd
+
+    from tests.test_study_v3 import ALPHA, BETA, A, B, E
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _, r in runs.iterrows():
+        tokens = r["tokens"] * np.geomspace(0.05, 1.0, 20)
+        loss = E + A / r["params_total"] ** ALPHA + B / tokens**BETA
+        rows.append(pd.DataFrame({
+            "run_id": r["run_id"], "tokens": tokens, "flops": tokens * r["flops_per_token"],
+            "loss_nats": loss * np.exp(rng.normal(0, noise, tokens.size)),
+            "params_total": r["params_total"], "params": r["params"],
+            "params_effective": r["params_effective"],
+        }))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
+
+
+def _by_run(curves, params):
+    """(N, C, L, D) per run, sorted by run id, each along its FLOPs (the estimator's input)."""
+    out = []
+    for run_id in sorted(curves["run_id"].unique()):
+        g = curves[curves["run_id"] == run_id].sort_values("flops")
+        out.append((g[params].iloc[0], g["flops"].to_numpy(), g["loss_nats"].to_numpy(),
+                    g["tokens"].to_numpy()))  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("params", ["params_total", "params"])
+def test_approach1_is_the_estimators_envelope_over_the_declared_range(runs, params):
+    """The study's Approach 1 against the estimators called alone on curves regrouped here: the
+    envelope over the declared range, the same over each curve's last 15% (footnote 4), the
+    general range rule's fit, footnote 4's share from each winner's place in its run, and the
+    note that says them."""
+    from scalinglaws import estimators
+
+    curves = _curves(runs)
+    e, details = study_v3.approach1(curves, runs, params=params)
+    tuples = _by_run(curves, params)
+    declared = study_v3.declared_range(runs)
+    res = estimators.approach1(curves=tuples, flops_range=declared)
+    assert (e.approach, e.params) == ("Approach 1", params)
+    assert (e.a, e.b) == (res.N_opt.exponent, res.D_opt.exponent)
+    assert all(np.isnan(v) for v in (e.a_lo, e.a_hi, e.b_lo, e.b_hi))  # no bootstrap asked for
+    final = np.array([t[1][-1] for t in tuples])
+    share = np.mean(res.flops / final[res.curve] >= 0.85)  # footnote 4: the last 15%
+    assert details["flops_range"] == declared and details["footnote4_share"] == share
+    last = estimators.approach1(curves=estimators.last_part(tuples, 0.15), flops_range=declared)
+    assert details["last15"] == (last.N_opt.exponent, last.D_opt.exponent)
+    general = estimators.envelope_range(
+        curves=tuples, N=[t[0] for t in tuples], C_final=final
+    )
+    g = estimators.approach1(curves=tuples, flops_range=general)
+    assert details["general_rule"] == (general, g.N_opt.exponent, g.D_opt.exponent)
+    assert e.note == (
+        f"envelope over {declared[0]:.2g}-{declared[1]:.2g} FLOP; "
+        f"{round(100 * share)}% of its points in the last 15% of their run"
+    )
+
+
+def test_approach1_interval_is_the_bootstrap_of_curves_over_the_range_variants(runs):
+    """The 80% interval: the 10th and 90th percentiles of replicates that each resample the curves
+    (counts drawn as Generator.choice draws them from the study's stream) and take one of the
+    declared range's variants in turn; a replicate that fails is left out."""
+    from scalinglaws import estimators
+    from scalinglaws.core.rng import stream
+
+    curves = _curves(runs)
+    e, _ = study_v3.approach1(curves, runs, n_bootstrap=12, seed=3)
+    tuples = _by_run(curves, "params_total")
+    rng, n = stream(3, "study-v3.approach1"), len(tuples)
+    counts = np.stack([np.bincount(rng.choice(n, n), minlength=n) for _ in range(12)])
+    reps, failed = estimators.bootstrap_over_ranges(
+        curves=tuples, counts=counts,
+        ranges=estimators.range_variants(study_v3.declared_range(runs)),
+    )  # fmt: skip
+    ok = reps[~failed]
+    assert len(ok) >= 10 and np.ptp(ok[:, 0]) > 0  # the replicates differ: the percentiles matter
+    assert (e.a_lo, e.a_hi) == pytest.approx(tuple(np.quantile(ok[:, 0], [0.1, 0.9])), rel=1e-12)
+    assert (e.b_lo, e.b_hi) == pytest.approx(tuple(np.quantile(ok[:, 1], [0.1, 0.9])), rel=1e-12)
+    assert study_v3.approach1(curves, runs, n_bootstrap=12, seed=4)[0] != e
