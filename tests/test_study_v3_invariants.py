@@ -117,9 +117,7 @@ def test_approach1_is_the_estimators_envelope_over_the_declared_range(runs, para
     assert details["flops_range"] == declared and details["footnote4_share"] == share
     last = estimators.approach1(curves=estimators.last_part(tuples, 0.15), flops_range=declared)
     assert details["last15"] == (last.N_opt.exponent, last.D_opt.exponent)
-    general = estimators.envelope_range(
-        curves=tuples, N=[t[0] for t in tuples], C_final=final
-    )
+    general = estimators.envelope_range(curves=tuples, N=[t[0] for t in tuples], C_final=final)
     g = estimators.approach1(curves=tuples, flops_range=general)
     assert details["general_rule"] == (general, g.N_opt.exponent, g.D_opt.exponent)
     assert e.note == (

@@ -297,6 +297,9 @@ def approach3(
     return Exponents("Approach 3", params, a, a_lo, a_hi, b, b_lo, b_hi, note), fit
 
 
+TABLE_COLUMNS = ("N", "approach", "a", "a_lo", "a_hi", "b", "b_lo", "b_hi", "note")
+
+
 def table(
     runs: pd.DataFrame, curves: pd.DataFrame, *, n_bootstrap: int = 400, seed: int = 0
 ) -> pd.DataFrame:
@@ -305,12 +308,17 @@ def table(
 
     rows = []
     kw = {"n_bootstrap": n_bootstrap, "seed": seed}
+    fits = (
+        ("Approach 1", approach1, (curves, runs)),
+        ("Approach 2", approach2, (runs,)),
+        ("Approach 3", approach3, (runs,)),
+    )
     for label, col in PARAMS.items():
-        for fn, args in ((approach1, (curves, runs)), (approach2, (runs,)), (approach3, (runs,))):
+        for name, fn, args in fits:
             try:
                 e = fn(*args, params=col, **kw)[0]
             except estimators.FitError as err:
-                rows.append({"N": label, "approach": "?", "note": f"not fitted: {err}"})
+                rows.append({"N": label, "approach": name, "note": f"not fitted: {err}"})
                 continue
             rows.append(
                 {
@@ -344,7 +352,8 @@ def table(
                 "note": "published",
             }
         )
-    return pd.DataFrame(rows)
+    # the columns in this order whichever fits failed (a failed fit's row has N, approach, note)
+    return pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
 
 
 def agree(t: pd.DataFrame, params: str = "with embeddings") -> bool:
