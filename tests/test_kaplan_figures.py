@@ -212,3 +212,36 @@ def test_figures_draw_with_small_settings(tmp_path):
 
     for fig in figs:
         plt.close(fig)
+
+
+def test_frontier_table_prints_the_papers_numbers_beside_closed_forms():
+    """Each row's printed column as Kaplan 2020 prints it (eqs 1.3, 6.1, 6.4, 6.5, 6.8, B.7 and
+    Table 6; PAPER_FACTS.md), and the equations' column in closed form where it has one: eq 1.8's
+    alpha_C^min = 1/(1/alpha_S + 1/alpha_B + 1/alpha_N) with Table 3's 0.76, 0.21 and 0.077; eq
+    B.5's 1 + alpha_N/alpha_S; eq 1.3's loss at 1 PF-day, (3.1e8 / 1)^0.050."""
+    rows = kaplan.frontier_table()
+    printed = [
+        ("alpha_C^min, eq 1.8 / B.7", "~0.052 (B.7), ~0.054 (6.4); fit 0.05 (eq 1.3)"),
+        ("N_eff ~ C_min^p, eq 6.5 / B.9", "~0.71; empirical 0.73 (eq 6.1)"),
+        ("B_crit ~ C_min^p, eq 1.7", "0.24 (Table 6)"),
+        ("S_min ~ C_min^p, eq 1.7", "0.03 (Table 6)"),
+        ("L(N_eff, C) / L(N_eff, inf), eq B.5", "1 + alpha_N/alpha_S ~ 1.10"),
+        ("C_c, eq B.8 (PF-days)", "3.1e+08 (eq 1.3 fit)"),
+        ("N_eff at 1 PF-day, eq B.9", "1.3e+09 (Table 6)"),
+        ("B_crit at 1 PF-day, eq B.2 at eq B.6 (tokens)", "2e+06 (Table 6)"),
+        ("S_min at 1 PF-day, eq B.10", "5.4e+03 (Table 6, lower bound)"),
+        ("L at 1 PF-day, eq B.6", f"{3.1e8**0.050:.3f} (eq 1.3 fit)"),
+        ("C*, eq 6.8 (PF-days)", "~1e+04"),
+        ("N*, eq 6.8", "~1e+12"),
+        ("D*, eq 6.8 (tokens)", "~1e+12"),
+        ("L*, eq 6.8 (nats/token)", "~1.7"),
+    ]
+    assert [r[:2] for r in rows] == printed
+    assert printed[9][1] == "2.658 (eq 1.3 fit)"
+    give = {r[0]: r[2] for r in rows}
+    assert give["alpha_C^min, eq 1.8 / B.7"] == f"{1 / (1 / 0.76 + 1 / 0.21 + 1 / 0.077):.4f}"
+    assert give["L(N_eff, C) / L(N_eff, inf), eq B.5"] == f"{1 + 0.077 / 0.76:.4f}"
+    # eq 6.8 printed to one digit ("~1e4", "~1.7"): within half a unit of that digit
+    assert float(give["C*, eq 6.8 (PF-days)"]) == pytest.approx(1e4, rel=0.5)
+    assert float(give["N*, eq 6.8"]) == pytest.approx(1e12, rel=0.5)
+    assert float(give["L*, eq 6.8 (nats/token)"]) == pytest.approx(1.7, abs=0.05)
