@@ -7,6 +7,7 @@ bootstrap a function of its seed alone. Oracles: closed forms and scipy, not com
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -103,3 +104,77 @@ def test_resample_draws_sizes_then_seeds_as_rng_choice_would():
         picks = want_rng.integers(0, len(groups), len(groups))
         want = np.concatenate([want_rng.choice(groups[j], groups[j].size) for j in picks])
         assert np.array_equal(got, want)
+
+
+def _plain_vertex(x, y):
+    """Least squares in the monomials written out (normal equations by lstsq); None unless convex
+    with the vertex inside the sizes and 3 or more sizes."""
+    if np.unique(x).size < 3:
+        return None
+    c2, c1, c0 = np.linalg.lstsq(np.column_stack([x * x, x, np.ones_like(x)]), y, rcond=None)[0]
+    if c2 <= 0 or not x.min() <= -c1 / (2 * c2) <= x.max():
+        return None
+    return -c1 / (2 * c2), c0 - c1 * c1 / (4 * c2)
+
+
+@pytest.mark.parametrize("noise_sd", [None, 0.02])
+def test_optima_against_a_plain_rewrite_of_its_bootstrap(noise_sd):
+    """study_v2.optima against the procedure its docstring states, written out here: per budget,
+    replicates that draw the sizes with replacement and then the seeds within each drawn size
+    (Generator.choice on the study's stream), or with noise_sd the same points plus Gaussian
+    noise; the vertex of each replicate's least-squares parabola; N_lo and N_hi the replicates'
+    percentiles at level 0.6 (20th and 80th); the seed sd pooled over sizes; the profile's rise at
+    the smallest and largest size over the vertex's loss, in seed sds. The second budget has no
+    convex parabola: its row is empty but for its counts."""
+    from scalinglaws.core.rng import stream
+
+    rng0 = np.random.default_rng(8)
+    rows = []
+    for C, curv in ((1e12, 0.3), (3e12, -0.05)):
+        for logN in np.linspace(4.0, 5.2, 7):
+            for s in range(2):  # 2 seeds: the seed sd counts sizes with more than 1
+                rows.append({"flops_budget": C, "params_total": 10**logN, "seed": s,
+                             "tokens": C / (6 * 10**logN),
+                             "loss_nats": 2.0 + curv * (logN - 4.55) ** 2 + 0.01 * rng0.normal()})  # fmt: skip
+    runs = pd.DataFrame(rows).sample(frac=1.0, random_state=3).reset_index(drop=True)
+    opt = study_v2.optima(runs, n_bootstrap=40, seed=6, level=0.6, noise_sd=noise_sd)
+    assert opt.noise_sd == noise_sd and opt.level == 0.6
+
+    rng = stream(6, "study-v2.bootstrap")
+    for j, C in enumerate((1e12, 3e12)):
+        g = runs[runs["flops_budget"] == C].reset_index(drop=True)
+        x, y = np.log10(g["params_total"].to_numpy()), g["loss_nats"].to_numpy()
+        sizes = [np.flatnonzero(x == u) for u in np.unique(x)]
+        reps = []
+        for _ in range(40):
+            if noise_sd is None:
+                idx = np.concatenate([sizes[p][rng.choice(sizes[p].size, sizes[p].size)]
+                                      for p in rng.choice(len(sizes), len(sizes))])  # fmt: skip
+                v = _plain_vertex(x[idx], y[idx])
+            else:
+                v = _plain_vertex(x, y + noise_sd * rng.standard_normal(y.size))
+            reps.append(np.nan if v is None else v[0])
+        reps = np.array(reps)
+        np.testing.assert_allclose(opt.replicates[:, j], reps, rtol=1e-9)
+        row = opt.table.iloc[j]
+        ok = reps[np.isfinite(reps)]
+        assert (row["budget"], row["n_sizes"], row["n_runs"]) == (C, 7, 14)
+        assert row["n_failed"] == 40 - ok.size
+        by_size = g.groupby("params_total")["loss_nats"]
+        sd = np.sqrt(by_size.var(ddof=1).mean())  # the root of the mean variance
+        assert row["seed_sd"] == pytest.approx(sd, rel=1e-12)
+        fit = _plain_vertex(x, y)
+        if C == 3e12:
+            assert fit is None
+            assert row[["N_opt", "N_lo", "N_hi", "D_opt", "L_opt", "rise_small",
+                        "rise_large"]].isna().all()  # fmt: skip
+            continue
+        assert row["N_opt"] == pytest.approx(10 ** fit[0], rel=1e-9)
+        assert row["L_opt"] == pytest.approx(fit[1], rel=1e-9)
+        assert (row["N_lo"], row["N_hi"]) == pytest.approx(
+            tuple(10 ** np.percentile(ok, [20, 80])), rel=1e-9
+        )
+        means = by_size.mean()
+        rises = ((means.iloc[0] - fit[1]) / sd, (means.iloc[-1] - fit[1]) / sd)
+        assert (row["rise_small"], row["rise_large"]) == pytest.approx(rises, rel=1e-9)
+        assert rises[0] > 1 and rises[1] > 1  # a valley: both ends rise by more than the noise
