@@ -209,3 +209,68 @@ def test_approach2_says_when_most_budgets_have_no_vertex():
     t = trust.report_a2(half, min_points=5)
     assert (t.checks["budgets_used"], t.checks["budgets_skipped"]) == (3, 3)
     assert not any("without a vertex" in r for r in t.reasons)
+
+
+def test_runs_without_budgets_hold_out_the_largest_size_and_predict_forward():
+    """A grid of sizes x token counts (Kaplan's design) has no budgets: the backtest holds out the
+    largest size and refits the runs below its smallest FLOPs only (C = 6ND; the run of the
+    smallest size and most tokens has exactly those FLOPs and is left out too), and the optimum
+    is judged against every size, at the runs within BUDGET_TOL decades of the largest FLOPs."""
+    from scalinglaws import estimators
+
+    rng = np.random.default_rng(5)
+    rows = [{"params": N, "tokens": D, "flops": 6 * N * D,
+             "loss": float(chinchilla.loss(N, D, FIT)) * np.exp(0.002 * rng.standard_normal())}
+            for N in np.logspace(7, 9, 5) for D in np.logspace(9, 11, 5)]  # fmt: skip
+    runs = pd.DataFrame(rows)
+    t = trust.report(runs)
+    c = t.checks
+    N, D, L, C = (runs[k].to_numpy(float) for k in ("params", "tokens", "loss", "flops"))
+    held = N == 1e9
+    rest = (N < 1e9) & (C < 6e18)
+    assert 6e18 in C[N == 1e7]  # the boundary run, left out
+    assert (c["backtest_holds_out"], c["backtest_runs"]) == ("the largest size", 5)
+    back = estimators.approach3(N=N[rest], D=D[rest], L=L[rest])
+    pred = back.E + back.A / N[held] ** back.alpha + back.B / D[held] ** back.beta
+    miss = np.median(np.abs(np.log(L[held] / pred)))
+    assert c["backtest_median_error_log"] == pytest.approx(miss, rel=1e-9)
+    assert "backtest_optimum_ratio" not in c  # no budget to find a best size at
+    fit = estimators.approach3(N=N, D=D, L=L)
+    top = np.log10(C) >= np.log10(C.max()) - 0.06
+    assert top.sum() == 1  # the next largest FLOPs are half a decade below
+    G = (fit.alpha * fit.A / (fit.beta * fit.B)) ** (1 / (fit.alpha + fit.beta))
+    n = G * (C[top].mean() / 6) ** (fit.beta / (fit.alpha + fit.beta))
+    assert c["optimum_outside_sizes_factor"] == pytest.approx(max(1e7 / n, n / 1e9, 1.0), rel=1e-9)
+
+
+def _few(N, D):
+    N, D = np.asarray(N, float), np.asarray(D, float)
+    return pd.DataFrame({"params": N, "tokens": D, "flops": 6 * N * D,
+                         "loss": chinchilla.loss(N, D, FIT)})  # fmt: skip
+
+
+def test_the_design_checks_count_runs_sizes_and_tokens_at_their_minimums():
+    """eq 2 has 5 parameters: 5 runs are too few, 6 are enough to try; 3 distinct sizes and 3
+    distinct token counts are enough, 2 of either is not, and the reason names which."""
+    N6, D6 = [1e7, 1e7, 1e8, 1e8, 1e9, 1e9], [1e9, 1e10, 1e10, 1e11, 1e9, 1e11]
+    five = trust.report(_few(N6[:5], D6[:5]))
+    assert (five.verdict, five.reasons) == (
+        "not identifiable",
+        ["only 5 runs: eq 2 has 5 parameters"],
+    )
+    six = trust.report(_few(N6, D6))
+    assert not any("runs: eq 2 has 5 parameters" in r or "distinct" in r for r in six.reasons)
+    assert (six.checks["distinct_sizes"], six.checks["distinct_tokens"]) == (3, 3)
+    sizes = trust.report(_few([1e7, 1e8] * 4, [1e9, 1e9, 1e10, 1e10, 1e11, 1e11, 1e12, 1e12]))
+    assert sizes.reasons == ["only 2 distinct model sizes: eq 2's size term needs 3 or more"]
+    tokens = trust.report(_few([1e7, 1e7, 1e8, 1e8, 1e9, 1e9, 1e10, 1e10], [1e9, 1e10] * 4))
+    assert tokens.reasons == ["only 2 distinct token counts: eq 2's data term needs 3 or more"]
+    assert "n_runs" in tokens.checks and tokens.checks["n_runs"] == 8
+
+
+def test_a_backtest_runs_with_three_runs_at_the_largest_budget():
+    runs = _isoflop(budgets=(1e18, 1e19, 1e20), n_sizes=9, noise=0.002, seed=2)
+    top = runs.index[runs["budget"] == 1e20]
+    t = trust.report(runs.drop(top[3:]).reset_index(drop=True))
+    assert t.checks["backtest_runs"] == 3
+    assert not any(r.startswith("no backtest") for r in t.reasons)
