@@ -274,3 +274,63 @@ def test_a_backtest_runs_with_three_runs_at_the_largest_budget():
     t = trust.report(runs.drop(top[3:]).reset_index(drop=True))
     assert t.checks["backtest_runs"] == 3
     assert not any(r.startswith("no backtest") for r in t.reasons)
+
+
+def _curves(ends: float, start: float = 0.01, n_sizes: int = 10, points: int = 40) -> pd.DataFrame:
+    """One learning curve a size on eq 2 (App. D.2's rounded constants), each run to ``ends``
+    times the tokens eq 4 gives its size, with checkpoints log-spaced from ``start`` of that."""
+    rows = []
+    for i, N in enumerate(np.logspace(7.5, 9.5, n_sizes)):
+        D_end = ends * float(chinchilla.flops_for_optimal_N(N, FIT)) / (6 * N)
+        for k, D in enumerate(np.geomspace(start * D_end, D_end, points)):
+            rows.append({"run": f"r{i}", "step": k, "params": N, "tokens": D,
+                         "flops": 6 * N * D, "loss": float(chinchilla.loss(N, D, FIT))})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("ends", "start"), [(10.0, 0.01), (30.0, 0.001)])
+def test_approach1s_report_is_its_envelopes_own_numbers(ends, start):
+    """report_a1 against the envelope computed on its own: a, the decades of FLOPs fitted, the
+    distinct sizes winning inside that range, footnote 4's share (each winner's FLOPs over its
+    run's final FLOPs, at least 0.85) and a from the last 15% alone; the verdict "ok" unless a
+    rule is broken, each broken rule in its own words. On eq 2's curves (no schedule), runs 10x
+    and 30x past their size's optimum put the envelope's points early in the runs: under footnote
+    4's 80% rule."""
+    from scalinglaws.analysis import fit_runs
+
+    runs = _curves(ends, start)
+    t = trust.report_a1(runs)
+    env = fit_runs.envelope(runs)
+    res = env.result
+    lo, hi = env.flops_range
+    inside = (res.flops >= lo) & (res.flops <= hi)
+    final = runs.groupby("run")["flops"].max().sort_index().to_numpy()
+    share = float(np.mean(res.flops / final[res.curve] >= 0.85))
+    c = t.checks
+    assert c["a"] == res.N_opt.exponent
+    assert c["flops_decades"] == pytest.approx(np.log10(hi / lo), rel=1e-12)
+    assert c["sizes_winning"] == np.unique(res.N[inside]).size >= 3
+    assert c["last_15pct_share"] == share
+    assert c["a_last_15pct_only"] == (env.last15.N_opt.exponent if env.last15 else None)
+    reasons = []
+    if np.log10(hi / lo) < 1.0:
+        reasons.append(f"fitted over {np.log10(hi / lo):.2f} decades of FLOPs only")
+    if share < 0.8:
+        reasons.append(f"{100 * share:.0f}% of the envelope's points in the last 15% of their "
+                       "run (footnote 4: all; rule: 80%)")  # fmt: skip
+    assert (t.verdict, t.reasons) == ("warn" if reasons else "ok", reasons)
+    assert share < 0.8 and t.verdict == "warn"
+
+
+def test_approach1s_report_without_an_envelope_says_why():
+    """Runs that end at their size's optimum: no FLOP value has the winner bracketed (a smaller and
+    a larger size reaching it); final checkpoints alone: no curve to envelope."""
+    for runs in (_curves(1.0), _curves(10.0).groupby("run").tail(1)):
+        t = trust.report_a1(runs)
+        assert t.verdict == "not identifiable" and t.checks == {}
+        assert len(t.reasons) == 1 and t.reasons[0].startswith("no envelope: ")
+    assert "a size on each side" in trust.report_a1(_curves(1.0)).reasons[0]
+    assert trust.report_a1(_curves(10.0).groupby("run").tail(1)).reasons == [
+        "no envelope: Approach 1 needs at least 2 runs with 2+ checkpoints each (column 'run'), "
+        "got 0"
+    ]

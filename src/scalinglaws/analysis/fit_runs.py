@@ -267,6 +267,11 @@ def envelope(runs: pd.DataFrame, params: str = "params", min_sizes: int = 3) -> 
     (:func:`scalinglaws.estimators.envelope_range`: where the winner has a size on each side),
     with the envelope of the runs' last 15% (footnote 4's points only) over the same range."""
     table, tuples = _curve_table(runs, params)
+    if len(tuples) < schema.MIN_CURVES_A1:
+        raise estimators.FitError(
+            f"Approach 1 needs at least {schema.MIN_CURVES_A1} runs with "
+            f"{schema.MIN_CHECKPOINTS_A1}+ checkpoints each (column 'run'), got {len(tuples)}"
+        )
     rng_ = estimators.envelope_range(
         curves=tuples, N=table["params"], C_final=table["flops_final"], min_sizes=min_sizes
     )
