@@ -285,3 +285,75 @@ def test_approach1_fit_reports_the_envelope_the_estimator_draws():
         assert tuple(boot["interval"][name]) == pytest.approx(
             np.percentile(reps[:, i], [2.5, 97.5]), rel=1e-12
         )
+
+
+def _eq4(E, A, B, alpha, beta, C):
+    """Hoffmann 2022 eq 4 in closed form: N_opt = G (C/6)^(beta/(alpha+beta)), D_opt = C/(6N),
+    G = (alpha A / (beta B))^(1/(alpha+beta)); and eq 2's loss there."""
+    G = (alpha * A / (beta * B)) ** (1 / (alpha + beta))
+    N = G * (C / 6) ** (beta / (alpha + beta))
+    D = C / (6 * N)
+    return N, D, E + A / N**alpha + B / D**beta
+
+
+def test_predict_under_a_saved_approach3_fit_is_eq4_with_bootstrap_intervals():
+    """predict() on a saved Approach 3 fit written here: the allocation and loss of eq 4 in closed
+    form; the 90% intervals the 5th and 95th percentiles over the replicates; the loss's
+    prediction interval each replicate's loss times exp of a residual drawn (Generator.choice) from
+    the fit's log residuals on the predict stream."""
+    from scalinglaws.analysis import predict
+    from scalinglaws.analysis.fit_runs import FIT_FORMAT
+    from scalinglaws.core.rng import stream
+
+    est = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
+    rng = np.random.default_rng(4)
+    reps = np.array([[est[k] * (1 + 0.05 * rng.standard_normal()) for k in est] for _ in range(50)])
+    residuals = list(0.01 * rng.standard_normal(30))
+    saved = {"format": FIT_FORMAT, "approach": 3, "runs": "mine.csv", "params": "params",
+             "estimate": est, "residuals_log": residuals,
+             "bootstrap": {"replicates": {"names": list(est), "values": reps.tolist()}}}  # fmt: skip
+    C = 1e22
+    out = predict.predict(saved, C, seed=7, level=0.9)
+    N, D, L = _eq4(*est.values(), C)
+    assert (out["flops"], out["approach"], out["runs"], out["params"], out["level"]) == (
+        C, 3, "mine.csv", "params", 0.9
+    )  # fmt: skip
+    assert (out["N_opt"], out["D_opt"], out["loss"]) == pytest.approx((N, D, L), rel=1e-12)
+    assert out["tokens_per_param"] == pytest.approx(D / N, rel=1e-12)
+    Nr, Dr, Lr = _eq4(*reps.T, C)
+    iv = out["interval"]
+    for name, values in (("N_opt", Nr), ("D_opt", Dr), ("loss_confidence", Lr)):
+        assert iv[name] == pytest.approx(tuple(np.percentile(values, [5, 95])), rel=1e-12)
+    Lp = Lr * np.exp(stream(7, "runs-fit.predict").choice(np.array(residuals), Lr.size))
+    assert iv["loss_prediction"] == pytest.approx(tuple(np.percentile(Lp, [5, 95])), rel=1e-12)
+    assert iv["loss_prediction"] != iv["loss_confidence"]
+
+
+def test_predict_under_saved_power_laws_gives_the_allocation_only():
+    """Approaches 1 and 2: N_opt = k C^a and D_opt = k_D C^b from the saved laws, intervals the
+    percentiles over the replicates' laws at C, and no loss."""
+    from scalinglaws.analysis import predict
+    from scalinglaws.analysis.fit_runs import FIT_FORMAT
+
+    rng = np.random.default_rng(2)
+    rows = [[0.5 + 0.02 * rng.standard_normal(), 0.5 + 0.02 * rng.standard_normal(),
+             0.1 * (1 + 0.1 * rng.standard_normal()), 1.5 * (1 + 0.1 * rng.standard_normal())]
+            for _ in range(40)]  # fmt: skip
+    reps = np.array(rows)
+    for approach in (1, 2):
+        saved = {"format": FIT_FORMAT, "approach": approach, "runs": "r", "params": "params",
+                 "N_opt": {"k": 0.1, "exponent": 0.52}, "D_opt": {"k": 1.6, "exponent": 0.48},
+                 "bootstrap": {"replicates": {"names": ["a", "b", "N_opt_k", "D_opt_k"],
+                                              "values": reps.tolist()}}}  # fmt: skip
+        out = predict.predict(saved, 1e21, level=0.8)
+        N, D = 0.1 * 1e21**0.52, 1.6 * 1e21**0.48
+        assert (out["N_opt"], out["D_opt"]) == pytest.approx((N, D), rel=1e-12)
+        assert out["tokens_per_param"] == pytest.approx(D / N, rel=1e-12)
+        assert out["loss"] is None and "allocation only" in out["note"]
+        iv = out["interval"]
+        assert iv["N_opt"] == pytest.approx(
+            tuple(np.percentile(reps[:, 2] * 1e21 ** reps[:, 0], [10, 90])), rel=1e-12
+        )
+        assert iv["D_opt"] == pytest.approx(
+            tuple(np.percentile(reps[:, 3] * 1e21 ** reps[:, 1], [10, 90])), rel=1e-12
+        )
