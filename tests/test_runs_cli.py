@@ -357,3 +357,38 @@ def test_predict_under_saved_power_laws_gives_the_allocation_only():
         assert iv["D_opt"] == pytest.approx(
             tuple(np.percentile(reps[:, 3] * 1e21 ** reps[:, 1], [10, 90])), rel=1e-12
         )
+
+
+def test_approach1s_saved_fit_holds_the_documented_keys_of_the_envelope_alone():
+    """fit(approach=1) on eq 2's learning curves against the estimators called on the curves
+    regrouped here: a and b, the power laws predict reads (N_opt = k C^a), the declared range and
+    its rule, the curves counted, footnote 4's share and the last 15%'s envelope; docs/runs-schema.md
+    names every key. predict then gives k C^a at any C."""
+    from scalinglaws import estimators
+    from scalinglaws.analysis import fit_runs, predict
+    from tests.test_trust import _curves
+
+    runs = _curves(10.0)
+    out = fit_runs.fit(runs, 1, n_bootstrap=4, seed=3, label="curves")
+    tuples = [(g["params"].iloc[0], g["flops"].to_numpy(), g["loss"].to_numpy(),
+               g["tokens"].to_numpy()) for _, g in runs.groupby("run", sort=True)]  # fmt: skip
+    final = np.array([t[1][-1] for t in tuples])
+    rng_ = estimators.envelope_range(curves=tuples, N=[t[0] for t in tuples], C_final=final)
+    res = estimators.approach1(curves=tuples, flops_range=rng_)
+    last = estimators.approach1(curves=estimators.last_part(tuples), flops_range=rng_)
+    assert (out["format"], out["runs"], out["approach"], out["seed"]) == (
+        fit_runs.FIT_FORMAT, "curves", 1, 3
+    )  # fmt: skip
+    assert (out["a"], out["b"]) == (res.N_opt.exponent, res.D_opt.exponent)
+    assert out["N_opt"] == {"k": res.N_opt.k, "exponent": res.N_opt.exponent}
+    assert out["D_opt"] == {"k": res.D_opt.k, "exponent": res.D_opt.exponent}
+    assert out["flops_range"] == list(rng_)
+    assert out["flops_range_rule"] == "the winner has a trained size on each side"
+    assert out["n_curves"] == len(tuples) == 10
+    share = np.mean(res.flops / final[res.curve] >= 0.85)
+    assert out["last_15pct_fraction"] == share
+    assert out["last_15pct_only"] == {"a": last.N_opt.exponent, "b": last.D_opt.exponent}
+    assert out["bootstrap"]["n"] == 4
+    p = predict.predict(out, 1e21)
+    assert p["N_opt"] == pytest.approx(res.N_opt.k * 1e21**res.N_opt.exponent, rel=1e-12)
+    assert p["D_opt"] == pytest.approx(res.D_opt.k * 1e21**res.D_opt.exponent, rel=1e-12)
