@@ -148,3 +148,34 @@ def test_a_row_of_approach_1_and_3_notes_what_the_fit_found():
         "not identifiable: E at its bound 0; Hessian singular "
         "(E=0 (at its bound) A=457 B=890 alpha=0.346 beta=0.234)"
     )
+
+
+def test_approach2_bias_simulates_the_data_sets_own_grid_on_its_own_surface():
+    """Epoch's Chinchilla points (those near one of Hoffmann's budgets, as Approach 2 uses them):
+    a_true is beta/(alpha+beta) of eq 2 fitted to them (the estimator alone); the simulation puts
+    that surface's loss, written out here, at every point; the bias is Approach 2 on it minus
+    a_true; Approach 2 on the data themselves beside it."""
+    import warnings
+
+    import numpy as np
+
+    from scalinglaws import estimators
+    from scalinglaws.datasets import schema
+
+    b = cross_study.approach2_bias(cross_study.EPOCH)
+    runs = cross_study.runs_of(cross_study.EPOCH)
+    final = schema.final_checkpoints(runs[runs["budget"].notna()].reset_index(drop=True))
+    assert len(final) < len(runs)  # the points near no budget are left out
+    N, D, L = (final[c].to_numpy(float) for c in ("params", "tokens", "loss"))
+    fit = estimators.approach3(N=N, D=D, L=L)
+    assert (b.dataset, b.params) == (cross_study.EPOCH, "params")
+    assert b.a_true == fit.beta / (fit.alpha + fit.beta)
+    assert b.identifiable == fit.identifiable
+    sim = final.assign(loss=fit.E + fit.A / N**fit.alpha + fit.B / D**fit.beta)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", np.exceptions.RankWarning)
+        on_sim = fit_runs.approach2(fit_runs.a2_input(sim, "params"), 5)
+        on_data = fit_runs.approach2(fit_runs.a2_input(final, "params"), 5)
+    assert (b.a_approach2, b.a_approach2_data) == (on_sim.a, on_data.a)
+    assert b.n_budgets == len(on_sim.used_budgets) >= 3
+    assert b.bias == on_sim.a - b.a_true
