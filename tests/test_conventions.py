@@ -63,3 +63,61 @@ def test_a_ratio_far_past_the_data_is_not_extrapolated():
     far = conventions.refit(runs, "total", flops=1e4 * runs["flops"].max())
     assert np.isfinite(near["tokens_per_param"]) and near["decades_beyond"] == pytest.approx(1.0)
     assert np.isnan(far["tokens_per_param"]) and "not extrapolated" in far["note"]
+
+
+def _eq2_runs(flops_factor: float = 1.0, seed: int = 6):
+    """An IsoFLOP design on eq 2 (App. D.2's rounded constants, 0.2% noise), with a count without
+    embeddings (20,000 fewer) and training FLOPs ``flops_factor`` x 6 N D."""
+    fit = chinchilla.HOFFMANN.approach3_rounded
+    rng = np.random.default_rng(seed)
+    rows = []
+    for C in (1e18, 1e19, 1e20):
+        for N in float(chinchilla.optimal_N(C, fit)) * np.logspace(-0.7, 0.7, 7):
+            D = C / (6 * N)
+            rows.append({"params": N, "params_non_embedding": N - 2e4, "tokens": D,
+                         "flops": flops_factor * 6 * N * D,
+                         "loss": float(chinchilla.loss(N, D, fit)) * np.exp(0.002 * rng.normal())})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_a_refit_row_is_eq4_of_the_fit_in_its_count():
+    """Each row against Approach 3 fitted here in that count (the estimator alone) and eq 4's
+    tokens per parameter in closed form at the reference FLOPs; how far those FLOPs lie past the
+    data; the notes for a count the data lack, for FLOPs that make the effective count the total
+    one, and for a reference too far past the data to extrapolate to."""
+    from scalinglaws import estimators
+
+    runs = _eq2_runs(flops_factor=1.2)
+    for count, N in (("total", runs["params"]), ("non-embedding", runs["params_non_embedding"]),
+                     ("effective", runs["flops"] / (6 * runs["tokens"]))):  # fmt: skip
+        row = conventions.refit(runs, count, label="syn", flops=1e21)
+        f = estimators.approach3(N=N.to_numpy(), D=runs["tokens"].to_numpy(),
+                                 L=runs["loss"].to_numpy())  # fmt: skip
+        G = (f.alpha * f.A / (f.beta * f.B)) ** (1 / (f.alpha + f.beta))
+        n_opt = G * (1e21 / 6) ** (f.beta / (f.alpha + f.beta))
+        assert (row["dataset"], row["params"], row["n_runs"]) == ("syn", count, 21)
+        assert (row["a"], row["b"]) == pytest.approx(
+            (f.beta / (f.alpha + f.beta), f.alpha / (f.alpha + f.beta)), rel=1e-12
+        )
+        assert row["tokens_per_param"] == pytest.approx(1e21 / (6 * n_opt) / n_opt, rel=1e-9)
+        assert row["decades_beyond"] == pytest.approx(
+            np.log10(1e21 / runs["flops"].max()), rel=1e-12
+        )
+        assert row["identifiable"] and row["note"] == ""
+    same = conventions.refit(_eq2_runs(), "effective", flops=1e21)
+    assert same["note"] == "the data's FLOPs are 6 N D with N total: the same fit as total"
+    far = conventions.refit(runs, "total", flops=1e24)
+    beyond = np.log10(1e24 / runs["flops"].max())
+    assert beyond > 2 and np.isnan(far["tokens_per_param"])
+    assert far["note"] == f"1e+24 FLOPs lie {beyond:.1f} decades past the data: not extrapolated"
+    bare = runs.drop(columns=["params_non_embedding", "flops"])
+    assert conventions.refit(bare, "non-embedding", label="b") == {
+        "dataset": "b", "params": "non-embedding", "note": "no column 'params_non_embedding' in the data"
+    }  # fmt: skip
+    assert (
+        conventions.refit(bare, "effective", label="b")["note"] == "no column 'flops' in the data"
+    )
+    no_flops = conventions.refit(bare, "total", flops=1e21)
+    assert no_flops["decades_beyond"] == pytest.approx(
+        np.log10(1e21 / (6 * bare["params"] * bare["tokens"]).max()), rel=1e-12
+    )
