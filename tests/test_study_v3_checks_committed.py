@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from scalinglaws.analysis import study_v3_checks as checks
@@ -81,3 +82,33 @@ def test_moved_budgets_are_the_best_optima_outside_v2s_interval(lr):
     text = checks.lr_summary(lr)
     for c in lr.moved:
         assert f"{c:.0e}" in text
+
+
+def test_the_shape_checks_windows_are_v2s_with_the_one_layer_sizes_replaced(shape):
+    """ "2+ layers": at 3e11 and 1e12 v2's window runs of 2 or more layers and every finished v3
+    shape run, the other budgets' windows as v2 has them; each set's optima and a are v2's
+    estimators on those runs (study_v2.optima with the check's seed and 80% level, exponents)."""
+    from scalinglaws.analysis import study_v2
+
+    v2 = study_v2.design_window(study_v2.load("isoflop", "prose"))
+    runs = measured.load_runs(measured.RESULTS / "v3", study="v3-shape")
+    extra = runs[runs["status"] == "finished"]
+    assert len(extra) and set(extra["flops_budget"]) <= {3e11, 1e12}
+    keep = ~v2["flops_budget"].isin([3e11, 1e12]) | (v2["n_layer"] >= 2)
+    assert (~keep).any()  # v2 has one-layer sizes at those budgets
+    mixed = pd.concat([v2[keep], extra[[c for c in v2.columns if c in extra.columns]]],
+                      ignore_index=True)  # fmt: skip
+    for label, rs in (("v2", v2), ("2+ layers", mixed)):
+        opt = study_v2.optima(rs, n_bootstrap=N_BOOT, seed=1, level=0.8)
+        got = shape.optima[shape.optima["windows"] == label].reset_index(drop=True)
+        cols = ["budget", "n_sizes", "n_runs", "N_opt", "N_lo", "N_hi", "n_failed"]
+        pd.testing.assert_frame_equal(got[cols], opt.table[cols])
+        e = study_v2.exponents(opt, rs)["a"]
+        row = shape.exponents.set_index("windows").loc[label]
+        assert (row["a"], row["lo"], row["hi"], row["n_budgets"]) == (
+            e.value,
+            e.lo,
+            e.hi,
+            e.n_budgets,
+        )
+    assert list(shape.exponents["windows"]) == ["v2", "2+ layers"]
