@@ -179,3 +179,25 @@ def test_web_data_carries_every_law_and_the_refits_replicates():
     losses = [allocation.evaluate_spec({"form": "eq4", "fit": f}, C)["loss"] for f in fits]
     lo, hi = np.percentile(losses, [10, 90])
     assert (lo, hi) == pytest.approx(calc.band(calculator.REFIT, C)["loss"], rel=1e-12)
+
+
+def test_kaplans_allocation_is_table_6_and_eq_1_3_at_half_the_flops():
+    """Kaplan 2020 as Hoffmann 2022 App. D.4 reads it, with the printed constants typed here: C_min
+    = C / 2 in PF-days (8.64e19 FLOPs each); N = 1.3e9 C_min^0.73 and D = 2e10 C_min^0.27 (Table
+    6), L = (3.1e8 / C_min)^0.050 (eq 1.3); the same through the closed form the web calculator
+    evaluates (evaluate_spec), and labelled as a published law of non-embedding parameters."""
+    from scalinglaws.analysis import allocation
+    from scalinglaws.core.kinds import PUBLISHED_LAW
+
+    k = allocation.allocations()["kaplan"]
+    C = np.array([1e21, 1e23, 5.76e23])
+    c_min = C / 2 / 8.64e19
+    expected = {"N_opt": 1.3e9 * c_min**0.73, "D_opt": 2e10 * c_min**0.27,
+                "loss": (3.1e8 / c_min) ** 0.050}  # fmt: skip
+    for name, want in expected.items():
+        np.testing.assert_allclose(getattr(k, name)(C), want, rtol=1e-12)
+    spec = allocation.evaluate_spec(k.spec, C)
+    for name, want in expected.items():
+        np.testing.assert_allclose(spec[name], want, rtol=1e-12)
+    assert (k.name, k.kind, k.params_kind) == ("kaplan", PUBLISHED_LAW, "non-embedding")
+    assert "Table 6" in k.label and "App. D.4" in k.label
