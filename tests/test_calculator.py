@@ -201,3 +201,25 @@ def test_kaplans_allocation_is_table_6_and_eq_1_3_at_half_the_flops():
         np.testing.assert_allclose(spec[name], want, rtol=1e-12)
     assert (k.name, k.kind, k.params_kind) == ("kaplan", PUBLISHED_LAW, "non-embedding")
     assert "Table 6" in k.label and "App. D.4" in k.label
+
+
+@pytest.mark.parametrize("name", ["approach1", "approach2"])
+def test_a_table_allocation_spends_the_budget_at_6nd_and_reads_loss_off_eq_2(name):
+    """Approaches 1 and 2 as power laws through Table 3 and Table A3 (refit here): D_opt is the
+    rest of the budget at C = 6 N D, and the loss is eq 2 at (N_opt, D_opt) with the TeX source's
+    unrounded fit (E = exp(0.5267228), A = exp(6.0073404), B = exp(6.0179186), alpha = 0.33917084,
+    beta = 0.2849083: written out here); every total parameter counted."""
+    from scalinglaws.analysis import allocation
+    from scalinglaws.core.kinds import REFIT_HERE
+
+    law = allocation.allocations()[name]
+    C = np.array([1e20, 5.76e23, 1e26])
+    N = law.N_opt(C)
+    np.testing.assert_allclose(law.D_opt(C), C / (6 * N), rtol=1e-12)
+    E, A, B = np.exp(0.5267228), np.exp(6.0073404), np.exp(6.0179186)
+    D = C / (6 * N)
+    np.testing.assert_allclose(law.loss(C), E + A / N**0.33917084 + B / D**0.2849083, rtol=1e-12)
+    spec = allocation.evaluate_spec(law.spec, C)
+    for key, want in (("N_opt", N), ("D_opt", D), ("loss", law.loss(C))):
+        np.testing.assert_allclose(spec[key], want, rtol=1e-12)
+    assert (law.kind, law.params_kind) == (REFIT_HERE, "total")
