@@ -93,3 +93,24 @@ def test_slice_plan_reads_the_losses_given_in_the_runs_order():
         size = runs.assign(other=other)[runs["params_total"] == plan.params[i]].sort_values("flops")
         want = np.interp(np.log(plan.budget[i]), np.log(size["flops"]), size["other"])
         assert got[i] == want  # bit for bit, as np.interp computes it
+
+
+def test_load_keeps_the_finished_v3_runs_and_their_curves_with_the_effective_count(tmp_path):
+    """The committed v3 horizons runs: only finished runs, each with N_effective = its FLOPs per
+    token / 6, and the curves of exactly those runs, each point carrying its run's N_effective; a
+    folder without v3 results loads nothing."""
+    from scalinglaws.datasets import measured
+
+    runs, curves = study_v3.load()
+    every = measured.load_runs(study_v3.RESULTS, study="v3-horizons")
+    finished = every[every["status"] == "finished"]
+    assert len(runs) == len(finished) > 0 and set(runs["run_id"]) == set(finished["run_id"])
+    assert (runs["status"] == "finished").all() and list(runs.index) == list(range(len(runs)))
+    np.testing.assert_array_equal(runs["params_effective"], runs["flops_per_token"] / 6)
+    all_curves = measured.load_curves(study_v3.RESULTS, study="v3-horizons")
+    mine = all_curves[all_curves["run_id"].isin(finished["run_id"])]
+    assert len(curves) == len(mine) and set(curves["run_id"]) == set(runs["run_id"])
+    eff = dict(zip(runs["run_id"], runs["params_effective"], strict=True))
+    assert (curves["params_effective"] == curves["run_id"].map(eff)).all()
+    empty_runs, empty_curves = study_v3.load(tmp_path)
+    assert empty_runs.empty and empty_curves.empty
