@@ -334,3 +334,43 @@ def test_approach1s_report_without_an_envelope_says_why():
         "no envelope: Approach 1 needs at least 2 runs with 2+ checkpoints each (column 'run'), "
         "got 0"
     ]
+
+
+def test_approach2s_report_words_each_failed_rule():
+    """Two budgets with a vertex: not identifiable (a line through two points has no check). The
+    largest budget's sizes trained 3x larger than the law's optimum there, each loss shifted with
+    them: its vertex lies 3x off the line through the others, and the reason gives that ratio. A
+    grid lopsided one way at the smallest budget and the other way at the largest: the method's
+    bias on its own grid, beyond half of Table 2's last digit, is named with its sign."""
+    from scalinglaws import estimators
+
+    two = trust.report_a2(_isoflop(budgets=(1e18, 1e19)), min_points=5)
+    assert two.verdict == "not identifiable" and two.checks["budgets_used"] == 2
+    assert two.reasons == ["only 2 budgets with a vertex: a line through them has no check"]
+
+    runs = _isoflop(budgets=(1e18, 1e19, 1e20, 1e21))
+    top = runs["budget"] == 1e21
+    runs.loc[top, "params"] *= 3.0  # every size 3x larger, its loss as the law gave its 1/3 size
+    t = trust.report_a2(runs, min_points=5)
+    ratio = t.checks["backtest_optimum_ratio"]
+    assert ratio == pytest.approx(1 / 3, rel=0.02)  # the line through exact vertices: 1/3
+    assert f"the largest budget's vertex is {ratio:.3g}x off the power law through the others" in (
+        t.reasons
+    )
+
+    rows = []
+    for i, C in enumerate((1e18, 1e19, 1e20, 1e21)):
+        n_opt = float(chinchilla.optimal_N(C, FIT))
+        for N in n_opt * np.logspace(-1.5 + 0.6 * i, 0.5 + 0.6 * i, 9):
+            D = C / (6 * N)
+            rows.append({"params": N, "tokens": D, "flops": C, "budget": C,
+                         "loss": FIT.E + FIT.A / N**FIT.alpha + FIT.B / D**FIT.beta})  # fmt: skip
+    lop = pd.DataFrame(rows)
+    t = trust.report_a2(lop, min_points=5)
+    bias = t.checks["bias_on_own_grid"]
+    N, D, L = (lop[k].to_numpy(float) for k in ("params", "tokens", "loss"))
+    surface = estimators.approach3(N=N, D=D, L=L)
+    assert abs(bias) > 0.005
+    assert bias == pytest.approx(t.checks["a"] - surface.beta / (surface.alpha + surface.beta))
+    assert f"on its own grid Approach 2 is biased by {bias:+.3f} in a" in t.reasons
+    assert t.verdict == "warn"
