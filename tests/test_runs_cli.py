@@ -1,6 +1,7 @@
 """`fit --runs` and `optimal --fit` on runs drawn from a known L(N, D), and the runs schema's errors."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -392,3 +393,62 @@ def test_approach1s_saved_fit_holds_the_documented_keys_of_the_envelope_alone():
     p = predict.predict(out, 1e21)
     assert p["N_opt"] == pytest.approx(res.N_opt.k * 1e21**res.N_opt.exponent, rel=1e-12)
     assert p["D_opt"] == pytest.approx(res.D_opt.k * 1e21**res.D_opt.exponent, rel=1e-12)
+
+
+def test_approach2s_saved_fit_is_the_estimator_alone_with_a_plain_bootstrap():
+    """fit(approach=2) on an IsoFLOP design on eq 2 (one budget's sizes all past its optimum, so it
+    has no vertex) against the estimator called alone: a, b, the vertices with the documented keys,
+    the skipped budget keyed as printed to 4 digits; the bootstrap rewritten here (runs drawn with
+    replacement by Generator.choice on the fit's stream, a failed replicate counted), its 80%
+    percentile interval, the t interval of the vertices' scatter, and the wider of the two."""
+    from scalinglaws import estimators
+    from scalinglaws.analysis import fit_runs
+    from scalinglaws.core.rng import stream
+    from scalinglaws.laws import chinchilla
+
+    fit3 = chinchilla.HOFFMANN.approach3_rounded
+    rng0 = np.random.default_rng(1)
+    rows = []
+    for i, C in enumerate((1e18, 1e19, 1e20, 1e21, 3.3e21)):
+        n_opt = float(chinchilla.optimal_N(C, fit3)) * (30.0 if i == 4 else 1.0)
+        for N in n_opt * np.logspace(-0.8, 0.8, 7):
+            D = C / (6 * N)
+            rows.append({"params": N, "tokens": D, "flops": C, "budget": C,
+                         "loss": float(chinchilla.loss(N, D, fit3)) * np.exp(0.003 * rng0.normal())})  # fmt: skip
+    runs = pd.DataFrame(rows)
+    out = fit_runs.fit(runs, 2, n_bootstrap=30, seed=2, level=0.8, min_points=5)
+    N, D, C, L = (runs[k].to_numpy() for k in ("params", "tokens", "budget", "loss"))
+    budgets = np.unique(C)
+
+    def a2(i):
+        return estimators.approach2(N=N[i], D=D[i], C=C[i], L=L[i], budgets=budgets,
+                                    tol_log10=1e-6, min_points=5)  # fmt: skip
+
+    res = a2(np.arange(len(runs)))
+    assert (out["a"], out["b"]) == (res.a, res.b)
+    assert out["N_opt"] == {"k": res.N_opt.k, "exponent": res.a}
+    assert out["budgets_used"] == list(res.used_budgets) and len(res.used_budgets) == 4
+    assert list(out["budgets_skipped"]) == ["3.3e+21"]
+    assert out["vertices"] == [{"budget": p.budget, "flops": p.flops, "N_opt": p.N_opt,
+                                "D_opt": p.D_opt, "L_min": p.L_min, "n_points": p.n_points}
+                               for p in res.profiles]  # fmt: skip
+    rng, reps, failed = stream(2, "runs-fit.bootstrap"), [], 0
+    for _ in range(30):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", np.exceptions.RankWarning)
+                r = a2(rng.choice(len(runs), len(runs)))
+        except estimators.FitError:
+            failed += 1
+            continue
+        reps.append((r.a, r.b, r.N_opt.k, r.D_opt.k))
+    reps = np.array(reps)
+    boot = out["bootstrap"]
+    assert (boot["n"], boot["n_failed"], boot["level"]) == (30, failed, 0.8)
+    np.testing.assert_array_equal(np.array(boot["replicates"]["values"]), reps)
+    a_iv = tuple(np.percentile(reps[:, 0], [10, 90]))
+    assert tuple(boot["interval"]["a"]) == pytest.approx(a_iv, rel=1e-12)
+    x = np.log([p.flops for p in res.profiles])
+    reg = estimators.slope_t_interval(x, np.log([p.N_opt for p in res.profiles]), 0.8)
+    assert boot["regression"]["a"] == list(reg)
+    assert boot["interval_with_scatter"]["a"] == [min(a_iv[0], reg[0]), max(a_iv[1], reg[1])]
