@@ -409,7 +409,7 @@ def test_approach2s_saved_fit_is_the_estimator_alone_with_a_plain_bootstrap():
     fit3 = chinchilla.HOFFMANN.approach3_rounded
     rng0 = np.random.default_rng(1)
     rows = []
-    for i, C in enumerate((1e18, 1e19, 1e20, 1e21, 3.3e21)):
+    for i, C in enumerate((1e18, 1e19, 1e20, 1e21, 3.125e21)):
         n_opt = float(chinchilla.optimal_N(C, fit3)) * (30.0 if i == 4 else 1.0)
         for N in n_opt * np.logspace(-0.8, 0.8, 7):
             D = C / (6 * N)
@@ -428,7 +428,7 @@ def test_approach2s_saved_fit_is_the_estimator_alone_with_a_plain_bootstrap():
     assert (out["a"], out["b"]) == (res.a, res.b)
     assert out["N_opt"] == {"k": res.N_opt.k, "exponent": res.a}
     assert out["budgets_used"] == list(res.used_budgets) and len(res.used_budgets) == 4
-    assert list(out["budgets_skipped"]) == ["3.3e+21"]
+    assert list(out["budgets_skipped"]) == ["3.125e+21"]
     assert out["vertices"] == [{"budget": p.budget, "flops": p.flops, "N_opt": p.N_opt,
                                 "D_opt": p.D_opt, "L_min": p.L_min, "n_points": p.n_points}
                                for p in res.profiles]  # fmt: skip
