@@ -374,3 +374,30 @@ def test_approach2s_report_words_each_failed_rule():
     assert bias == pytest.approx(t.checks["a"] - surface.beta / (surface.alpha + surface.beta))
     assert f"on its own grid Approach 2 is biased by {bias:+.3f} in a" in t.reasons
     assert t.verdict == "warn"
+
+
+def test_the_cross_study_trust_table_holds_each_rows_report():
+    """A plan of four rows (Llama 3's IsoFLOPs and Epoch's points by Approach 2, the (Mis)Fitting
+    runs by Approach 1 without embeddings and by Approach 3): each row the report of its approach
+    on the data set as that approach reads it (Approach 2: the points with a budget; Approach 1:
+    the curves), with the data set's minimum points per budget; the count of N by name."""
+    from scalinglaws.analysis import cross_study
+
+    plan = ((cross_study.LLAMA3, 2, "params", False),
+            (cross_study.MISFITTING, 1, "params_non_embedding", True),
+            (cross_study.EPOCH, 2, "params", False),
+            (cross_study.MISFITTING, 3, "params", False))  # fmt: skip
+    t = trust.cross_study_table(plan)
+    assert list(t.columns) == ["dataset", "approach", "params", "verdict", "reasons"]
+    want = [
+        trust.report_a2(cross_study.runs_of(cross_study.LLAMA3, approach=2), "params", min_points=5),
+        trust.report_a1(cross_study.runs_of(cross_study.MISFITTING, curves=True),
+                        "params_non_embedding"),
+        trust.report_a2(cross_study.runs_of(cross_study.EPOCH, approach=2), "params", min_points=5),
+        trust.report(cross_study.runs_of(cross_study.MISFITTING), "params"),
+    ]  # fmt: skip
+    for (_, row), (name, approach, _, _), w in zip(t.iterrows(), plan, want, strict=True):
+        assert (row["dataset"], row["approach"]) == (name, approach)
+        assert (row["verdict"], row["reasons"]) == (w.verdict, "; ".join(w.reasons))
+    assert list(t["params"]) == ["total", "non-embedding", "total", "total"]
+    assert [w.verdict for w in want] == ["ok", "warn", "warn", "warn"]  # each path exercised
