@@ -179,3 +179,28 @@ def test_approach2_bias_simulates_the_data_sets_own_grid_on_its_own_surface():
     assert (b.a_approach2, b.a_approach2_data) == (on_sim.a, on_data.a)
     assert b.n_budgets == len(on_sim.used_budgets) >= 3
     assert b.bias == on_sim.a - b.a_true
+
+
+def test_misfittings_longest_runs_are_one_curve_a_size_at_its_longest_horizon():
+    """Kaplan Fig 2's curves from the (Mis)Fitting runs: for each size, among its runs of the longest
+    horizon (most steps), the one that ends lowest (its best learning rate), every checkpoint in
+    step order, with Kaplan's C = 6 N_non-embedding D."""
+    import numpy as np
+
+    out = cross_study.misfitting_longest_runs()
+    runs = cross_study.runs_of(cross_study.MISFITTING, curves=True)
+    steps = runs.groupby("run")["step"].max()
+    last = runs.loc[runs.groupby("run")["step"].idxmax()].set_index("run")
+    assert out.groupby("params")["run"].nunique().eq(1).all()
+    assert set(out["params"]) == set(runs["params"])
+    for n, g in out.groupby("params"):
+        mine = last[last["params"] == n]
+        longest = mine[steps[mine.index] == steps[mine.index].max()]
+        assert g["run"].iloc[0] == longest["loss"].idxmin()
+        full = runs[runs["run"] == g["run"].iloc[0]].sort_values("step")
+        np.testing.assert_array_equal(g["step"], full["step"])
+    assert (out.groupby("params")["step"].diff().dropna() > 0).all()
+    np.testing.assert_allclose(out["flops_kaplan"],
+                               6 * out["params_non_embedding"] * out["tokens"], rtol=0)  # fmt: skip
+    assert len(out["params"].unique()) >= 5 and (out["params"].diff().dropna() >= 0).all()
+    # most sizes ran their longest horizon at several rates: the lowest final loss decides
