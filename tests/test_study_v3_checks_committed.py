@@ -112,3 +112,30 @@ def test_the_shape_checks_windows_are_v2s_with_the_one_layer_sizes_replaced(shap
             e.n_budgets,
         )
     assert list(shape.exponents["windows"]) == ["v2", "2+ layers"]
+
+
+def test_the_lr_checks_optima_are_v2s_estimator_on_each_rates_runs(lr):
+    """Each rate's row set rebuilt: v2's windows at 3e11-1e13 (3 seeds, sizes then seeds
+    resampled) for 1x; the lr-check runs at 0.5x and 2x of the rule's rate, and each size at its
+    best of the three (1x: v2's seed-0 run), each through v2's optima with the parametric noise of
+    v2's seed sd; every row set with the check's seed and 80% level."""
+    from scalinglaws.analysis import study_v2
+
+    v2 = study_v2.design_window(study_v2.load("isoflop", "prose"))
+    v2 = v2[v2["flops_budget"].isin([3e11, 1e12, 3e12, 1e13])].reset_index(drop=True)
+    runs = measured.load_runs(measured.RESULTS / "v3", study="v3-lrcheck")
+    check = runs[runs["status"] == "finished"].reset_index(drop=True)
+    check = check.assign(rate=checks._multiplier(check, v2))
+    cols = ["flops_budget", "n_layer", "d_model", "params_total", "tokens", "loss_nats", "rate"]
+    every = pd.concat([v2[v2["seed"] == 0].assign(rate=1.0)[cols], check[cols]], ignore_index=True)
+    sd = study_v2.seed_sd()
+    sets = {"1x (v2, 3 seeds)": (v2, None), "0.5x": (every[every["rate"] == 0.5], sd),
+            "2x": (every[every["rate"] == 2.0], sd),
+            "best of three": (checks.best_of_rates(every)[1], sd)}  # fmt: skip
+    keep = ["budget", "n_sizes", "N_opt", "N_lo", "N_hi", "n_failed"]
+    for label, (rs, noise) in sets.items():
+        want = study_v2.optima(rs, n_bootstrap=N_BOOT, seed=1, level=0.8, noise_sd=noise).table
+        got = lr.optima[lr.optima["rate"] == label].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got[keep], want[keep])
+    assert list(dict.fromkeys(lr.optima["rate"])) == list(sets)
+    assert lr.finished == len(check)
