@@ -203,3 +203,21 @@ def test_misfittings_longest_runs_are_one_curve_a_size_at_its_longest_horizon():
     np.testing.assert_allclose(out["flops_kaplan"],
                                6 * out["params_non_embedding"] * out["tokens"], rtol=0)  # fmt: skip
     assert len(out["params"].unique()) >= 5 and (out["params"].diff().dropna() >= 0).all()
+
+
+def test_the_bias_table_writes_each_data_sets_bias_as_the_readme_documents():
+    """bias_table's rows are approach2_bias's numbers, the count of N by name (params: total,
+    params_non_embedding: non-embedding), in data/derived/README.md's columns."""
+    from tests.test_analysis import _documented_columns
+
+    plan = ((cross_study.EPOCH, "params"), (cross_study.MISFITTING, "params_non_embedding"))
+    t = cross_study.bias_table(plan)
+    assert list(t.columns) == _documented_columns()["cross_study_bias.csv"]
+    for (_, row), (name, params) in zip(t.iterrows(), plan, strict=True):
+        b = cross_study.approach2_bias(name, params)
+        assert row.to_dict() == {
+            "dataset": name, "params": "total" if params == "params" else "non-embedding",
+            "a_true": b.a_true, "a_approach2_sim": b.a_approach2, "bias": b.bias,
+            "a_approach2_data": b.a_approach2_data, "n_budgets": b.n_budgets,
+            "identifiable": b.identifiable,
+        }  # fmt: skip
