@@ -1,5 +1,7 @@
 """Approach 1/2/3 estimators: Epoch's refit of Chinchilla Figure 4, synthetic recovery, errors."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -227,3 +229,39 @@ def test_arrays_from_a_tidy_frame():
     np.testing.assert_allclose(C2, C)
     with pytest.raises(ValueError, match="tokens and/or flops"):
         estimators.arrays({"params": N, "loss_nats": L})
+
+
+def test_approach2_checks_each_array_and_its_counts_by_name():
+    """Every array one value per run, named in the error with the count it needs; D given is used
+    for the vertex's tokens (here C / 8N: the vertex's tokens 6/8 of C / 6N's); exactly 2 budgets
+    with a vertex are enough, 1 is not; the subsampling fraction lies in (0, 1]."""
+    fit = HOFFMANN.approach3_rounded
+    N, C, L = _isoflop_data(fit, [1e18, 1e19, 1e20])
+    D = C / (6 * N)
+    n = N.size
+    for kw, name in (({"C": C[:-1]}, "C (flops)"), ({"L": L[:-1]}, "L (loss)"),
+                     ({"D": D[:-1]}, "D (tokens)")):  # fmt: skip
+        args = {"N": N, "C": C, "L": L, **kw}
+        msg = f"{name} must have {n} values (one per run), got {n - 1}"
+        with pytest.raises(ValueError, match=f"^{re.escape(msg)}$"):
+            estimators.approach2(**args)
+    with pytest.raises(ValueError, match=r"^N \(params\) must be > 0 everywhere"):
+        estimators.approach2(N=-N, C=C, L=L)
+    bare = estimators.approach2(N=N, C=C, L=L)
+    given = estimators.approach2(N=N, D=C / (8 * N), C=C, L=L)
+    for p, q in zip(bare.profiles, given.profiles, strict=True):
+        assert q.N_opt == pytest.approx(p.N_opt, rel=1e-12)
+        assert q.D_opt == pytest.approx(p.D_opt * 6 / 8, rel=1e-9)
+    keep = C < 5e19
+    two = estimators.approach2(N=N[keep], C=C[keep], L=L[keep])
+    assert len(two.used_budgets) == 2
+    with pytest.raises(estimators.FitError, match="needs at least 2 budgets with 5\\+ runs"):
+        estimators.approach2(N=N[C == 1e18], C=C[C == 1e18], L=L[C == 1e18])
+    rng = np.random.default_rng(0)
+    ok = estimators.approach2(N=N, C=C, L=L, n_bootstrap=3, rng=rng, fraction=1.0)
+    assert ok.N_opt.exponent_interval[0] == pytest.approx(ok.N_opt.exponent, rel=1e-9)
+    for bad in (0.0, 1.5):
+        with pytest.raises(ValueError, match=rf"fraction must be in \(0, 1\], got {bad}"):
+            estimators.approach2(N=N, C=C, L=L, n_bootstrap=3, rng=rng, fraction=bad)
+    with pytest.raises(ValueError, match="needs rng"):
+        estimators.approach2(N=N, C=C, L=L, n_bootstrap=3)
