@@ -265,3 +265,25 @@ def test_approach2_checks_each_array_and_its_counts_by_name():
             estimators.approach2(N=N, C=C, L=L, n_bootstrap=3, rng=rng, fraction=bad)
     with pytest.raises(ValueError, match="needs rng"):
         estimators.approach2(N=N, C=C, L=L, n_bootstrap=3)
+
+
+def test_arrays_name_each_column_and_derive_the_missing_count():
+    """A table's columns as arrays: a column of the wrong length or with a non-positive value is
+    named in the error; tokens come from D = C / 6N where only FLOPs are given and FLOPs from C =
+    6ND where only tokens are; both given are kept as they are; exactly the needed columns pass."""
+    N, D, C, L = [1e8, 2e8], [1e9, 3e9], [7e17, 4e18], [3.0, 2.9]
+    got = estimators.arrays({"params": N, "tokens": D, "flops": C, "loss_nats": L})
+    for g, want in zip(got, (N, D, C, L), strict=True):
+        np.testing.assert_array_equal(g, want)
+    only_c = estimators.arrays({"params": N, "flops": C, "loss_nats": L})
+    np.testing.assert_allclose(only_c[1], np.array(C) / (6 * np.array(N)), rtol=1e-15)
+    only_d = estimators.arrays({"params": N, "tokens": D, "loss_nats": L})
+    np.testing.assert_allclose(only_d[2], 6 * np.array(N) * np.array(D), rtol=1e-15)
+    for col in ("tokens", "flops", "loss_nats"):
+        bad = {"params": N, "tokens": D, "flops": C, "loss_nats": L, col: [1.0]}
+        with pytest.raises(ValueError, match=f"^{col} must have 2 values"):
+            estimators.arrays(bad)
+    with pytest.raises(ValueError, match="^params must be > 0 everywhere"):
+        estimators.arrays({"params": [0.0, 1.0], "tokens": D, "loss_nats": L})
+    with pytest.raises(ValueError, match="^loss must have 2 values"):
+        estimators.arrays({"params": N, "tokens": D, "loss": [1.0]}, loss="loss")
