@@ -452,3 +452,41 @@ def test_approach2s_saved_fit_is_the_estimator_alone_with_a_plain_bootstrap():
     reg = estimators.slope_t_interval(x, np.log([p.N_opt for p in res.profiles]), 0.8)
     assert boot["regression"]["a"] == list(reg)
     assert boot["interval_with_scatter"]["a"] == [min(a_iv[0], reg[0]), max(a_iv[1], reg[1])]
+
+
+def test_a2_input_groups_runs_by_their_budget_or_by_clustered_flops():
+    """With a budget column each run is grouped by its budget exactly (a run without one is left
+    out) and C is its budget; without one, runs within tol_log10 decades of FLOPs share a budget and
+    C is each run's own FLOPs."""
+    from scalinglaws.analysis import fit_runs
+
+    f = pd.DataFrame({"params": [1e6, 2e6, 3e6, 4e6], "tokens": [1e9, 2e9, 3e9, 4e9],
+                      "loss": [3.0, 2.9, 2.8, 2.7], "flops": [1.0e18, 1.1e18, 9.7e18, 1.02e19],
+                      "budget": [1e18, 1e18, 1e19, np.nan]})  # fmt: skip
+    a = fit_runs.a2_input(f)
+    np.testing.assert_array_equal(a.N, [1e6, 2e6, 3e6])
+    np.testing.assert_array_equal(a.C, [1e18, 1e18, 1e19])
+    np.testing.assert_array_equal(a.L, [3.0, 2.9, 2.8])
+    np.testing.assert_array_equal(a.D, [1e9, 2e9, 3e9])
+    np.testing.assert_array_equal(a.budgets, [1e18, 1e19])
+    assert a.tol_log10 == 1e-6
+    b = fit_runs.a2_input(f.drop(columns="budget"), "params", 0.06)
+    np.testing.assert_array_equal(b.C, f["flops"])  # every run, its own FLOPs
+    assert b.tol_log10 == 0.06 and len(b.budgets) == 2  # 1e18 and 1.1e18; 9.7e18 and 1.02e19
+
+
+def test_a_saved_fit_names_its_table_and_counts_its_runs_and_rows():
+    """The saved fit's head: the format predict reads, the table's label, the approach, the column N
+    came from, runs (final checkpoints) and rows (every checkpoint), how C was counted, the seed."""
+    from scalinglaws.analysis import fit_runs
+    from tests.test_trust import _curves
+
+    runs = _curves(10.0)
+    runs["params_non_embedding"] = runs["params"] * 0.9
+    out = fit_runs.fit(runs, 1, seed=9, label="mine.csv", params="params_non_embedding")
+    assert {k: out[k] for k in ("format", "runs", "approach", "params", "n_runs", "n_rows",
+                                "flops", "seed")} == {
+        "format": "scalinglaws-fit/1", "runs": "mine.csv", "approach": 1,
+        "params": "params_non_embedding", "n_runs": 10, "n_rows": 400,
+        "flops": "FLOPs as given in the table's 'flops' column", "seed": 9,
+    }  # fmt: skip
