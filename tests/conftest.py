@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,30 @@ def _offline_mirror():
     """Use ../shared/data as the offline mirror unless the environment names another."""
     if "SCALINGLAWS_DATA_MIRROR" not in os.environ and SHARED_MIRROR.is_dir():
         os.environ["SCALINGLAWS_DATA_MIRROR"] = str(SHARED_MIRROR)
+    yield
+
+
+def _clear_the_packages_caches() -> None:
+    """Empty every cache of a function of scalinglaws (core.memo.by_value, functools.cache)."""
+    for name, module in list(sys.modules.items()):
+        if name == "scalinglaws" or name.startswith("scalinglaws."):
+            for obj in list(vars(module).values()):
+                clear = getattr(obj, "cache_clear", None)
+                if callable(clear) and str(getattr(obj, "__module__", "")).startswith(
+                    "scalinglaws"
+                ):
+                    clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_results_under_mutmut():
+    """Under mutmut (MUTANT_UNDER_TEST set) each test starts with empty caches. mutmut runs each
+    mutant's tests in a process forked from one that ran the suite unmutated: a fit or a table
+    of laws cached there would hand the mutant the unmutated result, and the mutant would survive
+    without its code having run (its stats would also miss the tests that reach it through a
+    cache). Outside mutmut the caches stand, as in the notebooks."""
+    if "MUTANT_UNDER_TEST" in os.environ:
+        _clear_the_packages_caches()
     yield
 
 
