@@ -353,13 +353,13 @@ def save_figure(
     engine = fig.get_layout_engine()
     if engine is not None:
         fig.set_layout_engine("none")
-    # the PNG is the last drawing's pixels (after place_legends, or one drawing more where it moved a
-    # legend within its axes), and the PDF is written with the same box and no layout pass first
-    if not current:
-        with _no_layout_engine(fig):
-            fig.canvas.draw()
-    drawn = _drawn_crop(fig)
     try:
+        # the PNG is the last drawing's pixels (after place_legends, or one drawing more where it
+        # moved a legend within its axes); the PDF is written with the same box, no layout pass first
+        if not current:
+            with _no_layout_engine(fig):
+                fig.canvas.draw()
+        drawn = _drawn_crop(fig)
         with matplotlib.rc_context({"svg.hashsalt": STYLE["svg.hashsalt"]}):
             for fmt in fmts:
                 fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=f".{fmt}.tmp")
