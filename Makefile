@@ -97,7 +97,7 @@ $(RUNS_STAMP): requirements-runs.lock $(STAMP)
 # notebook keeps its executed copy with papermill's error banner, makes `make figures` fail and
 # changes no figure. Kernels talk over unix sockets in a private folder: no TCP port to collide on.
 figures: $(STAMP) $(PYC_STAMP)
-	@$(BIN)/python -m compileall -qq src
+	@$(BIN)/python -m compileall -q src
 	@stale=$$($(MAKE) -n --no-print-directory $(DONE) | sed -n 's/.*scalinglaws\.notebooks run \([^ ]*\) .*/\1/p'); \
 	if [ -n "$$stale" ]; then $(BIN)/python -m scalinglaws.notebooks run --jobs $(NPROC) $$stale 2>&1 \
 		| { grep -v -E "$(KERNEL_NOISE)" || true; }; else echo "figures: up to date"; fi

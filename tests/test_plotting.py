@@ -197,3 +197,26 @@ def test_png_of_a_figure_drawn_past_its_canvas_is_savefigs_tight_one(tmp_path):
     assert got.shape[0] > 3 * 150  # taller than the canvas: the legend is in it
     assert np.array_equal(got, _pixels(_savefig_png(fig)))
     plt.close(fig)
+
+
+def test_png_is_upright_and_savefigs_own_where_savefig_would_not_draw_as_shown(tmp_path):
+    """The PNG keeps its rows top first under any image.origin, and where savefig would not write
+    the screen drawing (a transparent savefig, say) the PNG is savefig's own."""
+    import matplotlib as mpl
+    import numpy as np
+
+    use_style()
+    fig, ax = plt.subplots(figsize=(3, 2), layout="constrained")
+    ax.plot([0, 1], [0, 1], label="up")
+    ax.set_title("top")
+    ax.legend(loc="lower right")
+    (upright,) = save_figure(fig, "a", ("png",), tmp_path)
+    with mpl.rc_context({"image.origin": "lower"}):
+        (lower,) = save_figure(fig, "b", ("png",), tmp_path)
+    assert np.array_equal(_pixels(upright.read_bytes()), _pixels(lower.read_bytes()))
+    with mpl.rc_context({"savefig.transparent": True}):
+        (clear,) = save_figure(fig, "c", ("png",), tmp_path)
+        want = _pixels(_savefig_png(fig))
+    got = _pixels(clear.read_bytes())
+    assert got.shape == want.shape and np.array_equal(got, want) and (got[..., 3] < 255).any()
+    plt.close(fig)

@@ -79,3 +79,12 @@ def test_readme_maps_every_notebook_and_figure():
 def test_licence_files():
     assert "MIT License" in (paths.ROOT / "LICENSE").read_text()
     assert "CC-BY-4.0" in (paths.ROOT / "README.md").read_text()
+
+
+def test_make_figures_order_lists_every_notebook_once():
+    """scalinglaws.notebooks.LONGEST schedules the notebooks the longest first; one missing would
+    run last, the worst place for a long one."""
+    from scalinglaws.core import paths
+    from scalinglaws.notebooks import LONGEST
+
+    assert sorted(LONGEST) == sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))

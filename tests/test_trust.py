@@ -401,3 +401,10 @@ def test_the_cross_study_trust_table_holds_each_rows_report():
         assert (row["verdict"], row["reasons"]) == (w.verdict, "; ".join(w.reasons))
     assert list(t["params"]) == ["total", "non-embedding", "total", "total"]
     assert [w.verdict for w in want] == ["ok", "warn", "warn", "warn"]  # each path exercised
+
+
+def test_approach1s_report_on_a_table_without_runs_names_the_column():
+    t = trust.report_a1(_curves(10.0).drop(columns=["run"]))
+    assert t.verdict == "not identifiable"
+    assert t.reasons == ["no envelope: column 'run' is missing: Approach 1 needs training curves "
+                         "(a 'run' column naming each run's checkpoints)"]  # fmt: skip

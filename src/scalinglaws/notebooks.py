@@ -61,20 +61,22 @@ def execute(stem: str, executed: Path, *, source: Path | None = None, **paramete
     return executed
 
 
-# The notebooks by their time (seconds on 2 cores, `make bench`: 08 27, 03 14, 05 12, 11 10,
-# 09 9, 10 9, 04 8, 07 6, 01 6, 02 6, 06 3), the longest first: each of NPROC workers takes the next
-# when it is free, so the short ones fill in at the end and the workers finish close together.
+# The notebooks by their time (seconds on 2 cores, `python benchmarks/bench_figures.py`: 08 27, 03 12,
+# 09 10, 11 10, 05 10, 10 10, 04 7, 07 6, 02 5, 01 5, 06 3), the longest first: each of NPROC workers
+# takes the next when it is free, so the short ones fill in at the end and the workers finish close
+# together. A notebook missing here runs last.
 LONGEST = (
     "08_cross_study",
     "03_isoflop",
-    "05_c4_github",
-    "11_study_v3",
     "09_study_v2",
+    "11_study_v3",
+    "05_c4_github",
     "10_ladder",
     "04_envelope",
     "07_calculator",
-    "01_compute_budget",
     "02_steps",
+    "01_compute_budget",
+    "06_excess_compute_steps",
 )
 
 

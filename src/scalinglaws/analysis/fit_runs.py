@@ -266,6 +266,11 @@ def envelope(runs: pd.DataFrame, params: str = "params", min_sizes: int = 3) -> 
     """Approach 1 (section 3.1) on the curves of a runs table, fitted over the declared range
     (:func:`scalinglaws.estimators.envelope_range`: where the winner has a size on each side),
     with the envelope of the runs' last 15% (footnote 4's points only) over the same range."""
+    if "run" not in runs.columns:
+        raise estimators.FitError(
+            "column 'run' is missing: Approach 1 needs training curves (a 'run' column naming "
+            "each run's checkpoints)"
+        )
     table, tuples = _curve_table(runs, params)
     if len(tuples) < schema.MIN_CURVES_A1:
         raise estimators.FitError(

@@ -288,13 +288,23 @@ def _drawn_crop(fig):
     of the last Agg drawing inside it (the padding past the canvas' edge in the figure's face
     colour), which must show the figure as it is. ``savefig`` with that box would draw the figure
     again, shifted by whole pixels, to the same pixels (tests/test_plotting.py checks it). None
-    where that drawing cannot stand for the file: not an Agg drawing at DPI, or something drawn
-    reaching past the canvas."""
+    where that drawing cannot stand for the file: not an Agg drawing at DPI, savefig set to another
+    face or edge colour or to transparency, a face that is not opaque, an animated artist (left out
+    of a screen drawing), or something drawn reaching past the canvas."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import to_rgba
     from matplotlib.transforms import Bbox
 
-    if not isinstance(fig.canvas, FigureCanvasAgg) or fig.dpi != DPI:
+    rc = matplotlib.rcParams
+    face = np.round(np.asarray(to_rgba(fig.get_facecolor())) * 255).astype(np.uint8)
+    saved_as_drawn = (
+        rc["savefig.facecolor"] == "auto"
+        and rc["savefig.edgecolor"] == "auto"
+        and not rc["savefig.transparent"]
+        and face[3] == 255  # savefig pads a transparent face differently
+        and not any(a.get_animated() for a in fig.findobj())  # left out of a screen drawing
+    )
+    if not isinstance(fig.canvas, FigureCanvasAgg) or fig.dpi != DPI or not saved_as_drawn:
         return None
     renderer = fig.canvas.get_renderer()
     pixels = np.asarray(renderer.buffer_rgba())
@@ -305,7 +315,6 @@ def _drawn_crop(fig):
     box = tight.padded(matplotlib.rcParams["savefig.pad_inches"])
     x0, y0 = (int(np.floor(v * DPI)) for v in (box.x0, box.y0))
     x1, y1 = (int(np.ceil(v * DPI)) for v in (box.x1, box.y1))
-    face = np.round(np.asarray(to_rgba(fig.get_facecolor())) * 255).astype(np.uint8)
     crop = np.empty((y1 - y0, x1 - x0, 4), np.uint8)
     crop[...] = face
     # display y runs up from the canvas' bottom row, the buffer's and the crop's rows down from the top
@@ -368,7 +377,7 @@ def save_figure(
                 if drawn is None:
                     fig.savefig(tmp, format=fmt, dpi=DPI, metadata=_METADATA[fmt])
                 elif fmt == "png":
-                    mpl_image.imsave(tmp, drawn[1], format="png", dpi=DPI,
+                    mpl_image.imsave(tmp, drawn[1], format="png", dpi=DPI, origin="upper",
                                      metadata=_METADATA["png"])  # fmt: skip
                 else:
                     with _no_layout_engine(fig):  # laid out already: no drawing before the one
