@@ -21,7 +21,7 @@ from pathlib import Path
 
 from _args import at_least
 
-from scalinglaws.notebooks import LONGEST, execute, make_parameters  # LONGEST: make figures' order
+from scalinglaws.notebooks import execute, make_parameters, schedule
 
 GOAL_S = 60.0
 
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     from scalinglaws.core import paths
 
     stems = sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
-    order = [s for s in LONGEST if s in stems] + [s for s in stems if s not in LONGEST]
+    order = schedule(stems)  # make figures' order
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         with ThreadPoolExecutor(jobs) as pool:

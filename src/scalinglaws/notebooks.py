@@ -80,6 +80,11 @@ LONGEST = (
 )
 
 
+def schedule(stems) -> list[str]:
+    """``stems`` in `make figures`' order: those in :data:`LONGEST` as listed, any other last."""
+    return [s for s in LONGEST if s in stems] + [s for s in stems if s not in LONGEST]
+
+
 def _publish(staging: Path) -> None:
     """Copy a successful run's outputs into the committed folders, each by a rename: tables into
     data/derived/, figures into figures/ (relative to the working directory, as make runs)."""
@@ -137,7 +142,7 @@ def run_many(stems: list[str], jobs: int) -> bool:
     restore each other's directory in the wrong order (a later relative path then misses)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    order = [s for s in LONGEST if s in stems] + [s for s in stems if s not in LONGEST]
+    order = schedule(stems)
     if jobs <= 1 or len(order) == 1:
         return all([run_one(s) for s in order])
     with ProcessPoolExecutor(min(jobs, len(order))) as pool:
