@@ -74,11 +74,11 @@ def test_approach1_returns_the_curves_tokens():
     np.testing.assert_allclose(r3.D, r3.flops / (6 * r3.N), rtol=1e-12)
 
 
-def _synthetic_curves() -> pd.DataFrame:
+def _synthetic_curves(sizes=(1e3, 3e3, 1e4, 3e4)) -> pd.DataFrame:
     """Learning curves of 4 sizes x 3 cosine horizons: loss falls with tokens and size, plus a
     penalty that vanishes at the end of each horizon (the learning rate decayed)."""
     rows = []
-    for N in (1e3, 3e3, 1e4, 3e4):
+    for N in sizes:
         for horizon in (3e5, 1e6, 3e6):
             D = np.geomspace(2e3, horizon, 30)
             loss = 1.5 + 30 / N**0.3 + 40 / D**0.3 + 0.3 * (1 - D / horizon)
@@ -146,6 +146,10 @@ def test_measured_envelope_uses_only_real_runs():
     assert 0 <= envelope.last_fraction(m) <= 1
     table = envelope.winner_table(m)
     assert table["share of points"].sum() == pytest.approx(1.0, abs=0.01)
+    # with no curves given, the same prose curves
+    default = envelope.measured_envelope()
+    assert list(default.runs["run_id"]) == list(m.runs["run_id"])
+    assert default.fitted.N_opt.exponent == m.fitted.N_opt.exponent
 
 
 def test_tables(law, synthetic):
@@ -220,3 +224,84 @@ def test_a_resample_won_by_one_size_has_an_exponent_of_exactly_zero():
     reps, failed = estimators.bootstrap_approach1(curves=curves, counts=counts)
     assert not failed[0] and reps[0, 0] == 0.0
     assert reps[1, 0] != 0.0  # three sizes: an exponent
+
+
+def _tenth_and_ninetieth(x: np.ndarray) -> tuple[float, float]:
+    """Table 2's interval of replicates x: the 10th and 90th percentiles, by linear interpolation
+    between order statistics (position p (n - 1) of the sorted values), written out."""
+    s = np.sort(x)
+    out = []
+    for p in (0.10, 0.90):
+        k = p * (len(s) - 1)
+        i = int(np.floor(k))
+        out.append(float(s[i] + (k - i) * (s[min(i + 1, len(s) - 1)] - s[i])))
+    return out[0], out[1]
+
+
+def test_measured_envelopes_parts_are_the_documented_computations():
+    """measured_envelope() on synthetic curves of 6 sizes against what its docstring says, part by
+    part: the drawn envelope spans every curve's FLOPs on n_flops points, the fitted one lies inside
+    the declared range of min_sizes = 3 sizes (4 gives another range here), the last-15% envelope
+    over the same range, positions are C / the winner's final FLOPs, and each interval is the
+    10th-90th percentile of the replicates drawn from the named streams "envelope.bootstrap" and
+    "envelope.bootstrap.last15" of the seed (default 0)."""
+    from scalinglaws.core.rng import stream
+
+    curves = _synthetic_curves((1e3, 3e3, 1e4, 3e4, 1e5, 3e5))
+    runs, tuples = envelope._curve_tuples(curves)
+    lo, hi = envelope.measured_fit_range(runs, tuples, 3)
+    assert envelope.measured_fit_range(runs, tuples, 4) != (lo, hi)  # so the default is seen
+    plain = envelope.measured_envelope(curves, n_flops=300)
+    assert plain.flops_range == (lo, hi) and plain.curves is curves
+    four = envelope.measured_envelope(curves, n_flops=300, min_sizes=4)
+    assert four.flops_range == envelope.measured_fit_range(runs, tuples, 4)
+    assert plain.n_bootstrap == 0 and plain.n_failed == 0
+    assert plain.fitted.N_opt.exponent_interval is None and plain.last15.N_opt.exponent_interval is None
+    first, final = runs["flops_first"].min(), runs["flops_final"].max()
+    assert plain.drawn.flops.size == 300 and plain.fitted.flops.size == 300
+    assert plain.drawn.flops[0] == pytest.approx(first, rel=1e-12)
+    assert plain.drawn.flops[-1] == pytest.approx(final, rel=1e-12)
+    assert plain.fitted.flops[0] == pytest.approx(lo, rel=1e-12)
+    assert plain.fitted.flops[-1] == pytest.approx(hi, rel=1e-12)
+    assert lo <= plain.last15.flops.min() and plain.last15.flops.max() <= hi * (1 + 1e-12)
+    np.testing.assert_array_equal(plain.winner, plain.fitted.curve)
+    np.testing.assert_allclose(
+        plain.position, plain.fitted.flops / runs["flops_final"].to_numpy()[plain.winner], rtol=1e-15
+    )
+    # the last-15% envelope only takes points in the last 15% of their run
+    last = estimators.approach1(curves=estimators.last_part(tuples), n_flops=300, flops_range=(lo, hi))
+    np.testing.assert_array_equal(plain.last15.flops, last.flops)
+    np.testing.assert_array_equal(plain.last15.N, last.N)
+    assert plain.last15.N_opt.exponent == last.N_opt.exponent
+
+    n = 40
+    boot = envelope.measured_envelope(curves, n_bootstrap=n, n_flops=300)
+    assert boot.n_bootstrap == n
+    ranges = estimators.range_variants((lo, hi))
+    for key, parts, result in (
+        ("envelope.bootstrap", tuples, boot.fitted),
+        ("envelope.bootstrap.last15", estimators.last_part(tuples), boot.last15),
+    ):
+        counts = envelope.resample_counts(stream(0, key), len(parts), n)
+        reps, failed = estimators.bootstrap_over_ranges(curves=parts, counts=counts, ranges=ranges,
+                                                        n_flops=300)  # fmt: skip
+        if key == "envelope.bootstrap":
+            assert boot.n_failed == int(failed.sum())
+        ok = reps[~failed]
+        assert result.N_opt.exponent_interval == pytest.approx(_tenth_and_ninetieth(ok[:, 0]), rel=1e-12)
+        assert result.D_opt.exponent_interval == pytest.approx(_tenth_and_ninetieth(ok[:, 1]), rel=1e-12)
+        # the point estimates are the plain envelope's: the bootstrap only adds the interval
+        assert result.N_opt.exponent == (plain.fitted if key == "envelope.bootstrap" else plain.last15).N_opt.exponent
+    other = envelope.measured_envelope(curves, n_bootstrap=n, n_flops=300, seed=1)
+    assert other.fitted.N_opt.exponent_interval != boot.fitted.N_opt.exponent_interval
+
+
+def test_the_measured_envelope_needs_two_curves():
+    curves = _synthetic_curves()
+    one = curves[curves["run_id"] == curves["run_id"].iloc[0]]
+    with pytest.raises(estimators.FitError, match=r"needs >= 2 measured learning curves, got 1$"):
+        envelope.measured_envelope(one)
+    # two curves of two sizes pass that check (and then meet the range's own rule)
+    two = curves[curves["run_id"].isin(["N1e+03-D3e+06", "N3e+03-D3e+06"])]
+    with pytest.raises(estimators.FitError, match="size on each side"):
+        envelope.measured_envelope(two)
