@@ -8,6 +8,7 @@ import pytest
 
 from scalinglaws import estimators
 from scalinglaws.analysis import c4_github
+from scalinglaws.core.params import ParameterError
 from scalinglaws.figures import hoffmann2022_figA2
 from scalinglaws.figures.style import save_table
 
@@ -228,3 +229,116 @@ def test_count_comparison_refits_the_other_count_with_the_same_settings():
     one = c4_github.count_comparison(c4_github.analyse(gap, params_count="non-embedding",
                                                        **settings))  # fmt: skip
     assert set(one["params_count"]) == {"non-embedding"}
+
+
+def _runs_csv(path, budgets=(1e18, 1e19, 1e20), sizes=4, extra=None, no_budget_row=False):
+    rows = []
+    for C in budgets:
+        for N in np.geomspace(1e7, 1e9, sizes):
+            rows.append({"params": N, "tokens": C / (6 * N), "budget": C,
+                         "loss": E + A / N**ALPHA + B / (C / (6 * N)) ** BETA})  # fmt: skip
+    if no_budget_row:  # a run outside every budget (empty budget cell)
+        rows.insert(2, {"params": 5e8, "tokens": 1e9, "budget": np.nan, "loss": 3.0})
+    frame = pd.DataFrame(rows)
+    for k, v in (extra or {}).items():
+        frame[k] = v(frame)
+    frame.to_csv(path, index=False)
+    return str(path)
+
+
+def test_runs_frame_is_the_families_table_of_a_runs_csv(tmp_path):
+    """A runs CSV as this family's runs table: its final checkpoints in a budget (a run with an
+    empty budget cell left out), named by position when the CSV has no ``run`` column, N without
+    embeddings unknown (NaN) unless given, flops_budget from the ``budget`` column, every run
+    "finished" in study "isoflop" of corpus "runs", indexed 0, 1, ..."""
+    frame, name = c4_github.runs_frame(_runs_csv(tmp_path / "r.csv", no_budget_row=True))
+    assert name == "r.csv"
+    assert list(frame.columns) == ["run_id", "study", "corpus", "params_total", "params", "flops",
+                                   "flops_budget", "tokens", "loss_nats", "status"]  # fmt: skip
+    assert list(frame.index) == list(range(12)) and list(frame["run_id"]) == [str(k) for k in range(12)]
+    assert frame["params"].isna().all() and (frame["status"] == "finished").all()
+    assert c4_github.OTHER == "runs" and (frame["corpus"] == "runs").all()
+    assert (frame["study"] == "isoflop").all()
+    assert list(frame["flops_budget"]) == [C for C in (1e18, 1e19, 1e20) for _ in range(4)]
+    assert frame["flops_budget"].dtype == float
+    np.testing.assert_allclose(frame["flops"], 6 * frame["params_total"] * frame["tokens"], rtol=1e-12)
+    named, _ = c4_github.runs_frame(_runs_csv(tmp_path / "n.csv", extra={
+        "run": lambda f: [f"r{k}" for k in range(len(f))],
+        "params_non_embedding": lambda f: 0.8 * f["params"]}))  # fmt: skip
+    assert list(named["run_id"]) == [f"r{k}" for k in range(12)]
+    np.testing.assert_allclose(named["params"], 0.8 * named["params_total"], rtol=1e-12)
+
+
+def test_runs_frame_needs_what_approach_2_needs(tmp_path):
+    """Six runs at one budget are enough for Approach 3 but not for Approach 2 (two budgets): the
+    error names the parameter and the column."""
+    path = _runs_csv(tmp_path / "one.csv", budgets=(1e19,), sizes=6)
+    with pytest.raises(ParameterError, match=r"^parameter 'runs': column 'budget': Approach 2 needs at least 2"):
+        c4_github.runs_frame(path)
+
+
+def test_analysis_keeps_its_settings_and_each_corpus_its_runs():
+    """The Analysis carries the settings it was made with; each corpus's fit holds that corpus's
+    IsoFLOP runs, reindexed 0, 1, ..., and N as floats; Approach 2 reads the runs' own tokens (here
+    0.75 C / 6N: D_opt at each vertex is 0.75 C / 6 N_opt, not C / 6 N_opt)."""
+    runs = _synthetic_runs(noise=0.002, seed=4)
+    runs["tokens"] *= 0.75
+    runs.index = runs.index + 100  # the corpus's runs are reindexed from 0
+    an = c4_github.analyse(runs, n_bootstrap=30, fraction=0.7, seed=5, min_points=4)
+    assert (an.params_count, an.n_bootstrap, an.fraction, an.seed, an.min_points, an.source) == (
+        "total", 30, 0.7, 5, 4, c4_github.MEASURED)
+    for corpus in ("prose", "code"):
+        cf = an.corpora[corpus]
+        assert cf.corpus == corpus and (cf.runs["corpus"] == corpus).all()
+        assert list(cf.runs.index) == list(range(len(cf.runs))) and cf.N.dtype == float
+        for p in cf.fit.profiles:
+            assert p.D_opt == pytest.approx(0.75 * p.budget / (6 * p.N_opt), rel=1e-6)
+    # min_points is Approach 2's: 9 sizes a budget pass 9 and fail 10
+    c4_github.analyse(runs, n_bootstrap=0, min_points=9)
+    with pytest.raises(estimators.FitError, match="^prose IsoFLOP runs: "):
+        c4_github.analyse(runs, n_bootstrap=0, min_points=10)
+
+
+def test_one_seed_a_size_takes_table_2s_subsample_bootstrap_from_its_named_stream():
+    """One run a size: the intervals are Approach 2's own bootstrap (each replicate keeps
+    ``fraction`` of the runs; it also gives k an interval), drawn from the stream
+    "c4-github.bootstrap" of the seed, shared by the corpora in order; two seeds a size take the
+    size-then-seed resampling instead (no interval on k)."""
+    from scalinglaws.core.rng import stream
+
+    runs = _synthetic_runs(noise=0.002, seed=6)
+    an = c4_github.analyse(runs, n_bootstrap=40, seed=2, fraction=0.8)
+    rng = stream(2, "c4-github.bootstrap")
+    for corpus in ("prose", "code"):
+        g = an.corpora[corpus].runs
+        ref = estimators.approach2(N=g["params_total"].to_numpy(float), C=g["flops"].to_numpy(float),
+                                   L=g["loss_nats"].to_numpy(float), D=g["tokens"].to_numpy(float),
+                                   budgets=sorted(g["flops_budget"].unique()), min_points=5,
+                                   n_bootstrap=40, rng=rng, fraction=0.8, level=0.80)  # fmt: skip
+        fit = an.corpora[corpus].fit
+        assert fit.N_opt.exponent_interval == ref.N_opt.exponent_interval
+        assert fit.D_opt.exponent_interval == ref.D_opt.exponent_interval
+        assert fit.N_opt.k_interval is not None
+    two = c4_github.analyse(_synthetic_runs(corpora=("prose",), noise=0.002, seeds=2), n_bootstrap=40)
+    assert two.corpora["prose"].fit.N_opt.k_interval is None
+    assert two.corpora["prose"].fit.N_opt.exponent_interval is not None
+
+
+def test_runs_without_the_chosen_count_are_refused():
+    runs = _synthetic_runs(corpora=("prose",))
+    runs["params"] = np.nan
+    with pytest.raises(ParameterError, match=r"^parameter 'params_count': the runs have no non-embedding count$"):
+        c4_github.analyse(runs, n_bootstrap=0, params_count="non-embedding")
+
+
+def test_the_defaults_are_the_documented_ones():
+    """Defaults (docstring): 1000 replicates keeping 80% of the runs each (Table 2's 10th-90th
+    percentile interval), seed 0, 5 runs a budget, N with embeddings, the runs measured here."""
+    runs = _synthetic_runs(noise=0.002, seed=6)
+    default = c4_github.analyse(runs)
+    given = c4_github.analyse(runs, n_bootstrap=1000, fraction=0.8, seed=0, min_points=5,
+                              params_count="total")  # fmt: skip
+    assert (default.n_bootstrap, default.seed, default.min_points) == (1000, 0, 5)
+    for corpus in ("prose", "code"):
+        assert default.corpora[corpus].fit == given.corpora[corpus].fit
+    assert default.source == c4_github.MEASURED and default.measured

@@ -251,6 +251,7 @@ def test_measured_envelopes_parts_are_the_documented_computations():
     runs, tuples = envelope._curve_tuples(curves)
     lo, hi = envelope.measured_fit_range(runs, tuples, 3)
     assert envelope.measured_fit_range(runs, tuples, 4) != (lo, hi)  # so the default is seen
+    assert envelope.measured_fit_range(runs, tuples) == (lo, hi)
     plain = envelope.measured_envelope(curves, n_flops=300)
     assert plain.flops_range == (lo, hi) and plain.curves is curves
     four = envelope.measured_envelope(curves, n_flops=300, min_sizes=4)
@@ -305,3 +306,176 @@ def test_the_measured_envelope_needs_two_curves():
     two = curves[curves["run_id"].isin(["N1e+03-D3e+06", "N3e+03-D3e+06"])]
     with pytest.raises(estimators.FitError, match="size on each side"):
         envelope.measured_envelope(two)
+
+
+def test_winner_table_writes_each_winning_run_as_its_columns_say():
+    """One row per run that wins some point of the fitted envelope, in the order of the FLOPs where
+    it first wins (index 0, 1, ...), each cell written out by the column's rule; a run with no
+    FLOP budget shows "-". The runs are listed largest first, so the runs table's order is not
+    the order of the FLOPs they win."""
+    curves = _synthetic_curves((1e3, 3e3, 1e4, 3e4, 1e5, 3e5)).iloc[::-1].reset_index(drop=True)
+    curves.loc[curves["run_id"] == "N1e+05-D3e+05", "flops_budget"] = np.nan
+    m = envelope.measured_envelope(curves, n_flops=300)
+    t = envelope.winner_table(m)
+    assert list(t.columns) == ["run_id", "study", "N (with embeddings)", "FLOP budget", "final FLOPs",
+                               "wins FLOPs", "share of points", "position in training", "in last 15%"]  # fmt: skip
+    first = {}
+    for k, j in enumerate(m.winner):
+        first.setdefault(int(j), k)
+    order = sorted(first, key=first.get)  # winners by the first envelope point they win
+    assert list(t.index) == list(range(len(order)))
+    assert list(t["run_id"]) == [m.runs["run_id"].iloc[j] for j in order]
+    assert order != sorted(order) and "N1e+05-D3e+05" in set(t["run_id"])
+    for row, j in zip(t.itertuples(index=False), order, strict=True):
+        run = m.runs.iloc[j]
+        pts = np.flatnonzero(m.winner == j)
+        C, pos = m.fitted.flops[pts], m.position[pts]
+        assert row[1] == "isoflop" and row[2] == int(run["params"])
+        assert row[3] == ("-" if run["run_id"] == "N1e+05-D3e+05" else f"{run['flops_budget']:.0e}")
+        assert row[4] == f"{run['flops_final']:.3g}"
+        assert row[5] == f"{C.min():.3g} - {C.max():.3g}"
+        assert row[6] == round(pts.size / m.winner.size, 3)
+        assert row[7] == f"{pos.min():.2f} - {pos.max():.2f}"
+        assert row[8] == round(float(np.mean(pos >= 1 - envelope.LAST_FRACTION)), 3)
+    assert sum(t["share of points"]) == pytest.approx(1, abs=0.0005 * len(t))
+
+
+def test_curve_tuples_list_runs_in_order_of_appearance_with_their_points_sorted():
+    """_curve_tuples on rows out of order: runs in the order they first appear (not sorted by
+    name), each curve's points sorted by FLOPs, the run's first and last FLOPs, and a run logged
+    once (one point) kept with first = final."""
+    rows = [
+        # run "b" first, its points out of order; then "a", logged once
+        {"run_id": "b", "study": "s2", "params_total": 20.0, "flops_budget": 3e9, "flops": 2e9,
+         "loss_nats": 2.0, "tokens": 200.0},
+        {"run_id": "b", "study": "s2", "params_total": 20.0, "flops_budget": 3e9, "flops": 1e9,
+         "loss_nats": 3.0, "tokens": 100.0},
+        {"run_id": "a", "study": "s1", "params_total": 10.0, "flops_budget": np.nan, "flops": 5e8,
+         "loss_nats": 4.0, "tokens": 50.0},
+    ]  # fmt: skip
+    runs, tuples = envelope._curve_tuples(pd.DataFrame(rows))
+    assert list(runs.columns) == ["run_id", "study", "params", "flops_budget", "flops_first", "flops_final"]
+    assert list(runs["run_id"]) == ["b", "a"] and list(runs["study"]) == ["s2", "s1"]
+    assert list(runs["params"]) == [20.0, 10.0]
+    assert runs["flops_budget"].iloc[0] == 3e9 and np.isnan(runs["flops_budget"].iloc[1])
+    assert list(runs["flops_first"]) == [1e9, 5e8] and list(runs["flops_final"]) == [2e9, 5e8]
+    (n_b, c_b, l_b, d_b), (n_a, c_a, l_a, d_a) = tuples
+    assert (n_b, n_a) == (20.0, 10.0)
+    assert list(c_b) == [1e9, 2e9] and list(l_b) == [3.0, 2.0] and list(d_b) == [100.0, 200.0]
+    assert list(c_a) == [5e8] and list(l_a) == [4.0] and list(d_a) == [50.0]
+
+
+def test_the_summary_says_each_number_and_only_the_parts_it_has(law, synthetic):
+    """The three sentences of Fig 2's numbers: the law's exponents and its envelope's fit range,
+    the measured envelope's range and exponents with their bootstrap interval (said only when
+    there is one), Table 2's, and the share of points in the last 15% (footnote 4), with the
+    last-15% envelope's exponents only when there is one."""
+    a, b = ch.frontier_exponents(law.fit)
+    text = envelope.summary(law, synthetic)
+    lines = text.splitlines()
+    assert len(lines) == 3
+    assert f"eq 4 gives a = {a:.3f}, b = {b:.3f}" in lines[0]
+    lo, hi = law.flops_range
+    assert f"over {law.sizes.size} sizes, fitted over {lo:.2g}-{hi:.2g} FLOPs" in lines[0]
+    m = synthetic.fitted
+    (a_lo, a_hi), (b_lo, b_hi) = m.N_opt.exponent_interval, m.D_opt.exponent_interval
+    assert f"a = {m.N_opt.exponent:.3f} ({a_lo:.3f}, {a_hi:.3f})" in lines[1]
+    assert f"b = {m.D_opt.exponent:.3f} ({b_lo:.3f}, {b_hi:.3f})" in lines[1]
+    assert "(10th-90th pct of 50 bootstrap replicates over runs and over 9 fit ranges, each end " \
+           "moved inward by 0, 1/8 or 1/4 of the range)" in lines[1]  # fmt: skip
+    s_lo, s_hi = synthetic.flops_range
+    assert f"envelope fitted over {s_lo:.2g}-{s_hi:.2g} FLOPs" in lines[1]
+    assert "Table 2, Approach 1: a = 0.500 (0.488, 0.502), b = 0.500 (0.501, 0.512)." in lines[1]
+    share = 100 * np.mean(synthetic.position >= 1 - envelope.LAST_FRACTION)
+    assert lines[2].startswith(f"{share:.1f}% of the measured envelope's points lie in the last 15% ")
+    l15 = synthetic.last15
+    assert lines[2].endswith(f"Points in the last 15% of their run only: a = {l15.N_opt.exponent:.3f}, "
+                             f"b = {l15.D_opt.exponent:.3f}.")  # fmt: skip
+    from dataclasses import replace
+
+    bare = replace(synthetic, n_bootstrap=0, last15=None,
+                   fitted=replace(m, N_opt=replace(m.N_opt, exponent_interval=None),
+                                  D_opt=replace(m.D_opt, exponent_interval=None)))  # fmt: skip
+    lines = envelope.summary(law, bare).splitlines()
+    assert "bootstrap" not in lines[1] and f"a = {m.N_opt.exponent:.3f}, b = {m.D_opt.exponent:.3f}; Table 2" in lines[1]
+    assert lines[2].endswith("(footnote 4: all of the paper's).")
+
+
+def test_law_envelope_is_eq2_on_the_figures_grid():
+    """law_envelope(): 25 sizes (default) log-spaced over Fig 2's 75M-10B, 400 FLOP values over
+    1e17-1e23, each curve eq 2's loss E + A/N^alpha + B/D^beta at D = C / 6N (written out), the
+    drawn envelope on n_flops points over all of them, the fitted one over the bracketed range."""
+    fit = HOFFMANN.approach3_rounded
+    env = envelope.law_envelope(fit=fit, n_flops=200)
+    np.testing.assert_allclose(env.sizes, np.geomspace(75e6, 10e9, 25), rtol=1e-15)
+    assert env.flops.size == 400 and env.flops[0] == pytest.approx(1e17) and env.flops[-1] == pytest.approx(1e23)
+    N, C = env.sizes[:, None], env.flops[None, :]
+    eq2 = fit.E + fit.A / N**fit.alpha + fit.B / (C / (6 * N)) ** fit.beta
+    np.testing.assert_allclose(env.loss, eq2, rtol=1e-12)
+    assert env.drawn.flops.size == 200
+    assert env.drawn.flops[0] == pytest.approx(1e17) and env.drawn.flops[-1] == pytest.approx(1e23)
+    curves = [(n, env.flops, row) for n, row in zip(env.sizes, env.loss, strict=True)]
+    assert env.flops_range == estimators.bracketed_range(curves=curves, n_flops=200)
+    lo, hi = env.flops_range
+    assert env.fitted.flops.size == 200
+    assert env.fitted.flops[0] == pytest.approx(lo) and env.fitted.flops[-1] == pytest.approx(hi)
+    # the fit range of another fit is that fit's: eq 4's N_opt is the family's ends there
+    f_lo, f_hi = envelope.law_fit_range(fit)
+    assert ch.optimal_N(f_lo, fit) == pytest.approx(75e6, rel=1e-9)
+    assert ch.optimal_N(f_hi, fit) == pytest.approx(10e9, rel=1e-9)
+    assert envelope.law_fit_range(fit) != envelope.law_fit_range(HOFFMANN.approach3_tex)
+
+
+def test_prose_curves_keep_the_prose_isoflop_rows_sorted():
+    rows = [
+        {"corpus": "prose", "study": "v2-isoflop", "params_total": 30, "run_id": "b", "step": 2},
+        {"corpus": "code", "study": "v2-isoflop", "params_total": 10, "run_id": "c", "step": 1},
+        {"corpus": "prose", "study": "v2-isoflop", "params_total": 30, "run_id": "b", "step": 1},
+        {"corpus": "prose", "study": "v2-lr", "params_total": 10, "run_id": "d", "step": 1},
+        {"corpus": "prose", "study": "v2-isoflop", "params_total": 20, "run_id": "a", "step": 5},
+    ]
+    out = envelope.prose_curves(pd.DataFrame(rows))
+    assert list(out.columns) == ["corpus", "study", "params_total", "run_id", "step"]
+    assert list(out.index) == [0, 1, 2]
+    assert list(zip(out["run_id"], out["step"])) == [("a", 5), ("b", 1), ("b", 2)]
+
+
+def test_resample_counts_draw_every_curve_alike():
+    """Counts of n curves in resamples with replacement: each row sums to n and is the bincount of
+    one integers(0, n, n) draw of the Generator; over many rows each curve is drawn n_bootstrap
+    times on average (the first and the last too)."""
+    from scalinglaws.core.rng import stream
+
+    counts = envelope.resample_counts(stream(3, "envelope.bootstrap"), 5, 4000)
+    assert counts.shape == (4000, 5) and (counts.sum(axis=1) == 5).all()
+    rng = stream(3, "envelope.bootstrap")
+    np.testing.assert_array_equal(counts[0], np.bincount(rng.integers(0, 5, 5), minlength=5))
+    # each mean is 1 with sd sqrt(0.8 / 4000) = 0.014: 5 sd is 0.071
+    np.testing.assert_allclose(counts.mean(axis=0), 1.0, atol=0.071)
+
+
+def test_the_exponent_table_prints_each_series(law, synthetic):
+    """Fig 2's exponent table, each cell from its source: eq 4 of the fit, the law's envelope,
+    Table 2's Approach 1 with its printed interval, the measured envelope with its bootstrap
+    interval, and the last-15% envelope (footnote 4)."""
+    a, b = ch.frontier_exponents(law.fit)
+    m, l15 = synthetic.fitted, synthetic.last15
+    t = envelope.exponent_table(law, synthetic)
+    assert list(t.columns) == ["series", "a (N_opt ~ C^a)", "b (D_opt ~ C^b)"]
+
+    def iv(p):
+        return f"{p.exponent:.3f} ({p.exponent_interval[0]:.3f}, {p.exponent_interval[1]:.3f})"
+
+    assert t.values.tolist() == [
+        ["eq 4, App. D.2 fit (published law)", f"{a:.3f}", f"{b:.3f}"],
+        ["Approach 1 envelope of eq 2 over 25 sizes (published law)",
+         f"{law.fitted.N_opt.exponent:.3f}", f"{law.fitted.D_opt.exponent:.3f}"],
+        ["Approach 1 [Table 2] (published)", "0.500 (0.488, 0.502)", "0.500 (0.501, 0.512)"],
+        ["Approach 1 envelope, measured here (12 prose runs)", iv(m.N_opt), iv(m.D_opt)],
+        ["the same, points in the last 15% of their run only (footnote 4)",
+         f"{l15.N_opt.exponent:.3f}", f"{l15.D_opt.exponent:.3f}"],
+    ]  # fmt: skip
+    assert envelope.last_fraction(synthetic) == float(np.mean(synthetic.position >= 0.85))
+    from dataclasses import replace
+
+    assert len(envelope.exponent_table(law, replace(synthetic, last15=None))) == 4

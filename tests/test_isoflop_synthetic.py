@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from scalinglaws.analysis import isoflop
+from scalinglaws.core.params import ParameterError
 from tests.test_runs_cli import BUDGETS, SIZES_PER_BUDGET, TRUE, TRUE_A, true_loss, true_optimum
 
 NOISE = 1e-4  # sd of the log noise: small enough that the fit's error is far below the tolerances
@@ -117,3 +118,70 @@ def test_refit_band_brackets_the_fit(an):
     N_fit = chinchilla.optimal_N(C, an.huber.fit)
     assert np.all(N_band[0] <= N_fit * (1 + 1e-9)) and np.all(N_fit <= N_band[1] * (1 + 1e-9))
     assert np.all(D_band[0] < D_band[1])
+
+
+def _write(rows, path):
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return str(path)
+
+
+def test_a_runs_csv_is_analysed_with_its_own_points_budgets_and_label(runs_csv, an):
+    """analyse(runs=CSV): the points are the CSV's final checkpoints (FLOPs 6ND where the CSV has
+    none), nothing excluded, the seed and path kept, the design's budgets (the CSV's ``budget``
+    column, grouped exactly: tolerance 1e-6), labelled as runs of that file, not as the paper."""
+    csv = pd.read_csv(runs_csv)
+    assert list(an.points.columns) == ["params", "tokens", "flops", "loss_nats"]
+    np.testing.assert_array_equal(an.points["params"], csv["params"])
+    np.testing.assert_array_equal(an.points["tokens"], csv["tokens"])
+    np.testing.assert_array_equal(an.points["loss_nats"], csv["loss"])
+    np.testing.assert_allclose(an.points["flops"], 6 * csv["params"] * csv["tokens"], rtol=1e-12)
+    assert an.n_excluded == 0 and an.seed == 3 and an.runs == str(runs_csv) and not an.default
+    assert an.budgets == tuple(float(b) for b in BUDGETS)
+    assert an.label == f"runs ({runs_csv.name})"
+    assert an.approach2.tol_log10 == 1e-6
+    assert an.approach2.used_budgets == pytest.approx(tuple(BUDGETS), rel=1e-12)
+
+
+def test_a_registered_data_set_is_labelled_as_published_data():
+    """A registered name (Llama 3's IsoFLOP extraction): labelled published data, with the budgets
+    of Llama 3's Figure 2 (6e18 to 1e22 FLOPs)."""
+    from scalinglaws.core.kinds import PUBLISHED_DATA, provenance
+
+    an = isoflop.analyse(n_bootstrap=0, runs="llama3-isoflops")
+    assert an.label == provenance(PUBLISHED_DATA, "llama3-isoflops")
+    assert an.runs == "llama3-isoflops" and not an.default and an.bootstrap is None
+    assert an.budgets == (6e18, 1e19, 3e19, 6e19, 1e20, 3e20, 6e20, 1e21, 3e21, 1e22)
+
+
+def test_approach2_reads_the_runs_tokens_not_c_over_6n(tmp_path):
+    """Runs whose FLOPs are 8ND (counted exactly, say): each budget's D_opt is the runs' tokens
+    interpolated at the vertex, C / (8 N_opt), not C / (6 N_opt)."""
+    rng, rows = np.random.default_rng(12), []
+    for C in BUDGETS:
+        n_opt, _ = true_optimum(C)
+        for x in np.linspace(-0.5, 0.5, SIZES_PER_BUDGET):
+            N = n_opt * 10**x
+            L = true_loss(N, C / (6 * N)) * np.exp(NOISE * rng.standard_normal())
+            rows.append({"params": N, "tokens": C / (8 * N), "flops": C, "budget": C, "loss": L})
+    an8 = isoflop.analyse(n_bootstrap=0, runs=_write(rows, tmp_path / "eq2_8nd.csv"))
+    for p in an8.approach2.profiles:
+        assert p.D_opt == pytest.approx(p.budget / (8 * p.N_opt), rel=1e-6)
+
+
+def test_isoflop_tol_groups_runs_without_a_budget_column(tmp_path):
+    """Without a ``budget`` column the runs are grouped by FLOPs within isoflop_tol (log10): a
+    budget's runs spread over 0.048 decades, 0.006 apart, group at the default 0.06 and do not at
+    0.005, where the error names the parameter and the column."""
+    rng, rows = np.random.default_rng(13), []
+    for C in BUDGETS:
+        n_opt, _ = true_optimum(C)
+        for k, x in enumerate(np.linspace(-0.5, 0.5, SIZES_PER_BUDGET)):
+            N = n_opt * 10**x
+            c = C * 10 ** (0.006 * (k - 4))  # 0.006 decades apart, 0.048 in all
+            L = true_loss(N, c / (6 * N)) * np.exp(NOISE * rng.standard_normal())
+            rows.append({"params": N, "tokens": c / (6 * N), "loss": L})
+    path = _write(rows, tmp_path / "no_budget.csv")
+    an = isoflop.analyse(n_bootstrap=0, runs=path)
+    assert len(an.budgets) == len(BUDGETS) and an.approach2.tol_log10 == 0.06
+    with pytest.raises(ParameterError, match=r"^parameter 'runs': column 'flops': Approach 2 needs"):
+        isoflop.analyse(n_bootstrap=0, runs=path, isoflop_tol=0.005)
