@@ -425,3 +425,46 @@ def test_exponent_table_writes_each_exponent_with_its_intervals_and_budgets():
         "budgets": "3e+11 - 1e+13 (3)", "replicates without every vertex": 2,
     }]  # fmt: skip
     assert study_v2.exponent_table([_study_with({"budget": [1e12], "N_opt": [1e5]})]).empty
+
+
+def _results_with_strays(tmp_path, source, study: str, n: int = 6):
+    """A results folder of ``n`` committed runs of ``study`` (from ``source``), plus two strays:
+    one of another corpus and one whose status is not "finished"."""
+    import json
+    import shutil
+
+    folder = tmp_path / "results"
+    folder.mkdir()
+    picked = []
+    for p in sorted(source.glob("*.json")):
+        r = json.loads(p.read_text())
+        if r["config"]["study"] == study and r["config"]["corpus"] == "prose":
+            picked.append((p, r))
+        if len(picked) == n + 2:
+            break
+    for p, _ in picked[:n]:
+        shutil.copy(p, folder / p.name)
+    (p1, r1), (p2, r2) = picked[n:]
+    r1["config"]["corpus"] = "code-sympy"
+    r2["status"] = "failed"
+    (folder / p1.name).write_text(json.dumps(r1))
+    (folder / p2.name).write_text(json.dumps(r2))
+    return folder, [r["run_id"] for _, r in picked[:n]]
+
+
+@pytest.mark.parametrize("version, study", [("v2", "ladder-matched"), ("v3", "porian")])
+def test_a_steps_runs_are_its_studys_finished_prose_runs(tmp_path, version, study):
+    """step_runs: the runs of the step's study (v2's or v3's folder, "version-study") that are prose
+    and finished, indexed 0, 1, ...; a run of another corpus or not finished is left out. The
+    default folder is the committed results of that version."""
+    source = ladder_v2.RESULTS_V2 if version == "v2" else ladder_v2.RESULTS_V3
+    folder, kept = _results_with_strays(tmp_path, source, f"{version}-{study}")
+    step = ladder_v2.LadderStep("x", "test", study, "chinchilla", "final", None, version=version)
+    runs = ladder_v2.step_runs(step, folder)
+    assert sorted(runs["run_id"]) == sorted(kept) and list(runs.index) == list(range(len(kept)))
+    assert (runs["study"] == f"{version}-{study}").all()
+    committed = ladder_v2.step_runs(step)
+    from scalinglaws.datasets import measured
+
+    every = measured.load_runs(source)
+    assert len(committed) == int(((every["study"] == f"{version}-{study}") & (every["corpus"] == "prose")).sum())
