@@ -114,3 +114,63 @@ def test_load_keeps_the_finished_v3_runs_and_their_curves_with_the_effective_cou
     assert (curves["params_effective"] == curves["run_id"].map(eff)).all()
     empty_runs, empty_curves = study_v3.load(tmp_path)
     assert empty_runs.empty and empty_curves.empty
+
+
+def test_tuples_are_the_runs_in_name_order_with_points_sorted_by_flops():
+    """_tuples: one (N, C, L, D) per run, runs in order of run_id (whatever the rows' order), each
+    curve's points sorted by FLOPs, N read from the chosen column, the runs table's final FLOPs
+    the largest; a run logged once is kept."""
+    from scalinglaws.analysis import study_v3
+
+    rows = [
+        {"run_id": "b", "params_total": 20.0, "params": 15.0, "flops": 2e9, "loss_nats": 2.0, "tokens": 200.0},
+        {"run_id": "b", "params_total": 20.0, "params": 15.0, "flops": 1e9, "loss_nats": 3.0, "tokens": 100.0},
+        {"run_id": "a", "params_total": 10.0, "params": 5.0, "flops": 5e8, "loss_nats": 4.0, "tokens": 50.0},
+    ]  # fmt: skip
+    table, tuples = study_v3._tuples(pd.DataFrame(rows), "params_total")
+    assert table.to_dict("list") == {"run_id": ["a", "b"], "params": [10.0, 20.0], "flops_final": [5e8, 2e9]}
+    (n_a, c_a, l_a, d_a), (n_b, c_b, l_b, d_b) = tuples
+    assert (n_a, n_b) == (10.0, 20.0)
+    assert list(c_a) == [5e8] and list(l_a) == [4.0] and list(d_a) == [50.0]
+    assert list(c_b) == [1e9, 2e9] and list(l_b) == [3.0, 2.0] and list(d_b) == [100.0, 200.0]
+    table, tuples = study_v3._tuples(pd.DataFrame(rows), "params")
+    assert list(table["params"]) == [5.0, 15.0] and [t[0] for t in tuples] == [5.0, 15.0]
+
+
+def test_slice_plan_rows_are_each_sizes_bracketing_horizons():
+    """SlicePlan.of, row by row against its definition: for each budget of the half-decade grid
+    that MIN_SIZES_AT_BUDGET sizes reach, each size (by n_layer, d_model) whose horizons span it;
+    N from the chosen column, tokens C / FLOPs-per-token, lo the last horizon at or below C (by
+    position in the runs), hi the next one (lo again at its last horizon), and their log FLOPs."""
+    runs = _runs()
+    runs.index = runs.index + 50  # positions, not labels
+    for params in ("params_total", "params"):
+        plan = study_v3.SlicePlan.of(runs, params=params)
+        assert plan.lo.dtype.kind == "i" and plan.hi.dtype.kind == "i" and plan.budget.dtype == float
+        flops = runs["flops"].to_numpy()
+        seen = []
+        for i in range(plan.budget.size):
+            C = plan.budget[i]
+            lo, hi = plan.lo[i], plan.hi[i]
+            size = runs.iloc[lo][["n_layer", "d_model"]].tolist()
+            assert runs.iloc[hi][["n_layer", "d_model"]].tolist() == size
+            same = np.flatnonzero((runs["n_layer"] == size[0]) & (runs["d_model"] == size[1]))
+            horizons = np.sort(flops[same])
+            assert horizons[0] <= C <= horizons[-1]
+            assert flops[lo] == horizons[horizons <= C].max()
+            above = horizons[horizons > C]
+            assert flops[hi] == (above.min() if above.size else flops[lo])
+            assert plan.params[i] == runs.iloc[lo][params]
+            assert plan.tokens[i] == pytest.approx(C / runs.iloc[lo]["flops_per_token"], rel=1e-15)
+            assert (plan.x[i], plan.x_lo[i], plan.x_hi[i]) == (np.log(C), np.log(flops[lo]), np.log(flops[hi]))
+            seen.append((C, *size))
+        assert seen == sorted(seen)  # budgets in order, sizes by (n_layer, d_model)
+        per_budget = pd.Series([s[0] for s in seen]).value_counts()
+        assert (per_budget >= study_v3.MIN_SIZES_AT_BUDGET).all()
+        # every size that spans a kept budget is in it
+        for C in per_budget.index:
+            spans = (runs.groupby(["n_layer", "d_model"])["flops"].agg(["min", "max"]))
+            n_span = int(((spans["min"] <= C) & (C <= spans["max"])).sum())
+            assert per_budget[C] == n_span
+    empty = study_v3.SlicePlan.of(runs.iloc[:3])  # one size: no budget reaches 6 sizes
+    assert all(getattr(empty, f).size == 0 for f in ("budget", "params", "tokens", "lo", "hi", "x", "x_lo", "x_hi"))

@@ -147,3 +147,28 @@ def test_approach1_interval_is_the_bootstrap_of_curves_over_the_range_variants(r
     assert (e.a_lo, e.a_hi) == pytest.approx(tuple(np.quantile(ok[:, 0], [0.1, 0.9])), rel=1e-12)
     assert (e.b_lo, e.b_hi) == pytest.approx(tuple(np.quantile(ok[:, 1], [0.1, 0.9])), rel=1e-12)
     assert study_v3.approach1(curves, runs, n_bootstrap=12, seed=4)[0] != e
+
+
+def test_table_rows_are_each_approach_for_each_count_of_n(runs):
+    """study_v3.table: for each count of N (PARAMS), the three approaches' Exponents called alone
+    with that count and the same n_bootstrap and seed, in the order 1, 2, 3, every number in its
+    column, then Table 2's rows marked "published"."""
+    curves = _curves(runs)
+    t = study_v3.table(runs, curves, n_bootstrap=6, seed=2)
+    fitted = t[t["N"] != "Hoffmann 2022 Table 2"]
+    assert len(fitted) == 3 * len(study_v3.PARAMS)
+    for (label, col), k in zip(study_v3.PARAMS.items(), range(0, len(fitted), 3), strict=True):
+        alone = (study_v3.approach1(curves, runs, params=col, n_bootstrap=6, seed=2)[0],
+                 study_v3.approach2(runs, params=col, n_bootstrap=6, seed=2)[0],
+                 study_v3.approach3(runs, params=col, n_bootstrap=6, seed=2)[0])  # fmt: skip
+        for j, e in enumerate(alone):
+            row = fitted.iloc[k + j]
+            assert row["N"] == label and row["approach"] == e.approach == f"Approach {j + 1}"
+            got = [row[c] for c in ("a", "a_lo", "a_hi", "b", "b_lo", "b_hi")]
+            want = [e.a, e.a_lo, e.a_hi, e.b, e.b_lo, e.b_hi]
+            np.testing.assert_array_equal(got, want)
+            assert row["note"] == e.note
+    assert (t[t["N"] == "Hoffmann 2022 Table 2"]["note"] == "published").all()
+    counts = list(study_v3.PARAMS.values())
+    a2 = fitted[fitted["approach"] == "Approach 2"]["a"].to_numpy()
+    assert len(set(a2)) == len(counts)  # each count of N gives its own exponent
