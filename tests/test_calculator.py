@@ -223,3 +223,88 @@ def test_a_table_allocation_spends_the_budget_at_6nd_and_reads_loss_off_eq_2(nam
     for key, want in (("N_opt", N), ("D_opt", D), ("loss", law.loss(C))):
         np.testing.assert_allclose(spec[key], want, rtol=1e-12)
     assert (law.kind, law.params_kind) == (REFIT_HERE, "total")
+
+
+def test_the_refit_is_eq_4_of_the_likelihood_fit_and_its_band_the_summed_huber_bootstrap(calc):
+    """analyse(): the refit law is eq 4 of the Huber-likelihood fit on Besiroglu 2024's 240 points
+    (245 extracted, the 5 highest losses dropped), labelled as refitted here; its band comes from
+    the summed-Huber bootstrap drawn from the stream "approach3-bootstrap" of the seed, warm
+    started at the summed-Huber fit: the same replicates as the estimator called alone."""
+    from scalinglaws import estimators
+    from scalinglaws.core.kinds import REFIT_HERE
+    from scalinglaws.core.rng import stream
+    from scalinglaws.datasets import published
+    from scalinglaws.laws import chinchilla as ch
+
+    df = published.drop_highest_losses(published.load("epoch-chinchilla-fig4"), 5)
+    N, D, _, L = estimators.arrays(df)
+    assert calc.n_points == len(df) == 240
+    lik = estimators.approach3(N=N, D=D, L=L, objective="huber_likelihood")
+    refit = calc.laws[calculator.REFIT]
+    C = np.geomspace(1e20, 1e25, 4)
+    np.testing.assert_array_equal(refit.N_opt(C), ch.optimal_N(C, lik.fit))
+    assert refit.kind == REFIT_HERE
+    assert refit.label == "eq 2 refitted on Besiroglu 2024's points, eq 4"
+    assert refit.source == ("eq 4 of eq 2 refitted here on 240 points of epoch-chinchilla-fig4 "
+                            "(Huber likelihood)")  # fmt: skip
+    assert refit.note == "band: 80% bootstrap interval (200 replicates, summed Huber)"
+    huber = estimators.approach3(N=N, D=D, L=L)
+    alone = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=200,
+                                           rng=stream(0, "approach3-bootstrap"), full_fit=huber)  # fmt: skip
+    np.testing.assert_array_equal(calc.bootstrap.replicates, alone.replicates)
+    assert list(calc.laws) == [*dict(allocation.allocations()), calculator.REFIT]
+
+
+def test_no_bootstrap_no_band_and_a_user_fit_joins_the_laws(tmp_path):
+    f = BESIROGLU.refit
+    path = tmp_path / "fit.json"
+    path.write_text(json.dumps({"E": f.E, "A": f.A, "B": f.B, "alpha": f.alpha, "beta": f.beta}))
+    bare = calculator.analyse(n_bootstrap=0, user_fit=str(path))
+    assert bare.bootstrap is None and bare.laws[calculator.REFIT].note == ""
+    assert bare.band(calculator.REFIT, 1e23) is None
+    assert bare.laws["user-fit"].at(1e24) == pytest.approx(bare.laws["epoch-refit"].at(1e24))
+    assert "user-fit" not in calculator.analyse(n_bootstrap=0).laws
+
+
+def test_web_data_gives_the_pages_script_every_field_it_reads():
+    """Every field docs/book/_static/calculator.js reads of the data (``data.*``), of a law
+    (``l.*``) and of the band (``b.*``) is there, each law's equal to the law's own attribute, the
+    band's level the notebook's (80%); without a bootstrap there is no band."""
+    import re
+    from pathlib import Path
+
+    script = (Path(__file__).parents[1] / "docs" / "book" / "_static" / "calculator.js").read_text()
+    read = {who: set(re.findall(rf"\b{who}\.([a-z_]+)", script)) for who in ("data", "l", "b")}
+    assert read["l"] and read["b"] and read["data"]
+    calc = calculator.analyse(n_bootstrap=20, seed=0)
+    data = calculator.web_data(calc, 1e24)
+    assert read["data"] <= set(data)
+    attribute = {"law": "name", "params": "params_kind"}
+    for law, entry in zip(calc.laws.values(), data["laws"], strict=True):
+        assert read["l"] <= set(entry)
+        for key in ("law", "label", "kind", "params", "source", "note", "spec"):
+            assert entry[key] == getattr(law, attribute.get(key, key)), (law.name, key)
+    assert read["b"] <= set(data["band"]) and data["band"]["level"] == 0.80
+    cols = [list(calc.bootstrap.names).index(k) for k in allocation.FIT_KEYS]
+    assert data["band"]["replicates"][3] == [float(calc.bootstrap.replicates[3][c]) for c in cols]
+    assert calculator.web_data(calculator.analyse(n_bootstrap=0), 1e24)["band"] is None
+
+
+def test_table_cells_are_the_cli_rows_with_the_band_where_the_law_has_one(calc):
+    """calculator.table: each law's row, numbers to 3 significant digits, D/N to 1 decimal, loss
+    to 3 decimals, the parameter count's kind; the 80% columns hold the refit's band at that budget
+    ("lo to hi") and are empty for the published laws."""
+    C = 3e23
+    t = calculator.table(calc, C)
+    assert list(t.columns) == ["N_opt", "N_opt 80%", "D_opt", "D_opt 80%", "D/N", "loss (nats)",
+                               "loss 80%", "parameters"]  # fmt: skip
+    for name, law in calc.laws.items():
+        at = law.at(C)
+        row = t.loc[name]
+        assert (row["N_opt"], row["D_opt"]) == (f"{at['N_opt']:.3g}", f"{at['D_opt']:.3g}")
+        assert row["D/N"] == f"{at['tokens_per_param']:.1f}" and row["parameters"] == law.params_kind
+        band = calc.band(name, C)
+        for key in ("N_opt", "D_opt", "loss"):
+            want = "" if band is None else f"{band[key][0]:.3g} to {band[key][1]:.3g}"
+            assert row[f"{key} 80%"] == want, (name, key)
+    assert t.loc[calculator.REFIT, "loss 80%"] != ""
