@@ -175,3 +175,33 @@ def test_polish_shares_one_evaluation_per_point_without_changing_a_digit():
     want = minimize(fun, th0, jac=jac, hess=hess, method="trust-exact", options=opts)
     got = fast.polish(th0, d, 1e-3, None, False, gtol=1e-12)
     assert got.nit == want.nit and np.array_equal(got.x, want.x) and got.fun == want.fun
+
+
+def _eq2_runs(n=60, noise=0.01, seed=7):
+    """Runs of a known eq 2 surface (Hoffmann's printed fit) with seeded multiplicative noise."""
+    from scalinglaws.constants import HOFFMANN
+
+    f = HOFFMANN.approach3_rounded
+    rng = np.random.default_rng(seed)
+    N = 10 ** rng.uniform(7, 9.5, n)
+    D = 10 ** rng.uniform(8.5, 11, n)
+    L = (f.E + f.A / N**f.alpha + f.B / D**f.beta) * np.exp(noise * rng.standard_normal(n))
+    return N, D, L
+
+
+def test_a_polished_replicate_is_the_batchs_optimum():
+    """bootstrap_approach3 with one batch step (so every replicate is polished one by one, the
+    path a hard replicate takes) reaches the optimum the converged batch reaches, to 1e-6; the
+    full fit it starts from defaults to approach3 on the data, and its estimate is that fit's."""
+    N, D, L = _eq2_runs()
+    full = estimators.approach3(N=N, D=D, L=L)
+    counts = np.random.default_rng(3).multinomial(N.size, np.full(N.size, 1 / N.size), size=6)
+    batch = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=6, counts=counts, full_fit=full)
+    polished = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=6, counts=counts,
+                                              full_fit=full, batch_iters=1)  # fmt: skip
+    assert batch.n_failed == polished.n_failed == 0 and polished.replicates.shape == (6, 5)
+    np.testing.assert_allclose(polished.replicates, batch.replicates, rtol=1e-6)
+    assert batch.estimate == (full.A, full.B, full.E, full.alpha, full.beta)
+    default = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=6, counts=counts)
+    np.testing.assert_array_equal(default.replicates, batch.replicates)
+    assert default.estimate == batch.estimate and batch.names == ("A", "B", "E", "alpha", "beta")
