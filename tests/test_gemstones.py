@@ -40,3 +40,16 @@ def test_hull_minimizers_find_a_known_frontier():
     idx = estimators.hull_minimizers(C=C, L=L)
     assert list(idx) == [3, 1, 2]
     assert (np.diff(L[idx]) < 0).all() and (np.diff(C[idx]) > 0).all()
+
+
+def test_the_hull_is_scale_free_and_checks_its_inputs_by_name():
+    """The hull lives in log C: FLOPs in any unit (below 1 too) give the same frontier; bad inputs
+    are named."""
+    C = np.array([30.0, 1e2, 1e3, 1e1, 3e2, 3e3])
+    L = np.array([5.0, 2.6, 2.0, 4.0, 3.2, 2.5])
+    for unit in (1.0, 1e-3, 1e-6):
+        assert list(estimators.hull_minimizers(C=C * unit, L=L)) == [3, 1, 2]
+    with pytest.raises(ValueError, match=r"^L \(loss\) must have 6 values"):
+        estimators.hull_minimizers(C=C, L=L[:-1])
+    with pytest.raises(ValueError, match=r"^C \(flops\) must be finite"):
+        estimators.hull_minimizers(C=np.append(C[:-1], np.nan), L=L)
