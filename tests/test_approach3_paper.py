@@ -125,3 +125,9 @@ def test_reference_errors(epoch240):
         approach3_reference(N=N, D=D[:10], L=L)
     with pytest.raises(ValueError, match="must be > 0"):
         approach3_reference(N=N, D=D, L=-L)
+    zero = np.array(L, dtype=float)
+    zero[3] = 0.0  # zero is not > 0 either
+    with pytest.raises(ValueError, match="^N, D and L must be > 0$"):
+        approach3_reference(N=N, D=D, L=zero)
+    with pytest.raises(RuntimeError, match="^Approach 3 reference: no start reached a finite objective$"):
+        approach3_reference(N=N, D=D, L=L, starts=[[np.nan] * 5])

@@ -479,3 +479,28 @@ def test_the_exponent_table_prints_each_series(law, synthetic):
     from dataclasses import replace
 
     assert len(envelope.exponent_table(law, replace(synthetic, last15=None))) == 4
+
+
+def test_replicate_i_is_fitted_over_range_i_mod_k():
+    """bootstrap_over_ranges: replicate i is bootstrap_approach1 of its counts over
+    ranges[i % len(ranges)], each one alone."""
+    runs, curves = envelope._curve_tuples(_synthetic_curves((1e3, 3e3, 1e4, 3e4, 1e5, 3e5)))
+    n = len(curves)
+    counts = np.stack([np.bincount(np.random.default_rng(k).integers(0, n, n), minlength=n) for k in range(5)])
+    ranges = estimators.range_variants(envelope.measured_fit_range(runs, curves), shifts=(0.0, 0.25))
+    reps, failed = estimators.bootstrap_over_ranges(curves=curves, counts=counts, ranges=ranges, n_flops=200)
+    for i in range(5):
+        alone, f1 = estimators.bootstrap_approach1(curves=curves, counts=counts[i : i + 1],
+                                                   flops_range=ranges[i % len(ranges)], n_flops=200)  # fmt: skip
+        np.testing.assert_array_equal(reps[i], alone[0])
+        assert failed[i] == f1[0]
+
+
+def test_last_part_starts_at_a_point_that_sits_on_the_cut_once():
+    """A curve with a point exactly at 85% of its final FLOPs: that point starts the last 15%,
+    once (not also as the interpolated start)."""
+    C = np.array([10.0, 50.0, 85.0, 100.0])
+    L = np.array([4.0, 3.0, 2.5, 2.4])
+    assert 0.85 * C[-1] == 85.0
+    ((_, c, l_),) = estimators.last_part([(1.0, C, L)])
+    assert list(c) == [85.0, 100.0] and list(l_) == [2.5, 2.4]
