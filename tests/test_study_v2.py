@@ -468,3 +468,33 @@ def test_a_steps_runs_are_its_studys_finished_prose_runs(tmp_path, version, stud
 
     every = measured.load_runs(source)
     assert len(committed) == int(((every["study"] == f"{version}-{study}") & (every["corpus"] == "prose")).sum())
+
+
+def test_corpora_lists_those_with_a_ready_window_prose_first(tmp_path):
+    """corpora(): the corpora of finished v2-isoflop runs with a budget's window filled, prose
+    first and then by name; another study's runs, unfinished runs and a corpus with too few runs
+    for a window are not listed. Built from the committed runs: code-sympy's copied as "aardvark"
+    (sorts before it), two prose runs relabelled "few", prose runs of the lr study as "lr-only",
+    and code-sympy runs marked failed as "broken"."""
+    import json
+
+    folder = tmp_path / "results"
+    folder.mkdir()
+    few = 0
+    for p in sorted(ladder_v2.RESULTS_V2.glob("*.json")):
+        r = json.loads(p.read_text())
+        c = r["config"]
+        (folder / p.name).write_text(p.read_text())
+        if c["study"] == "v2-isoflop" and c["corpus"] == "code-sympy":
+            for name, status in (("aardvark", "finished"), ("broken", "failed")):
+                copy = json.loads(p.read_text())
+                copy["config"]["corpus"], copy["status"] = name, status
+                (folder / f"{name}-{p.name}").write_text(json.dumps(copy))
+        if c["study"] == "v2-isoflop" and c["corpus"] == "prose" and few < 2:
+            r["config"]["corpus"], few = "few", few + 1
+            (folder / f"few-{p.name}").write_text(json.dumps(r))
+        if c["study"] == "v2-lr":
+            r["config"]["corpus"] = "lr-only"
+            (folder / f"lr-{p.name}").write_text(json.dumps(r))
+    assert study_v2.corpora(folder) == ["prose", "aardvark", "code-sympy"]
+    assert study_v2.corpora() == ["prose", "code-sympy"]
