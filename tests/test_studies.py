@@ -221,3 +221,36 @@ def test_the_bias_table_writes_each_data_sets_bias_as_the_readme_documents():
             "a_approach2_data": b.a_approach2_data, "n_budgets": b.n_budgets,
             "identifiable": b.identifiable,
         }  # fmt: skip
+
+
+@pytest.mark.parametrize("corpus, name", [("prose", "prose"), ("code", "code-sympy")])
+def test_measured_runs_are_the_v2_runs_in_the_runs_schema(corpus, name):
+    """cross_study.measured_runs: by default (curves=False) each IsoFLOP run of the corpus's
+    designed windows once, its N with and without embeddings, tokens, FLOPs, final loss and
+    planned budget, marked "final"; with curves=True every validation point after step 0 of the
+    corpus's v2 IsoFLOP runs, marked "intermediate and final". The corpus "code" is code-sympy's."""
+    from scalinglaws.analysis import c4_github, study_v2
+    from scalinglaws.datasets import measured
+
+    prov = measured.provenance("final")
+    final = cross_study.measured_runs(corpus)
+    assert list(final.columns[:7]) == ["run", "params", "params_non_embedding", "tokens", "flops",
+                                       "loss", "budget"]  # fmt: skip
+    assert list(final.columns[-len(prov) :]) == list(prov)
+    for key, value in prov.items():
+        assert (final[key] == value).all(), key
+    src = c4_github.measured_runs()
+    src = src[src["corpus"] == corpus].set_index("run_id").loc[final["run"]]
+    for mine, theirs in (("params", "params_total"), ("params_non_embedding", "params"), ("tokens", "tokens"),
+                         ("flops", "flops"), ("loss", "loss_nats"), ("budget", "flops_budget")):  # fmt: skip
+        np.testing.assert_array_equal(final[mine].to_numpy(), src[theirs].to_numpy(), err_msg=mine)
+    curves = cross_study.measured_runs(corpus, curves=True)
+    assert (curves["checkpoint_kind"] == "intermediate and final").all() and "budget" not in curves
+    every = measured.load_curves(study_v2.RESULTS_V2, study="v2-isoflop")
+    every = every[(every["corpus"] == name) & (every["step"] > 0)]
+    assert len(curves) == len(every) > 0 and (curves["step"] > 0).all()
+    assert set(curves["run"]) == set(every["run_id"])
+    runs = measured.load_runs(study_v2.RESULTS_V2).set_index("run_id")
+    np.testing.assert_array_equal(curves["params_non_embedding"].to_numpy(),
+                                  runs.loc[curves["run"], "params"].to_numpy())  # fmt: skip
+    np.testing.assert_array_equal(curves["flops"].to_numpy(), every["flops"].to_numpy())
