@@ -490,3 +490,86 @@ def test_a_saved_fit_names_its_table_and_counts_its_runs_and_rows():
         "params": "params_non_embedding", "n_runs": 10, "n_rows": 400,
         "flops": "FLOPs as given in the table's 'flops' column", "seed": 9,
     }  # fmt: skip
+
+
+def _saved3(**change):
+    saved = {"estimate": {"E": 1.5, "A": 400.0, "B": 410.0, "alpha": 0.34, "beta": 0.28},
+             "residuals_log": [0.01, -0.02],
+             "bootstrap": {"replicates": {"names": ["A", "B", "E", "alpha", "beta"],
+                                          "values": [[400.0, 410.0, 1.5, 0.34, 0.28]] * 2}}}  # fmt: skip
+    saved.update(change)
+    return saved
+
+
+def _saved12(**change):
+    saved = {"N_opt": {"k": 0.1, "exponent": 0.5}, "D_opt": {"k": 1.6, "exponent": 0.5},
+             "bootstrap": {"replicates": {"names": ["a", "b", "N_opt_k", "D_opt_k"],
+                                          "values": [[0.5, 0.5, 0.1, 1.6]]}}}  # fmt: skip
+    saved.update(change)
+    return saved
+
+
+def _replicates(names, values):
+    return {"bootstrap": {"replicates": {"names": names, "values": values}}}
+
+
+_NAMES3 = ["A", "B", "E", "alpha", "beta"]
+_ROWS3 = "--fit: 'bootstrap.replicates' must hold 'names' (including E, A, B, alpha, beta) and 'values', a list of rows of numbers"
+_ROWS12 = "--fit: 'bootstrap.replicates' must hold 'names' (including a, b, N_opt_k, D_opt_k) and 'values', a list of rows of numbers"
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize("approach, saved, message", [
+    (3, _saved3(estimate=None), "--fit: 'estimate' must be an object, got None"),
+    (3, _saved3(estimate={"E": -1, "A": 1, "B": 1, "alpha": 1, "beta": 1}),
+     "--fit: estimate.E must be a number >= 0 and finite, got -1"),
+    (3, _saved3(estimate={"E": 0, "A": 0, "B": 1, "alpha": 1, "beta": 1}),
+     "--fit: estimate.A must be a number > 0 and finite, got 0"),
+    (3, _saved3(estimate={"E": 0, "A": 1, "B": 1, "alpha": 1, "beta": True}),
+     "--fit: estimate.beta must be a number > 0 and finite, got True"),
+    (3, _saved3(residuals_log=[]), "--fit: 'residuals_log' must be a non-empty list of numbers"),
+    (3, _saved3(residuals_log="0.1"), "--fit: 'residuals_log' must be a non-empty list of numbers"),
+    (3, _saved3(residuals_log=[0.1, "x"]), "--fit: residuals_log[1] must be a number finite, got 'x'"),
+    (3, _saved3(residuals_log=[float("nan")]), "--fit: residuals_log[0] must be a number finite, got nan"),
+    (3, _saved3(**_replicates(_NAMES3[:4], [[1.0] * 4])), _ROWS3),
+    (3, _saved3(**_replicates(_NAMES3, [[1.0] * 5, 2.0])), _ROWS3),
+    (3, _saved3(**_replicates(_NAMES3, "x")), _ROWS3),
+    (3, _saved3(bootstrap={"replicates": []}), _ROWS3),
+    (3, _saved3(bootstrap=[1]), _ROWS3),
+    (3, _saved3(**_replicates(_NAMES3, [[1.0, 2.0, 3.0, 4.0, "x"]])),
+     "--fit: 'bootstrap.replicates.values' must be rows of numbers"),
+    (3, _saved3(**_replicates(_NAMES3, [[1.0] * 5, [1.0] * 4])),
+     "--fit: 'bootstrap.replicates.values' must be rows of numbers"),
+    (3, _saved3(**_replicates(_NAMES3, [[1.0] * 4] * 2)),
+     "--fit: 'bootstrap.replicates.values' must have one column per name (5), got shape (2, 4)"),
+    (3, _saved3(**_replicates(_NAMES3, [])),
+     "--fit: 'bootstrap.replicates.values' must have one column per name (5), got shape (0,)"),
+    (1, _saved12(N_opt=3), "--fit: 'N_opt' must be an object, got 3"),
+    (2, _saved12(D_opt=None), "--fit: 'D_opt' must be an object, got None"),
+    (2, _saved12(N_opt={"k": 0, "exponent": 0.5}), "--fit: N_opt.k must be a number > 0 and finite, got 0"),
+    (1, _saved12(D_opt={"k": 1.0, "exponent": float("inf")}),
+     "--fit: D_opt.exponent must be a number finite, got inf"),
+    (2, _saved12(**_replicates(["a", "b", "N_opt_k"], [[1.0] * 3])), _ROWS12),
+])  # fmt: skip
+def test_a_saved_fits_every_number_is_checked_by_name(approach, saved, message):
+    """_check_saved, field by field, with the exact words: what the field must be, the range and
+    the value it got; a fit without a bootstrap needs no residuals."""
+    from scalinglaws.analysis import predict
+    from scalinglaws.datasets.schema import RunsSchemaError
+
+    with pytest.raises(RunsSchemaError) as err:
+        predict._check_saved(saved, approach)
+    assert str(err.value) == message
+
+
+def test_good_saved_fits_pass_their_checks():
+    from scalinglaws.analysis import predict
+
+    predict._check_saved(_saved3(), 3)
+    predict._check_saved(_saved3(bootstrap=None, residuals_log=None), 3)  # no bootstrap, no residuals
+    predict._check_saved(_saved3(estimate={"E": 0, "A": 1, "B": 1, "alpha": 1, "beta": 1}), 3)  # E may be 0
+    predict._check_saved(_saved3(residuals_log=[-0.5, 0.5]), 3)  # residuals of either sign
+    for approach in (1, 2):
+        predict._check_saved(_saved12(), approach)
+        predict._check_saved(_saved12(D_opt={"k": 1.0, "exponent": -0.2}), approach)  # any finite exponent
+    assert predict._check_saved({}, 4) is None  # predict names an approach it cannot read
