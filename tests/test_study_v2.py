@@ -498,3 +498,35 @@ def test_corpora_lists_those_with_a_ready_window_prose_first(tmp_path):
             (folder / f"lr-{p.name}").write_text(json.dumps(r))
     assert study_v2.corpora(folder) == ["prose", "aardvark", "code-sympy"]
     assert study_v2.corpora() == ["prose", "code-sympy"]
+
+
+def test_isoflop_study_holds_each_number_its_figure_draws(tmp_path):
+    """isoflop_study on the committed prose runs: the designed window's runs, their profiles, the
+    optima with the given bootstrap and seed, a least-squares parabola in log10 N for each budget
+    with a vertex (solved here from the normal equations), the power laws through the finite optima
+    (slope and intercept of least squares, written out) and the exponents."""
+    st = study_v2.isoflop_study("prose", n_bootstrap=20, seed=3)
+    runs = study_v2.design_window(study_v2.load("isoflop", "prose"))
+    assert st.corpus == "prose"
+    pd.testing.assert_frame_equal(st.runs, runs)
+    pd.testing.assert_frame_equal(st.optima.table, study_v2.optima(runs, n_bootstrap=20, seed=3).table)
+    assert st.exponents == study_v2.exponents(st.optima, runs)
+    assert len(st.profiles) == len(study_v2.profiles(runs))
+    assert st.parabolas and set(st.parabolas) <= set(runs["flops_budget"].astype(float))
+    for C, coef in st.parabolas.items():
+        g = runs[runs["flops_budget"] == C]
+        x, y = np.log10(g["params_total"].to_numpy(float)), g["loss_nats"].to_numpy(float)
+        V = np.column_stack([x**2, x, np.ones_like(x)])
+        np.testing.assert_allclose(coef, np.linalg.solve(V.T @ V, V.T @ y), rtol=1e-6)
+    t = st.optima.table[np.isfinite(st.optima.table["N_opt"])]
+    x = np.log10(t["budget"].to_numpy(float))
+    for col in ("N_opt", "D_opt"):
+        y = np.log10(t[col].to_numpy(float))
+        slope = np.sum((x - x.mean()) * (y - y.mean())) / np.sum((x - x.mean()) ** 2)
+        icpt, s = st.laws[col]
+        assert s == pytest.approx(slope, rel=1e-9) and icpt == pytest.approx(y.mean() - slope * x.mean(), rel=1e-9)
+    with pytest.raises(ValueError, match=r"^no finished v2 IsoFLOP runs on corpus 'latin' yet$"):
+        study_v2.isoflop_study("latin", n_bootstrap=0)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="corpus 'prose'"):
+        study_v2.isoflop_study(n_bootstrap=0, results=tmp_path / "empty")
