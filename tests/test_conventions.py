@@ -121,3 +121,22 @@ def test_a_refit_row_is_eq4_of_the_fit_in_its_count():
     assert no_flops["decades_beyond"] == pytest.approx(
         np.log10(1e21 / (6 * bare["params"] * bare["tokens"]).max()), rel=1e-12
     )
+
+
+def test_a_fit_at_its_bound_says_so_and_notes_are_joined():
+    """Losses of eq 2 without its irreducible term (E = 0, the bound): the row says the fit is not
+    identifiable with fit_runs' reasons, and, with FLOPs too far past the data, both notes in
+    order, joined by "; "; the label defaults to "runs"."""
+    from scalinglaws.analysis import fit_runs
+
+    fit = chinchilla.HOFFMANN.approach3_rounded
+    runs = _eq2_runs()
+    runs["loss"] = chinchilla.loss(runs["params"], runs["tokens"], fit) - fit.E  # no noise
+    res = fit_runs.fit(runs, 3, params="params", label="runs")
+    assert not res["identifiable"] and res["not_identifiable"]
+    reasons = "not identifiable: " + "; ".join(res["not_identifiable"])
+    row = conventions.refit(runs, "total", flops=1e21)
+    assert row["dataset"] == "runs" and row["identifiable"] is False and row["note"] == reasons
+    far = conventions.refit(runs, "total", flops=1e25)
+    beyond = np.log10(1e25 / runs["flops"].max())
+    assert far["note"] == f"{reasons}; 1e+25 FLOPs lie {beyond:.1f} decades past the data: not extrapolated"
