@@ -530,3 +530,38 @@ def test_isoflop_study_holds_each_number_its_figure_draws(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="corpus 'prose'"):
         study_v2.isoflop_study(n_bootstrap=0, results=tmp_path / "empty")
+
+
+def test_ladder_table_writes_each_kind_of_step_as_its_columns_say():
+    """ladder_table on hand-made rows: a step without runs ("none yet", "no fit"), one with runs
+    but no budget with a vertex ("no valley yet"), a fitted one-seed step (parametric interval with
+    its noise sd) and a fitted several-seed step ("sizes, then seeds, resampled"); a, its interval
+    and failures from the Exponent; Porian's a from the constants; alternative rows marked."""
+    from scalinglaws.constants import PORIAN
+
+    s1, s2, s3, s5 = (ladder_v2.LADDER[k] for k in (0, 1, 2, 5))
+    table = pd.DataFrame({"budget": [1e12, 3e12, 1e13], "N_opt": [1e5, np.nan, 3e5]})
+    e = study_v2.Exponent(0.51, 0.45, 0.58, 0.8, 2, 7)
+    rows = [
+        ladder_v2.LadderRow(s1, 0, pd.DataFrame(), None, None),
+        ladder_v2.LadderRow(s2, 12, pd.DataFrame(), None, None),
+        ladder_v2.LadderRow(s3, 30, pd.DataFrame(), study_v2.Optima(table, table["budget"].to_numpy(), np.zeros((0, 3)), 0.8, 0.0123), e),
+        ladder_v2.LadderRow(s5, 60, pd.DataFrame(), study_v2.Optima(table, table["budget"].to_numpy(), np.zeros((0, 3)), 0.8, None), e),
+    ]  # fmt: skip
+    t = ladder_v2.ladder_table(rows, PORIAN.refinedweb, alternative=rows[2:3])
+    assert list(t["step"]) == [s1.key, s2.key, s3.key, s5.key, s3.key]
+    assert list(t["budgets"]) == ["none yet", "no valley yet", "1e+12 - 1e+13 (2)", "1e+12 - 1e+13 (2)",
+                                  "1e+12 - 1e+13 (2)"]  # fmt: skip
+    assert list(t["interval"]) == ["no fit", "no fit", "parametric: noise sd 0.0123 nats",
+                                   "sizes, then seeds, resampled", "parametric: noise sd 0.0123 nats"]  # fmt: skip
+    assert list(t["runs"]) == [0, 12, 30, 60, 30]
+    assert np.isnan(t["a"][0]) and np.isnan(t["a_lo"][1]) and np.isnan(t["a_hi"][1])
+    assert np.isnan(t["replicates without every vertex"][0])
+    assert (t["a"][2], t["a_lo"][2], t["a_hi"][2], t["replicates without every vertex"][2]) == (0.51, 0.45, 0.58, 7)
+    assert t["Porian a (RefinedWeb)"][0] == getattr(PORIAN.refinedweb, s1.porian)
+    assert t["FLOP count"][3] == s5.accounting
+    assert t["setting"][2] == s3.label
+    assert t["setting"][4] == (s3.label + " (alternative rule: 1 size each side of the best; the rule "
+                               "used came after step 1 was seen)")  # fmt: skip
+    no_porian = ladder_v2.ladder_table(rows)
+    assert no_porian["Porian a (RefinedWeb)"].isna().all()
