@@ -172,3 +172,48 @@ def test_table_rows_are_each_approach_for_each_count_of_n(runs):
     counts = list(study_v3.PARAMS.values())
     a2 = fitted[fitted["approach"] == "Approach 2"]["a"].to_numpy()
     assert len(set(a2)) == len(counts)  # each count of N gives its own exponent
+
+
+def test_approach2_interval_is_the_wider_of_its_parametric_bootstrap_and_the_t_interval(runs):
+    """Each end of Approach 2's 80% interval is the wider of the 10th/90th percentile of the
+    parametric bootstrap (v2's seed sd as noise on each final loss, drawn from the stream
+    "study-v3.approach2" of the seed, the slices read again through one plan) and the regression
+    t interval of the vertices; the note counts budgets and failed replicates."""
+    from scalinglaws import estimators
+    from scalinglaws.analysis.study_v2 import seed_sd
+    from scalinglaws.core.rng import stream
+
+    e, res = study_v3.approach2(runs, params="params", n_bootstrap=10, seed=4)
+    assert (e.approach, e.params) == ("Approach 2", "params")
+    plan = study_v3.SlicePlan.of(runs, "params")
+    loss = runs["loss_nats"].to_numpy(float)
+    rng, sd, reps = stream(4, "study-v3.approach2"), seed_sd(), []
+    for _ in range(10):
+        try:
+            r = study_v3._approach2_fit(plan, loss + sd * rng.standard_normal(loss.size))
+        except estimators.FitError:
+            continue
+        reps.append((r.a, r.b))
+    reps = np.array(reps)
+    logC = np.log(res.used_budgets)
+    for j, (col, value, lo, hi) in enumerate((("N_opt", e.a, e.a_lo, e.a_hi), ("D_opt", e.b, e.b_lo, e.b_hi))):
+        reg = estimators.slope_t_interval(logC, np.log([getattr(p, col) for p in res.profiles]), 0.80)
+        boot = np.quantile(reps[:, j], [0.1, 0.9])
+        assert (lo, hi) == (min(boot[0], reg[0]), max(boot[1], reg[1]))
+        assert lo <= value <= hi
+    used = res.used_budgets
+    assert e.note == (f"{len(used)} budgets ({min(used):.0e}-{max(used):.0e}); parametric bootstrap, "
+                      f"{10 - len(reps)} of 10 replicates failed")  # fmt: skip
+
+
+def test_approach3_at_its_bound_prints_the_bound_and_no_interval(runs):
+    """Losses of the surface without E (noise-free): the fit is not identifiable, so no interval
+    (NaN, even with a bootstrap asked for), and the note gives the reasons and E as its bound."""
+    from tests.test_study_v3 import ALPHA, BETA, A, B
+
+    bound = runs.assign(loss_nats=A / runs["params_total"] ** ALPHA + B / runs["tokens"] ** BETA)
+    e, fit = study_v3.approach3(bound, n_bootstrap=5)
+    assert not fit.identifiable and e.approach == "Approach 3" and e.params == "params_total"
+    assert all(np.isnan(v) for v in (e.a_lo, e.a_hi, e.b_lo, e.b_hi))
+    assert e.note == (f"not identifiable: {'; '.join(fit.not_identifiable)} (E=0 (at its bound) "
+                      f"alpha={fit.alpha:.3f} beta={fit.beta:.3f})")  # fmt: skip
