@@ -185,3 +185,32 @@ def test_isoflop_tol_groups_runs_without_a_budget_column(tmp_path):
     assert len(an.budgets) == len(BUDGETS) and an.approach2.tol_log10 == 0.06
     with pytest.raises(ParameterError, match=r"^parameter 'runs': column 'flops': Approach 2 needs"):
         isoflop.analyse(n_bootstrap=0, runs=path, isoflop_tol=0.005)
+
+
+def test_the_exponent_table_prints_table_2_then_each_refit(an):
+    """Hoffmann 2022 Table 2 as printed (a and b with their 10th-90th percentiles; Kaplan's without),
+    then Approach 2 refit here with its bootstrap intervals, the likelihood refit without one and
+    the summed-Huber refit with the 10th-90th percentiles of its replicates' a (b's interval is
+    1 - a's, reversed)."""
+    t = isoflop.exponent_table(an)
+    assert list(t.columns) == ["approach", "a (N_opt ~ C^a)", "b (D_opt ~ C^b)"]
+    assert t.values.tolist()[:4] == [
+        ["Approach 1 [Table 2]", "0.500 (0.488, 0.502)", "0.500 (0.501, 0.512)"],
+        ["Approach 2 [Table 2]", "0.490 (0.462, 0.534)", "0.510 (0.483, 0.529)"],
+        ["Approach 3 [Table 2]", "0.460 (0.454, 0.455)", "0.540 (0.542, 0.543)"],
+        ["Kaplan et al. (2020) [Table 2]", "0.730", "0.270"],
+    ]
+    a2 = an.approach2
+    (alo, ahi), (blo, bhi) = a2.N_opt.exponent_interval, a2.D_opt.exponent_interval
+    assert t.values.tolist()[4] == ["Approach 2, refit here (runs)", f"{a2.a:.3f} ({alo:.3f}, {ahi:.3f})",
+                                    f"{a2.b:.3f} ({blo:.3f}, {bhi:.3f})"]  # fmt: skip
+    assert t.values.tolist()[5] == ["Approach 3, refit here (Huber likelihood)",
+                                    f"{an.likelihood.fit.a:.3f}", f"{an.likelihood.fit.b:.3f}"]  # fmt: skip
+    r = an.bootstrap.replicates
+    lo, hi = np.percentile(r[:, 4] / (r[:, 3] + r[:, 4]), [10, 90])
+    assert t.values.tolist()[6] == ["Approach 3, refit here (summed Huber)",
+                                    f"{an.huber.fit.a:.3f} ({lo:.3f}, {hi:.3f})",
+                                    f"{an.huber.fit.b:.3f} ({1 - hi:.3f}, {1 - lo:.3f})"]  # fmt: skip
+    llama = isoflop.exponent_table(isoflop.analyse(n_bootstrap=0, runs="llama3-isoflops"))
+    assert llama["approach"][4] == "Approach 2, refit here (published data)"
+    assert llama["a (N_opt ~ C^a)"][6] == f"{float(llama['a (N_opt ~ C^a)'][6]):.3f}"  # no interval
