@@ -342,3 +342,38 @@ def test_the_defaults_are_the_documented_ones():
     for corpus in ("prose", "code"):
         assert default.corpora[corpus].fit == given.corpora[corpus].fit
     assert default.source == c4_github.MEASURED and default.measured
+
+
+def test_budget_table_writes_each_budget_with_its_vertex_or_why_not():
+    """One row per budget in order (the runs given largest budget first): sizes and runs, the best
+    size by its mean loss, interior when neither the smallest nor the largest size; the vertex's
+    N, D, D/N and loss where Approach 2 used the budget, NaN and the reason where it skipped it (a
+    budget whose loss only falls, or only rises, with N has its best size at an edge)."""
+    runs = _synthetic_runs(corpora=("prose",), noise=0.001, seed=2)
+    edge = runs["flops_budget"] == BUDGETS[-1]
+    runs.loc[edge, "loss_nats"] = 3.0 - 0.01 * np.log(runs.loc[edge, "params"])
+    first = runs["flops_budget"] == BUDGETS[0]  # and one whose loss only rises: best at the smallest
+    runs.loc[first, "loss_nats"] = 3.0 + 0.01 * np.log(runs.loc[first, "params"])
+    runs = runs.iloc[::-1].reset_index(drop=True)
+    an = c4_github.analyse(runs, n_bootstrap=0)
+    t = c4_github.budget_table(an, "prose")
+    assert list(t["flops_budget"]) == list(BUDGETS) and (t["corpus"] == "prose").all()
+    assert (t["n_sizes"] == 9).all() and (t["n_runs"] == 9).all()
+    fit = an.corpora["prose"].fit
+    for row in t.itertuples():
+        g = runs[runs["flops_budget"] == row.flops_budget]
+        best = g.loc[g["loss_nats"].idxmin()]
+        assert row.best_size_params == best["params_total"] and row.best_size_loss_nats == best["loss_nats"]
+        assert row.best_size_tokens == best["tokens"]
+        assert row.interior == (g["params_total"].min() < best["params_total"] < g["params_total"].max())
+        p = next((p for p in fit.profiles if p.budget == row.flops_budget), None)
+        assert row.used_in_fit == (p is not None)
+        if p is None:
+            assert np.isnan(row.N_opt) and np.isnan(row.D_opt) and np.isnan(row.L_min_nats)
+            assert np.isnan(row.tokens_per_param_opt)
+            assert row.skipped_because == fit.skipped[row.flops_budget] != ""
+        else:
+            assert (row.N_opt, row.D_opt, row.L_min_nats) == (p.N_opt, p.D_opt, p.L_min)
+            assert row.tokens_per_param_opt == p.D_opt / p.N_opt and row.skipped_because == ""
+    assert list(t["interior"]) == [False, True, True, False]
+    assert list(t["used_in_fit"]) == [False, True, True, False]
