@@ -573,3 +573,24 @@ def test_good_saved_fits_pass_their_checks():
         predict._check_saved(_saved12(), approach)
         predict._check_saved(_saved12(D_opt={"k": 1.0, "exponent": -0.2}), approach)  # any finite exponent
     assert predict._check_saved({}, 4) is None  # predict names an approach it cannot read
+
+
+def test_power_law_bootstrap_summary_is_its_replicates():
+    """fit_runs._boot_powerlaws: the count asked for and failed, the level, each quantity's
+    sd (ddof 1) and central percentile interval of its column, and the replicates themselves;
+    fewer than two replicates is an error that counts the failures."""
+    from scalinglaws import estimators
+    from scalinglaws.analysis import fit_runs
+
+    reps = [(0.5, 0.5, 1.0, 2.0), (0.6, 0.4, 1.5, 2.5), (0.55, 0.45, 1.2, 2.2), (0.4, 0.6, 0.9, 1.9)]
+    out = fit_runs._boot_powerlaws(reps, 6, 2, 0.80)
+    assert (out["n"], out["n_failed"], out["level"]) == (6, 2, 0.80)
+    assert out["replicates"] == {"names": ["a", "b", "N_opt_k", "D_opt_k"], "values": [list(r) for r in reps]}
+    cols = np.array(reps)
+    for i, k in enumerate(("a", "b", "N_opt_k", "D_opt_k")):
+        x = cols[:, i]
+        assert out["se"][k] == pytest.approx(np.sqrt(np.sum((x - x.mean()) ** 2) / 3), rel=1e-12)
+        assert tuple(out["interval"][k]) == pytest.approx(tuple(np.percentile(x, [10, 90])), rel=1e-12)
+    fit_runs._boot_powerlaws(reps[:2], 6, 4, 0.80)  # two replicates: enough for an sd
+    with pytest.raises(estimators.FitError, match=r"^bootstrap: 5 of 6 replicates failed$"):
+        fit_runs._boot_powerlaws(reps[:1], 6, 5, 0.80)
