@@ -245,3 +245,19 @@ def test_frontier_table_prints_the_papers_numbers_beside_closed_forms():
     assert float(give["C*, eq 6.8 (PF-days)"]) == pytest.approx(1e4, rel=0.5)
     assert float(give["N*, eq 6.8"]) == pytest.approx(1e12, rel=0.5)
     assert float(give["L*, eq 6.8 (nats/token)"]) == pytest.approx(1.7, abs=0.05)
+
+
+def test_sample_efficiency_table_writes_each_size_as_its_columns_say():
+    """One row per size that reaches the target: N to 2 significant digits, tokens and steps to 3,
+    and whether (N, S) lies in eq 5.6's fitted range (S >= 3000, 768 <= N <= 1.5e9; Kaplan 2020
+    section 5) or is extrapolated; both kinds occur over Figure 2's sizes."""
+    from scalinglaws.analysis import kaplan as kaplan_analysis
+
+    se = kaplan_analysis.sample_efficiency()
+    rows = se.table()
+    assert len(rows) == len(se.sizes) == len(se.tokens) == len(se.steps)
+    for (n, d, s, ok), N, D, S, inside in zip(rows, se.sizes, se.tokens, se.steps, se.in_fitted_range, strict=True):
+        assert (n, d, s) == (f"{N:.2g}", f"{D:.3g}", f"{S:.3g}")
+        assert ok == ("yes" if (S >= 3000 and 768 <= N <= 1.5e9) else "no (extrapolated)")
+        assert bool(inside) == (ok == "yes")
+    assert {r[3] for r in rows} == {"yes", "no (extrapolated)"}
