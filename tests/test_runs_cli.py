@@ -594,3 +594,46 @@ def test_power_law_bootstrap_summary_is_its_replicates():
     fit_runs._boot_powerlaws(reps[:2], 6, 4, 0.80)  # two replicates: enough for an sd
     with pytest.raises(estimators.FitError, match=r"^bootstrap: 5 of 6 replicates failed$"):
         fit_runs._boot_powerlaws(reps[:1], 6, 5, 0.80)
+
+
+def test_approach3s_fit_of_runs_is_the_estimator_and_its_named_streams_bootstrap():
+    """fit(runs, 3): the estimate, its condition and the log residuals of eq 2 at it; the bootstrap
+    the estimator's own, drawn from the stream "runs-fit.bootstrap" of the seed and started at the
+    fit, summarised with a and b per replicate (b = alpha / (alpha + beta)) at the level asked."""
+    from scalinglaws import estimators
+    from scalinglaws.analysis import fit_runs
+    from scalinglaws.core.rng import stream
+
+    rng = np.random.default_rng(5)
+    rows = []
+    for C in BUDGETS:
+        n_opt, _ = true_optimum(C)
+        for x in np.linspace(-HALF_WIDTH, HALF_WIDTH, SIZES_PER_BUDGET):
+            N = n_opt * 10**x
+            rows.append({"params": N, "tokens": C / (6 * N),
+                         "loss": true_loss(N, C / (6 * N)) * np.exp(NOISE * rng.standard_normal())})  # fmt: skip
+    runs = schema.validate(pd.DataFrame(rows))
+    out = fit_runs.fit(runs, 3, n_bootstrap=12, seed=9, level=0.9)
+    N, D, L = (runs[c].to_numpy(float) for c in ("params", "tokens", "loss"))
+    res = estimators.approach3(N=N, D=D, L=L)
+    assert out["estimate"]["a"] == res.fit.a and out["condition"] == res.condition
+    pred = res.E + res.A / N**res.alpha + res.B / D**res.beta
+    np.testing.assert_allclose(out["residuals_log"], np.log(L / pred), rtol=1e-9, atol=1e-15)
+    boot = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=12, rng=stream(9, "runs-fit.bootstrap"),
+                                          full_fit=res)  # fmt: skip
+    b = out["bootstrap"]
+    assert (b["n"], b["n_failed"], b["level"]) == (12, boot.n_failed, 0.9)
+    assert b["replicates"]["values"] == boot.replicates.tolist()
+    al, be = boot.replicates[:, 3], boot.replicates[:, 4]
+    assert tuple(b["interval"]["b"]) == pytest.approx(tuple(np.percentile(al / (al + be), [5, 95])), rel=1e-12)
+
+
+@pytest.mark.badinput
+def test_losses_that_fall_with_neither_n_nor_d_have_no_exponent():
+    from scalinglaws.analysis import fit_runs
+
+    rows = [{"params": n, "tokens": d, "loss": 3.0} for n in (1e8, 3e8, 1e9) for d in (1e9, 3e9, 1e10)]
+    with pytest.raises(schema.RunsSchemaError, match=(
+            r"^column 'loss': the losses fall with neither N nor D \(alpha \+ beta = 0\): eq 2 gives "
+            r"no compute-optimal exponent$")):  # fmt: skip
+        fit_runs.fit(schema.validate(pd.DataFrame(rows)), 3)
