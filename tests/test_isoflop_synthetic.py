@@ -214,3 +214,36 @@ def test_the_exponent_table_prints_table_2_then_each_refit(an):
     llama = isoflop.exponent_table(isoflop.analyse(n_bootstrap=0, runs="llama3-isoflops"))
     assert llama["approach"][4] == "Approach 2, refit here (published data)"
     assert llama["a (N_opt ~ C^a)"][6] == f"{float(llama['a (N_opt ~ C^a)'][6]):.3f}"  # no interval
+
+
+def test_budget_table_lists_each_vertex_then_each_skipped_budget(tmp_path):
+    """Approach 2's budget table: a row per parabola used (its budget, the mean FLOPs and number of
+    its runs, the vertex's N, D to 3 significant digits and loss to 3 decimals, "yes"), then a row
+    per budget skipped with the reason; on the paper's points, the nine budgets of Hoffmann 2022
+    Figure 3, all used."""
+    from scalinglaws.constants import HOFFMANN
+
+    rng, rows = np.random.default_rng(14), []
+    for C in BUDGETS:
+        n_opt, _ = true_optimum(C)
+        for x in np.linspace(-0.5, 0.5, SIZES_PER_BUDGET):
+            N = n_opt * 10**x
+            L = true_loss(N, C / (6 * N)) * np.exp(NOISE * rng.standard_normal())
+            if C == BUDGETS[-1]:
+                L = 3.0 - 0.01 * np.log(N)  # falls with N only: the vertex is not inside
+            rows.append({"params": N, "tokens": C / (6 * N), "budget": C, "loss": L})
+    an = isoflop.analyse(n_bootstrap=0, runs=_write(rows, tmp_path / "edge.csv"))
+    t = isoflop.budget_table(an)
+    assert list(t.columns) == ["budget", "mean FLOPs of its runs", "runs", "N_opt", "D_opt",
+                               "loss at vertex", "used"]  # fmt: skip
+    used = an.approach2.profiles
+    assert len(t) == len(used) + 1 and len(an.approach2.skipped) == 1
+    for row, p in zip(t.itertuples(index=False), used, strict=False):
+        assert row[:7] == (f"{p.budget:.0e}", f"{p.flops:.3g}", p.n_points, f"{p.N_opt:.3g}",
+                           f"{p.D_opt:.3g}", round(p.L_min, 3), "yes")  # fmt: skip
+    (b, why), = an.approach2.skipped.items()
+    last = t.iloc[-1]
+    assert last["budget"] == f"{BUDGETS[-1]:.0e}" == f"{b:.0e}" and last["used"] == f"no: {why}"
+    paper = isoflop.budget_table(isoflop.analyse(n_bootstrap=0))
+    assert list(paper["budget"]) == [f"{b:.0e}" for b in HOFFMANN.budgets.isoflop]
+    assert (paper["used"] == "yes").all() and len(paper) == 9
