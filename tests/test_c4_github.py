@@ -377,3 +377,28 @@ def test_budget_table_writes_each_budget_with_its_vertex_or_why_not():
             assert row.tokens_per_param_opt == p.D_opt / p.N_opt and row.skipped_because == ""
     assert list(t["interior"]) == [False, True, True, False]
     assert list(t["used_in_fit"]) == [False, True, True, False]
+
+
+def test_loss_comparison_is_each_corpus_best_mean_loss_per_shared_budget():
+    """Per budget both corpora ran (here the code corpus lacks the largest): each corpus's lowest
+    mean loss over its sizes' seeds, in nats and in bits (/ ln 2), and code / prose; with one
+    corpus, an empty table with the same columns."""
+    runs = _synthetic_runs(noise=0.01, seed=8, seeds=2)
+    runs.loc[runs["corpus"] == "code", "loss_nats"] *= 0.6
+    runs = runs[~((runs["corpus"] == "code") & (runs["flops_budget"] == BUDGETS[-1]))]
+    an = c4_github.analyse(runs, n_bootstrap=0, params_count="non-embedding")
+    t = c4_github.loss_comparison(an)
+    assert list(t.columns) == list(c4_github.LOSS_COMPARISON_COLUMNS)
+    assert list(t["flops_budget"]) == list(BUDGETS[:-1])
+    for row in t.itertuples(index=False):
+        best = {}
+        for corpus in ("prose", "code"):
+            g = runs[(runs["corpus"] == corpus) & (runs["flops_budget"] == row.flops_budget)]
+            best[corpus] = g.groupby("params")["loss_nats"].mean().min()
+        assert row.prose_nats_per_byte == pytest.approx(best["prose"], rel=1e-12)
+        assert row.code_nats_per_byte == pytest.approx(best["code"], rel=1e-12)
+        assert row.prose_bits_per_byte == pytest.approx(best["prose"] / np.log(2), rel=1e-12)
+        assert row.code_bits_per_byte == pytest.approx(best["code"] / np.log(2), rel=1e-12)
+        assert row.code_over_prose == pytest.approx(best["code"] / best["prose"], rel=1e-12)
+    one = c4_github.loss_comparison(c4_github.analyse(runs[runs["corpus"] == "prose"], n_bootstrap=0))
+    assert one.empty and list(one.columns) == list(c4_github.LOSS_COMPARISON_COLUMNS)
