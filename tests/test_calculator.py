@@ -271,9 +271,10 @@ def test_web_data_gives_the_pages_script_every_field_it_reads():
     (``l.*``) and of the band (``b.*``) is there, each law's equal to the law's own attribute, the
     band's level the notebook's (80%); without a bootstrap there is no band."""
     import re
-    from pathlib import Path
 
-    script = (Path(__file__).parents[1] / "docs" / "book" / "_static" / "calculator.js").read_text()
+    from scalinglaws.core.paths import ROOT
+
+    script = (ROOT / "docs" / "book" / "_static" / "calculator.js").read_text()
     read = {who: set(re.findall(rf"\b{who}\.([a-z_]+)", script)) for who in ("data", "l", "b")}
     assert read["l"] and read["b"] and read["data"]
     calc = calculator.analyse(n_bootstrap=20, seed=0)
