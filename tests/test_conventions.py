@@ -140,3 +140,22 @@ def test_a_fit_at_its_bound_says_so_and_notes_are_joined():
     far = conventions.refit(runs, "total", flops=1e25)
     beyond = np.log10(1e25 / runs["flops"].max())
     assert far["note"] == f"{reasons}; 1e+25 FLOPs lie {beyond:.1f} decades past the data: not extrapolated"
+
+
+def test_the_table_is_each_data_sets_refit_in_each_count():
+    """conventions.table: for each data set, one refit row per count of N in COUNTS' order, with
+    the table's columns; run counts as a nullable integer (a count the data lack has none) and an
+    infinite ratio shown as NaN."""
+    from scalinglaws.analysis import cross_study
+
+    t = conventions.table(datasets=(cross_study.LLAMA3,), flops=1e22)
+    assert list(t.columns) == list(conventions.COLUMNS)
+    assert list(t["params"]) == list(conventions.COUNTS) and (t["dataset"] == cross_study.LLAMA3).all()
+    runs = cross_study.runs_of(cross_study.LLAMA3, approach=3)
+    for row, count in zip(t.to_dict("records"), conventions.COUNTS, strict=True):
+        want = conventions.refit(runs, count, cross_study.LLAMA3, 1e22)
+        for k, v in want.items():
+            got = row[k]
+            assert (pd.isna(got) and pd.isna(v)) or got == v or got == pytest.approx(v), (count, k)
+    assert str(t["n_runs"].dtype) == "Int64" and t["tokens_per_param"].dtype == float
+    assert not np.isinf(t["tokens_per_param"]).any()

@@ -261,3 +261,14 @@ def test_sample_efficiency_table_writes_each_size_as_its_columns_say():
         assert ok == ("yes" if (S >= 3000 and 768 <= N <= 1.5e9) else "no (extrapolated)")
         assert bool(inside) == (ok == "yes")
     assert {r[3] for r in rows} == {"yes", "no (extrapolated)"}
+
+
+def test_budget_optima_table_writes_each_budget():
+    """Figure 11's marked optima as the notebook prints them: budget (PF-days, 2 digits), N_opt and
+    steps (3 digits), loss (3 decimals), one row per budget in order."""
+    opt = kaplan.budget_optima(1e-5, 1.0, 6)
+    rows = opt.table()
+    assert len(rows) == 6
+    for row, c, n, loss, s in zip(rows, opt.budgets_pf, opt.N_opt, opt.L_opt, opt.S_opt, strict=True):
+        assert row == (f"{c:.2g}", f"{n:.3g}", f"{loss:.3f}", f"{s:.3g}")
+    assert [r[0] for r in rows] == ["1e-05", "0.0001", "0.001", "0.01", "0.1", "1"]

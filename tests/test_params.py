@@ -160,3 +160,33 @@ def test_a_parameters_file_with_an_undeclared_name_is_refused(tmp_path):
                           capture_output=True, text=True)  # fmt: skip
     assert proc.returncode == 2
     assert "parameter 'flops_min' is not one of notebook 05_c4_github's parameters" in proc.stderr
+
+
+def test_make_parameters_are_the_defaults_then_the_params_file(tmp_path):
+    """A notebook's parameters: the literals its tagged cell assigns, then the values of
+    params/<stem>.yaml beside it where there is one; a name the notebook does not declare is
+    refused naming the file, the name and the declared ones. For the committed notebooks: the
+    defaults, updated by notebooks/params/<stem>.yaml as read here."""
+    import json
+
+    import yaml
+
+    from scalinglaws.analysis import parameters
+    from scalinglaws.core.paths import ROOT
+
+    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
+                     "source": "alpha = 1\nname = 'x'\n", "outputs": []}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    source = tmp_path / "nb.ipynb"
+    source.write_text(json.dumps(nb))
+    assert parameters.make_parameters("nb", source) == {"alpha": 1, "name": "x"}
+    (tmp_path / "params").mkdir()
+    (tmp_path / "params" / "nb.yaml").write_text("name: y\n")
+    assert parameters.make_parameters("nb", source) == {"alpha": 1, "name": "y"}
+    (tmp_path / "params" / "nb.yaml").write_text("name: y\nbeta: 2\n")
+    with pytest.raises(ParameterError, match=r"^nb\.yaml: parameter 'beta' is not one of notebook nb's parameters \(alpha, name\)$"):
+        parameters.make_parameters("nb", source)
+    for path in sorted((ROOT / "notebooks" / "params").glob("*.yaml")):
+        stem = path.stem
+        want = {**parameters.default_parameters(stem), **yaml.safe_load(path.read_text())}
+        assert parameters.make_parameters(stem) == want, stem
