@@ -110,6 +110,7 @@ def test_reference_recovers_known_parameters_from_synthetic_data():
     assert exact.value < 1e-20
     for k in ("A", "B", "E", "alpha", "beta"):
         assert getattr(exact, k) == pytest.approx(getattr(truth, k), rel=1e-6), k
+    assert exact.as_dict() == {k: getattr(exact, k) for k in ("A", "B", "E", "alpha", "beta")}
     # with noise there is no known answer to recover, but the two estimators must agree
     noisy = _synthetic(truth, rng, 0.003)
     ref, fast = approach3_reference(**noisy, starts=starts), estimators.approach3(**noisy)
