@@ -44,6 +44,14 @@ def _no_cached_results_under_mutmut():
     yield
 
 
+def shared_scope(fixture_name: str, config) -> str:
+    """The scope of a fixture whose result several tests check: the module, except under mutmut,
+    where it is the test. mutmut maps each function to the tests that call it while it records its
+    statistics; a module-scoped fixture calls it during the first of its tests only, so a mutant of
+    that function would be run against that one test and survive the others' checks."""
+    return "function" if "MUTANT_UNDER_TEST" in os.environ else "module"
+
+
 @pytest.fixture
 def private_cache(tmp_path, monkeypatch):
     """A fresh, empty data cache for one test."""

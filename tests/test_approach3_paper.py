@@ -14,6 +14,7 @@ from scalinglaws import estimators
 from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.estimators import approach3_reference, objective_and_gradient
 from scalinglaws.laws import chinchilla as ch
+from tests.conftest import shared_scope
 
 SUBSET = slice(None, None, 100)  # every 100th start of estimators.hoffmann_grid()
 # scipy's default L-BFGS-B stopping rule, the one Epoch's grid fit ran under: a step that changes
@@ -39,7 +40,7 @@ SAME_OBJECTIVE_REL = 1e-12
 SAME_THETA_ABS = 1e-6
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def reference(epoch240):
     return approach3_reference(**epoch240)  # Hoffmann's 4,500 starts
 
@@ -130,5 +131,7 @@ def test_reference_errors(epoch240):
     zero[3] = 0.0  # zero is not > 0 either
     with pytest.raises(ValueError, match="^N, D and L must be > 0$"):
         approach3_reference(N=N, D=D, L=zero)
-    with pytest.raises(RuntimeError, match="^Approach 3 reference: no start reached a finite objective$"):
+    with pytest.raises(
+        RuntimeError, match="^Approach 3 reference: no start reached a finite objective$"
+    ):
         approach3_reference(N=N, D=D, L=L, starts=[[np.nan] * 5])

@@ -255,13 +255,17 @@ def test_runs_frame_is_the_families_table_of_a_runs_csv(tmp_path):
     assert name == "r.csv"
     assert list(frame.columns) == ["run_id", "study", "corpus", "params_total", "params", "flops",
                                    "flops_budget", "tokens", "loss_nats", "status"]  # fmt: skip
-    assert list(frame.index) == list(range(12)) and list(frame["run_id"]) == [str(k) for k in range(12)]
+    assert list(frame.index) == list(range(12)) and list(frame["run_id"]) == [
+        str(k) for k in range(12)
+    ]
     assert frame["params"].isna().all() and (frame["status"] == "finished").all()
     assert c4_github.OTHER == "runs" and (frame["corpus"] == "runs").all()
     assert (frame["study"] == "isoflop").all()
     assert list(frame["flops_budget"]) == [C for C in (1e18, 1e19, 1e20) for _ in range(4)]
     assert frame["flops_budget"].dtype == float
-    np.testing.assert_allclose(frame["flops"], 6 * frame["params_total"] * frame["tokens"], rtol=1e-12)
+    np.testing.assert_allclose(
+        frame["flops"], 6 * frame["params_total"] * frame["tokens"], rtol=1e-12
+    )
     named, _ = c4_github.runs_frame(_runs_csv(tmp_path / "n.csv", extra={
         "run": lambda f: [f"r{k}" for k in range(len(f))],
         "params_non_embedding": lambda f: 0.8 * f["params"]}))  # fmt: skip
@@ -273,7 +277,9 @@ def test_runs_frame_needs_what_approach_2_needs(tmp_path):
     """Six runs at one budget are enough for Approach 3 but not for Approach 2 (two budgets): the
     error names the parameter and the column."""
     path = _runs_csv(tmp_path / "one.csv", budgets=(1e19,), sizes=6)
-    with pytest.raises(ParameterError, match=r"^parameter 'runs': column 'budget': Approach 2 needs at least 2"):
+    with pytest.raises(
+        ParameterError, match=r"^parameter 'runs': column 'budget': Approach 2 needs at least 2"
+    ):
         c4_github.runs_frame(path)
 
 
@@ -286,7 +292,13 @@ def test_analysis_keeps_its_settings_and_each_corpus_its_runs():
     runs.index = runs.index + 100  # the corpus's runs are reindexed from 0
     an = c4_github.analyse(runs, n_bootstrap=30, fraction=0.7, seed=5, min_points=4)
     assert (an.params_count, an.n_bootstrap, an.fraction, an.seed, an.min_points, an.source) == (
-        "total", 30, 0.7, 5, 4, c4_github.MEASURED)
+        "total",
+        30,
+        0.7,
+        5,
+        4,
+        c4_github.MEASURED,
+    )
     for corpus in ("prose", "code"):
         cf = an.corpora[corpus]
         assert cf.corpus == corpus and (cf.runs["corpus"] == corpus).all()
@@ -319,7 +331,9 @@ def test_one_seed_a_size_takes_table_2s_subsample_bootstrap_from_its_named_strea
         assert fit.N_opt.exponent_interval == ref.N_opt.exponent_interval
         assert fit.D_opt.exponent_interval == ref.D_opt.exponent_interval
         assert fit.N_opt.k_interval is not None
-    two = c4_github.analyse(_synthetic_runs(corpora=("prose",), noise=0.002, seeds=2), n_bootstrap=40)
+    two = c4_github.analyse(
+        _synthetic_runs(corpora=("prose",), noise=0.002, seeds=2), n_bootstrap=40
+    )
     assert two.corpora["prose"].fit.N_opt.k_interval is None
     assert two.corpora["prose"].fit.N_opt.exponent_interval is not None
 
@@ -327,7 +341,9 @@ def test_one_seed_a_size_takes_table_2s_subsample_bootstrap_from_its_named_strea
 def test_runs_without_the_chosen_count_are_refused():
     runs = _synthetic_runs(corpora=("prose",))
     runs["params"] = np.nan
-    with pytest.raises(ParameterError, match=r"^parameter 'params_count': the runs have no non-embedding count$"):
+    with pytest.raises(
+        ParameterError, match=r"^parameter 'params_count': the runs have no non-embedding count$"
+    ):
         c4_github.analyse(runs, n_bootstrap=0, params_count="non-embedding")
 
 
@@ -352,7 +368,9 @@ def test_budget_table_writes_each_budget_with_its_vertex_or_why_not():
     runs = _synthetic_runs(corpora=("prose",), noise=0.001, seed=2)
     edge = runs["flops_budget"] == BUDGETS[-1]
     runs.loc[edge, "loss_nats"] = 3.0 - 0.01 * np.log(runs.loc[edge, "params"])
-    first = runs["flops_budget"] == BUDGETS[0]  # and one whose loss only rises: best at the smallest
+    first = (
+        runs["flops_budget"] == BUDGETS[0]
+    )  # and one whose loss only rises: best at the smallest
     runs.loc[first, "loss_nats"] = 3.0 + 0.01 * np.log(runs.loc[first, "params"])
     runs = runs.iloc[::-1].reset_index(drop=True)
     an = c4_github.analyse(runs, n_bootstrap=0)
@@ -363,9 +381,14 @@ def test_budget_table_writes_each_budget_with_its_vertex_or_why_not():
     for row in t.itertuples():
         g = runs[runs["flops_budget"] == row.flops_budget]
         best = g.loc[g["loss_nats"].idxmin()]
-        assert row.best_size_params == best["params_total"] and row.best_size_loss_nats == best["loss_nats"]
+        assert (
+            row.best_size_params == best["params_total"]
+            and row.best_size_loss_nats == best["loss_nats"]
+        )
         assert row.best_size_tokens == best["tokens"]
-        assert row.interior == (g["params_total"].min() < best["params_total"] < g["params_total"].max())
+        assert row.interior == (
+            g["params_total"].min() < best["params_total"] < g["params_total"].max()
+        )
         p = next((p for p in fit.profiles if p.budget == row.flops_budget), None)
         assert row.used_in_fit == (p is not None)
         if p is None:
@@ -400,5 +423,7 @@ def test_loss_comparison_is_each_corpus_best_mean_loss_per_shared_budget():
         assert row.prose_bits_per_byte == pytest.approx(best["prose"] / np.log(2), rel=1e-12)
         assert row.code_bits_per_byte == pytest.approx(best["code"] / np.log(2), rel=1e-12)
         assert row.code_over_prose == pytest.approx(best["code"] / best["prose"], rel=1e-12)
-    one = c4_github.loss_comparison(c4_github.analyse(runs[runs["corpus"] == "prose"], n_bootstrap=0))
+    one = c4_github.loss_comparison(
+        c4_github.analyse(runs[runs["corpus"] == "prose"], n_bootstrap=0)
+    )
     assert one.empty and list(one.columns) == list(c4_github.LOSS_COMPARISON_COLUMNS)

@@ -15,9 +15,10 @@ from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.core.params import ParameterError
 from scalinglaws.figures import calculator as calculator_figure
 from scalinglaws.notebooks import SPECS
+from tests.conftest import shared_scope
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def calc():
     return calculator.analyse(n_bootstrap=200, seed=0)
 
@@ -303,7 +304,9 @@ def test_table_cells_are_the_cli_rows_with_the_band_where_the_law_has_one(calc):
         at = law.at(C)
         row = t.loc[name]
         assert (row["N_opt"], row["D_opt"]) == (f"{at['N_opt']:.3g}", f"{at['D_opt']:.3g}")
-        assert row["D/N"] == f"{at['tokens_per_param']:.1f}" and row["parameters"] == law.params_kind
+        assert (
+            row["D/N"] == f"{at['tokens_per_param']:.1f}" and row["parameters"] == law.params_kind
+        )
         band = calc.band(name, C)
         for key in ("N_opt", "D_opt", "loss"):
             want = "" if band is None else f"{band[key][0]:.3g} to {band[key][1]:.3g}"

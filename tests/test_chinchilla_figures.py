@@ -7,9 +7,10 @@ from scalinglaws.analysis import isoflop
 from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.core.kinds import KINDS
 from scalinglaws.figures import hoffmann2022_fig3, hoffmann2022_fig4, hoffmann2022_figA3
+from tests.conftest import shared_scope
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def an():
     return isoflop.analyse(n_bootstrap=20, seed=1)
 

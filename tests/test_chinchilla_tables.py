@@ -70,16 +70,23 @@ def test_regenerated_rows_of_a_known_law_are_exact_and_flags_say_why():
         return ProjectionRow(params=N, flops=C, tokens=tokens_scale * C / (6 * N))
 
     rows = [row(1e20), row(1e22), row(1e24, 1.60), row(1e23)]
-    rows[3] = ProjectionRow(params=rows[3].params, flops=rows[3].flops / 1.05, tokens=rows[3].tokens / 1.05)
+    rows[3] = ProjectionRow(
+        params=rows[3].params, flops=rows[3].flops / 1.05, tokens=rows[3].tokens / 1.05
+    )
     for fn in (law, lambda C: 0.1 * np.sqrt(C)):
         out = al.regenerate_table(rows, fn, from_flops=(1,))
         for r in out[:2]:
             assert abs(r.flops_rel) < 1e-9 and abs(r.tokens_rel) < 1e-9 and r.flag == ""
             assert r.tokens == pytest.approx(r.flops / (6 * r.printed.params), rel=1e-12)
         assert out[1].flops == 1e22 and out[0].six_nd_over_printed == pytest.approx(1, rel=1e-12)
-        assert out[2].flag == f"printed FLOPs != 6ND: 6ND = {6 * rows[2].params * rows[2].tokens:.3g} (+60%)"
+        assert (
+            out[2].flag
+            == f"printed FLOPs != 6ND: 6ND = {6 * rows[2].params * rows[2].tokens:.3g} (+60%)"
+        )
         assert out[2].six_nd_over_printed == pytest.approx(1.60, rel=1e-12)
         assert out[3].flag == "law misses it by 5.0%"
-        assert out[3].flops_rel == pytest.approx(0.05, rel=1e-9) and out[3].tokens_rel == pytest.approx(0.05, rel=1e-9)
+        assert out[3].flops_rel == pytest.approx(0.05, rel=1e-9) and out[
+            3
+        ].tokens_rel == pytest.approx(0.05, rel=1e-9)
     # the tolerance decides: 5% passes at 6%
     assert al.regenerate_table(rows, law, tolerance=0.06)[3].flag == ""

@@ -139,7 +139,10 @@ def test_a_fit_at_its_bound_says_so_and_notes_are_joined():
     assert row["dataset"] == "runs" and row["identifiable"] is False and row["note"] == reasons
     far = conventions.refit(runs, "total", flops=1e25)
     beyond = np.log10(1e25 / runs["flops"].max())
-    assert far["note"] == f"{reasons}; 1e+25 FLOPs lie {beyond:.1f} decades past the data: not extrapolated"
+    assert (
+        far["note"]
+        == f"{reasons}; 1e+25 FLOPs lie {beyond:.1f} decades past the data: not extrapolated"
+    )
 
 
 def test_the_table_is_each_data_sets_refit_in_each_count():
@@ -150,7 +153,9 @@ def test_the_table_is_each_data_sets_refit_in_each_count():
 
     t = conventions.table(datasets=(cross_study.LLAMA3,), flops=1e22)
     assert list(t.columns) == list(conventions.COLUMNS)
-    assert list(t["params"]) == list(conventions.COUNTS) and (t["dataset"] == cross_study.LLAMA3).all()
+    assert (
+        list(t["params"]) == list(conventions.COUNTS) and (t["dataset"] == cross_study.LLAMA3).all()
+    )
     runs = cross_study.runs_of(cross_study.LLAMA3, approach=3)
     for row, count in zip(t.to_dict("records"), conventions.COUNTS, strict=True):
         want = conventions.refit(runs, count, cross_study.LLAMA3, 1e22)

@@ -21,6 +21,7 @@ from scalinglaws.datasets import measured
 from scalinglaws.figures import hoffmann2022_fig2
 from scalinglaws.figures.style import save_figure
 from scalinglaws.laws import chinchilla as ch
+from tests.conftest import shared_scope
 
 # 25 sizes from 75M to 10B are 1.22x apart, so at every FLOP value the envelope's N lies within
 # a factor 1.105 of eq 4's optimum. Over the 4.7 decades of FLOPs where that optimum lies inside
@@ -30,7 +31,7 @@ from scalinglaws.laws import chinchilla as ch
 TOL = 0.01
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def law():
     return envelope.law_envelope(25)
 
@@ -91,7 +92,7 @@ def _synthetic_curves(sizes=(1e3, 3e3, 1e4, 3e4)) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def synthetic():
     return envelope.measured_envelope(_synthetic_curves(), n_bootstrap=50, seed=1, n_flops=300)
 
@@ -257,7 +258,10 @@ def test_measured_envelopes_parts_are_the_documented_computations():
     four = envelope.measured_envelope(curves, n_flops=300, min_sizes=4)
     assert four.flops_range == envelope.measured_fit_range(runs, tuples, 4)
     assert plain.n_bootstrap == 0 and plain.n_failed == 0
-    assert plain.fitted.N_opt.exponent_interval is None and plain.last15.N_opt.exponent_interval is None
+    assert (
+        plain.fitted.N_opt.exponent_interval is None
+        and plain.last15.N_opt.exponent_interval is None
+    )
     first, final = runs["flops_first"].min(), runs["flops_final"].max()
     assert plain.drawn.flops.size == 300 and plain.fitted.flops.size == 300
     assert plain.drawn.flops[0] == pytest.approx(first, rel=1e-12)
@@ -267,10 +271,14 @@ def test_measured_envelopes_parts_are_the_documented_computations():
     assert lo <= plain.last15.flops.min() and plain.last15.flops.max() <= hi * (1 + 1e-12)
     np.testing.assert_array_equal(plain.winner, plain.fitted.curve)
     np.testing.assert_allclose(
-        plain.position, plain.fitted.flops / runs["flops_final"].to_numpy()[plain.winner], rtol=1e-15
+        plain.position,
+        plain.fitted.flops / runs["flops_final"].to_numpy()[plain.winner],
+        rtol=1e-15,
     )
     # the last-15% envelope only takes points in the last 15% of their run
-    last = estimators.approach1(curves=estimators.last_part(tuples), n_flops=300, flops_range=(lo, hi))
+    last = estimators.approach1(
+        curves=estimators.last_part(tuples), n_flops=300, flops_range=(lo, hi)
+    )
     np.testing.assert_array_equal(plain.last15.flops, last.flops)
     np.testing.assert_array_equal(plain.last15.N, last.N)
     assert plain.last15.N_opt.exponent == last.N_opt.exponent
@@ -289,10 +297,17 @@ def test_measured_envelopes_parts_are_the_documented_computations():
         if key == "envelope.bootstrap":
             assert boot.n_failed == int(failed.sum())
         ok = reps[~failed]
-        assert result.N_opt.exponent_interval == pytest.approx(_tenth_and_ninetieth(ok[:, 0]), rel=1e-12)
-        assert result.D_opt.exponent_interval == pytest.approx(_tenth_and_ninetieth(ok[:, 1]), rel=1e-12)
+        assert result.N_opt.exponent_interval == pytest.approx(
+            _tenth_and_ninetieth(ok[:, 0]), rel=1e-12
+        )
+        assert result.D_opt.exponent_interval == pytest.approx(
+            _tenth_and_ninetieth(ok[:, 1]), rel=1e-12
+        )
         # the point estimates are the plain envelope's: the bootstrap only adds the interval
-        assert result.N_opt.exponent == (plain.fitted if key == "envelope.bootstrap" else plain.last15).N_opt.exponent
+        assert (
+            result.N_opt.exponent
+            == (plain.fitted if key == "envelope.bootstrap" else plain.last15).N_opt.exponent
+        )
     other = envelope.measured_envelope(curves, n_bootstrap=n, n_flops=300, seed=1)
     assert other.fitted.N_opt.exponent_interval != boot.fitted.N_opt.exponent_interval
 
@@ -354,7 +369,14 @@ def test_curve_tuples_list_runs_in_order_of_appearance_with_their_points_sorted(
          "loss_nats": 4.0, "tokens": 50.0},
     ]  # fmt: skip
     runs, tuples = envelope._curve_tuples(pd.DataFrame(rows))
-    assert list(runs.columns) == ["run_id", "study", "params", "flops_budget", "flops_first", "flops_final"]
+    assert list(runs.columns) == [
+        "run_id",
+        "study",
+        "params",
+        "flops_budget",
+        "flops_first",
+        "flops_final",
+    ]
     assert list(runs["run_id"]) == ["b", "a"] and list(runs["study"]) == ["s2", "s1"]
     assert list(runs["params"]) == [20.0, 10.0]
     assert runs["flops_budget"].iloc[0] == 3e9 and np.isnan(runs["flops_budget"].iloc[1])
@@ -387,7 +409,9 @@ def test_the_summary_says_each_number_and_only_the_parts_it_has(law, synthetic):
     assert f"envelope fitted over {s_lo:.2g}-{s_hi:.2g} FLOPs" in lines[1]
     assert "Table 2, Approach 1: a = 0.500 (0.488, 0.502), b = 0.500 (0.501, 0.512)." in lines[1]
     share = 100 * np.mean(synthetic.position >= 1 - envelope.LAST_FRACTION)
-    assert lines[2].startswith(f"{share:.1f}% of the measured envelope's points lie in the last 15% ")
+    assert lines[2].startswith(
+        f"{share:.1f}% of the measured envelope's points lie in the last 15% "
+    )
     l15 = synthetic.last15
     assert lines[2].endswith(f"Points in the last 15% of their run only: a = {l15.N_opt.exponent:.3f}, "
                              f"b = {l15.D_opt.exponent:.3f}.")  # fmt: skip
@@ -397,7 +421,10 @@ def test_the_summary_says_each_number_and_only_the_parts_it_has(law, synthetic):
                    fitted=replace(m, N_opt=replace(m.N_opt, exponent_interval=None),
                                   D_opt=replace(m.D_opt, exponent_interval=None)))  # fmt: skip
     lines = envelope.summary(law, bare).splitlines()
-    assert "bootstrap" not in lines[1] and f"a = {m.N_opt.exponent:.3f}, b = {m.D_opt.exponent:.3f}; Table 2" in lines[1]
+    assert (
+        "bootstrap" not in lines[1]
+        and f"a = {m.N_opt.exponent:.3f}, b = {m.D_opt.exponent:.3f}; Table 2" in lines[1]
+    )
     assert lines[2].endswith("(footnote 4: all of the paper's).")
 
 
@@ -408,7 +435,11 @@ def test_law_envelope_is_eq2_on_the_figures_grid():
     fit = HOFFMANN.approach3_rounded
     env = envelope.law_envelope(fit=fit, n_flops=200)
     np.testing.assert_allclose(env.sizes, np.geomspace(75e6, 10e9, 25), rtol=1e-15)
-    assert env.flops.size == 400 and env.flops[0] == pytest.approx(1e17) and env.flops[-1] == pytest.approx(1e23)
+    assert (
+        env.flops.size == 400
+        and env.flops[0] == pytest.approx(1e17)
+        and env.flops[-1] == pytest.approx(1e23)
+    )
     N, C = env.sizes[:, None], env.flops[None, :]
     eq2 = fit.E + fit.A / N**fit.alpha + fit.B / (C / (6 * N)) ** fit.beta
     np.testing.assert_allclose(env.loss, eq2, rtol=1e-12)
@@ -437,7 +468,7 @@ def test_prose_curves_keep_the_prose_isoflop_rows_sorted():
     out = envelope.prose_curves(pd.DataFrame(rows))
     assert list(out.columns) == ["corpus", "study", "params_total", "run_id", "step"]
     assert list(out.index) == [0, 1, 2]
-    assert list(zip(out["run_id"], out["step"])) == [("a", 5), ("b", 1), ("b", 2)]
+    assert list(zip(out["run_id"], out["step"], strict=True)) == [("a", 5), ("b", 1), ("b", 2)]
 
 
 def test_resample_counts_draw_every_curve_alike():
@@ -486,9 +517,15 @@ def test_replicate_i_is_fitted_over_range_i_mod_k():
     ranges[i % len(ranges)], each one alone."""
     runs, curves = envelope._curve_tuples(_synthetic_curves((1e3, 3e3, 1e4, 3e4, 1e5, 3e5)))
     n = len(curves)
-    counts = np.stack([np.bincount(np.random.default_rng(k).integers(0, n, n), minlength=n) for k in range(5)])
-    ranges = estimators.range_variants(envelope.measured_fit_range(runs, curves), shifts=(0.0, 0.25))
-    reps, failed = estimators.bootstrap_over_ranges(curves=curves, counts=counts, ranges=ranges, n_flops=200)
+    counts = np.stack(
+        [np.bincount(np.random.default_rng(k).integers(0, n, n), minlength=n) for k in range(5)]
+    )
+    ranges = estimators.range_variants(
+        envelope.measured_fit_range(runs, curves), shifts=(0.0, 0.25)
+    )
+    reps, failed = estimators.bootstrap_over_ranges(
+        curves=curves, counts=counts, ranges=ranges, n_flops=200
+    )
     for i in range(5):
         alone, f1 = estimators.bootstrap_approach1(curves=curves, counts=counts[i : i + 1],
                                                    flops_range=ranges[i % len(ranges)], n_flops=200)  # fmt: skip

@@ -14,6 +14,7 @@ from scalinglaws import estimators
 from scalinglaws.estimators import _approach3_derivatives as deriv
 from scalinglaws.estimators import _approach3_fast as fast
 from scalinglaws.estimators import approach3_epoch
+from tests.conftest import shared_scope
 
 DELTAS = (1e-3, 0.1, 1.0, 1.345, 3.0)
 
@@ -38,7 +39,7 @@ def test_huber_density_normaliser_is_its_integral(delta):
     assert approach3_epoch._log_normaliser(delta) == pytest.approx(want, rel=1e-10, abs=1e-12)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def data():
     rng = np.random.default_rng(7)
     N = np.exp(rng.uniform(np.log(1e7), np.log(1e10), 40))
@@ -196,7 +197,9 @@ def test_a_polished_replicate_is_the_batchs_optimum():
     N, D, L = _eq2_runs()
     full = estimators.approach3(N=N, D=D, L=L)
     counts = np.random.default_rng(3).multinomial(N.size, np.full(N.size, 1 / N.size), size=6)
-    batch = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=6, counts=counts, full_fit=full)
+    batch = estimators.bootstrap_approach3(
+        N=N, D=D, L=L, n_bootstrap=6, counts=counts, full_fit=full
+    )
     polished = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=6, counts=counts,
                                               full_fit=full, batch_iters=1)  # fmt: skip
     assert batch.n_failed == polished.n_failed == 0 and polished.replicates.shape == (6, 5)

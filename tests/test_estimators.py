@@ -9,13 +9,14 @@ from scalinglaws import estimators
 from scalinglaws.constants import BESIROGLU, HOFFMANN
 from scalinglaws.core.params import ParameterError
 from scalinglaws.laws import chinchilla as ch
+from tests.conftest import shared_scope
 
 
 def sig3(x: float) -> str:
     return f"{x:.3g}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def huber_fit(epoch240):
     return estimators.approach3(**epoch240)
 

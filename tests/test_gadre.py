@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 from scalinglaws.datasets import gadre, published
+from tests.conftest import shared_scope
 
 HOME = "gadre-overtraining"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def raw():
     return published.load("gadre-c4")
 

@@ -6,9 +6,10 @@ import pytest
 
 from scalinglaws import estimators
 from scalinglaws.datasets import gemstones, published
+from tests.conftest import shared_scope
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def raw():
     return published.load("gemstones")
 

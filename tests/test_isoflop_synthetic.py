@@ -10,12 +10,13 @@ import pytest
 
 from scalinglaws.analysis import isoflop
 from scalinglaws.core.params import ParameterError
+from tests.conftest import shared_scope
 from tests.test_runs_cli import BUDGETS, SIZES_PER_BUDGET, TRUE, TRUE_A, true_loss, true_optimum
 
 NOISE = 1e-4  # sd of the log noise: small enough that the fit's error is far below the tolerances
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def runs_csv(tmp_path_factory):
     rng = np.random.default_rng(11)
     rows = []
@@ -30,7 +31,7 @@ def runs_csv(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def an(runs_csv):
     return isoflop.analyse(n_bootstrap=40, seed=3, runs=str(runs_csv))
 
@@ -183,7 +184,9 @@ def test_isoflop_tol_groups_runs_without_a_budget_column(tmp_path):
     path = _write(rows, tmp_path / "no_budget.csv")
     an = isoflop.analyse(n_bootstrap=0, runs=path)
     assert len(an.budgets) == len(BUDGETS) and an.approach2.tol_log10 == 0.06
-    with pytest.raises(ParameterError, match=r"^parameter 'runs': column 'flops': Approach 2 needs"):
+    with pytest.raises(
+        ParameterError, match=r"^parameter 'runs': column 'flops': Approach 2 needs"
+    ):
         isoflop.analyse(n_bootstrap=0, runs=path, isoflop_tol=0.005)
 
 
@@ -241,7 +244,7 @@ def test_budget_table_lists_each_vertex_then_each_skipped_budget(tmp_path):
     for row, p in zip(t.itertuples(index=False), used, strict=False):
         assert row[:7] == (f"{p.budget:.0e}", f"{p.flops:.3g}", p.n_points, f"{p.N_opt:.3g}",
                            f"{p.D_opt:.3g}", round(p.L_min, 3), "yes")  # fmt: skip
-    (b, why), = an.approach2.skipped.items()
+    ((b, why),) = an.approach2.skipped.items()
     last = t.iloc[-1]
     assert last["budget"] == f"{BUDGETS[-1]:.0e}" == f"{b:.0e}" and last["used"] == f"no: {why}"
     paper = isoflop.budget_table(isoflop.analyse(n_bootstrap=0))

@@ -256,7 +256,9 @@ def test_sample_efficiency_table_writes_each_size_as_its_columns_say():
     se = kaplan_analysis.sample_efficiency()
     rows = se.table()
     assert len(rows) == len(se.sizes) == len(se.tokens) == len(se.steps)
-    for (n, d, s, ok), N, D, S, inside in zip(rows, se.sizes, se.tokens, se.steps, se.in_fitted_range, strict=True):
+    for (n, d, s, ok), N, D, S, inside in zip(
+        rows, se.sizes, se.tokens, se.steps, se.in_fitted_range, strict=True
+    ):
         assert (n, d, s) == (f"{N:.2g}", f"{D:.3g}", f"{S:.3g}")
         assert ok == ("yes" if (S >= 3000 and 768 <= N <= 1.5e9) else "no (extrapolated)")
         assert bool(inside) == (ok == "yes")
@@ -269,6 +271,8 @@ def test_budget_optima_table_writes_each_budget():
     opt = kaplan.budget_optima(1e-5, 1.0, 6)
     rows = opt.table()
     assert len(rows) == 6
-    for row, c, n, loss, s in zip(rows, opt.budgets_pf, opt.N_opt, opt.L_opt, opt.S_opt, strict=True):
+    for row, c, n, loss, s in zip(
+        rows, opt.budgets_pf, opt.N_opt, opt.L_opt, opt.S_opt, strict=True
+    ):
         assert row == (f"{c:.2g}", f"{n:.3g}", f"{loss:.3f}", f"{s:.3g}")
     assert [r[0] for r in rows] == ["1e-05", "0.0001", "0.001", "0.01", "0.1", "1"]

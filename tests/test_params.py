@@ -184,7 +184,10 @@ def test_make_parameters_are_the_defaults_then_the_params_file(tmp_path):
     (tmp_path / "params" / "nb.yaml").write_text("name: y\n")
     assert parameters.make_parameters("nb", source) == {"alpha": 1, "name": "y"}
     (tmp_path / "params" / "nb.yaml").write_text("name: y\nbeta: 2\n")
-    with pytest.raises(ParameterError, match=r"^nb\.yaml: parameter 'beta' is not one of notebook nb's parameters \(alpha, name\)$"):
+    with pytest.raises(
+        ParameterError,
+        match=r"^nb\.yaml: parameter 'beta' is not one of notebook nb's parameters \(alpha, name\)$",
+    ):
         parameters.make_parameters("nb", source)
     for path in sorted((ROOT / "notebooks" / "params").glob("*.yaml")):
         stem = path.stem

@@ -10,6 +10,7 @@ import pytest
 from scalinglaws import cli
 from scalinglaws.constants import HOFFMANN
 from scalinglaws.datasets import schema
+from tests.conftest import shared_scope
 
 # The truth the synthetic runs are drawn from: Hoffmann 2022's App. D.2 fit (rounded, as printed).
 TRUE = HOFFMANN.approach3_rounded
@@ -44,7 +45,7 @@ def synthetic_runs(seed: int = 1) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def runs_csv(tmp_path_factory):
     path = tmp_path_factory.mktemp("runs") / "runs.csv"
     synthetic_runs().to_csv(path, index=False)
@@ -566,12 +567,18 @@ def test_good_saved_fits_pass_their_checks():
     from scalinglaws.analysis import predict
 
     predict._check_saved(_saved3(), 3)
-    predict._check_saved(_saved3(bootstrap=None, residuals_log=None), 3)  # no bootstrap, no residuals
-    predict._check_saved(_saved3(estimate={"E": 0, "A": 1, "B": 1, "alpha": 1, "beta": 1}), 3)  # E may be 0
+    predict._check_saved(
+        _saved3(bootstrap=None, residuals_log=None), 3
+    )  # no bootstrap, no residuals
+    predict._check_saved(
+        _saved3(estimate={"E": 0, "A": 1, "B": 1, "alpha": 1, "beta": 1}), 3
+    )  # E may be 0
     predict._check_saved(_saved3(residuals_log=[-0.5, 0.5]), 3)  # residuals of either sign
     for approach in (1, 2):
         predict._check_saved(_saved12(), approach)
-        predict._check_saved(_saved12(D_opt={"k": 1.0, "exponent": -0.2}), approach)  # any finite exponent
+        predict._check_saved(
+            _saved12(D_opt={"k": 1.0, "exponent": -0.2}), approach
+        )  # any finite exponent
     assert predict._check_saved({}, 4) is None  # predict names an approach it cannot read
 
 
@@ -582,15 +589,25 @@ def test_power_law_bootstrap_summary_is_its_replicates():
     from scalinglaws import estimators
     from scalinglaws.analysis import fit_runs
 
-    reps = [(0.5, 0.5, 1.0, 2.0), (0.6, 0.4, 1.5, 2.5), (0.55, 0.45, 1.2, 2.2), (0.4, 0.6, 0.9, 1.9)]
+    reps = [
+        (0.5, 0.5, 1.0, 2.0),
+        (0.6, 0.4, 1.5, 2.5),
+        (0.55, 0.45, 1.2, 2.2),
+        (0.4, 0.6, 0.9, 1.9),
+    ]
     out = fit_runs._boot_powerlaws(reps, 6, 2, 0.80)
     assert (out["n"], out["n_failed"], out["level"]) == (6, 2, 0.80)
-    assert out["replicates"] == {"names": ["a", "b", "N_opt_k", "D_opt_k"], "values": [list(r) for r in reps]}
+    assert out["replicates"] == {
+        "names": ["a", "b", "N_opt_k", "D_opt_k"],
+        "values": [list(r) for r in reps],
+    }
     cols = np.array(reps)
     for i, k in enumerate(("a", "b", "N_opt_k", "D_opt_k")):
         x = cols[:, i]
         assert out["se"][k] == pytest.approx(np.sqrt(np.sum((x - x.mean()) ** 2) / 3), rel=1e-12)
-        assert tuple(out["interval"][k]) == pytest.approx(tuple(np.percentile(x, [10, 90])), rel=1e-12)
+        assert tuple(out["interval"][k]) == pytest.approx(
+            tuple(np.percentile(x, [10, 90])), rel=1e-12
+        )
     fit_runs._boot_powerlaws(reps[:2], 6, 4, 0.80)  # two replicates: enough for an sd
     with pytest.raises(estimators.FitError, match=r"^bootstrap: 5 of 6 replicates failed$"):
         fit_runs._boot_powerlaws(reps[:1], 6, 5, 0.80)
@@ -625,14 +642,18 @@ def test_approach3s_fit_of_runs_is_the_estimator_and_its_named_streams_bootstrap
     assert (b["n"], b["n_failed"], b["level"]) == (12, boot.n_failed, 0.9)
     assert b["replicates"]["values"] == boot.replicates.tolist()
     al, be = boot.replicates[:, 3], boot.replicates[:, 4]
-    assert tuple(b["interval"]["b"]) == pytest.approx(tuple(np.percentile(al / (al + be), [5, 95])), rel=1e-12)
+    assert tuple(b["interval"]["b"]) == pytest.approx(
+        tuple(np.percentile(al / (al + be), [5, 95])), rel=1e-12
+    )
 
 
 @pytest.mark.badinput
 def test_losses_that_fall_with_neither_n_nor_d_have_no_exponent():
     from scalinglaws.analysis import fit_runs
 
-    rows = [{"params": n, "tokens": d, "loss": 3.0} for n in (1e8, 3e8, 1e9) for d in (1e9, 3e9, 1e10)]
+    rows = [
+        {"params": n, "tokens": d, "loss": 3.0} for n in (1e8, 3e8, 1e9) for d in (1e9, 3e9, 1e10)
+    ]
     with pytest.raises(schema.RunsSchemaError, match=(
             r"^column 'loss': the losses fall with neither N nor D \(alpha \+ beta = 0\): eq 2 gives "
             r"no compute-optimal exponent$")):  # fmt: skip

@@ -467,7 +467,9 @@ def test_a_steps_runs_are_its_studys_finished_prose_runs(tmp_path, version, stud
     from scalinglaws.datasets import measured
 
     every = measured.load_runs(source)
-    assert len(committed) == int(((every["study"] == f"{version}-{study}") & (every["corpus"] == "prose")).sum())
+    assert len(committed) == int(
+        ((every["study"] == f"{version}-{study}") & (every["corpus"] == "prose")).sum()
+    )
 
 
 def test_corpora_lists_those_with_a_ready_window_prose_first(tmp_path):
@@ -509,7 +511,9 @@ def test_isoflop_study_holds_each_number_its_figure_draws(tmp_path):
     runs = study_v2.design_window(study_v2.load("isoflop", "prose"))
     assert st.corpus == "prose"
     pd.testing.assert_frame_equal(st.runs, runs)
-    pd.testing.assert_frame_equal(st.optima.table, study_v2.optima(runs, n_bootstrap=20, seed=3).table)
+    pd.testing.assert_frame_equal(
+        st.optima.table, study_v2.optima(runs, n_bootstrap=20, seed=3).table
+    )
     assert st.exponents == study_v2.exponents(st.optima, runs)
     assert len(st.profiles) == len(study_v2.profiles(runs))
     assert st.parabolas and set(st.parabolas) <= set(runs["flops_budget"].astype(float))
@@ -524,7 +528,9 @@ def test_isoflop_study_holds_each_number_its_figure_draws(tmp_path):
         y = np.log10(t[col].to_numpy(float))
         slope = np.sum((x - x.mean()) * (y - y.mean())) / np.sum((x - x.mean()) ** 2)
         icpt, s = st.laws[col]
-        assert s == pytest.approx(slope, rel=1e-9) and icpt == pytest.approx(y.mean() - slope * x.mean(), rel=1e-9)
+        assert s == pytest.approx(slope, rel=1e-9) and icpt == pytest.approx(
+            y.mean() - slope * x.mean(), rel=1e-9
+        )
     with pytest.raises(ValueError, match=r"^no finished v2 IsoFLOP runs on corpus 'latin' yet$"):
         study_v2.isoflop_study("latin", n_bootstrap=0)
     (tmp_path / "empty").mkdir()
@@ -557,7 +563,12 @@ def test_ladder_table_writes_each_kind_of_step_as_its_columns_say():
     assert list(t["runs"]) == [0, 12, 30, 60, 30]
     assert np.isnan(t["a"][0]) and np.isnan(t["a_lo"][1]) and np.isnan(t["a_hi"][1])
     assert np.isnan(t["replicates without every vertex"][0])
-    assert (t["a"][2], t["a_lo"][2], t["a_hi"][2], t["replicates without every vertex"][2]) == (0.51, 0.45, 0.58, 7)
+    assert (t["a"][2], t["a_lo"][2], t["a_hi"][2], t["replicates without every vertex"][2]) == (
+        0.51,
+        0.45,
+        0.58,
+        7,
+    )
     assert t["Porian a (RefinedWeb)"][0] == getattr(PORIAN.refinedweb, s1.porian)
     assert t["FLOP count"][3] == s5.accounting
     assert t["setting"][2] == s3.label

@@ -12,11 +12,12 @@ import pytest
 from scipy import stats
 
 from scalinglaws.analysis import study_v2
+from tests.conftest import shared_scope
 
 N_BOOT = 60
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def st():
     return study_v2.isoflop_study("prose", n_bootstrap=N_BOOT, seed=5)
 

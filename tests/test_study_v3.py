@@ -128,7 +128,11 @@ def test_tuples_are_the_runs_in_name_order_with_points_sorted_by_flops():
         {"run_id": "a", "params_total": 10.0, "params": 5.0, "flops": 5e8, "loss_nats": 4.0, "tokens": 50.0},
     ]  # fmt: skip
     table, tuples = study_v3._tuples(pd.DataFrame(rows), "params_total")
-    assert table.to_dict("list") == {"run_id": ["a", "b"], "params": [10.0, 20.0], "flops_final": [5e8, 2e9]}
+    assert table.to_dict("list") == {
+        "run_id": ["a", "b"],
+        "params": [10.0, 20.0],
+        "flops_final": [5e8, 2e9],
+    }
     (n_a, c_a, l_a, d_a), (n_b, c_b, l_b, d_b) = tuples
     assert (n_a, n_b) == (10.0, 20.0)
     assert list(c_a) == [5e8] and list(l_a) == [4.0] and list(d_a) == [50.0]
@@ -146,7 +150,9 @@ def test_slice_plan_rows_are_each_sizes_bracketing_horizons():
     runs.index = runs.index + 50  # positions, not labels
     for params in ("params_total", "params"):
         plan = study_v3.SlicePlan.of(runs, params=params)
-        assert plan.lo.dtype.kind == "i" and plan.hi.dtype.kind == "i" and plan.budget.dtype == float
+        assert (
+            plan.lo.dtype.kind == "i" and plan.hi.dtype.kind == "i" and plan.budget.dtype == float
+        )
         flops = runs["flops"].to_numpy()
         seen = []
         for i in range(plan.budget.size):
@@ -162,15 +168,22 @@ def test_slice_plan_rows_are_each_sizes_bracketing_horizons():
             assert flops[hi] == (above.min() if above.size else flops[lo])
             assert plan.params[i] == runs.iloc[lo][params]
             assert plan.tokens[i] == pytest.approx(C / runs.iloc[lo]["flops_per_token"], rel=1e-15)
-            assert (plan.x[i], plan.x_lo[i], plan.x_hi[i]) == (np.log(C), np.log(flops[lo]), np.log(flops[hi]))
+            assert (plan.x[i], plan.x_lo[i], plan.x_hi[i]) == (
+                np.log(C),
+                np.log(flops[lo]),
+                np.log(flops[hi]),
+            )
             seen.append((C, *size))
         assert seen == sorted(seen)  # budgets in order, sizes by (n_layer, d_model)
         per_budget = pd.Series([s[0] for s in seen]).value_counts()
         assert (per_budget >= study_v3.MIN_SIZES_AT_BUDGET).all()
         # every size that spans a kept budget is in it
         for C in per_budget.index:
-            spans = (runs.groupby(["n_layer", "d_model"])["flops"].agg(["min", "max"]))
+            spans = runs.groupby(["n_layer", "d_model"])["flops"].agg(["min", "max"])
             n_span = int(((spans["min"] <= C) & (C <= spans["max"])).sum())
             assert per_budget[C] == n_span
     empty = study_v3.SlicePlan.of(runs.iloc[:3])  # one size: no budget reaches 6 sizes
-    assert all(getattr(empty, f).size == 0 for f in ("budget", "params", "tokens", "lo", "hi", "x", "x_lo", "x_hi"))
+    assert all(
+        getattr(empty, f).size == 0
+        for f in ("budget", "params", "tokens", "lo", "hi", "x", "x_lo", "x_hi")
+    )

@@ -13,16 +13,17 @@ import pytest
 
 from scalinglaws.analysis import study_v3_checks as checks
 from scalinglaws.datasets import measured
+from tests.conftest import shared_scope
 
 N_BOOT = 40
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def shape():
     return checks.shape_check(n_bootstrap=N_BOOT, seed=1)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def lr():
     return checks.lr_check(n_bootstrap=N_BOOT, seed=1)
 
@@ -141,7 +142,9 @@ def test_the_lr_checks_optima_are_v2s_estimator_on_each_rates_runs(lr):
     assert lr.finished == len(check)
 
 
-def test_shape_checks_optima_are_v2s_windows_and_those_with_every_size_at_two_layers(shape, tmp_path):
+def test_shape_checks_optima_are_v2s_windows_and_those_with_every_size_at_two_layers(
+    shape, tmp_path
+):
     """The two sets of windows the shape check reads, rebuilt here from the module's docstring:
     v2's designed windows as they are, and the same with, at the shape budgets (3e11, 1e12), the
     one-layer sizes replaced by the v3 shape runs (every size at 2 layers or more); each set's
@@ -163,8 +166,15 @@ def test_shape_checks_optima_are_v2s_windows_and_those_with_every_size_at_two_la
         pd.testing.assert_frame_equal(got, opt.table[cols].reset_index(drop=True))
         e = study_v2.exponents(opt, data)["a"]
         row = shape.exponents.set_index("windows").loc[label]
-        assert (row["a"], row["lo"], row["hi"], row["n_budgets"]) == (e.value, e.lo, e.hi, e.n_budgets)
+        assert (row["a"], row["lo"], row["hi"], row["n_budgets"]) == (
+            e.value,
+            e.lo,
+            e.hi,
+            e.n_budgets,
+        )
     assert list(shape.exponents["windows"]) == ["v2", "2+ layers"]
     (tmp_path / "none").mkdir()
-    with pytest.raises(ValueError, match=r"^no finished v3 shape runs \(data/runs/plans/v3_shape\.json\)$"):
+    with pytest.raises(
+        ValueError, match=r"^no finished v3 shape runs \(data/runs/plans/v3_shape\.json\)$"
+    ):
         checks.shape_check(n_bootstrap=2, results=tmp_path / "none")

@@ -10,10 +10,11 @@ import pytest
 
 from scalinglaws.analysis import study_v3
 from scalinglaws.constants import HOFFMANN
+from tests.conftest import shared_scope
 from tests.test_study_v3 import _runs
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope)
 def runs():
     return _runs()
 
@@ -196,8 +197,12 @@ def test_approach2_interval_is_the_wider_of_its_parametric_bootstrap_and_the_t_i
         reps.append((r.a, r.b))
     reps = np.array(reps)
     logC = np.log(res.used_budgets)
-    for j, (col, value, lo, hi) in enumerate((("N_opt", e.a, e.a_lo, e.a_hi), ("D_opt", e.b, e.b_lo, e.b_hi))):
-        reg = estimators.slope_t_interval(logC, np.log([getattr(p, col) for p in res.profiles]), 0.80)
+    for j, (col, value, lo, hi) in enumerate(
+        (("N_opt", e.a, e.a_lo, e.a_hi), ("D_opt", e.b, e.b_lo, e.b_hi))
+    ):
+        reg = estimators.slope_t_interval(
+            logC, np.log([getattr(p, col) for p in res.profiles]), 0.80
+        )
         boot = np.quantile(reps[:, j], [0.1, 0.9])
         assert (lo, hi) == (min(boot[0], reg[0]), max(boot[1], reg[1]))
         assert lo <= value <= hi
