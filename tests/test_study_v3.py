@@ -187,3 +187,29 @@ def test_slice_plan_rows_are_each_sizes_bracketing_horizons():
         getattr(empty, f).size == 0
         for f in ("budget", "params", "tokens", "lo", "hi", "x", "x_lo", "x_hi")
     )
+
+
+def test_slice_plan_at_budgets_that_are_horizons():
+    """Six sizes, each trained to exactly 1e11, 3e11 and 1e12 FLOPs (three of the grid's budgets):
+    a budget on a horizon is read at that horizon (lo, and hi the next one; at the last horizon
+    both), the first and the last horizon included; each size's rows in order of (n_layer,
+    d_model), listed here largest first."""
+    rows = []
+    for k in range(6, 0, -1):
+        for C in (1e11, 3e11, 1e12):
+            rows.append({"n_layer": k, "d_model": 64 * k, "params_total": 1e5 * k, "flops": C,
+                         "flops_per_token": 6e5 * k, "loss_nats": 3.0 - 0.1 * k + 1e-13 * C})  # fmt: skip
+    runs = pd.DataFrame(rows)
+    plan = study_v3.SlicePlan.of(runs)
+    assert list(plan.budget) == [1e11] * 6 + [3e11] * 6 + [1e12] * 6
+    assert list(plan.params) == [1e5 * k for k in range(1, 7)] * 3
+    flops = runs["flops"].to_numpy()
+    np.testing.assert_array_equal(flops[plan.lo], plan.budget)
+    nxt = {1e11: 3e11, 3e11: 1e12, 1e12: 1e12}
+    np.testing.assert_array_equal(flops[plan.hi], [nxt[c] for c in plan.budget])
+    np.testing.assert_array_equal(
+        runs["n_layer"].to_numpy()[plan.lo], runs["n_layer"].to_numpy()[plan.hi]
+    )
+    np.testing.assert_array_equal(
+        plan.losses(runs["loss_nats"].to_numpy()), runs["loss_nats"].to_numpy()[plan.lo]
+    )
