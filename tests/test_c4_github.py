@@ -274,8 +274,8 @@ def test_runs_frame_is_the_families_table_of_a_runs_csv(tmp_path):
 
 
 def test_runs_frame_needs_what_approach_2_needs(tmp_path):
-    """Six runs at one budget are enough for Approach 3 but not for Approach 2 (two budgets): the
-    error names the parameter and the column."""
+    """Six runs at one budget are not enough for Approach 2 (two budgets): the error names the
+    parameter and the column."""
     path = _runs_csv(tmp_path / "one.csv", budgets=(1e19,), sizes=6)
     with pytest.raises(
         ParameterError, match=r"^parameter 'runs': column 'budget': Approach 2 needs at least 2"
@@ -314,8 +314,9 @@ def test_analysis_keeps_its_settings_and_each_corpus_its_runs():
 def test_one_seed_a_size_takes_table_2s_subsample_bootstrap_from_its_named_stream():
     """One run a size: the intervals are Approach 2's own bootstrap (each replicate keeps
     ``fraction`` of the runs; it also gives k an interval), drawn from the stream
-    "c4-github.bootstrap" of the seed, shared by the corpora in order; two seeds a size take the
-    size-then-seed resampling instead (no interval on k)."""
+    "c4-github.bootstrap" of the seed, shared by the corpora in order; with two seeds a size the
+    intervals come from elsewhere (the size-then-seed resampling, tested above with three seeds):
+    k has no interval."""
     from scalinglaws.core.rng import stream
 
     runs = _synthetic_runs(noise=0.002, seed=6)

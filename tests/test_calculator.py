@@ -307,6 +307,7 @@ def test_table_cells_are_the_cli_rows_with_the_band_where_the_law_has_one(calc):
         assert (
             row["D/N"] == f"{at['tokens_per_param']:.1f}" and row["parameters"] == law.params_kind
         )
+        assert row["loss (nats)"] == f"{at['loss']:.3f}"
         band = calc.band(name, C)
         for key in ("N_opt", "D_opt", "loss"):
             want = "" if band is None else f"{band[key][0]:.3g} to {band[key][1]:.3g}"

@@ -476,9 +476,8 @@ def test_a_steps_runs_are_its_studys_finished_prose_runs(tmp_path, version, stud
     from scalinglaws.datasets import measured
 
     every = measured.load_runs(source)
-    assert len(committed) == int(
-        ((every["study"] == f"{version}-{study}") & (every["corpus"] == "prose")).sum()
-    )
+    mine = (every["study"] == f"{version}-{study}") & (every["corpus"] == "prose")
+    assert len(committed) == int((mine & (every["status"] == "finished")).sum())
 
 
 def test_corpora_lists_those_with_a_ready_window_prose_first(tmp_path):
@@ -507,8 +506,14 @@ def test_corpora_lists_those_with_a_ready_window_prose_first(tmp_path):
         if c["study"] == "v2-lr":
             r["config"]["corpus"] = "lr-only"
             (folder / f"lr-{p.name}").write_text(json.dumps(r))
-    assert study_v2.corpora(folder) == ["prose", "aardvark", "code-sympy"]
-    assert study_v2.corpora() == ["prose", "code-sympy"]
+    committed = study_v2.corpora()
+    assert (
+        committed[0] == "prose"
+        and "code-sympy" in committed
+        and committed[1:] == sorted(committed[1:])
+    )
+    assert all(c > "aardvark" for c in committed[1:])
+    assert study_v2.corpora(folder) == ["prose", "aardvark", *committed[1:]]
 
 
 def test_isoflop_study_holds_each_number_its_figure_draws(tmp_path):
@@ -530,6 +535,9 @@ def test_isoflop_study_holds_each_number_its_figure_draws(tmp_path):
         g = runs[runs["flops_budget"] == C]
         x, y = np.log10(g["params_total"].to_numpy(float)), g["loss_nats"].to_numpy(float)
         V = np.column_stack([x**2, x, np.ones_like(x)])
+        # the normal equations square the condition number of V (at most 9.1e3 over these
+        # windows, x = log10 N from 3.7 to 5.1): about 1e8 x 1e-16 = 1e-8 relative error; 1e-6 is
+        # a hundred times that
         np.testing.assert_allclose(coef, np.linalg.solve(V.T @ V, V.T @ y), rtol=1e-6)
     t = st.optima.table[np.isfinite(st.optima.table["N_opt"])]
     x = np.log10(t["budget"].to_numpy(float))

@@ -177,11 +177,15 @@ class SlicePlan:
                 flops = g["flops"].to_numpy(float)
                 if len(flops) < 2 or not flops[0] <= C <= flops[-1]:
                     continue
-                x, xp, at = math.log(C), np.log(flops), g.index.to_numpy()
-                j = min(int(np.searchsorted(xp, x, side="right")) - 1, len(xp) - 1)
-                k = min(j + 1, len(xp) - 1)
+                # the bracket is found on the FLOPs themselves and every log taken by one scalar
+                # function, so a budget that is a horizon is read at it whatever numpy's SIMD log
+                # gives in its last bit (np.log of an array and math.log can differ by one ulp)
+                at = g.index.to_numpy()
+                j = min(int(np.searchsorted(flops, C, side="right")) - 1, len(flops) - 1)
+                k = min(j + 1, len(flops) - 1)
                 N, per_token = float(g[params].iloc[0]), float(g["flops_per_token"].iloc[0])
-                pts.append((C, N, C / per_token, at[j], at[k], x, xp[j], xp[k]))
+                logs = (math.log(C), math.log(flops[j]), math.log(flops[k]))
+                pts.append((C, N, C / per_token, at[j], at[k], *logs))
             if len(pts) >= MIN_SIZES_AT_BUDGET:
                 rows += pts
         cols = list(zip(*rows, strict=True)) if rows else [()] * 8
