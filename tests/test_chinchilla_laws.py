@@ -95,3 +95,21 @@ def test_flop_helpers():
     assert float(ch.flops_6nd(row.params, row.tokens)) == pytest.approx(row.flops)
     assert float(ch.tokens_for_flops(row.flops, row.params)) == pytest.approx(row.tokens)
     assert row.tokens / row.params == pytest.approx(20.0)
+
+
+def test_the_parameter_count_is_its_described_modules_counted_by_torch():
+    """chinchilla.parameter_count against torch counting the modules its docstring lists, for a
+    small shape: per layer QKV (Linear d -> 3d), the relative-position projection (Linear d -> d and
+    a d-vector), the output (Linear d -> d), the FFN (Linear d -> f, f -> d) and two layer norms;
+    then a final layer norm and the d x V output matrix (no bias); the input embedding not counted."""
+    torch = pytest.importorskip("torch")
+    nn = torch.nn
+    d, f, n_layers, vocab = 6, 20, 3, 50
+    layer = nn.ModuleList([nn.Linear(d, 3 * d), nn.Linear(d, d), nn.Linear(d, d), nn.Linear(d, f),
+                           nn.Linear(f, d), nn.LayerNorm(d), nn.LayerNorm(d)])  # fmt: skip
+    per_layer = sum(p.numel() for p in layer.parameters()) + d  # the position projection's d-vector
+    head = sum(
+        p.numel()
+        for p in (*nn.LayerNorm(d).parameters(), *nn.Linear(d, vocab, bias=False).parameters())
+    )
+    assert ch.parameter_count(n_layers, d, f, vocab_size=vocab) == n_layers * per_layer + head
