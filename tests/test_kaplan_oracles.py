@@ -306,3 +306,24 @@ def test_a_loss_at_the_converged_value_is_refused_with_that_value():
         ValueError, match=re.escape(f"(N_c/N)^alpha_N = {converged:.4g} of N = 1e+05")
     ):
         kt.tokens_to_reach(np.array([1e6, N]), np.array([5.0, converged]))  # the second is named
+
+
+def test_a_refusal_names_the_budget_and_the_input_that_fail():
+    """Where only the second of two budgets has its optimum at a bound, the refusal names that
+    budget; where only the second of two losses is not above its size's converged loss (eq 1.4's
+    (N_c/N)^alpha_N), the refusal names that loss, and the size, also when N is one number and L
+    an array (the first loss sits 0.5 nats above its floor: within 1 nat of it)."""
+    N, _ = kt.optimal_params_at_compute([1e-4, 1e-3], B_FIXED)
+    bounds = (N[0] / 10, N[0] * 3)  # holds the first optimum, not the second (N_opt grows with C)
+    want = f"at C_pf=0.001 PF-days lies at a bound of N_bounds={(float(bounds[0]), float(bounds[1]))!r}"
+    with pytest.raises(ValueError, match=re.escape(want) + "$"):
+        kt.optimal_params_at_compute([1e-4, 1e-3], B_FIXED, N_bounds=bounds)
+    size = 1e6
+    floor = (KAPLAN.joint_NS.N_c / size) ** KAPLAN.joint_NS.alpha_N
+    L = [floor + 0.5, floor - 0.1]
+    want = (f"L (nats per token) must be above the converged loss (N_c/N)^alpha_N = {floor:.4g} of "
+            f"N = {size:.4g}, got {L[1]!r}")  # fmt: skip
+    with pytest.raises(ValueError, match=f"^{re.escape(want)}$"):
+        kt.tokens_to_reach(size, L)
+    with pytest.raises(ValueError, match=f"^{re.escape(want)}$"):
+        kt.tokens_to_reach([size, size], L)

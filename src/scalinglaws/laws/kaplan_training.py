@@ -272,7 +272,8 @@ def optimal_params_at_compute(
     if np.any((i == 0) | (i == n_grid - 1)):
         j = np.flatnonzero((i == 0) | (i == n_grid - 1))[0]
         raise ValueError(
-            f"the loss-minimising N at C_pf={C[j]!r} PF-days lies at a bound of N_bounds={N_bounds!r}"
+            f"the loss-minimising N at C_pf={float(C[j])!r} PF-days lies at a bound of "
+            f"N_bounds={tuple(float(x) for x in N_bounds)!r}"
         )
     a, b = grid[i - 1], grid[i + 1]
     g = (np.sqrt(5.0) - 1.0) / 2.0
