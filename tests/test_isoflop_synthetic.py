@@ -16,16 +16,21 @@ from tests.test_runs_cli import BUDGETS, SIZES_PER_BUDGET, TRUE, TRUE_A, true_lo
 NOISE = 1e-4  # sd of the log noise: small enough that the fit's error is far below the tolerances
 
 
-@pytest.fixture(scope=shared_scope)
-def runs_csv(tmp_path_factory):
-    rng = np.random.default_rng(11)
-    rows = []
+def _eq2_points(seed: int):
+    """(C, N, L) of an IsoFLOP design on eq 2: each budget's sizes over +-0.5 decades around its
+    true optimum, each loss times seeded log noise of sd NOISE."""
+    rng = np.random.default_rng(seed)
     for C in BUDGETS:
         n_opt, _ = true_optimum(C)
         for x in np.linspace(-0.5, 0.5, SIZES_PER_BUDGET):
             N = n_opt * 10**x
-            L = true_loss(N, C / (6 * N)) * np.exp(NOISE * rng.standard_normal())
-            rows.append({"params": N, "tokens": C / (6 * N), "loss": L, "budget": C})
+            yield C, N, true_loss(N, C / (6 * N)) * np.exp(NOISE * rng.standard_normal())
+
+
+@pytest.fixture(scope=shared_scope)
+def runs_csv(tmp_path_factory):
+    rows = [{"params": N, "tokens": C / (6 * N), "loss": L, "budget": C}
+            for C, N, L in _eq2_points(11)]  # fmt: skip
     path = tmp_path_factory.mktemp("iso") / "eq2_runs.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
@@ -157,13 +162,8 @@ def test_a_registered_data_set_is_labelled_as_published_data():
 def test_approach2_reads_the_runs_tokens_not_c_over_6n(tmp_path):
     """Runs whose FLOPs are 8ND (counted exactly, say): each budget's D_opt is the runs' tokens
     interpolated at the vertex, C / (8 N_opt), not C / (6 N_opt)."""
-    rng, rows = np.random.default_rng(12), []
-    for C in BUDGETS:
-        n_opt, _ = true_optimum(C)
-        for x in np.linspace(-0.5, 0.5, SIZES_PER_BUDGET):
-            N = n_opt * 10**x
-            L = true_loss(N, C / (6 * N)) * np.exp(NOISE * rng.standard_normal())
-            rows.append({"params": N, "tokens": C / (8 * N), "flops": C, "budget": C, "loss": L})
+    rows = [{"params": N, "tokens": C / (8 * N), "flops": C, "budget": C, "loss": L}
+            for C, N, L in _eq2_points(12)]  # fmt: skip
     an8 = isoflop.analyse(n_bootstrap=0, runs=_write(rows, tmp_path / "eq2_8nd.csv"))
     for p in an8.approach2.profiles:
         assert p.D_opt == pytest.approx(p.budget / (8 * p.N_opt), rel=1e-6)
@@ -226,15 +226,11 @@ def test_budget_table_lists_each_vertex_then_each_skipped_budget(tmp_path):
     Figure 3, all used."""
     from scalinglaws.constants import HOFFMANN
 
-    rng, rows = np.random.default_rng(14), []
-    for C in BUDGETS:
-        n_opt, _ = true_optimum(C)
-        for x in np.linspace(-0.5, 0.5, SIZES_PER_BUDGET):
-            N = n_opt * 10**x
-            L = true_loss(N, C / (6 * N)) * np.exp(NOISE * rng.standard_normal())
-            if C == BUDGETS[-1]:
-                L = 3.0 - 0.01 * np.log(N)  # falls with N only: the vertex is not inside
-            rows.append({"params": N, "tokens": C / (6 * N), "budget": C, "loss": L})
+    rows = []
+    for C, N, L in _eq2_points(14):
+        if C == BUDGETS[-1]:
+            L = 3.0 - 0.01 * np.log(N)  # falls with N only: the vertex is not inside
+        rows.append({"params": N, "tokens": C / (6 * N), "budget": C, "loss": L})
     an = isoflop.analyse(n_bootstrap=0, runs=_write(rows, tmp_path / "edge.csv"))
     t = isoflop.budget_table(an)
     assert list(t.columns) == ["budget", "mean FLOPs of its runs", "runs", "N_opt", "D_opt",

@@ -142,36 +142,8 @@ def test_the_lr_checks_optima_are_v2s_estimator_on_each_rates_runs(lr):
     assert lr.finished == len(check)
 
 
-def test_shape_checks_optima_are_v2s_windows_and_those_with_every_size_at_two_layers(
-    shape, tmp_path
-):
-    """The two sets of windows the shape check reads, rebuilt here from the module's docstring:
-    v2's designed windows as they are, and the same with, at the shape budgets (3e11, 1e12), the
-    one-layer sizes replaced by the v3 shape runs (every size at 2 layers or more); each set's
-    optima and exponent are study_v2's on it with the same bootstrap and seed."""
-    from scalinglaws.analysis import study_v2
-
-    v2 = checks._v2_windows()
-    runs = measured.load_runs(measured.RESULTS.parent / "results" / "v3", study="v3-shape")
-    runs = runs[runs["status"] == "finished"]
-    at = v2["flops_budget"].isin([3e11, 1e12])
-    mixed = pd.concat([v2[~at | (v2["n_layer"] >= 2)], runs[[c for c in v2.columns if c in runs.columns]]],
-                      ignore_index=True)  # fmt: skip
-    assert (mixed.loc[mixed["flops_budget"].isin([3e11, 1e12]), "n_layer"] >= 2).all()
-    cols = ["budget", "n_sizes", "n_runs", "N_opt", "N_lo", "N_hi", "n_failed"]
-    for label, data in (("v2", v2), ("2+ layers", mixed)):
-        opt = study_v2.optima(data, n_bootstrap=N_BOOT, seed=1, level=0.80)
-        got = shape.optima[shape.optima["windows"] == label][cols].reset_index(drop=True)
-        pd.testing.assert_frame_equal(got, opt.table[cols].reset_index(drop=True))
-        e = study_v2.exponents(opt, data)["a"]
-        row = shape.exponents.set_index("windows").loc[label]
-        assert (row["a"], row["lo"], row["hi"], row["n_budgets"]) == (
-            e.value,
-            e.lo,
-            e.hi,
-            e.n_budgets,
-        )
-    assert list(shape.exponents["windows"]) == ["v2", "2+ layers"]
+def test_a_shape_check_without_shape_runs_says_which_plan(tmp_path):
+    """A results folder without v3 shape runs: the error names the plan whose runs are missing."""
     (tmp_path / "none").mkdir()
     with pytest.raises(
         ValueError, match=r"^no finished v3 shape runs \(data/runs/plans/v3_shape\.json\)$"
