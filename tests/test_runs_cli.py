@@ -351,7 +351,10 @@ def test_predict_under_saved_power_laws_gives_the_allocation_only():
         N, D = 0.1 * 1e21**0.52, 1.6 * 1e21**0.48
         assert (out["N_opt"], out["D_opt"]) == pytest.approx((N, D), rel=1e-12)
         assert out["tokens_per_param"] == pytest.approx(D / N, rel=1e-12)
-        assert out["loss"] is None and "allocation only" in out["note"]
+        assert out["loss"] is None
+        assert (
+            out["note"] == "Approaches 1 and 2 fit the allocation only; the loss needs Approach 3"
+        )
         iv = out["interval"]
         assert iv["N_opt"] == pytest.approx(
             tuple(np.percentile(reps[:, 2] * 1e21 ** reps[:, 0], [10, 90])), rel=1e-12
@@ -658,3 +661,28 @@ def test_losses_that_fall_with_neither_n_nor_d_have_no_exponent():
             r"^column 'loss': the losses fall with neither N nor D \(alpha \+ beta = 0\): eq 2 gives "
             r"no compute-optimal exponent$")):  # fmt: skip
         fit_runs.fit(schema.validate(pd.DataFrame(rows)), 3)
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize(
+    ("saved", "words"),
+    [
+        ({"format": "scalinglaws-fit/0", "approach": 3}, "--fit must be a JSON file written by "
+         "`scalinglaws fit --runs NAME_OR_CSV --json` (format scalinglaws-fit/1)"),
+        ([3], "--fit must be a JSON file written by `scalinglaws fit --runs NAME_OR_CSV --json` "
+         "(format scalinglaws-fit/1)"),
+        ({"format": "scalinglaws-fit/1", "approach": 4}, "--fit: 'approach' must be 1, 2 or 3, got 4"),
+    ],
+    ids=["another-format", "not-a-mapping", "approach-4"],
+)  # fmt: skip
+def test_predict_refuses_what_fit_did_not_write_in_its_words(saved, words):
+    """A saved fit of another format (or not a JSON object at all) and an approach other than
+    1, 2 or 3: each refused with the message the CLI prints."""
+    from scalinglaws.analysis import predict
+    from scalinglaws.analysis.fit_runs import FIT_FORMAT
+    from scalinglaws.datasets.schema import RunsSchemaError
+
+    assert FIT_FORMAT == "scalinglaws-fit/1"
+    with pytest.raises(RunsSchemaError) as err:
+        predict.predict(saved, 1e21)
+    assert str(err.value) == words

@@ -254,3 +254,44 @@ def test_measured_runs_are_the_v2_runs_in_the_runs_schema(corpus, name):
     np.testing.assert_array_equal(curves["params_non_embedding"].to_numpy(),
                                   runs.loc[curves["run"], "params"].to_numpy())  # fmt: skip
     np.testing.assert_array_equal(curves["flops"].to_numpy(), every["flops"].to_numpy())
+
+
+def test_a_row_of_a_fit_without_a_bootstrap_or_verdict_keys_reads_their_absence():
+    """A fit result without a bootstrap (n_bootstrap 0) and without an ``identifiable`` key
+    (Approaches 1 and 2 write none): no interval, no failed replicates, identifiable. Approach 1's
+    note in full, its share of points rounded to a whole percent."""
+    MIS = cross_study.MISFITTING
+    res = _fit(1, last_only=0.6789)
+    del res["bootstrap"], res["identifiable"]
+    res["last_15pct_fraction"] = 0.5
+    row = cross_study._row(MIS, 1, "params", res, 400)
+    assert (row["n_bootstrap"], row["n_failed"], row["identifiable"]) == (0, 0, True)
+    assert np.isnan([row["a_lo"], row["a_hi"], row["b_lo"], row["b_hi"], row["level"]]).all()
+    assert row["note"] == (
+        "envelope over 2.5e+17-3.5e+21 FLOPs; 50% of its points in the last 15% of their run; "
+        "those points alone: a = 0.679"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "approach", "params"),
+    [(cross_study.EPOCH, 2, "params"), (cross_study.MISFITTING, 1, "params_non_embedding"),
+     (cross_study.MISFITTING, 2, "params")],
+)  # fmt: skip
+def test_fit_one_is_the_fit_of_the_data_set_as_its_approach_reads_it(name, approach, params):
+    """fit_one against fit_runs.fit called here with every setting spelled out: the data set's
+    curves for Approach 1 and its points with a budget for Approach 2, the table's 95% level, the
+    data set's minimum points per budget (3 for the (Mis)Fitting runs, 5 otherwise), its name as
+    the label, seed 0 by default."""
+    import json
+
+    from scalinglaws.analysis import fit_runs
+
+    runs = cross_study.runs_of(name, curves=approach == 1, approach=approach)
+    want = fit_runs.fit(runs, approach, n_bootstrap=3, seed=0, level=0.95, params=params,
+                        min_points=cross_study.MIN_POINTS[name], label=name)  # fmt: skip
+    got = cross_study.fit_one(name, approach, params, n_bootstrap=3)
+    assert json.dumps(got, sort_keys=True, default=str) == json.dumps(
+        want, sort_keys=True, default=str
+    )
+    assert got["runs"] == name and got["bootstrap"]["level"] == 0.95 and got["seed"] == 0

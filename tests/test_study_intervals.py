@@ -48,3 +48,25 @@ def test_regression_interval_is_the_textbook_t_interval():
     se = np.sqrt((2 / 3) / 1 / 2)
     assert (lo, hi) == pytest.approx((1 - t.ppf(0.9, 1) * se, 1 + t.ppf(0.9, 1) * se), rel=1e-12)
     assert np.isnan(regression_interval(np.array([0.0, 1]), np.array([0.0, 1]), 0.8)).all()
+
+
+def test_slope_interval_is_its_percentiles_its_t_interval_and_the_wider_of_each_side():
+    """slope_interval against its docstring computed here: the bootstrap interval the
+    (1 - level)/2 and (1 + level)/2 quantiles of each replicate row's least-squares slope
+    (np.polyfit per row), the regression interval the t interval, and the covering interval the
+    lower of the two lower ends and the higher of the two upper ends. Replicates shifted so that
+    the bootstrap's lower end is the lower and the regression's upper end the higher, then the
+    other way; without replicates the bootstrap is nan and the covering interval the regression's."""
+    rng = np.random.default_rng(4)
+    logC = np.log10([1e17, 3e17, 1e18, 3e18, 1e19])
+    y = 0.5 * logC + 0.01 * rng.standard_normal(logC.size)
+    for tilt in (-0.015, 0.015):  # about the regression interval's half width
+        reps = y + 0.002 * rng.standard_normal((200, logC.size)) + tilt * logC
+        cover, boot, reg = slope_interval(logC, y, reps, 0.8)
+        slopes = [np.polyfit(logC, row, 1)[0] for row in reps]
+        assert boot == pytest.approx(tuple(np.quantile(slopes, [0.1, 0.9])), rel=1e-9)
+        assert reg == regression_interval(logC, y, 0.8)
+        assert cover == (min(boot[0], reg[0]), max(boot[1], reg[1]))
+        assert cover != boot and cover != reg  # each side from a different interval
+    cover, boot, reg = slope_interval(logC, y, np.empty((0, logC.size)), 0.8)
+    assert np.isnan(boot).all() and cover == reg

@@ -761,3 +761,49 @@ def test_approach2s_bias_is_not_a_number_without_a_surface(monkeypatch):
     t = trust.report_a2(_isoflop(budgets=(1e18, 1e19, 1e20, 1e21)), min_points=5)
     assert np.isnan(t.checks["bias_on_own_grid"]) and t.checks["surface_identifiable"] is False
     assert (t.verdict, t.reasons) == ("ok", [])
+
+
+def test_without_a_flops_column_the_flops_are_6ND():
+    """A grid without budgets, its FLOPs as a column at 7.2 N D (a count that adds attention) and
+    without one: the optimum is judged at the largest FLOPs the table gives, or 6 N D where it
+    gives none (Kaplan's C = 6NBS, section 2.1), each as eq 4's closed form says."""
+    from scalinglaws import estimators
+
+    rows = [{"params": N, "tokens": D, "loss": float(chinchilla.loss(N, D, FIT))}
+            for N in np.logspace(7, 9, 5) for D in np.logspace(10, 12, 5)]  # fmt: skip
+    plain = pd.DataFrame(rows)
+    N, D, L = (plain[k].to_numpy(float) for k in ("params", "tokens", "loss"))
+    fit = estimators.approach3(N=N, D=D, L=L)
+    G = (fit.alpha * fit.A / (fit.beta * fit.B)) ** (1 / (fit.alpha + fit.beta))
+    for runs, C in ((plain, 6 * N * D), (plain.assign(flops=7.2 * N * D), 7.2 * N * D)):
+        t = trust.report(runs)
+        top = np.log10(C) >= np.log10(C.max()) - trust.BUDGET_TOL
+        n = G * (C[top].mean() / 6) ** (fit.beta / (fit.alpha + fit.beta))
+        # sizes 1e7-1e9 trained: the optimum at the largest FLOPs lies above 1e9
+        assert n > 1e9
+        assert t.checks["optimum_outside_sizes_factor"] == pytest.approx(n / 1e9, rel=1e-9)
+
+
+def test_report_for_passes_the_column_and_each_approachs_settings_on():
+    """report_for(approach) is report, report_a2 or report_a1 called with the same column of N and
+    the settings that approach takes (min_points and tol_log10; min_sizes), the others dropped."""
+    runs = _isoflop(budgets=(1e18, 1e19, 1e20, 1e21), noise=0.002, seed=3)
+    runs = runs.rename(columns={"params": "n"}).assign(params=runs["params"] * 3)
+    got = trust.report_for(runs, 3, "n", min_points=7)
+    assert got.as_dict() == trust.report(runs, "n").as_dict() != trust.report(runs).as_dict()
+    # without budgets, FLOPs within 0.02 decades of each: grouped within 0.06 decades, or split
+    jit = runs.drop(columns="budget")
+    jit["flops"] *= 10 ** np.random.default_rng(1).uniform(-0.02, 0.02, len(jit))
+    kw = {"min_points": 6, "tol_log10": 0.01, "min_sizes": 5}
+    got = trust.report_for(jit, 2, "n", **kw)
+    want = trust.report_a2(jit, "n", min_points=6, tol_log10=0.01)
+    assert got.as_dict() == want.as_dict()
+    assert want.as_dict() != trust.report_a2(jit, "n", min_points=6).as_dict()
+    assert want.as_dict() != trust.report_a2(jit, "n", tol_log10=0.01).as_dict()
+    assert trust.report_a2(jit, "n").as_dict() != trust.report_a2(jit).as_dict()
+    curves = _curves(10.0)
+    curves = curves.rename(columns={"params": "n"}).assign(params=curves["params"] * 3)
+    got = trust.report_for(curves, 1, "n", **kw)
+    assert got.as_dict() == trust.report_a1(curves, "n", min_sizes=5).as_dict()
+    assert got.as_dict() != trust.report_a1(curves, "n").as_dict()
+    assert trust.report_a1(curves, "n").as_dict() != trust.report_a1(curves).as_dict()
