@@ -66,3 +66,30 @@ def test_the_bootstrap_fits_each_resample_as_epochs_functions_do():
         args = (np.log(N[i]), np.log(D[i]), np.log(L[i]))
         want = epoch._bfgs(epoch.summed_huber, epoch.summed_huber_grad, epoch.tex_start(), args)
         assert np.array_equal(row, want.x)
+
+
+def test_the_bootstrap_starts_where_it_is_told_and_counts_the_fits_that_report_failure(monkeypatch):
+    """Each replicate is BFGS from the given start (not the TeX values) on its resample, bit for
+    bit; ``n_not_converged`` counts the replicates whose BFGS reported failure. Which ones fail is
+    chosen here (the 1st and 4th of 5, by wrapping the optimiser), since on these data none does."""
+    N, D, L, _ = _synthetic(seed=4, n=60, noise=0.02)
+    idx = epoch.resample_indices(N.size, 5, seed=1)
+    start = epoch.tex_start() + np.array([0.3, -0.3, 0.1, 0.05, -0.05])
+    real, calls = epoch._bfgs, []
+
+    def flaky(*args):
+        res = real(*args)
+        calls.append(args[2])
+        if len(calls) in (1, 4):
+            res.success = False
+        return res
+
+    monkeypatch.setattr(epoch, "_bfgs", flaky)
+    got = epoch.bootstrap(N, D, L, idx, start=start)
+    assert got.n_not_converged == 2
+    assert all(np.array_equal(x0, start) for x0 in calls)
+    monkeypatch.setattr(epoch, "_bfgs", real)
+    for row, i in zip(got.log_params, idx, strict=True):
+        args = (np.log(N[i]), np.log(D[i]), np.log(L[i]))
+        want = epoch._bfgs(epoch.summed_huber, epoch.summed_huber_grad, start, args)
+        assert np.array_equal(row, want.x)

@@ -541,3 +541,32 @@ def test_last_part_starts_at_a_point_that_sits_on_the_cut_once():
     assert 0.85 * C[-1] == 85.0
     ((_, c, l_),) = estimators.last_part([(1.0, C, L)])
     assert list(c) == [85.0, 100.0] and list(l_) == [2.5, 2.4]
+
+
+def test_a_resample_whose_envelope_has_one_point_fails_alone():
+    """Three long curves and one that spans a single point of the FLOP grid: a resample holding
+    only the short curve has an envelope of one point, so it fails (NaN, flagged), while the
+    resamples beside it in the same chunk do not; the failed mask is boolean, as a mask must be."""
+    C = np.geomspace(1e18, 1e20, 40)
+    curves = [(n, C * n / 1e8, 2.0 + 1e3 / (C * n / 1e8) ** 0.2, C * n / 1e8 / (6 * n))
+              for n in (1e8, 3e8, 1e9)]  # fmt: skip
+    c = np.array([1e19, 1.0005e19])  # well inside one step of the 1500-point grid
+    curves.append((5e8, c, 2.0 + 1e3 / c**0.2, c / 3e9))
+    counts = np.array([[1, 1, 1, 0], [0, 0, 0, 2], [1, 1, 1, 1]])
+    reps, failed = estimators.bootstrap_approach1(curves=curves, counts=counts)
+    assert failed.dtype == bool and failed.tolist() == [False, True, False]
+    assert np.isnan(reps[1]).all() and np.isfinite(reps[[0, 2]]).all()
+    with pytest.raises(estimators.FitError):
+        estimators.approach1(curves=[curves[3]])  # the envelope of the short curve alone
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize("shape", [(4,), (2, 3), (2, 5)])
+def test_bootstrap_approach1_refuses_counts_of_another_shape(shape):
+    C = np.geomspace(1e18, 1e20, 40)
+    curves = [(n, C * n / 1e8, 2.0 + 1e3 / (C * n / 1e8) ** 0.2) for n in (1e8, 3e8, 1e9, 3e9)]
+    import re
+
+    words = f"counts must have shape (R, 4), got {shape}"
+    with pytest.raises(ValueError, match=f"^{re.escape(words)}$"):
+        estimators.bootstrap_approach1(curves=curves, counts=np.ones(shape, int))

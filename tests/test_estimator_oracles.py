@@ -211,3 +211,109 @@ def test_a_polished_replicate_is_the_batchs_optimum():
     default = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=6, counts=counts)
     np.testing.assert_array_equal(default.replicates, batch.replicates)
     assert default.estimate == batch.estimate and batch.names == ("A", "B", "E", "alpha", "beta")
+
+
+def _six_runs(scale=1.0):
+    N = np.array([1e8, 2e8, 4e8, 1e9, 2e9, 4e9])
+    D = np.array([1e10, 3e9, 1e9, 3e10, 1e10, 3e9])
+    return N, D, scale * (1.7 + 400 / N**0.34 + 410 / D**0.28)
+
+
+def test_the_reference_fit_is_l_bfgs_b_from_each_start_keeping_the_lowest_end():
+    """App. D.2 as the docstring states it: L-BFGS-B with the exact gradient from every start
+    (scipy called here on its own, with the tolerances the docstring names), the end point of the
+    lowest objective kept, with its start and the number of starts; the parameters exp(a),
+    exp(b), exp(e) of the log-parametrised optimum."""
+    from scipy.optimize import minimize
+
+    from scalinglaws.estimators import approach3_paper as paper
+
+    rng = np.random.default_rng(8)
+    N, D, L = _six_runs()
+    N, D = np.r_[N, N * 1.5], np.r_[D, D / 1.5]
+    L = (1.7 + 400 / N**0.34 + 410 / D**0.28) * np.exp(0.01 * rng.standard_normal(N.size))
+    starts = paper.hoffmann_grid()[[7, 1500, 3333, 4499]]
+    fit = paper.approach3_reference(N=N, D=D, L=L, starts=starts)
+    ends = [minimize(paper.objective_and_gradient, s, args=(N, D, L, 1e-3), jac=True,
+                     method="L-BFGS-B", options={"ftol": 1e-15, "gtol": 1e-11, "maxiter": 5000})
+            for s in starts]  # fmt: skip
+    i = int(np.argmin([e.fun for e in ends]))
+    assert fit.theta == tuple(ends[i].x) and fit.value == ends[i].fun
+    assert (fit.start, fit.n_starts) == (tuple(starts[i]), 4)
+    assert (fit.A, fit.B, fit.E) == tuple(np.exp(ends[i].x[:3]))
+    assert (fit.alpha, fit.beta) == tuple(ends[i].x[3:])
+    assert fit.as_dict() == {
+        "A": fit.A,
+        "B": fit.B,
+        "E": fit.E,
+        "alpha": fit.alpha,
+        "beta": fit.beta,
+    }
+
+
+@pytest.mark.badinput
+def test_the_reference_fit_checks_its_runs_and_says_when_no_start_ends_finite():
+    """Six runs are enough for eq 2's five parameters and five are not; a zero size, token count
+    or loss is refused, a loss below 1 nat is not (eq 2 on losses scaled by 0.3: E = 0.51 found);
+    a start at which the objective is not a number ends nowhere."""
+    from scalinglaws.estimators import approach3_paper as paper
+
+    N, D, L = _six_runs()
+    start = [[5.0, 5.0, 0.0, 0.5, 0.5]]
+    assert paper.approach3_reference(N=N, D=D, L=L, starts=start).n_starts == 1
+    with pytest.raises(
+        ValueError, match=r"1-d arrays of one length >= 6, got \(\(5,\), \(5,\), \(5,\)\)"
+    ):
+        paper.approach3_reference(N=N[:5], D=D[:5], L=L[:5], starts=start)
+    for k in range(3):
+        bad = [N.copy(), D.copy(), L.copy()]
+        bad[k][2] = 0.0
+        with pytest.raises(ValueError, match=r"^N, D and L must be > 0$"):
+            paper.approach3_reference(N=bad[0], D=bad[1], L=bad[2], starts=start)
+    fit = paper.approach3_reference(N=N, D=D, L=0.3 * L, starts=start)
+    assert fit.E == pytest.approx(0.3 * 1.7, rel=1e-6)
+    with pytest.raises(
+        RuntimeError, match="^Approach 3 reference: no start reached a finite objective$"
+    ):
+        paper.approach3_reference(N=N, D=D, L=L, starts=[[np.nan] * 5])
+
+
+@pytest.mark.parametrize("budgets", [(1e18, 1e19, 1e20), (1e18, 1e19)], ids=["3", "2"])
+def test_approach2s_bootstrap_interval_is_its_percentiles_over_resampled_runs(budgets):
+    """approach2(n_bootstrap=R): each replicate is Approach 2 on the runs drawn (a weighted
+    parabola with integer weights is the parabola through the runs repeated, as refitted here,
+    tokens given and interpolated at each vertex; a budget needs min_points distinct runs among
+    those drawn); the intervals are the (1 - level)/2 and
+    (1 + level)/2 percentiles over the replicates with 2 or more budgets, for N_opt's and D_opt's
+    exponent and prefactor alike. Two budgets are enough for a replicate."""
+    rng = np.random.default_rng(6)
+    N, C = [], []
+    for c in budgets:
+        for n in np.logspace(-1, 1, 11) * 0.1 * np.sqrt(c):
+            N.append(n)
+            C.append(c)
+    N, C = np.array(N), np.array(C)
+    D = C / (6.5 * N)  # tokens of a FLOP count other than 6ND
+    L = (1.7 + 400 / N**0.34 + 410 / D**0.28) * np.exp(0.005 * rng.standard_normal(N.size))
+    kw = {"budgets": budgets, "min_points": 5}
+    res = estimators.approach2(N=N, D=D, C=C, L=L, n_bootstrap=40, rng=np.random.default_rng(3),
+                               level=0.7, **kw)  # fmt: skip
+    # the runs drawn with replacement: counts of each, as a multinomial over equal shares
+    W = np.random.default_rng(3).multinomial(N.size, np.full(N.size, 1 / N.size), size=40)
+    reps = []
+    for w in W:
+        # a budget needs min_points distinct runs among those drawn (a run drawn twice is one)
+        w = w * np.isin(C, [c for c in budgets if np.sum((C == c) & (w > 0)) >= 5])
+        try:
+            r = estimators.approach2(N=np.repeat(N, w), D=np.repeat(D, w), C=np.repeat(C, w),
+                                     L=np.repeat(L, w), **kw)  # fmt: skip
+        except estimators.FitError:
+            continue
+        reps.append((r.N_opt.exponent, r.N_opt.k, r.D_opt.exponent, r.D_opt.k))
+    lo, hi = np.percentile(reps, [15, 85], axis=0)
+    assert len(reps) >= 30
+    assert res.N_opt.exponent_interval == pytest.approx((lo[0], hi[0]), rel=1e-9)
+    assert res.N_opt.k_interval == pytest.approx((lo[1], hi[1]), rel=1e-9)
+    assert res.D_opt.exponent_interval == pytest.approx((lo[2], hi[2]), rel=1e-9)
+    assert res.D_opt.k_interval == pytest.approx((lo[3], hi[3]), rel=1e-9)
+    assert (res.N_opt.n_points, res.D_opt.n_points, res.tol_log10) == (len(budgets),) * 2 + (0.06,)

@@ -288,3 +288,14 @@ def test_arrays_name_each_column_and_derive_the_missing_count():
         estimators.arrays({"params": [0.0, 1.0], "tokens": D, "loss_nats": L})
     with pytest.raises(ValueError, match="^loss must have 2 values"):
         estimators.arrays({"params": N, "tokens": D, "loss": [1.0]}, loss="loss")
+
+
+def test_bootstrap_without_a_full_fit_fits_the_data_itself_and_reports_that_estimate(epoch240):
+    """Without ``full_fit`` the bootstrap starts from the Approach 3 fit of the data it is given
+    (the estimator called here on its own), whose parameters it reports as the estimate, and the
+    replicates are then those of the bootstrap handed that same fit."""
+    fit = estimators.approach3(**epoch240)
+    alone = estimators.bootstrap_approach3(**epoch240, n_bootstrap=8, seed=3)
+    given = estimators.bootstrap_approach3(**epoch240, n_bootstrap=8, seed=3, full_fit=fit)
+    assert alone.estimate == (fit.A, fit.B, fit.E, fit.alpha, fit.beta)
+    np.testing.assert_array_equal(alone.replicates, given.replicates)
