@@ -201,7 +201,14 @@ def test_kaplans_allocation_is_table_6_and_eq_1_3_at_half_the_flops():
     for name, want in expected.items():
         np.testing.assert_allclose(spec[name], want, rtol=1e-12)
     assert (k.name, k.kind, k.params_kind) == ("kaplan", PUBLISHED_LAW, "non-embedding")
-    assert "Table 6" in k.label and "App. D.4" in k.label
+    assert k.label == "Kaplan 2020, Table 6 at C_min = C/2 (Hoffmann App. D.4)"
+    assert k.source == "Kaplan 2020 Table 6, eq 1.3; FLOPs to C_min as Hoffmann 2022 App. D.4"
+    # the note states the conversion the numbers above use, and whose nats the loss is in
+    assert k.note == (
+        "N is non-embedding parameters; C_min = C/2 in PF-days (FLOPs / 2 / 8.64e19), "
+        "Hoffmann 2022 App. D.4's conversion; D from Table 6 (one epoch); loss from eq 1.3 "
+        "(WebText2 nats, not comparable to MassiveText losses)"
+    )
 
 
 @pytest.mark.parametrize("name", ["approach1", "approach2"])

@@ -73,3 +73,24 @@ def test_outside_counts_only_optima_beyond_the_reference_interval():
                         "N_hi": [12.0, 24.0, 36.0]})  # fmt: skip
     opt = pd.DataFrame({"budget": [1e11, 1e12, 1e13], "N_opt": [12.0, 25.0, np.nan]})
     assert checks.outside(opt, ref) == [1e12]  # an end of the interval is inside; NaN is no vertex
+
+
+def _slopes(rows):
+    return pd.DataFrame(rows, columns=["windows", "from", "slope", "lo", "hi"])
+
+
+def test_the_shape_check_straightens_by_the_declared_rule_only():
+    """docs/study-v3.md's rule on synthetic local slopes (a = 0.5): straightened when every slope
+    from 3e11 and 1e12 with 2+ layers holds a (an interval's end counts) and not every one with
+    v2's windows does; a slope from another budget, outside a, decides nothing."""
+    both = [("v2", 3e11, 0.7, 0.6, 0.8), ("v2", 1e12, 0.5, 0.45, 0.55),
+            ("2+ layers", 3e11, 0.5, 0.5, 0.6), ("2+ layers", 1e12, 0.45, 0.4, 0.5),
+            ("v2", 3e12, 0.9, 0.8, 1.0), ("2+ layers", 3e12, 0.9, 0.8, 1.0)]  # fmt: skip
+    assert checks.straightens(_slopes(both), 0.5) is True
+    v2_holds = [r if r[0] != "v2" or r[1] != 3e11 else ("v2", 3e11, 0.55, 0.45, 0.6) for r in both]
+    assert checks.straightens(_slopes(v2_holds), 0.5) is False  # nothing to straighten
+    after_misses = [r if r[:2] != ("2+ layers", 1e12) else ("2+ layers", 1e12, 0.4, 0.3, 0.49)
+                    for r in both]  # fmt: skip
+    assert checks.straightens(_slopes(after_misses), 0.5) is False
+    v2_one_misses = [r if r[:2] != ("v2", 1e12) else ("v2", 1e12, 0.4, 0.3, 0.49) for r in v2_holds]
+    assert checks.straightens(_slopes(v2_one_misses), 0.5) is True

@@ -142,10 +142,26 @@ def test_the_lr_checks_optima_are_v2s_estimator_on_each_rates_runs(lr):
     assert lr.finished == len(check)
 
 
-def test_a_shape_check_without_shape_runs_says_which_plan(tmp_path):
-    """A results folder without v3 shape runs: the error names the plan whose runs are missing."""
+def test_a_check_without_its_runs_says_which_plan(tmp_path):
+    """A results folder without v3 shape or lr-check runs: each error names the plan whose runs
+    are missing (read from the folder given, not the committed one)."""
     (tmp_path / "none").mkdir()
     with pytest.raises(
         ValueError, match=r"^no finished v3 shape runs \(data/runs/plans/v3_shape\.json\)$"
     ):
         checks.shape_check(n_bootstrap=2, results=tmp_path / "none")
+    with pytest.raises(
+        ValueError, match=r"^no finished v3 lr-check runs \(data/runs/plans/v3_lrcheck\.json\)$"
+    ):
+        checks.lr_check(n_bootstrap=2, results=tmp_path / "none")
+
+
+def test_the_shape_checks_tables_are_numbered_afresh(shape):
+    """Each table of the shape check is one frame numbered 0..n-1 (the rows of both windows
+    joined, not two numberings one after the other)."""
+    for frame in (shape.optima, shape.slopes, shape.exponents):
+        assert frame.index.equals(pd.RangeIndex(len(frame)))
+
+
+def test_the_lr_checks_optima_are_numbered_afresh(lr):
+    assert lr.optima.index.equals(pd.RangeIndex(len(lr.optima)))

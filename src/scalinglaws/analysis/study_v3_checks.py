@@ -104,13 +104,22 @@ def shape_check(n_bootstrap: int = N_BOOTSTRAP, seed: int = 0, results=None) -> 
         )
     a = exps[0]["a"]
     s = pd.concat(slopes, ignore_index=True)
-    before = s[(s["windows"] == "v2") & s["from"].isin(SHAPE_BUDGETS)]
-    after = s[(s["windows"] == "2+ layers") & s["from"].isin(SHAPE_BUDGETS)]
-    contains = lambda d: ((d["lo"] <= a) & (a <= d["hi"])).to_numpy()  # noqa: E731
-    straightened = bool(contains(after).all() and not contains(before).all())
     return ShapeCheck(
-        pd.concat(out, ignore_index=True), s, float(a), straightened, pd.DataFrame(exps)
+        pd.concat(out, ignore_index=True), s, float(a), straightens(s, a), pd.DataFrame(exps)
     )
+
+
+def straightens(slopes: pd.DataFrame, a: float) -> bool:
+    """The declared rule (docs/study-v3.md): the local slopes from :data:`SHAPE_BUDGETS` with
+    every size at 2 layers or more each hold ``a`` in their interval (ends included), and those
+    with v2's windows do not all hold it."""
+    at = slopes[slopes["from"].isin(SHAPE_BUDGETS)]
+
+    def holds(label: str) -> bool:
+        d = at[at["windows"] == label]
+        return bool(((d["lo"] <= a) & (a <= d["hi"])).all())
+
+    return holds("2+ layers") and not holds("v2")
 
 
 def shape_summary(r: ShapeCheck) -> str:
