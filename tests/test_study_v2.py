@@ -593,3 +593,43 @@ def test_ladder_table_writes_each_kind_of_step_as_its_columns_say():
                                "used came after step 1 was seen)")  # fmt: skip
     no_porian = ladder_v2.ladder_table(rows)
     assert no_porian["Porian a (RefinedWeb)"].isna().all()
+
+
+def test_ladder_points_at_the_ends_of_a_curve_and_in_run_order():
+    """Two runs given in reverse order and with a step-0 evaluation (before any FLOP is spent):
+    the rows come in run_id order, with the columns study_v2.load gives; a budget exactly at a
+    run's first checkpoint is read there, one exactly one step past its last is its last
+    evaluation, one below the first checkpoint gives nothing (step 0 is no point to read
+    between), and a budget the run cannot reach, listed first, does not stop the others."""
+    runs = pd.DataFrame({"run_id": ["a", "b"], "params_kaplan": [3072, 3072], "d_model": [16, 16],
+                         "seed": [4, 5], "params_total": [9312, 9312]})  # fmt: skip
+    steps = np.array([0, 10, 100, 1000])
+    curves = pd.concat([pd.DataFrame({"run_id": r, "step": steps, "tokens": steps * 2048.0,
+                                      "flops": steps * 1e9, "loss_nats": [9.0, 3.0, 2.5, 2.0]})
+                        for r in ("b", "a")], ignore_index=True)  # fmt: skip
+    budgets = [1e15, 1e10, 1e12 + 1e9, 5e9]
+    pts = curve_points.ladder_points(curves, runs, "exact", budgets)
+    assert list(pts.columns) == ["run_id", "flops_budget", "params_total", "seed", "tokens",
+                                 "loss_nats"]  # fmt: skip
+    assert pts["run_id"].tolist() == ["a", "a", "b", "b"]
+    assert pts["seed"].tolist() == [4, 4, 5, 5]
+    assert pts["flops_budget"].tolist() == [1e10, 1e12 + 1e9] * 2
+    assert pts["loss_nats"].tolist() == [3.0, 2.0] * 2
+    assert pts["tokens"].tolist() == pytest.approx([10 * 2048.0, 1000 * 2048.0] * 2, rel=1e-12)
+
+
+def test_window_ends_are_inclusive_and_each_budget_is_judged_on_its_own():
+    """Sizes a factor 10^0.6 apart, the window half a width of 0.6 decades: the sizes either side
+    of the best are in it (its ends included). A budget without a valley listed before one with
+    a valley does not stop it. The kept rows are one frame numbered 0..n-1."""
+    sizes = 10 ** (6 + 0.6 * np.arange(5))
+    rows = []
+    for C, best in ((1e11, sizes[-1]), (1e12, sizes[2])):  # 1e11: best at the largest size
+        for N in sizes:
+            rows.append({"flops_budget": C, "params_total": N, "seed": 0,
+                         "loss_nats": 2.0 + (np.log10(N) - np.log10(best)) ** 2})  # fmt: skip
+    pts = pd.DataFrame(rows)
+    w = curve_points.window(pts, half_width=0.6, min_sizes=3, min_side=1)
+    assert w["flops_budget"].unique().tolist() == [1e12]
+    assert sorted(w["params_total"]) == pytest.approx(sizes[1:4], rel=1e-12)
+    assert w.index.equals(pd.RangeIndex(len(w)))
