@@ -25,7 +25,7 @@ def ladder_points(
     log FLOP between its two neighbouring checkpoints (a run ending less than one optimiser step
     short of a budget, as a run planned to it does when its step count rounds down, gives its
     last evaluation); a run that does not reach a budget, or reaches it before its first
-    checkpoint, gives no point there. Rows by run (in ``run_id`` order), then budget; columns as
+    checkpoint, gives no point there. Rows by run (``run_id`` order), budgets as given; columns as
     :func:`scalinglaws.analysis.study_v2.load`'s
     (``flops_budget``, the accounting's N as ``params_total``, ``loss_nats``, ``tokens``)."""
     if accounting not in ACCOUNTINGS:
