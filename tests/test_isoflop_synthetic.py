@@ -246,3 +246,34 @@ def test_budget_table_lists_each_vertex_then_each_skipped_budget(tmp_path):
     paper = isoflop.budget_table(isoflop.analyse(n_bootstrap=0))
     assert list(paper["budget"]) == [f"{b:.0e}" for b in HOFFMANN.budgets.isoflop]
     assert (paper["used"] == "yes").all() and len(paper) == 9
+
+
+def test_the_published_points_analysis_is_each_estimator_called_alone():
+    """analyse() on Epoch's extraction against its docstring with every setting moved off its
+    default: the n_exclude highest losses dropped (Besiroglu 2024's selection), the summed-Huber
+    and the likelihood fits of Approach 3, the bootstrap of the Huber fit from the seed's
+    Approach 3 stream, Approach 2 on Hoffmann's nine budgets with the grouping tolerance and
+    minimum points given, its 80% bootstrap from the seed's Approach 2 stream."""
+    from scalinglaws import estimators
+    from scalinglaws.constants import HOFFMANN
+    from scalinglaws.core.rng import stream
+    from scalinglaws.datasets import published
+
+    a = isoflop.analyse(n_bootstrap=6, seed=3, n_exclude=4, isoflop_tol=0.05, min_points=4)
+    df = published.drop_highest_losses(published.load(isoflop.DATA), 4)
+    pd.testing.assert_frame_equal(a.points, df)
+    assert (a.n_excluded, a.seed) == (4, 3)
+    N, D, C, L = estimators.arrays(df)
+    huber = estimators.approach3(N=N, D=D, L=L)
+    assert a.huber == huber
+    assert a.likelihood == estimators.approach3(N=N, D=D, L=L, objective="huber_likelihood")
+    boot = estimators.bootstrap_approach3(N=N, D=D, L=L, n_bootstrap=6, full_fit=huber,
+                                          rng=stream(3, "isoflop.approach3-bootstrap"))  # fmt: skip
+    np.testing.assert_array_equal(a.bootstrap.replicates, boot.replicates)
+    assert a.bootstrap.estimate == boot.estimate
+    a2 = estimators.approach2(N=N, C=C, L=L, budgets=HOFFMANN.budgets.isoflop, tol_log10=0.05,
+                              min_points=4, n_bootstrap=6, level=0.8,
+                              rng=stream(3, "isoflop.approach2-bootstrap"))  # fmt: skip
+    assert a.approach2.N_opt == a2.N_opt and a.approach2.D_opt == a2.D_opt
+    assert (a.approach2.used_budgets, a.approach2.skipped) == (a2.used_budgets, a2.skipped)
+    assert a.approach2.tol_log10 == 0.05
