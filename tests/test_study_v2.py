@@ -163,6 +163,20 @@ def test_design_window_keeps_the_plan_windows_and_drops_horizons():
     assert {11, 12} <= set(grid_v2.window_of("prose", 3e12)) - set(grid_v2.window(3e12))
 
 
+def test_design_window_keeps_a_budget_at_its_minimum_of_sizes_and_no_run_off_the_ladder():
+    """A budget with exactly DESIGN_MIN_SIZES of its window's sizes finished is analysed; a run
+    whose shape is no ladder rung (here 7 layers of width 13) is dropped even at a budget whose
+    window starts at the first rungs; the kept runs are one frame numbered 0..n-1."""
+    from scalinglaws.designs import v2 as grid_v2
+
+    six = _ladder_runs("prose", 3e11, grid_v2.window(3e11)[: study_v2.DESIGN_MIN_SIZES])
+    stray = six.iloc[:1].assign(n_layer=7, d_model=13, run_id="stray")
+    assert (7, 13) not in grid_v2.rung_of_shape()
+    kept = study_v2.design_window(pd.concat([stray, six], ignore_index=True))
+    assert kept["run_id"].tolist() == six["run_id"].tolist()
+    assert kept.index.equals(pd.RangeIndex(len(kept)))
+
+
 def test_ladder_steps_name_studies_that_the_plans_train():
     """Each step's study is one the committed plan files train (a misspelt name would leave a
     step "not yet run" forever)."""
@@ -633,3 +647,42 @@ def test_window_ends_are_inclusive_and_each_budget_is_judged_on_its_own():
     assert w["flops_budget"].unique().tolist() == [1e12]
     assert sorted(w["params_total"]) == pytest.approx(sizes[1:4], rel=1e-12)
     assert w.index.equals(pd.RangeIndex(len(w)))
+
+
+def test_exponents_over_the_budgets_with_a_vertex_and_the_replicates_without_a_gap():
+    """exponents() on optima chosen here: three budgets with a vertex and one without; runs with
+    tokens exactly C / (6 N), so a replicate's D_opt read off its budget's runs is C / (6 N_opt)
+    and b's slope is 1 - a's, replicate by replicate. a is the least-squares slope through the
+    vertices, its bootstrap the 10th-90th percentiles of the slopes of the replicates with every
+    vertex (one replicate with a gap is left out and counted), its regression interval the t
+    interval; b mirrors a. Two budgets with a vertex are enough."""
+    from scalinglaws.analysis.study_v2 import regression_interval
+
+    rng = np.random.default_rng(12)
+    budgets = np.array([1e18, 1e19, 1e20, 1e21])
+    logN = np.array([8.0, 8.5, 9.05, np.nan])
+    reps = logN + 0.05 * rng.standard_normal((60, 4))
+    reps[7, 1] = np.nan  # a replicate in which the second budget had no vertex
+    table = pd.DataFrame({"budget": budgets, "N_opt": 10**logN, "D_opt": budgets / (6 * 10**logN)})
+    opt = study_v2.Optima(table, budgets, reps, 0.8)
+    runs = pd.DataFrame([{"flops_budget": C, "params_total": N, "tokens": C / (6 * N)}
+                         for C in budgets for N in np.logspace(7, 10.5, 15)])  # fmt: skip
+    ex = study_v2.exponents(opt, runs)
+    a, b = ex["a"], ex["b"]
+    x = np.log10(budgets[:3])
+    assert a.value == pytest.approx(np.polyfit(x, logN[:3], 1)[0], rel=1e-12)
+    good = np.delete(reps[:, :3], 7, axis=0)
+    slopes = [np.polyfit(x, row, 1)[0] for row in good]
+    assert a.bootstrap == pytest.approx(tuple(np.quantile(slopes, [0.1, 0.9])), rel=1e-9)
+    assert a.regression == regression_interval(x, logN[:3], 0.8)
+    assert (a.lo, a.hi) == (
+        min(a.bootstrap[0], a.regression[0]),
+        max(a.bootstrap[1], a.regression[1]),
+    )
+    assert (a.level, a.n_budgets, a.n_failed) == (0.8, 3, 1)
+    assert b.value == pytest.approx(1 - a.value, rel=1e-9)
+    assert b.bootstrap == pytest.approx((1 - a.bootstrap[1], 1 - a.bootstrap[0]), rel=1e-9)
+    assert (b.n_budgets, b.n_failed) == (3, 1)
+    two = study_v2.Optima(table.iloc[[0, 1, 3]].reset_index(drop=True), budgets[[0, 1, 3]],
+                          reps[:, [0, 1, 3]], 0.8)  # fmt: skip
+    assert study_v2.exponents(two, runs)["a"].n_budgets == 2
