@@ -94,3 +94,37 @@ def test_the_shape_check_straightens_by_the_declared_rule_only():
     assert checks.straightens(_slopes(after_misses), 0.5) is False
     v2_one_misses = [r if r[:2] != ("v2", 1e12) else ("v2", 1e12, 0.4, 0.3, 0.49) for r in v2_holds]
     assert checks.straightens(_slopes(v2_one_misses), 0.5) is True
+
+
+def test_the_shape_summary_reads_each_windows_slopes_and_the_verdict():
+    """shape_summary on a ShapeCheck of chosen slopes: the slopes from 3e11 and 1e12 of each
+    windows in turn (a slope from another budget is not read), with their intervals to two
+    decimals, and the verdict the check carries."""
+    slopes = _slopes([("v2", 3e11, 0.71, 0.6, 0.8), ("v2", 1e12, 0.5, 0.45, 0.55),
+                      ("2+ layers", 3e11, 0.52, 0.5, 0.6), ("2+ layers", 1e12, 0.45, 0.4, 0.5),
+                      ("v2", 3e12, 0.9, 0.8, 1.0)])  # fmt: skip
+    for straight, verdict in ((True, "straighten"), (False, "do not straighten")):
+        r = checks.ShapeCheck(pd.DataFrame(), slopes, 0.5123, straight, pd.DataFrame())
+        assert checks.shape_summary(r) == (
+            "local slopes from 3e11 and from 1e12 (80% intervals): v2: 0.71 [0.60, 0.80], "
+            "0.50 [0.45, 0.55]; 2+ layers: 0.52 [0.50, 0.60], 0.45 [0.40, 0.50]. "
+            f"By the declared rule they {verdict} (v2's five-budget a = 0.512)."
+        )
+
+
+def test_the_lr_summary_words_each_outcome_with_the_rates_that_won():
+    """lr_summary on chosen LRChecks: incomplete, complete with budgets moved, complete with
+    none; the share of sizes each rate won, over the sizes run at all three rates."""
+    best = pd.DataFrame({"best": [0.5, 2.0, 1.0, 1.0, np.nan]})
+    tail = "(0.5x best at 1, 1x best at 2, 2x best at 1 of the 4 sizes run at all three rates)."
+    r = checks.LRCheck(pd.DataFrame(), best, [1e12, 1e13], 10, 12)
+    assert checks.lr_summary(r) == f"incomplete (10 of 12 runs): no verdict yet {tail}"
+    r = checks.LRCheck(pd.DataFrame(), best, [1e12, 1e13], 12, 12)
+    assert checks.lr_summary(r) == (
+        "the best-of-three optimum lies outside v2's 80% interval at 1e+12, 1e+13: the rule is "
+        f"not where the optimum is {tail}"
+    )
+    r = checks.LRCheck(pd.DataFrame(), best, [], 12, 12)
+    assert checks.lr_summary(r) == (
+        f"no budget's best-of-three optimum lies outside v2's 80% interval {tail}"
+    )

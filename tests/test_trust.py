@@ -807,3 +807,28 @@ def test_report_for_passes_the_column_and_each_approachs_settings_on():
     assert got.as_dict() == trust.report_a1(curves, "n", min_sizes=5).as_dict()
     assert got.as_dict() != trust.report_a1(curves, "n").as_dict()
     assert trust.report_a1(curves, "n").as_dict() != trust.report_a1(curves).as_dict()
+
+
+def test_the_curves_table_orders_checkpoints_and_refuses_flops_that_do_not_increase():
+    """Approach 1's curves from a runs table (fit_runs._curve_table): one row per run in run
+    order with its size and final FLOPs, each curve's checkpoints in step order (by tokens where
+    there is no step column), FLOPs of any scale accepted while they increase, and a run whose
+    FLOPs repeat refused by name."""
+    from scalinglaws.analysis import fit_runs
+    from scalinglaws.datasets.schema import RunsSchemaError
+
+    runs = pd.DataFrame({"run": ["b", "b", "b", "a", "a", "a"], "step": [3, 1, 2, 2, 1, 3],
+                         "params": [20.0] * 3 + [10.0] * 3, "tokens": [3.0, 1.0, 2.0, 2.0, 1.0, 3.0],
+                         "flops": [1.5, 0.5, 1.0, 1.0, 0.5, 1.5],
+                         "loss": [1.0, 3.0, 2.0, 2.0, 3.0, 1.0]})  # fmt: skip
+    for table in (runs, runs.drop(columns="step")):
+        t, curves = fit_runs._curve_table(table, "params")
+        assert t.to_dict("list") == {"run": ["a", "b"], "params": [10.0, 20.0],
+                                     "flops_final": [1.5, 1.5]}  # fmt: skip
+        assert [c[0] for c in curves] == [10.0, 20.0]
+        for c in curves:
+            assert c[1].tolist() == [0.5, 1.0, 1.5] and c[2].tolist() == [3.0, 2.0, 1.0]
+    flat = runs.assign(flops=[1.5, 0.5, 0.5, 1.0, 0.5, 1.5])
+    with pytest.raises(RunsSchemaError, match=r"^column 'flops' must increase along run 'b' "
+                                              r"\(one value per checkpoint\)$"):  # fmt: skip
+        fit_runs._curve_table(flat, "params")
