@@ -428,3 +428,14 @@ def test_loss_comparison_is_each_corpus_best_mean_loss_per_shared_budget():
         c4_github.analyse(runs[runs["corpus"] == "prose"], n_bootstrap=0)
     )
     assert one.empty and list(one.columns) == list(c4_github.LOSS_COMPARISON_COLUMNS)
+
+
+def test_each_corpus_is_compared_with_the_row_it_stands_in_for():
+    """Prose stands in for C4 and code for GitHub (Hoffmann 2022 Table A2: a = 0.50, 0.53 and b =
+    0.50, 0.47 as printed); any other runs are compared with Table 2's Approach 2 (a = 0.49,
+    b = 0.51), and named so."""
+    assert c4_github.published_exponents("prose") == (0.50, 0.50)
+    assert c4_github.published_exponents("code") == (0.53, 0.47)
+    assert c4_github.published_exponents(c4_github.OTHER) == (0.49, 0.51)
+    assert [c4_github._role(c) for c in ("prose", "code", c4_github.OTHER)] == [
+        "C4", "GitHub", "Table 2, Approach 2"]  # fmt: skip
