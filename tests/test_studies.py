@@ -2,6 +2,7 @@
 the cross-study table and Approach 2's bias."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from scalinglaws.analysis import cross_study, fit_runs
@@ -295,3 +296,18 @@ def test_fit_one_is_the_fit_of_the_data_set_as_its_approach_reads_it(name, appro
         want, sort_keys=True, default=str
     )
     assert got["runs"] == name and got["bootstrap"]["level"] == 0.95 and got["seed"] == 0
+
+
+def test_the_cross_study_table_is_one_row_per_plan_entry_of_its_own_fit():
+    """cross_study(plan) against fit_one and _row called for each entry of a two-row plan, with
+    the parameter count, bootstrap size and seed passed on, in the table's columns."""
+    plan = ((cross_study.MISFITTING, 2, "params_non_embedding", False),
+            (cross_study.EPOCH, 2, "params", False))  # fmt: skip
+    t = cross_study.cross_study(n_bootstrap=3, seed=2, plan=plan)
+    want = pd.DataFrame(
+        [cross_study._row(n, a, p, cross_study.fit_one(n, a, p, n_bootstrap=3, seed=2), 3)
+         for n, a, p, _ in plan],
+        columns=cross_study.CROSS_STUDY_COLUMNS,
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(t, want)
+    assert t["params"].tolist() == ["non-embedding", "total"] and (t["n_bootstrap"] == 3).all()

@@ -228,10 +228,11 @@ def test_tuned_per_size_keeps_the_rate_that_ends_lowest_at_every_budget():
 
 def test_rates_flags_a_best_rate_at_the_grids_end():
     runs, _ = _rated({100: {0.1: 2.0, 0.2: 1.9, 0.4: 2.1}, 200: {0.1: 1.7, 0.2: 1.8, 0.4: 1.9}})
-    r = ladder_v2.rates(runs).set_index("params_total")
-    assert r.loc[100, "lr_best"] == 0.2 and not r.loc[100, "edge"]
-    assert r.loc[200, "lr_best"] == 0.1 and r.loc[200, "edge"]
-    assert (r["rates"] == 3).all()
+    r = ladder_v2.rates(runs.iloc[::-1])  # sizes given largest first: the table by size
+    assert r.to_dict("list") == {"params_total": [100, 200], "rates": [3, 3], "lr_best": [0.2, 0.1],
+                                 "loss_best": [1.9, 1.7], "edge": [False, True]}  # fmt: skip
+    top, _ = _rated({300: {0.1: 2.0, 0.2: 1.9, 0.4: 1.8}})  # best at the largest rate: an edge
+    assert ladder_v2.rates(top)["edge"].tolist() == [True]
 
 
 def test_final_steps_refuse_a_6n_accounting():
