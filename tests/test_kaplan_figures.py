@@ -276,3 +276,26 @@ def test_budget_optima_table_writes_each_budget():
     ):
         assert row == (f"{c:.2g}", f"{n:.3g}", f"{loss:.3f}", f"{s:.3g}")
     assert [r[0] for r in rows] == ["1e-05", "0.0001", "0.001", "0.01", "0.1", "1"]
+
+
+def test_the_measured_best_size_is_read_at_each_decade_the_runs_cover():
+    """Two runs, the smaller covering 10^-1.5 to 10^0.5 PF-days and the larger 10^-0.5 to 10^1.5
+    (C = 6 N D): the decades -1, 0 and 1 are read; at 0.1 PF-days only the smaller run is there,
+    at 1 both (the lower of their losses, 2.8 and 3.0, each interpolated linearly in log10 C), at 10 the
+    larger; an empty frame has the same columns."""
+    import pandas as pd
+
+    rows = []
+    for run_id, n, logc, losses in (("a", 1e6, [-1.5, -0.5, 0.5], [4.0, 3.0, 2.6]),
+                                    ("b", 1e8, [-0.5, 0.5, 1.5], [3.5, 2.5, 2.0])):  # fmt: skip
+        for step, (c, loss) in enumerate(zip(logc, losses, strict=True), 1):
+            rows.append({"run_id": run_id, "params": n, "step": step, "loss_nats": loss,
+                         "tokens": 10**c * 8.64e19 / (6 * n)})  # fmt: skip
+    best = kaplan.measured_best_size(pd.DataFrame(rows))
+    columns = ["compute (PF-days)", "runs reaching it", "best N", "its loss (nats/byte)"]
+    assert list(best.columns) == columns
+    assert best["compute (PF-days)"].tolist() == [0.1, 1.0, 10.0]
+    assert best["runs reaching it"].tolist() == [1, 2, 1]
+    assert best["best N"].tolist() == [1e6, 1e6, 1e8]  # at 1 PF-day: 2.8 (smaller) beats 3.0
+    assert best["its loss (nats/byte)"].tolist() == pytest.approx([3.5, 2.8, 2.25], rel=1e-9)
+    assert list(kaplan.measured_best_size(pd.DataFrame(rows).iloc[:0]).columns) == columns
