@@ -317,3 +317,47 @@ def test_approach2s_bootstrap_interval_is_its_percentiles_over_resampled_runs(bu
     assert res.D_opt.exponent_interval == pytest.approx((lo[2], hi[2]), rel=1e-9)
     assert res.D_opt.k_interval == pytest.approx((lo[3], hi[3]), rel=1e-9)
     assert (res.N_opt.n_points, res.D_opt.n_points, res.tol_log10) == (len(budgets),) * 2 + (0.06,)
+
+
+def test_isoflop_groups_by_default_cluster_within_0_06_decades_and_name_bad_budgets():
+    """Without a tolerance given, runs 0.05 decades apart share a budget and runs 0.07 apart do
+    not (Chinchilla's grouping of IsoFLOP runs, 0.06 decades, the documented default); nominal
+    budgets come back as given; a tolerance outside (0, 1] and a budget that is not positive are
+    refused, each by name."""
+    C = 10 ** np.array([18.0, 18.05, 18.12, 19.0])
+    labels, centres = estimators.isoflop_groups(C=C)
+    assert labels.tolist() == [0, 0, 1, 2]
+    np.testing.assert_allclose(np.log10(centres), [18.025, 18.12, 19.0], rtol=1e-12)
+    labels, budgets = estimators.isoflop_groups(C=C, budgets=[1e18, 1e19])
+    assert labels.tolist() == [0, 0, -1, 1] and budgets.tolist() == [1e18, 1e19]
+    with pytest.raises(ValueError, match=r"^tol_log10 must be in \(0, 1\], got 1.5$"):
+        estimators.isoflop_groups(C=C, tol_log10=1.5)
+    with pytest.raises(ValueError, match=r"^budgets must be > 0 everywhere, got min -1$"):
+        estimators.isoflop_groups(C=C, budgets=[1e18, -1.0])
+
+
+def test_a_bootstrap_results_interval_is_its_replicates_percentiles_at_the_level_asked():
+    """BootstrapResult.interval: the (1 - level)/2 and (1 + level)/2 percentiles of each column,
+    at its own level by default and at the level passed otherwise."""
+    from scalinglaws.estimators.bootstrap import BootstrapResult
+
+    reps = np.random.default_rng(2).standard_normal((101, 2))
+    r = BootstrapResult(("x", "y"), reps, (0.0, 0.0), 0, 0.8)
+    for level, (lo, hi) in ((None, (10, 90)), (0.5, (25, 75))):
+        got = r.interval(level)
+        for j, k in enumerate("xy"):
+            assert got[k] == pytest.approx(tuple(np.percentile(reps[:, j], [lo, hi])), rel=1e-12)
+
+
+def test_the_objective_at_one_point_is_a_number_and_at_several_an_array():
+    """huber_objective: the summed Huber of eq 2's log residuals (written out here with the
+    Huber of App. D.2) at one parameter vector as a Python float, at a stack of them an array."""
+    N, D, L = (np.array(v) for v in ([1e8, 1e9, 1e10], [1e10, 1e11, 1e9], [3.0, 2.5, 2.9]))
+    theta = np.array([6.0, 6.5, 0.5, 0.34, 0.28])
+    pred = np.exp(theta[2]) + np.exp(theta[0]) / N ** theta[3] + np.exp(theta[1]) / D ** theta[4]
+    r = np.abs(np.log(pred) - np.log(L))
+    want = np.sum(np.where(r <= 1e-3, 0.5 * r**2, 1e-3 * (r - 0.5 * 1e-3)))
+    one = deriv.huber_objective(theta, N=N, D=D, L=L)
+    assert isinstance(one, float) and one == pytest.approx(want, rel=1e-12)
+    two = deriv.huber_objective(np.stack([theta, theta]), N=N, D=D, L=L)
+    assert isinstance(two, np.ndarray) and two == pytest.approx([want, want], rel=1e-12)
