@@ -439,3 +439,20 @@ def test_each_corpus_is_compared_with_the_row_it_stands_in_for():
     assert c4_github.published_exponents(c4_github.OTHER) == (0.49, 0.51)
     assert [c4_github._role(c) for c in ("prose", "code", c4_github.OTHER)] == [
         "C4", "GitHub", "Table 2, Approach 2"]  # fmt: skip
+
+
+def test_each_series_says_what_its_runs_are():
+    """The legend label of a series (CONVENTIONS: every curve says what it is): the runs measured
+    here are "measured here"; a registered published data set is "published data" and a fit to
+    it "refit here", each naming the set; a reader's runs CSV says it is the reader's runs."""
+
+    def label(source, *args):
+        return c4_github.Analysis({}, "total", 0, 0.8, 0, 5, source).series("a = 0.5", *args)
+
+    assert (
+        label(c4_github.MEASURED) == label(c4_github.MEASURED, False) == "measured here (a = 0.5)"
+    )
+    name = "llama3-isoflops"
+    assert label(name) == f"refit here ({name}: a = 0.5)"
+    assert label(name, False) == f"published data ({name}: a = 0.5)"
+    assert label("my_runs.csv") == "runs (my_runs.csv): a = 0.5"

@@ -180,6 +180,9 @@ def test_measured_tables_from_the_curves():
     runs = _two_runs()
     reach = kaplan.measured_tokens_to_reach(runs, losses=(3.0, 2.5))
     assert reach["N"].tolist() == [2e3, 2e5] and reach["steps"].tolist() == [3, 3]
+    assert list(reach.columns) == ["N", "steps", "final loss (nats/byte)", "bytes to 3 nats",
+                                   "bytes to 2.5 nats"]  # fmt: skip
+    assert reach["final loss (nats/byte)"].tolist() == [3.0, 2.4]  # each run's last evaluation
     assert reach["bytes to 3 nats"].tolist() == [2e6, 2e6]
     assert (
         np.isnan(reach["bytes to 2.5 nats"].iloc[0]) and reach["bytes to 2.5 nats"].iloc[1] == 2e6
