@@ -832,3 +832,21 @@ def test_the_curves_table_orders_checkpoints_and_refuses_flops_that_do_not_incre
     with pytest.raises(RunsSchemaError, match=r"^column 'flops' must increase along run 'b' "
                                               r"\(one value per checkpoint\)$"):  # fmt: skip
         fit_runs._curve_table(flat, "params")
+
+
+def test_fit_runs_defaults_are_its_documented_ones_and_its_tolerance_is_passed_on():
+    """fit_runs.fit(approach=2) on runs without budgets, each budget's FLOPs spread over 0.04
+    decades and one budget down to 5 runs: by default (FLOPs grouped within 0.06 decades, 5
+    points a budget, seed 0, label "runs") the four budgets are found, each with a vertex; grouped
+    within 0.01 decades the spread budgets fall apart into other groups."""
+    from scalinglaws.analysis import fit_runs
+
+    runs = _isoflop(budgets=(1e18, 1e19, 1e20, 1e21), noise=0.002, seed=5).drop(columns="budget")
+    runs["flops"] *= 10 ** np.random.default_rng(1).uniform(-0.02, 0.02, len(runs))
+    runs["tokens"] = runs["flops"] / (6 * runs["params"])
+    top = runs.index[runs["flops"] > 5e20]
+    runs = runs.drop(top[[0, 1, -1, -2]]).reset_index(drop=True)
+    out = fit_runs.fit(runs, 2)
+    assert (out["runs"], out["seed"], len(out["budgets_used"])) == ("runs", 0, 4)
+    narrow = fit_runs.fit(runs, 2, min_points=3, tol_log10=0.01)
+    assert len(narrow["budgets_used"]) != 4
