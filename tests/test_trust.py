@@ -633,15 +633,15 @@ def test_approach1s_rules_count_the_sizes_winning_inside_the_range_ends_included
 
 
 def test_approach1s_rules_word_a_short_range_and_few_late_points(monkeypatch):
-    """Half a decade fitted and half the points before the last 15% of their runs: two warnings,
+    """Half a decade fitted and a quarter of the points before the last 15% of their runs: two warnings,
     each with its number; no envelope of the last 15% alone: its a is None."""
     _envelope(monkeypatch, [1e18, 2e18, 3e18, 3.16e18], [1, 2, 3, 4], (1e18, 10**18.5),
-              [0.9, 0.5, 0.95, 0.2], last15_a=None)  # fmt: skip
+              [0.9, 0.5, 0.95, 0.9], last15_a=None)  # fmt: skip
     t = trust.report_a1(pd.DataFrame())
     assert t.verdict == "warn" and t.checks["a_last_15pct_only"] is None
     assert t.reasons == [
         "fitted over 0.50 decades of FLOPs only",
-        "50% of the envelope's points in the last 15% of their run (footnote 4: all; rule: 80%)",
+        "75% of the envelope's points in the last 15% of their run (footnote 4: all; rule: 80%)",
     ]
 
 
@@ -850,3 +850,13 @@ def test_fit_runs_defaults_are_its_documented_ones_and_its_tolerance_is_passed_o
     assert (out["runs"], out["seed"], len(out["budgets_used"])) == ("runs", 0, 4)
     narrow = fit_runs.fit(runs, 2, min_points=3, tol_log10=0.01)
     assert len(narrow["budgets_used"]) != 4
+
+
+def test_approach1s_rules_are_met_at_exactly_one_decade_and_80_percent(monkeypatch):
+    """The thresholds are minimums: an envelope fitted over exactly one decade, with exactly 4 of
+    its 5 points in the last 15% of their runs, breaks no rule."""
+    _envelope(monkeypatch, [1e18, 2e18, 4e18, 6e18, 1e19], [1, 2, 3, 4, 5], (1e18, 1e19),
+              [0.9, 0.9, 0.9, 0.9, 0.5])  # fmt: skip
+    t = trust.report_a1(pd.DataFrame())
+    assert (t.checks["flops_decades"], t.checks["last_15pct_share"]) == (1.0, 0.8)
+    assert (t.verdict, t.reasons) == ("ok", [])
