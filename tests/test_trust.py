@@ -653,6 +653,10 @@ def test_approach1s_rules_refuse_an_envelope_won_by_two_sizes(monkeypatch):
         ["only 2 of the sizes trained win the envelope (needs 3)"],
     )
     assert t.checks["sizes_winning"] == 2 and t.checks["a"] == 0.5
+    _envelope(monkeypatch, [1e18, 1e19, 1e20], [1, 1, 1], (1e18, 1e20), [0.9] * 3)
+    assert trust.report_a1(pd.DataFrame()).reasons == [
+        "only 1 of the sizes trained wins the envelope (needs 3)"
+    ]
 
 
 def test_approach2s_report_groups_runs_without_budgets_by_their_flops():

@@ -321,7 +321,8 @@ def report_a1(runs: pd.DataFrame, params: str = "params", min_sizes: int = 3) ->
     checks["sizes_winning"] = winners
     reasons = []
     if winners < MIN_DISTINCT:
-        why = f"only {winners} of the sizes trained win the envelope (needs {MIN_DISTINCT})"
+        win = "wins" if winners == 1 else "win"
+        why = f"only {winners} of the sizes trained {win} the envelope (needs {MIN_DISTINCT})"
         return Trust("not identifiable", [why], checks)
     if checks["flops_decades"] < MIN_DECADES:
         reasons.append(f"fitted over {checks['flops_decades']:.2f} decades of FLOPs only")
