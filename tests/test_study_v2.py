@@ -241,6 +241,24 @@ def test_final_steps_refuse_a_6n_accounting():
         ladder_v2.step_points(step, synthetic().assign(corpus="prose"))
 
 
+def test_a_curve_step_without_curves_is_refused_by_its_key():
+    step = ladder_v2.LadderStep("7c", "x", "ladder-kaplan", "exact", "curve", None)
+    with pytest.raises(ValueError, match=r"^ladder step 7c reads learning curves; pass curves=$"):
+        ladder_v2.step_points(step, synthetic().assign(corpus="prose"))
+
+
+def test_a_final_step_keeps_the_budgets_within_the_span_asked():
+    """A final-loss step over the span 1e12-3e12 of budgets keeps the design windows of exactly
+    those budgets (their ends included), not 3e11's or 1e13's."""
+    from scalinglaws.designs import v2 as grid_v2
+
+    runs = pd.concat([_ladder_runs("prose", C, grid_v2.window_of("prose", C))
+                      for C in (3e11, 1e12, 3e12, 1e13)], ignore_index=True)  # fmt: skip
+    step = ladder_v2.LadderStep("x", "x", "isoflop", "exact", "final", None)
+    pts = ladder_v2.step_points(step, runs, budgets=[1e12, 3e12])
+    assert sorted(pts["flops_budget"].unique()) == [1e12, 3e12]
+
+
 def test_final_steps_keep_only_the_ladders_budgets():
     """A plan budget above the ladder's span (prose's 3e13) is left out of a final-loss step, so
     steps 4 and 5 share their budgets (3e11 - 1e13); the span's top is the ladder plans' top."""
