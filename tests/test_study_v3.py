@@ -216,3 +216,12 @@ def test_slice_plan_at_budgets_that_are_horizons():
     np.testing.assert_array_equal(
         plan.losses(runs["loss_nats"].to_numpy()), runs["loss_nats"].to_numpy()[plan.lo]
     )
+
+
+def test_the_budget_grid_is_every_half_decade_the_runs_span():
+    """Budgets read off the v3 runs: every half decade (1, 3, 10, 30, ... x 10^k, to one
+    significant digit) from the half decade at or below the smallest FLOPs to the one at or above
+    the largest."""
+    grid = study_v3._budget_grid(pd.DataFrame({"flops": [2e10, 4e11, 5e12]}))
+    assert grid == [1e10, 3e10, 1e11, 3e11, 1e12, 3e12, 1e13]
+    assert study_v3._budget_grid(pd.DataFrame({"flops": [1e11, 3.2e11]})) == [1e11, 3e11, 1e12]
