@@ -302,3 +302,19 @@ def test_the_measured_best_size_is_read_at_each_decade_the_runs_cover():
     assert best["best N"].tolist() == [1e6, 1e6, 1e8]  # at 1 PF-day: 2.8 (smaller) beats 3.0
     assert best["its loss (nats/byte)"].tolist() == pytest.approx([3.5, 2.8, 2.25], rel=1e-9)
     assert list(kaplan.measured_best_size(pd.DataFrame(rows).iloc[:0]).columns) == columns
+
+
+def test_figure_2s_fitted_range_is_eq_5_6s_in_steps_at_the_papers_batch():
+    """law_compute's mask on a grid of sizes and C_min, against Kaplan 2020 written out here:
+    B_crit = B* / L^(1/alpha_B) (eq 5.3, Table 5: B* = 2.1e8 tokens, alpha_B = 0.21),
+    S_min = C / (6 N B_crit) (eq 5.5, C in FLOPs = PF-days x 8.64e19), S = S_min (1 + B_crit / 2^19)
+    (eq 5.4 at the paper's batch), and the range S >= 3000 steps, 768 <= N <= 1.5e9 (sections 2.2 and 3). The grid crosses
+    every edge of the range."""
+    sizes = np.logspace(2, 10.5, 35)
+    C = np.logspace(-10, 2, 49)
+    L, mask = kaplan.law_compute(sizes, C)
+    B_crit = 2.1e8 / L ** (1 / 0.21)
+    S = C[None, :] * 8.64e19 / (6 * sizes[:, None] * B_crit) * (1 + B_crit / 2**19)
+    want = (S >= 3000) & (sizes[:, None] >= 768) & (sizes[:, None] <= 1.5e9)
+    assert want.any() and not want.all() and (want != (S >= 3000)).any()
+    np.testing.assert_array_equal(mask, want)
