@@ -78,6 +78,30 @@ def test_the_verdict_names_its_reason():
     assert "no interval (Approach 3: not identifiable" in study_v3.verdict(t)
 
 
+def test_the_verdict_names_every_pair_apart_and_each_approach_without_an_interval():
+    """Every pair is compared once: 1 and 2 apart, 2 and 3 apart (the adjacent pairs) and 1 and 3
+    overlapping at a shared end (touching intervals overlap); each pair apart is named, in
+    order, and so is each approach without an interval; three overlapping intervals agree."""
+
+    def t(*ivs, note="n"):
+        return pd.DataFrame([{"N": "with embeddings", "approach": f"Approach {i + 1}", "a_lo": lo,
+                              "a_hi": hi, "note": note} for i, (lo, hi) in enumerate(ivs)])  # fmt: skip
+
+    assert study_v3.verdict(t((0.4, 0.5), (0.55, 0.6), (0.5, 0.52))) == (
+        "N with embeddings: the approaches do not agree: Approach 1 [0.400, 0.500] and "
+        "Approach 2 [0.550, 0.600]; Approach 2 [0.550, 0.600] and Approach 3 [0.500, 0.520] "
+        "do not overlap"
+    )
+    assert study_v3.verdict(t((0.4, 0.5), (0.45, 0.6), (0.49, 0.7))) == (
+        "N with embeddings: the three approaches agree (every pair of 80% intervals for a overlaps)"
+    )
+    gaps = t((0.4, 0.5), (np.nan, np.nan), (np.nan, np.nan), note="at its bound")
+    assert study_v3.verdict(gaps) == (
+        "N with embeddings: no verdict, an approach has no interval (Approach 2: at its bound; "
+        "Approach 3: at its bound)"
+    )
+
+
 def test_slice_plan_reads_the_losses_given_in_the_runs_order():
     """The plan depends on sizes and FLOPs only: rows shuffled, the same slices; new losses read
     through one plan equal the slices of runs carrying those losses (np.interp as the oracle)."""
