@@ -128,3 +128,18 @@ def test_the_lr_summary_words_each_outcome_with_the_rates_that_won():
     assert checks.lr_summary(r) == (
         f"no budget's best-of-three optimum lies outside v2's 80% interval {tail}"
     )
+
+
+def test_local_slopes_leave_out_and_count_the_replicates_without_both_vertices():
+    """A replicate missing the middle budget's vertex gives neither slope beside it; one missing
+    every vertex gives none. Those are counted as failed per pair, the interval comes from the
+    rest, and a pair with no replicate left has no interval (nan), not an error. "to" is the
+    pair's second budget."""
+    logN = np.array([4.0, 4.5, 5.0])
+    reps = np.array([[4.0, 4.5, 5.0], [4.1, np.nan, 5.1], [3.9, 4.3, 4.9], [4.0, 4.6, 5.2]])
+    s = checks.local_slopes(_optima([1e11, 1e12, 1e13], logN, reps), "gaps")
+    assert s["n_failed"].tolist() == [1, 1] and s["to"].tolist() == [1e12, 1e13]
+    d = np.array([0.5, 0.4, 0.6])  # the first pair's differences from replicates 1, 3 and 4
+    assert (s["lo"].iloc[0], s["hi"].iloc[0]) == pytest.approx(tuple(np.quantile(d, [0.1, 0.9])))
+    none = checks.local_slopes(_optima([1e11, 1e12], logN[:2], np.full((3, 2), np.nan)), "none")
+    assert none["n_failed"].tolist() == [3] and np.isnan(none[["lo", "hi"]].to_numpy()).all()
