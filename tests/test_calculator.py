@@ -77,6 +77,16 @@ def test_user_fit_from_the_fit_command(calc, tmp_path):
     C = 1e24
     assert with_user.laws["user-fit"].at(C) == pytest.approx(with_user.laws["epoch-refit"].at(C))
     assert list(calculator.table(with_user, C, "approach1").index) == ["approach1", "user-fit"]
+    # it says what it is: a fit refitted here (by `fit`), read from the file named, of total N
+    from scalinglaws.core.kinds import REFIT_HERE
+
+    law = with_user.laws["user-fit"]
+    assert (law.label, law.kind, law.source) == (
+        "fit from file",
+        REFIT_HERE,
+        "fit read from fit.json",
+    )
+    assert (law.params_kind, law.note) == ("total", "")
 
 
 @pytest.mark.parametrize(
