@@ -390,15 +390,24 @@ def test_ladder_rows_are_each_steps_pipeline_called_alone(steps):
     noise where each point has one seed (steps 1-4, (e)) and resampled seeds where each has
     several (step 5), and a through those optima. A step without runs or with fewer than 2
     budgets carries neither."""
-    from scalinglaws.datasets import measured
-
     rows = ladder_v2.ladder(n_bootstrap=20, seed=2, results=ladder_v2.RESULTS_V2,
                             results_v3=ladder_v2.RESULTS_V3, steps=steps)  # fmt: skip
+    fitted = _rows_are_their_pipelines(rows, steps, ladder_v2.RESULTS_V2, ladder_v2.RESULTS_V3)
+    assert fitted >= (
+        5 if steps is ladder_v2.LADDER else 3
+    )  # the committed runs give most an exponent
+
+
+def _rows_are_their_pipelines(rows, steps, v2, v3, n_bootstrap=20, seed=2) -> int:
+    """Each ladder row against its step's parts called one by one on the folders v2 and v3;
+    returns how many rows carry an exponent."""
+    from scalinglaws.datasets import measured
+
     assert [r.step for r in rows] == list(steps)
     fitted = 0
     for r in rows:
         step = r.step
-        folder = ladder_v2.RESULTS_V2 if step.version == "v2" else ladder_v2.RESULTS_V3
+        folder = v2 if step.version == "v2" else v3
         runs = ladder_v2.step_runs(step, folder)
         assert r.n_runs == len(runs), step.key
         if runs.empty:
@@ -416,14 +425,41 @@ def test_ladder_rows_are_each_steps_pipeline_called_alone(steps):
             continue
         seeds = pts.groupby(["flops_budget", "params_total"])["seed"].nunique()
         assert (seeds == 1).all() or (seeds >= 2).all(), step.key  # one rule or the other
-        noise = study_v2.seed_sd(ladder_v2.RESULTS_V2) if (seeds == 1).all() else None
-        opt = study_v2.optima(pts, n_bootstrap=20, seed=2, noise_sd=noise)
+        noise = study_v2.seed_sd(v2) if (seeds == 1).all() else None
+        opt = study_v2.optima(pts, n_bootstrap=n_bootstrap, seed=seed, noise_sd=noise)
         pd.testing.assert_frame_equal(r.optima.table, opt.table)
         assert r.a == study_v2.exponents(opt, pts)["a"], step.key
         fitted += 1
-    assert fitted >= (
-        5 if steps is ladder_v2.LADDER else 3
-    )  # the committed runs give most an exponent
+    return fitted
+
+
+def test_the_ladder_reads_the_folders_it_is_given(tmp_path):
+    """ladder() on copies of the committed results with a seventh of step 1's runs, of the (e)
+    step's runs and of the noise runs left out: each row is its step's pipeline on those folders
+    (its runs, curves and seed sd), not on the committed ones, which hold more runs."""
+    import json
+    import shutil
+
+    drop = {"v2-ladder-kaplan", "v2-noise", "v3-porian"}
+    folders = {}
+    for version, source in (("v2", ladder_v2.RESULTS_V2), ("v3", ladder_v2.RESULTS_V3)):
+        folders[version] = tmp_path / version
+        folders[version].mkdir()
+        seen: dict[str, int] = {}
+        for p in sorted(source.glob("*.json")):
+            study = json.loads(p.read_text())["config"].get("study")
+            seen[study] = seen.get(study, 0) + 1
+            if study in drop and seen[study] % 7 == 0:
+                continue
+            shutil.copy(p, folders[version] / p.name)
+    steps = (ladder_v2.LADDER[0], ladder_v2.PORIAN_STEPS[-2])
+    assert [s.study for s in steps] == ["ladder-kaplan", "porian"]
+    rows = ladder_v2.ladder(n_bootstrap=10, seed=1, results=folders["v2"],
+                            results_v3=folders["v3"], steps=steps)  # fmt: skip
+    assert _rows_are_their_pipelines(rows, steps, folders["v2"], folders["v3"], 10, 1) == 2
+    for r in rows:
+        assert r.n_runs < len(ladder_v2.step_runs(r.step)), r.step.key
+    assert study_v2.seed_sd(folders["v2"]) != study_v2.seed_sd()
 
 
 def _study_with(table: dict, exponents=None) -> study_v2.IsoFLOPStudy:
