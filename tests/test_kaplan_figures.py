@@ -318,3 +318,12 @@ def test_figure_2s_fitted_range_is_eq_5_6s_in_steps_at_the_papers_batch():
     want = (S >= 3000) & (sizes[:, None] >= 768) & (sizes[:, None] <= 1.5e9)
     assert want.any() and not want.all() and (want != (S >= 3000)).any()
     np.testing.assert_array_equal(mask, want)
+
+
+def test_measured_runs_come_smallest_first_each_in_step_order():
+    runs = _two_runs()
+    shuffled = runs.iloc[[5, 0, 3, 2, 4, 1]]  # the larger run's rows first, steps out of order
+    got = kaplan.measured_by_run(shuffled)
+    assert [n for n, _ in got] == [2e3, 2e5]
+    assert [g["step"].tolist() for _, g in got] == [[1, 2, 3], [1, 2, 3]]
+    assert [g["run_id"].unique().tolist() for _, g in got] == [["a"], ["b"]]

@@ -741,3 +741,32 @@ def test_exponents_over_the_budgets_with_a_vertex_and_the_replicates_without_a_g
     two = study_v2.Optima(table.iloc[[0, 1, 3]].reset_index(drop=True), budgets[[0, 1, 3]],
                           reps[:, [0, 1, 3]], 0.8)  # fmt: skip
     assert study_v2.exponents(two, runs)["a"].n_budgets == 2
+
+
+def test_profiles_are_each_budget_and_sizes_seeds_summarised():
+    """profiles(): per (budget, size), in that order, the number of seeds, the mean, the sample
+    sd (ddof 1) and the lowest and highest final loss, the size column named "params"."""
+    runs = synthetic(noise=0.01)
+    p = study_v2.profiles(runs.iloc[::-1])
+    assert list(p.columns) == ["flops_budget", "params", "n_seeds", "mean", "sd", "lo", "hi"]
+    for (C, N), g in runs.groupby(["flops_budget", "params_total"]):
+        row = p[(p["flops_budget"] == C) & (p["params"] == N)].iloc[0]
+        L = g["loss_nats"].to_numpy()
+        assert (row["n_seeds"], row["lo"], row["hi"]) == (3, L.min(), L.max())
+        assert row["mean"] == pytest.approx(L.mean(), rel=1e-12)
+        assert row["sd"] == pytest.approx(np.std(L, ddof=1), rel=1e-12)
+    assert p[["flops_budget", "params"]].equals(
+        p[["flops_budget", "params"]].sort_values(["flops_budget", "params"])
+    )
+
+
+def test_the_seed_sd_is_pooled_over_the_noise_budgets_and_refused_without_them(tmp_path):
+    """seed_sd(): the square root of the mean over v2_noise's budgets of each budget's sample
+    variance (ddof 1) of the final loss, written out here on the committed runs; a folder without
+    noise runs is refused in words."""
+    runs = study_v2.load("noise", "prose")
+    var = [np.var(g.to_numpy(), ddof=1) for _, g in runs.groupby("flops_budget")["loss_nats"]]
+    assert study_v2.seed_sd() == pytest.approx(np.sqrt(np.mean(var)), rel=1e-12)
+    with pytest.raises(ValueError, match=r"^no v2 noise runs with 2 or more seeds: the seed sd is "
+                                         r"unknown$"):  # fmt: skip
+        study_v2.seed_sd(tmp_path)
