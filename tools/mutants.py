@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import io
 import re
 import subprocess
@@ -79,8 +80,45 @@ def text_only(original: str, mutant: str) -> bool:
     )
 
 
-def classify(names, root: Path = Path("mutants")) -> dict[str, bool]:
-    """mutant name -> whether it changes only string text (see :func:`text_only`)."""
+# tokens of a conversion or bookkeeping flag: a mutant that changes only these changes a dtype, a
+# zip's strictness, a frame's index or a sort's stability, never a computed value's formula
+_FLAG_TOKENS = {"float", "None", "dtype", "=", ",", "strict", "True", "False", "ignore_index",
+                "drop", "sort", "kind", '"stable"', '"STABLE"', '"XXstableXX"', "int16", "int32",
+                "np", "."}  # fmt: skip
+_BOUNDARY = {("<", "<="), ("<=", "<"), (">", ">="), (">=", ">")}
+KINDS = ("text", "default", "boundary", "conversion", "other")
+
+
+def kind(original: str, mutant: str) -> str:
+    """What a surviving mutant changes, from the two functions' sources (names already equal):
+    ``text`` (only a string's literal text, :func:`text_only`), ``default`` (only a keyword's
+    default value in the signature), ``boundary`` (one comparison made strict or not strict),
+    ``conversion`` (only a dtype, ``strict=``, ``ignore_index=``, ``drop=``, ``sort=`` or a sort
+    kind) or ``other``. A kind says where to look, not that a mutant is equivalent."""
+    if text_only(original, mutant):
+        return "text"
+    try:
+        fa, fb = (ast.parse(src).body[0] for src in (original, mutant))
+        a, b = [t[1] for t in _tokens(original)], [t[1] for t in _tokens(mutant)]
+    except (tokenize.TokenError, IndentationError, SyntaxError, IndexError):
+        return "other"
+    if ast.dump(fa.args) != ast.dump(fb.args) and [ast.dump(x) for x in fa.body] == [
+        ast.dump(x) for x in fb.body
+    ]:
+        return "default"
+    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    changed = [(a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
+    if len(changed) == 1 and len(changed[0][0]) == len(changed[0][1]) == 1:
+        if (changed[0][0][0], changed[0][1][0]) in _BOUNDARY:
+            return "boundary"
+    touched = {t for x, y in changed for t in (*x, *y)}
+    if touched and touched <= _FLAG_TOKENS:
+        return "conversion"
+    return "other"
+
+
+def classify(names, root: Path = Path("mutants")) -> dict[str, str]:
+    """mutant name -> its :func:`kind`."""
     out, cache = {}, {}
     for name in names:
         module, func = name.rsplit(".", 1)
@@ -88,10 +126,10 @@ def classify(names, root: Path = Path("mutants")) -> dict[str, bool]:
             cache[module] = _sources(module, root)
         fns = cache[module]
         orig = re.sub(r"__mutmut_\d+$", "__mutmut_orig", func)
-        if func in fns and orig in fns:  # the def lines' names differ: compare the bodies
-            out[name] = text_only(fns[orig].replace(orig, "F", 1), fns[func].replace(func, "F", 1))
+        if func in fns and orig in fns:  # the def lines' names differ: compare the rest
+            out[name] = kind(fns[orig].replace(orig, "F", 1), fns[func].replace(func, "F", 1))
         else:
-            out[name] = False
+            out[name] = "other"
     return out
 
 
@@ -104,11 +142,14 @@ def main(argv: list[str] | None = None) -> int:
     if not res:
         print("no mutmut results: run `make mutants`", file=sys.stderr)
         return 1
-    text = classify(n for n, s in res.items() if s == "survived")
+    kinds = classify(n for n, s in res.items() if s == "survived")
     by_pkg: dict[str, Counter] = defaultdict(Counter)
+    by_kind: dict[str, Counter] = defaultdict(Counter)
     for name, status in res.items():
         by_pkg[package(name)][status] += 1
-        by_pkg[package(name)]["text only"] += text.get(name, False)
+        by_pkg[package(name)]["text only"] += kinds.get(name) == "text"
+        if name in kinds:
+            by_kind[package(name)][kinds[name]] += 1
     total = Counter()
     print(f"{'package':<12} {'mutants':>8} {'killed':>7} {'survived':>9} {'(text only)':>11} "
           f"{'no tests':>9} {'unchecked':>10} {'score':>6}")  # fmt: skip
@@ -129,11 +170,18 @@ def main(argv: list[str] | None = None) -> int:
             "(text only: survivors that change only a string's literal text, never a number, name or "
             "operator: a label, note or message; counted as not killed in the score)"
         )
+    print("\nsurvivors by kind (where to look; a kind is not a proof of equivalence):")
+    print(f"{'package':<12} " + " ".join(f"{k:>10}" for k in KINDS))
+    for pkg in sorted(by_kind):
+        print(f"{pkg:<12} " + " ".join(f"{by_kind[pkg][k]:>10}" for k in KINDS))
     if args.survivors:
         fns = Counter(function(n) for n, s in res.items() if s in NOT_KILLED)
         print(f"\nmutants not killed, by function ({sum(fns.values())}):")
         for fn, n in sorted(fns.items()):
             print(f"  {n:4d}  {fn}")
+        print("\nsurvivors of kind other (the first to read):")
+        for name in sorted(n for n, k in kinds.items() if k == "other"):
+            print(f"  {name}")
     return 0
 
 
