@@ -97,3 +97,30 @@ def test_the_bootstrap_starts_where_it_is_told_and_counts_the_fits_that_report_f
         want = minimize(epoch.summed_huber, start, args=args, jac=epoch.summed_huber_grad,
                         method="BFGS")  # fmt: skip
         assert np.array_equal(row, want.x)
+
+
+def test_epochs_huber_and_its_derivative_are_app_d2s_on_both_sides_of_delta():
+    """Huber's loss (App. D.2, delta 1e-3): r^2 / 2 up to |r| = delta, included, and
+    delta (|r| - delta / 2) beyond; its derivative r, then delta sign(r). Both are continuous at
+    delta, which a wrong constant would break."""
+    d = 1e-3
+    r = np.array([-3e-3, -1e-3, -4e-4, 0.0, 5e-4, 1e-3, 2e-3])
+    want = np.where(np.abs(r) <= d, 0.5 * r**2, d * (np.abs(r) - 0.5 * d))
+    np.testing.assert_array_equal(epoch._huber(r, d), want)
+    assert epoch._huber(np.array([2e-3]), d)[0] == pytest.approx(1e-3 * 1.5e-3, rel=1e-12)
+    assert epoch._huber(np.array([d]), d)[0] == 0.5 * d**2  # the quadratic side, at delta
+    np.testing.assert_array_equal(epoch._dhuber(r, d), np.where(np.abs(r) <= d, r, d * np.sign(r)))
+
+
+def test_epochs_likelihood_fit_is_bfgs_from_the_start_given_and_sigma_zero():
+    """fit_likelihood: scipy's BFGS of the Huber likelihood with its exact gradient (called here
+    on its own), from the given (log A, log B, log E, alpha, beta) and sigma = 0."""
+    from scipy.optimize import minimize
+
+    N, D, L, truth = _synthetic(seed=2, n=60, noise=0.02)
+    start = truth + np.array([0.2, -0.2, 0.1, 0.03, -0.03])
+    got = epoch.fit_likelihood(N, D, L, start=start)
+    args = (np.log(N), np.log(D), np.log(L))
+    want = minimize(epoch.huber_nll, np.append(start, 0.0), args=args, jac=epoch.huber_nll_grad,
+                    method="BFGS")  # fmt: skip
+    np.testing.assert_array_equal(got, want.x)
