@@ -283,19 +283,20 @@ def test_fit_one_is_the_fit_of_the_data_set_as_its_approach_reads_it(name, appro
     """fit_one against fit_runs.fit called here with every setting spelled out: the data set's
     curves for Approach 1 and its points with a budget for Approach 2, the table's 95% level, the
     data set's minimum points per budget (3 for the (Mis)Fitting runs, 5 otherwise), its name as
-    the label, seed 0 by default."""
+    the label, the seed given (0 by default)."""
     import json
 
     from scalinglaws.analysis import fit_runs
 
     runs = cross_study.runs_of(name, curves=approach == 1, approach=approach)
-    want = fit_runs.fit(runs, approach, n_bootstrap=3, seed=0, level=0.95, params=params,
+    want = fit_runs.fit(runs, approach, n_bootstrap=3, seed=2, level=0.95, params=params,
                         min_points=cross_study.MIN_POINTS[name], label=name)  # fmt: skip
-    got = cross_study.fit_one(name, approach, params, n_bootstrap=3)
+    got = cross_study.fit_one(name, approach, params, n_bootstrap=3, seed=2)
     assert json.dumps(got, sort_keys=True, default=str) == json.dumps(
         want, sort_keys=True, default=str
     )
-    assert got["runs"] == name and got["bootstrap"]["level"] == 0.95 and got["seed"] == 0
+    assert got["runs"] == name and got["bootstrap"]["level"] == 0.95 and got["seed"] == 2
+    assert cross_study.fit_one(name, approach, params)["seed"] == 0  # by default
 
 
 def test_the_cross_study_table_is_one_row_per_plan_entry_of_its_own_fit():
