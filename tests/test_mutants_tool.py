@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location(
-    "mutants_tool", Path(__file__).parents[1] / "tools" / "mutants.py"
-)
+from scalinglaws.core import paths
+
+_spec = importlib.util.spec_from_file_location("mutants_tool", paths.ROOT / "tools" / "mutants.py")
 tool = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tool)
 
