@@ -28,6 +28,17 @@ def _isoflop(budgets=(1e18, 1e19, 1e20), n_sizes=9, width=1.0, E=FIT.E, noise=0.
     return pd.DataFrame(rows)
 
 
+def _eq4_N(fit, C):
+    """Eq 4's optimum, written out: G (C/6)^a, G = (alpha A / (beta B))^(1/(alpha+beta)),
+    a = beta/(alpha+beta) (Hoffmann 2022 eq 4)."""
+    G = (fit.alpha * fit.A / (fit.beta * fit.B)) ** (1 / (fit.alpha + fit.beta))
+    return G * (C / 6) ** (fit.beta / (fit.alpha + fit.beta))
+
+
+def _a(fit) -> float:
+    return fit.beta / (fit.alpha + fit.beta)
+
+
 def test_a_clean_isoflop_design_is_trusted_by_every_approach_that_applies():
     runs = _isoflop()
     t3 = trust.report(runs)
@@ -141,15 +152,12 @@ def test_every_check_of_a_clean_report_is_its_own_computation():
     miss = np.median(np.abs(np.log(L[held] / pred_held)))
     assert c["backtest_median_error_log"] == pytest.approx(miss, rel=1e-9)
 
-    # eq 4's optimum at the largest budget (G (C/6)^a, Hoffmann 2022 eq 4), from the backtest's
-    # fit against the best size trained there, and from the full fit against the sizes trained
-    def n_opt(f, budget):
-        G = (f.alpha * f.A / (f.beta * f.B)) ** (1 / (f.alpha + f.beta))
-        return G * (budget / 6) ** (f.beta / (f.alpha + f.beta))
+    # eq 4's optimum at the largest budget, from the backtest's fit against the best size
+    # trained there, and from the full fit against the sizes trained
 
     best_size = N[held][np.argmin(L[held])]
-    assert c["backtest_optimum_ratio"] == pytest.approx(n_opt(back, 1e21) / best_size, rel=1e-9)
-    n = n_opt(fit, 1e21)
+    assert c["backtest_optimum_ratio"] == pytest.approx(_eq4_N(back, 1e21) / best_size, rel=1e-9)
+    n = _eq4_N(fit, 1e21)
     lo, hi = N[held].min(), N[held].max()
     assert c["optimum_outside_sizes_factor"] == pytest.approx(max(lo / n, n / hi, 1.0), rel=1e-9)
 
@@ -249,8 +257,7 @@ def test_runs_without_budgets_hold_out_the_largest_size_and_predict_forward():
     fit = estimators.approach3(N=N, D=D, L=L)
     top = np.log10(C) >= np.log10(C.max()) - 0.06
     assert top.sum() == 1  # the next largest FLOPs are half a decade below
-    G = (fit.alpha * fit.A / (fit.beta * fit.B)) ** (1 / (fit.alpha + fit.beta))
-    n = G * (C[top].mean() / 6) ** (fit.beta / (fit.alpha + fit.beta))
+    n = _eq4_N(fit, C[top].mean())
     assert c["optimum_outside_sizes_factor"] == pytest.approx(max(1e7 / n, n / 1e9, 1.0), rel=1e-9)
 
 
@@ -561,8 +568,7 @@ def test_the_largest_budgets_sizes_and_flops_decide_the_optimums_checks():
     held = runs["budget"].to_numpy() == 1e21
     assert np.ptp(np.log10(C[held])) > 2 * trust.BUDGET_TOL  # the FLOPs alone would pick fewer
     fit = estimators.approach3(N=N, D=D, L=L)
-    G = (fit.alpha * fit.A / (fit.beta * fit.B)) ** (1 / (fit.alpha + fit.beta))
-    n = G * (C[held].mean() / 6) ** (fit.beta / (fit.alpha + fit.beta))
+    n = _eq4_N(fit, C[held].mean())
     factor = N[held].min() / n
     assert factor > trust.OPTIMUM_FACTOR and N.min() < n  # below the held sizes, not all sizes
     assert t.checks["optimum_outside_sizes_factor"] == pytest.approx(factor, rel=1e-9)
@@ -587,8 +593,7 @@ def test_without_budgets_the_optimum_is_judged_against_every_size():
     t = trust.report(runs)
     N, D, L, C = (runs[k].to_numpy(float) for k in ("params", "tokens", "loss", "flops"))
     fit = estimators.approach3(N=N, D=D, L=L)
-    G = (fit.alpha * fit.A / (fit.beta * fit.B)) ** (1 / (fit.alpha + fit.beta))
-    n = G * (C.max() / 6) ** (fit.beta / (fit.alpha + fit.beta))
+    n = _eq4_N(fit, C.max())
     assert 1e7 < n < 1e10 / trust.OPTIMUM_FACTOR  # inside every size, off the largest one
     assert t.checks["optimum_outside_sizes_factor"] == 1.0
     assert not any("outside the sizes trained" in r for r in t.reasons)
@@ -683,10 +688,6 @@ def test_approach2s_report_groups_runs_without_budgets_by_their_flops():
     assert t.checks["bias_on_own_grid"] == pytest.approx(want, rel=1e-9, abs=1e-12)
 
 
-def _a(fit) -> float:
-    return fit.beta / (fit.alpha + fit.beta)
-
-
 def test_approach2s_report_without_a_power_law_says_why():
     """Losses flat in N: no budget has a vertex, so there is no power law; the reason is the
     estimator's own refusal, and the count of budgets used is 0."""
@@ -778,11 +779,10 @@ def test_without_a_flops_column_the_flops_are_6ND():
     plain = pd.DataFrame(rows)
     N, D, L = (plain[k].to_numpy(float) for k in ("params", "tokens", "loss"))
     fit = estimators.approach3(N=N, D=D, L=L)
-    G = (fit.alpha * fit.A / (fit.beta * fit.B)) ** (1 / (fit.alpha + fit.beta))
     for runs, C in ((plain, 6 * N * D), (plain.assign(flops=7.2 * N * D), 7.2 * N * D)):
         t = trust.report(runs)
         top = np.log10(C) >= np.log10(C.max()) - trust.BUDGET_TOL
-        n = G * (C[top].mean() / 6) ** (fit.beta / (fit.alpha + fit.beta))
+        n = _eq4_N(fit, C[top].mean())
         # sizes 1e7-1e9 trained: the optimum at the largest FLOPs lies above 1e9
         assert n > 1e9
         assert t.checks["optimum_outside_sizes_factor"] == pytest.approx(n / 1e9, rel=1e-9)
