@@ -361,3 +361,130 @@ def test_the_objective_at_one_point_is_a_number_and_at_several_an_array():
     assert isinstance(one, float) and one == pytest.approx(want, rel=1e-12)
     two = deriv.huber_objective(np.stack([theta, theta]), N=N, D=D, L=L)
     assert isinstance(two, np.ndarray) and two == pytest.approx([want, want], rel=1e-12)
+
+
+# Points where evaluate's derivatives are checked: the two THETAS and one near the data's own optimum,
+# whose residuals are about 2%; its scale exp(sigma) = 0.02 / delta puts the scaled residuals on
+# both sides of delta, so both of Huber's pieces carry weight in each check.
+_FD_STEP = 1e-6
+
+
+def _fd_points(d, width, delta):
+    near = np.array([np.log(400), np.log(410), np.log(1.7), 0.34, 0.28, np.log(0.02 / delta)])
+    return d.to_centred(np.vstack([THETAS, near])[:, :width])
+
+
+def _central_difference(fun, th, h):
+    """Central differences of fun (one row of parameters -> array) along each coordinate."""
+    cols = [(fun(th + h * e) - fun(th - h * e)) / (2 * h) for e in np.eye(th.size)]
+    return np.stack(cols, axis=-1)
+
+
+@pytest.mark.parametrize("likelihood", (False, True), ids=("huber", "likelihood"))
+@pytest.mark.parametrize("weighted", (False, True), ids=("ones", "counts"))
+@pytest.mark.parametrize("delta", (1e-3, 0.05))
+def test_gradient_and_hessian_are_the_objectives_central_differences(
+    data, likelihood, weighted, delta
+):
+    """evaluate's analytic gradient against central differences of its objective (itself checked
+    against eq 3 and the Huber density above), and its Hessian against central differences of the
+    gradient, at each of three points, for both objectives, with and without bootstrap counts.
+    Rule: a step h = 1e-6 leaves a truncation error ~h^2 and a rounding error ~1e-16 |f| / h; both
+    are far below 1e-6 of the largest entry, the tolerance. No scaled residual lies within a step's
+    reach of Huber's kink (checked), so the steps never cross it."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    width = 6 if likelihood else 5
+    ths = _fd_points(d, width, delta)
+    counts = np.random.default_rng(11).multinomial(N.size, np.full(N.size, 1 / N.size))
+    w = np.tile(counts.astype(float), (len(ths), 1)) if weighted else None
+    f, g, H = deriv.evaluate(ths, d, delta, w, likelihood, 2)
+    f1, g1 = deriv.evaluate(ths, d, delta, w, likelihood, 1)
+    np.testing.assert_array_equal(f1, f)
+    np.testing.assert_array_equal(g1, g)
+    np.testing.assert_array_equal(deriv.evaluate(ths, d, delta, w, likelihood, 0), f)
+    r = deriv.terms(ths, d)[0]
+    s = np.exp(ths[:, 5:6]) if likelihood else np.ones((len(ths), 1))
+    z = r / s
+    # a step moves each z by at most h (1 + max|x| + max|y|) / s + h |z| (the last along sigma)
+    reach = _FD_STEP * ((1 + np.abs(d.x).max() + np.abs(d.y).max()) / s + np.abs(z))
+    assert np.all(np.abs(np.abs(z) - delta) > reach)
+    assert np.any(np.abs(z) < delta) and np.any(np.abs(z) > delta)
+    for k, th in enumerate(ths):
+        wk = None if w is None else w[k : k + 1]
+
+        def fun(t, order, wk=wk):
+            return deriv.evaluate(t[None], d, delta, wk, likelihood, order)
+
+        g_fd = _central_difference(lambda t, fun=fun: fun(t, 0)[0], th, _FD_STEP)
+        H_fd = _central_difference(lambda t, fun=fun: fun(t, 1)[1][0], th, _FD_STEP)
+        np.testing.assert_allclose(g[k], g_fd, rtol=0, atol=1e-6 * np.abs(g[k]).max())
+        np.testing.assert_allclose(H[k], H_fd, rtol=0, atol=1e-6 * np.abs(H[k]).max())
+        np.testing.assert_array_equal(H[k], H[k].T)
+
+
+@pytest.mark.parametrize("likelihood", (False, True), ids=("huber", "likelihood"))
+def test_evaluating_in_blocks_of_rows_is_evaluating_each_row(data, likelihood):
+    """evaluate_blocks splits a batch larger than its block size into blocks (the last one partial)
+    and joins the results: each row's objective, gradient and Hessian are the row's own."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    width = 6 if likelihood else 5
+    rng = np.random.default_rng(5)
+    K = 2 * deriv._CHUNK + 37
+    ths = d.to_centred(THETAS[0, :width]) + 0.05 * rng.standard_normal((K, width))
+    w = rng.multinomial(N.size, np.full(N.size, 1 / N.size), size=K).astype(float)
+    for weights in (None, w):
+        f0 = deriv.evaluate_blocks(ths, d, 0.05, weights, likelihood, 0)
+        f, g, H = deriv.evaluate_blocks(ths, d, 0.05, weights, likelihood, 2)
+        assert f0.shape == (K,) and g.shape == (K, width) and H.shape == (K, width, width)
+        for k in (0, deriv._CHUNK - 1, deriv._CHUNK, 2 * deriv._CHUNK + 5, K - 1):
+            wk = None if weights is None else weights[k : k + 1]
+            fk, gk, Hk = deriv.evaluate(ths[k : k + 1], d, 0.05, wk, likelihood, 2)
+            np.testing.assert_allclose(f0[k], fk[0], rtol=1e-13)
+            np.testing.assert_allclose(f[k], fk[0], rtol=1e-13)
+            np.testing.assert_allclose(g[k], gk[0], rtol=1e-12, atol=1e-12 * np.abs(gk).max())
+            np.testing.assert_allclose(H[k], Hk[0], rtol=1e-12, atol=1e-12 * np.abs(Hk).max())
+
+
+def test_the_log_sum_exp_stays_finite_where_one_term_would_overflow(data):
+    """terms shifts the three exponents before exponentiating: with a = 800 (e^800 overflows a
+    float64) the log residual is still numpy's logaddexp of the three terms less log L, and the
+    softmax weights are each term's share, summing to one."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    for th in (np.array([800.0, 6.0, 0.5, 0.34, 0.28]), np.array([-5.0, 790.0, 700.0, 0.3, 0.2])):
+        r, (w1, w2, w3) = deriv.terms(d.to_centred(th)[None], d)
+        u = np.array([th[0] - th[3] * np.log(N), th[1] - th[4] * np.log(D), np.full(N.size, th[2])])
+        np.testing.assert_allclose(r[0], np.logaddexp.reduce(u) - np.log(L), rtol=1e-13)
+        shares = np.exp(u - np.logaddexp.reduce(u))
+        for got, want in zip((w1[0], w2[0], np.broadcast_to(w3[0], N.shape)), shares, strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-300)
+
+
+def test_centring_moves_the_amplitudes_by_the_exponents_times_the_mean_logs(data):
+    """to_centred maps (a, b, e, alpha, beta) to (a - alpha mN, b - beta mD, e, alpha, beta) with mN,
+    mD the mean log N and log D, and from_centred maps back; astype changes the float type of the
+    data and nothing else."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    assert (d.mN, d.mD) == pytest.approx((np.log(N).mean(), np.log(D).mean()), rel=1e-15)
+    th = THETAS[:, :5]
+    c = d.to_centred(th)
+    want = th.copy()
+    want[:, 0] -= th[:, 3] * np.log(N).mean()
+    want[:, 1] -= th[:, 4] * np.log(D).mean()
+    np.testing.assert_allclose(c, want, rtol=1e-14)
+    np.testing.assert_allclose(d.from_centred(c), th, rtol=1e-14)
+    np.testing.assert_array_equal(th, THETAS[:, :5])  # neither changes its argument
+    np.testing.assert_array_equal(d.from_centred(THETAS)[:, 5], THETAS[:, 5])
+    s = d.astype(np.float32)
+    assert (s.mN, s.mD) == (d.mN, d.mD)
+    for name in ("x", "y", "t", "Bx", "By"):
+        got, ref = getattr(s, name), getattr(d, name)
+        assert got.dtype == np.float32 and got.shape == ref.shape
+        np.testing.assert_allclose(got, ref, rtol=1e-7, atol=1e-7 * np.abs(ref).max())
+    np.testing.assert_allclose(d.Bx, np.column_stack([np.ones(N.size), d.x, d.x**2]), rtol=1e-15)
+    np.testing.assert_allclose(d.By, np.column_stack([np.ones(N.size), d.y, d.y**2]), rtol=1e-15)
+    np.testing.assert_allclose(d.x, np.log(N) - d.mN, rtol=1e-15, atol=1e-15)
+    np.testing.assert_allclose(d.t, np.log(L), rtol=1e-15)
