@@ -14,6 +14,7 @@ from scalinglaws import estimators
 from scalinglaws.estimators import _approach3_derivatives as deriv
 from scalinglaws.estimators import _approach3_fast as fast
 from scalinglaws.estimators import approach3_epoch
+from scalinglaws.estimators.inputs import FitError
 from tests.conftest import shared_scope
 
 DELTAS = (1e-3, 0.1, 1.0, 1.345, 3.0)
@@ -488,3 +489,192 @@ def test_centring_moves_the_amplitudes_by_the_exponents_times_the_mean_logs(data
     np.testing.assert_allclose(d.By, np.column_stack([np.ones(N.size), d.y, d.y**2]), rtol=1e-15)
     np.testing.assert_allclose(d.x, np.log(N) - d.mN, rtol=1e-15, atol=1e-15)
     np.testing.assert_allclose(d.t, np.log(L), rtol=1e-15)
+
+
+def _damped_newton_step(th, d, delta, weights, likelihood, lam):
+    """One Levenberg-Marquardt step written from its definition: the Hessian with its eigenvalues
+    made positive (|lambda_i|), plus lam times its largest |eigenvalue| on the diagonal."""
+    w = None if weights is None else weights[None]
+    _, g, H = deriv.evaluate(th[None], d, delta, w, likelihood, 2)
+    ev, V = np.linalg.eigh(H[0])
+    tr = np.abs(ev).max()
+    M = V @ np.diag(np.abs(ev) + lam * tr) @ V.T
+    return th - np.linalg.solve(M, g[0])
+
+
+@pytest.mark.parametrize(
+    "point, delta, taken, convex",
+    [
+        (0, 0.05, True, False),
+        (2, 0.05, True, True),
+        (2, 1e-3, False, True),
+        (1, 0.05, False, False),
+    ],
+    ids=("indefinite-taken", "convex-taken", "convex-refused", "indefinite-refused"),
+)
+def test_one_iteration_takes_the_damped_newton_step_only_if_it_lowers_the_objective(
+    data, point, delta, taken, convex
+):
+    """lm_batch's step is the Hessian's inverse (eigenvalues made positive, damped by lam times the
+    largest) applied to the gradient. A step that lowers the objective is taken and the damping
+    shrinks five-fold; one that does not is refused (theta stays) and the damping grows eight-fold.
+    The four cases cover a convex and an indefinite Hessian, each with a step taken and refused."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    th = _fd_points(d, 5, delta)[point]
+    _, _, H = deriv.evaluate(th[None], d, delta, None, False, 2)
+    assert (np.linalg.eigvalsh(H[0]).min() > 0) == convex
+    f0 = deriv.evaluate(th[None], d, delta, None, False, 0)[0]
+    want = _damped_newton_step(th, d, delta, None, False, 1e-3)
+    f_want = deriv.evaluate(want[None], d, delta, None, False, 0)[0]
+    assert (f_want <= f0) == taken
+    th1, f1, g1, lam1, conv = fast.lm_batch(th[None], d, delta, None, False, iters=1)
+    np.testing.assert_allclose(th1[0], want if taken else th, rtol=1e-9, atol=1e-12)
+    assert f1[0] == pytest.approx(f_want if taken else f0, rel=1e-12)
+    np.testing.assert_allclose(g1[0], deriv.evaluate(th[None], d, delta, None, False, 1)[1][0])
+    assert lam1[0] == pytest.approx(1e-3 / 5 if taken else 1e-3 * 8, rel=1e-12)
+    assert not conv[0]
+    # no iterations: nothing moves, no objective is known, no member has converged
+    th0, f0_, _, lam0, conv0 = fast.lm_batch(th[None], d, delta, None, False, iters=0)
+    np.testing.assert_array_equal(th0, th[None])
+    assert np.isinf(f0_[0]) and lam0[0] == 1e-3 and not conv0[0]
+
+
+@pytest.mark.parametrize("likelihood", (False, True), ids=("huber", "likelihood"))
+def test_a_batch_iterates_each_member_as_if_it_were_alone(data, likelihood):
+    """Members of a batch (bootstrap replicates with their own counts, or starts) keep their own
+    damping and steps: five iterations of a batch of six give each member what five iterations of
+    that member alone give."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    width = 6 if likelihood else 5
+    rng = np.random.default_rng(9)
+    ths = _fd_points(d, width, 0.05)[2] + 0.2 * rng.standard_normal((6, width))
+    w = rng.multinomial(N.size, np.full(N.size, 1 / N.size), size=6).astype(float)
+    lam = np.array([1e-3, 1e-2, 1e-1, 1.0, 1e-4, 3e-3])
+    out = fast.lm_batch(ths, d, 0.05, w, likelihood, iters=5, lam=lam)
+    assert not np.allclose(out[0], ths)
+    for k in range(6):
+        one = fast.lm_batch(
+            ths[k : k + 1], d, 0.05, w[k : k + 1], likelihood, iters=5, lam=lam[k : k + 1]
+        )
+        for got, want in zip(out[:4], one[:4], strict=True):
+            np.testing.assert_allclose(got[k], want[0], rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(lam, [1e-3, 1e-2, 1e-1, 1.0, 1e-4, 3e-3])  # not changed in place
+
+
+def test_with_gtol_a_member_stops_once_its_newton_decrement_is_small(data):
+    """With gtol > 0 a member whose Hessian is positive definite and whose Newton decrement
+    g^T H^-1 g is at most gtol * max(1, |f|) is marked converged and iterated no further."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    start = _fd_points(d, 5, 0.05)[[0, 2]]
+    th, f, _, _, conv = fast.lm_batch(start, d, 0.05, None, False, iters=100, gtol=1e-12)
+    assert conv.all()
+    for k in range(2):
+        dec, _ = fast.newton_decrement(th[k], d, 0.05, None, False)
+        assert dec <= 1e-12 * max(1.0, abs(f[k]))
+        assert f[k] == pytest.approx(deriv.evaluate(th[k : k + 1], d, 0.05, None, False, 0)[0])
+    # from a converged point nothing moves; without gtol the same iterations never say converged
+    again = fast.lm_batch(th, d, 0.05, None, False, iters=3, gtol=1e-12)
+    np.testing.assert_array_equal(again[0], th)
+    assert again[4].all()
+    assert not fast.lm_batch(start, d, 0.05, None, False, iters=100)[4].any()
+    # one iteration from the far start is not enough
+    assert not fast.lm_batch(start[:1], d, 0.05, None, False, iters=1, gtol=1e-12)[4][0]
+
+
+@pytest.mark.parametrize("weighted", (False, True), ids=("ones", "counts"))
+def test_the_newton_decrement_is_the_gradient_through_the_inverse_hessian(data, weighted):
+    """newton_decrement: (g^T H^-1 g, max|g|) at a point with a positive definite Hessian, inf where
+    the Hessian has a clearly negative eigenvalue."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    counts = np.random.default_rng(4).multinomial(N.size, np.full(N.size, 1 / N.size))
+    w = counts.astype(float) if weighted else None
+    ths = _fd_points(d, 5, 0.05)
+    wk = None if w is None else w[None]
+    ths = np.vstack([ths, fast.lm_batch(ths[2:], d, 0.05, wk, False, iters=100, gtol=1e-12)[0]])
+    convex = []
+    for th in ths:
+        _, g, H = deriv.evaluate(th[None], d, 0.05, None if w is None else w[None], False, 2)
+        dec, gmax = fast.newton_decrement(th, d, 0.05, w, False)
+        assert gmax == np.abs(g[0]).max()
+        convex.append(np.linalg.eigvalsh(H[0]).min() > 0)
+        if convex[-1]:
+            assert dec == pytest.approx(g[0] @ np.linalg.solve(H[0], g[0]), rel=1e-9)
+        else:
+            assert dec == np.inf
+    assert not convex[0] and convex[-1]  # both cases are checked
+
+
+def test_the_decrement_leaves_out_only_directions_flat_to_rounding():
+    """_decrement_from_eigen: sum (v.g)^2 / lambda over eigenvalues above EIG_RTOL of the largest;
+    an eigenvalue at or below that share is flat and left out, whatever its sign or its v.g; a
+    negative one above it gives inf. Rows of a batch are independent; one row gives shape (1,)."""
+    vg = np.array([0.5, 1e-3, 2e-3])
+    big = 4.0
+    for tiny in (-fast.EIG_RTOL * big, 0.0, 0.5 * fast.EIG_RTOL * big, fast.EIG_RTOL * big):
+        got = fast._decrement_from_eigen(np.array([tiny, 1.0, big]), vg)
+        assert got.shape == (1,) and got[0] == pytest.approx(1e-6 + 1e-6, rel=1e-12)
+    above = 2 * fast.EIG_RTOL * big
+    got = fast._decrement_from_eigen(np.array([above, 1.0, big]), vg)[0]
+    assert got == pytest.approx(0.25 / above + 2e-6, rel=1e-12)
+    assert np.isinf(fast._decrement_from_eigen(np.array([-above, 1.0, big]), vg)[0])
+    batch = np.array([[above, 1.0, big], [-above, 1.0, big], [0.0, 2.0, big]])
+    got = fast._decrement_from_eigen(batch, np.tile(vg, (3, 1)))
+    assert got.shape == (3,)
+    assert got == pytest.approx([0.25 / above + 2e-6, np.inf, 0.5e-6 + 1e-6], rel=1e-12)
+
+
+def test_a_result_reports_the_uncentred_fit_and_its_diagnostics(data):
+    """_result turns a centred optimum into A, B, E = exp(a, b, e), the exponents, the Huber scale
+    where there is one, the condition number of the summed Huber Hessian and E's share of the
+    smallest loss; _checked returns it at a converged point and otherwise raises FitError naming
+    the decrement, the tolerance and the objective."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    start = _fd_points(d, 5, 0.05)[2:]
+    th, f, _, _, conv = fast.lm_batch(start, d, 0.05, None, False, iters=100, gtol=1e-12)
+    assert conv[0]
+    t = d.from_centred(th[0])
+    dec = fast.newton_decrement(th[0], d, 0.05, None, False)[0]
+    r = fast._checked(th[0], f[0], None, d, 0.05, 1e-10, 40, 7, "huber")
+    assert (r.A, r.B, r.E) == pytest.approx(tuple(np.exp(t[:3])), rel=1e-14)
+    assert (r.alpha, r.beta) == pytest.approx(tuple(t[3:5]), rel=1e-14)
+    assert r.theta == pytest.approx(tuple(t), rel=1e-14)
+    assert (r.objective, r.value, r.n_points, r.n_starts, r.sigma, r.delta) == (
+        "huber",
+        f[0],
+        40,
+        7,
+        None,
+        0.05,
+    )
+    assert r.decrement == pytest.approx(dec, rel=1e-12)
+    assert r.condition == fast._condition(th[0], d, 0.05)
+    assert r.E_share == pytest.approx(np.exp(t[2]) / L.min(), rel=1e-13)
+    six = np.append(th[0], -2.5)
+    r6 = fast._result(six, d, 1.0, 0.0, 40, 7, "huber_likelihood", 0.05)
+    assert r6.sigma == -2.5 and r6.theta == r.theta and r6.condition == r.condition
+
+    class _Res:
+        message = "scipy's message"
+
+    far = _fd_points(d, 5, 0.05)[1]
+    f_far = deriv.evaluate(far[None], d, 0.05, None, False, 0)[0]
+    dec_far = fast.newton_decrement(far, d, 0.05, None, False)[0]
+    with pytest.raises(
+        FitError, match=r"^Approach 3 \(huber\) did not converge: Newton decrement"
+    ) as e:
+        fast._checked(far, f_far, _Res(), d, 0.05, 1e-10, 40, 7, "huber")
+    assert f"{dec_far:.3g} > 1e-10 x max(1, |objective| {f_far:.4g})" in str(e.value)
+    assert str(e.value).endswith("; scipy's message")
+    with pytest.raises(FitError, match="did not converge"):
+        fast._checked(th[0], np.nan, _Res(), d, 0.05, 1e-10, 40, 7, "huber")
+    # the tolerance is gtol x max(1, |objective|): gtol = dec / 5 passes at |objective| 10 (the
+    # bound is 2 dec) and gtol = dec / 2 fails at 0.5 (the bound is dec / 2)
+    assert dec > 0
+    assert fast._checked(th[0], 10.0, None, d, 0.05, dec / 5, 40, 7, "huber").value == 10.0
+    with pytest.raises(FitError):
+        fast._checked(th[0], 0.5, _Res(), d, 0.05, dec / 2, 40, 7, "huber")
