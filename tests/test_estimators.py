@@ -1,6 +1,7 @@
 """Approach 1/2/3 estimators: Epoch's refit of Chinchilla Figure 4, synthetic recovery, errors."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -299,3 +300,62 @@ def test_bootstrap_without_a_full_fit_fits_the_data_itself_and_reports_that_esti
     given = estimators.bootstrap_approach3(**epoch240, n_bootstrap=8, seed=3, full_fit=fit)
     assert alone.estimate == (fit.A, fit.B, fit.E, fit.alpha, fit.beta)
     np.testing.assert_array_equal(alone.replicates, given.replicates)
+
+
+def test_a_power_law_is_least_squares_in_log_log_space():
+    """fit_power_law on noisy points: the slope and intercept of ordinary least squares on
+    (log x, log y) solved here with numpy's lstsq; with the exponent fixed, log k is the mean of
+    log y - p log x (least squares with one free parameter). A PowerLaw maps x to k x^p and back."""
+    rng = np.random.default_rng(12)
+    x = np.geomspace(1e18, 1e22, 9)
+    y = 3.0 * x**0.49 * np.exp(0.1 * rng.standard_normal(9))
+    A = np.column_stack([np.log(x), np.ones(9)])
+    (p, logk), *_ = np.linalg.lstsq(A, np.log(y), rcond=None)
+    law = estimators.fit_power_law(x, y)
+    assert (law.exponent, law.k, law.n_points) == (pytest.approx(p, rel=1e-10),
+                                                   pytest.approx(np.exp(logk), rel=1e-8), 9)  # fmt: skip
+    assert law.exponent_interval is None and law.k_interval is None
+    fixed = estimators.fit_power_law(x, y, exponent=0.5)
+    assert fixed.exponent == 0.5
+    assert fixed.k == pytest.approx(np.exp(np.mean(np.log(y) - 0.5 * np.log(x))), rel=1e-12)
+    # one point fixes k when the exponent is given
+    one = estimators.fit_power_law([1e20], [1e10], exponent=0.5)
+    assert (one.k, one.n_points) == (pytest.approx(1.0, rel=1e-12), 1)
+    law = estimators.PowerLaw(k=2.0, exponent=-0.5)
+    np.testing.assert_allclose(law([1, 4, 16]), [2.0, 1.0, 0.5], rtol=1e-15)
+    np.testing.assert_allclose(law.inverse([2.0, 1.0, 0.5]), [1.0, 4.0, 16.0], rtol=1e-14)
+
+
+@pytest.mark.badinput
+def test_a_power_law_says_what_it_needs():
+    for kw, n, x in (({}, 2, [1e20]), ({"exponent": 0.5}, 1, [])):
+        msg = f"a power law needs at least {n} points, got {len(x)}"
+        with pytest.raises(estimators.FitError, match=f"^{re.escape(msg)}$"):
+            estimators.fit_power_law(x, [1e9] * len(x), **kw)
+    with pytest.raises(estimators.FitError, match="^a power law needs at least two distinct x"):
+        estimators.fit_power_law([1e20, 1e20, 1e20], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"^y must have 3 values \(one per run\), got 2$"):
+        estimators.fit_power_law([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match=r"^x must be > 0 everywhere, got min -2$"):
+        estimators.fit_power_law([1.0, -2.0, 3.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"^y must be finite, got \[nan\] \.\.\.$"):
+        estimators.fit_power_law([1.0, 2.0, 3.0], [1.0, np.nan, 3.0])
+
+
+@pytest.mark.parametrize("k", (3, 4, 11))
+def test_a_slopes_t_interval_is_scipys_regression_slope_and_its_standard_error(k):
+    """slope_t_interval: scipy's linregress slope +- the t quantile (k - 2 degrees of freedom,
+    from scipy.stats.t) times linregress's standard error of the slope."""
+    from scipy import stats
+
+    rng = np.random.default_rng(k)
+    x = np.sort(rng.uniform(40, 50, k))
+    y = 0.5 * x + 0.05 * rng.standard_normal(k)
+    fit = stats.linregress(x, y)
+    for level in (0.8, 0.95):
+        q = stats.t.ppf(0.5 + level / 2, k - 2)
+        want = (fit.slope - q * fit.stderr, fit.slope + q * fit.stderr)
+        assert estimators.slope_t_interval(x, y, level) == pytest.approx(want, rel=1e-10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # fewer than 3 points: NaN, without dividing by 0 dof
+        assert np.isnan(estimators.slope_t_interval(x[:2], y[:2], 0.8)).all()
