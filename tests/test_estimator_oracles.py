@@ -584,6 +584,50 @@ def test_with_gtol_a_member_stops_once_its_newton_decrement_is_small(data):
     assert not fast.lm_batch(start[:1], d, 0.05, None, False, iters=1, gtol=1e-12)[4][0]
 
 
+@pytest.mark.parametrize("likelihood", (False, True), ids=("huber", "likelihood"))
+def test_the_stopping_rule_scales_gtol_by_the_objective_above_one(data, likelihood):
+    """The gtol stop is decrement <= gtol * max(1, |f|): at a point with a positive definite
+    Hessian, gtol just above decrement / max(1, |f|) stops the member before any step, gtol just
+    below does not. The likelihood's |f| is far above 1 here, the summed Huber's below 1."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    width = 6 if likelihood else 5
+    start = _fd_points(d, width, 0.05)[2:]
+    th = fast._bfgs(start[0], d, 0.05, None, likelihood).x[None]
+    th = th + 1e-6  # off the optimum, where the decrement is well above rounding
+    f = float(deriv.evaluate(th, d, 0.05, None, likelihood, 0)[0])
+    dec = fast.newton_decrement(th[0], d, 0.05, None, likelihood)[0]
+    assert np.isfinite(dec) and dec > 1e-12
+    assert (abs(f) > 2) if likelihood else (abs(f) < 1)
+    scale = max(1.0, abs(f))
+    stop = fast.lm_batch(th, d, 0.05, None, likelihood, iters=1, gtol=1.01 * dec / scale)
+    np.testing.assert_array_equal(stop[0], th)
+    assert stop[4][0]
+    go = fast.lm_batch(th, d, 0.05, None, likelihood, iters=1, gtol=0.99 * dec / scale)
+    assert not go[4][0] and not np.array_equal(go[0], th)
+
+
+def test_exponents_are_kept_between_minus_one_and_ten_while_a_start_wanders():
+    """A trial step's exponents alpha and beta are clipped to [-1, 10] (centred or not, the
+    exponents are the same). Runs made (noiselessly) with alpha = 10.6, or beta = -1.6, from a
+    start at 9.5, or -0.5: the Newton step overshoots the box, and the clipped trial, better than
+    the start, is taken, landing exactly on the bound."""
+    rng = np.random.default_rng(1)
+    N = np.exp(20 + rng.uniform(-0.3, 0.3, 30))
+    D = np.exp(22 + rng.uniform(-1, 1, 30))
+    d0 = deriv.FitData.make(N, D, np.ones(30))
+    for j, truth, start, bound in ((3, 10.6, 9.5, 10.0), (4, -1.6, -0.5, -1.0)):
+        th = np.array([0.0, -1.0, -0.5, 0.3, 0.3])  # centred
+        th[j] = truth
+        d = deriv.FitData.make(N, D, np.exp(deriv.terms(th[None], d0)[0][0]))
+        th[j] = start
+        trial = _damped_newton_step(th, d, 0.05, None, False, 1e-3)
+        assert abs(trial[j]) > abs(bound) and np.sign(trial[j]) == np.sign(bound)
+        out = fast.lm_batch(th[None], d, 0.05, None, False, iters=1)
+        assert out[0][0, j] == bound
+        assert out[1][0] < deriv.evaluate(th[None], d, 0.05, None, False, 0)[0]
+
+
 @pytest.mark.parametrize("weighted", (False, True), ids=("ones", "counts"))
 def test_the_newton_decrement_is_the_gradient_through_the_inverse_hessian(data, weighted):
     """newton_decrement: (g^T H^-1 g, max|g|) at a point with a positive definite Hessian, inf where
