@@ -107,3 +107,28 @@ def test_vectorised_approach1_bootstrap_equals_approach1_on_each_resample():
         want = (one.N_opt.exponent, one.D_opt.exponent, one.N_opt.k, one.D_opt.k)
         np.testing.assert_allclose(reps[r], want, rtol=1e-9, atol=1e-12)
     assert reps[0, 0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_an_envelope_of_two_points_is_fitted_and_one_of_a_single_point_fails():
+    """bootstrap_approach1 fails a resample whose envelope has fewer than 2 points (its docstring):
+    on a 2-value FLOP grid, a resample holding only a curve that stops between the two values
+    fails (NaN), while resamples whose envelope reaches both values get approach1's 2-point fit."""
+    curves = _curves()
+    n = len(curves)
+    lo_hi = (3e14, 3e16)
+    assert curves[0][1][-1] < lo_hi[1] <= curves[2][1][-1]  # 0 stops between, 2 reaches both
+    counts = np.zeros((4, n), dtype=int)
+    counts[0] = 1
+    counts[1, 2] = n
+    counts[2, 0] = n
+    counts[3, [0, 16]] = n // 2
+    reps, failed = estimators.bootstrap_approach1(curves=curves, counts=counts, n_flops=2,
+                                                  flops_range=lo_hi)  # fmt: skip
+    assert failed.tolist() == [False, False, True, False]
+    assert np.isnan(reps[2]).all()
+    for r in (0, 1, 3):
+        picked = [curves[j] for j in np.repeat(np.arange(n), counts[r])]
+        one = estimators.approach1(curves=picked, n_flops=2, flops_range=lo_hi)
+        assert one.flops.size == 2
+        want = (one.N_opt.exponent, one.D_opt.exponent, one.N_opt.k, one.D_opt.k)
+        np.testing.assert_allclose(reps[r], want, rtol=1e-9, atol=1e-12)
