@@ -722,3 +722,17 @@ def test_a_result_reports_the_uncentred_fit_and_its_diagnostics(data):
     assert fast._checked(th[0], 10.0, None, d, 0.05, dec / 5, 40, 7, "huber").value == 10.0
     with pytest.raises(FitError):
         fast._checked(th[0], 0.5, _Res(), d, 0.05, dec / 2, 40, 7, "huber")
+
+
+def test_a_likelihood_fit_that_stops_short_says_so_with_the_optimisers_message(data, monkeypatch):
+    """The Huber likelihood is fitted by BFGS from the summed-Huber optimum; if BFGS stops before
+    the Newton decrement is small, FitError says so and ends with BFGS's own message."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    huber = fast._bfgs(_fd_points(d, 5, 1e-3)[2], d, 1e-3, None, False).x
+    bfgs = fast._bfgs
+    monkeypatch.setattr(fast, "_bfgs", lambda *a, **k: bfgs(*a, **{**k, "maxiter": 2}))
+    short = bfgs(np.append(huber, -4.0), d, 1e-3, None, True, maxiter=2)
+    with pytest.raises(FitError, match=r"^Approach 3 \(huber_likelihood\) did not converge") as e:
+        fast._likelihood(huber, d, 1e-3, 1e-10, 40, 1)
+    assert str(e.value).endswith(f"; {short.message}")
