@@ -204,6 +204,45 @@ def test_the_declared_range_is_where_the_winner_is_bracketed():
     assert len(estimators.range_variants((lo, hi))) == 9
 
 
+def test_range_variants_move_each_end_inward_by_each_share_of_the_log_width():
+    """range_variants: (lo (hi/lo)^a, hi (lo/hi)^b) for every pair of shifts a, b, in that order."""
+    lo, hi = 1e18, 1e21
+    got = estimators.range_variants((lo, hi), shifts=(0.0, 0.1, 0.5))
+    want = [
+        (lo * (hi / lo) ** a, hi * (lo / hi) ** b) for a in (0.0, 0.1, 0.5) for b in (0.0, 0.1, 0.5)
+    ]
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+def test_without_a_range_the_envelopes_grid_runs_from_the_first_to_the_last_flops():
+    """approach1 with no flops_range: its grid spans the earliest first FLOPs of any curve to the
+    latest last FLOPs, so the envelope's first and last points are there."""
+    sizes = np.geomspace(1e3, 1e5, 5)
+    curves = [
+        (
+            N,
+            np.geomspace(1e9 * N / 1e3, 1e12 * N / 1e3, 40),
+        )
+        for N in sizes
+    ]
+    curves = [(N, C, 1.5 + 30 / N**0.3 + 40 / (C / (6 * N)) ** 0.3) for N, C in curves]
+    env = estimators.approach1(curves=curves, n_flops=100)
+    assert env.flops[0] == pytest.approx(1e9, rel=1e-12)
+    assert env.flops[-1] == pytest.approx(1e14, rel=1e-12)
+    assert env.N[0] == sizes[0] and env.N[-1] == sizes[-1]
+
+
+def test_last_part_keeps_a_curve_whose_cut_falls_between_its_first_two_points():
+    """A curve is dropped only when its cut at 85% of its final FLOPs comes before its first point;
+    a cut between its first and second points keeps it, starting at the interpolated cut."""
+    C, L = np.array([10.0, 90.0, 100.0]), np.array([4.0, 3.0, 2.9])
+    ((_, c, l_),) = estimators.last_part([(1.0, C, L)])
+    assert list(c) == [85.0, 90.0, 100.0] and l_[0] == pytest.approx(
+        np.interp(np.log(85.0), np.log(C), L), rel=1e-12
+    )
+    assert estimators.last_part([(1.0, np.array([86.0, 100.0]), np.array([3.0, 2.9]))]) == []
+
+
 def test_last_part_keeps_the_last_15_percent_of_each_curve():
     C = np.geomspace(1e10, 1e12, 20)
     L = 3 - 0.1 * np.log10(C)

@@ -54,3 +54,14 @@ def test_the_hull_is_scale_free_and_checks_its_inputs_by_name():
         estimators.hull_minimizers(C=C, L=L[:-1])
     with pytest.raises(ValueError, match=r"^C \(flops\) must be finite"):
         estimators.hull_minimizers(C=np.append(C[:-1], np.nan), L=L)
+
+
+def test_the_frontier_does_not_depend_on_the_order_of_the_runs():
+    """Invariance: listing the runs in any order gives the same frontier points (the first run
+    listed, on the frontier or not, is a run like the others)."""
+    C = np.array([30.0, 1e2, 1e3, 1e1, 3e2, 3e3])
+    L = np.array([5.0, 2.6, 2.0, 4.0, 3.2, 2.5])
+    rng = np.random.default_rng(0)
+    for p in [np.array([3, 1, 2, 0, 4, 5])] + [rng.permutation(6) for _ in range(10)]:
+        idx = estimators.hull_minimizers(C=C[p], L=L[p])
+        assert list(p[idx]) == [3, 1, 2]
