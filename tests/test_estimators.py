@@ -87,12 +87,15 @@ def test_bootstrap_with_our_generator_is_within_10_percent(epoch240, huber_fit):
     for k, ref in BESIROGLU.uncertainty.se().items():
         assert b.se[k] == pytest.approx(ref, rel=0.10 if k != "B" else 0.20), k
     again = estimators.bootstrap_approach3(
-        **epoch240, n_bootstrap=50, rng=np.random.default_rng(7), full_fit=huber_fit
+        **epoch240, n_bootstrap=50, rng=np.random.default_rng(7), full_fit=huber_fit, level=0.8
     )
     same = estimators.bootstrap_approach3(
         **epoch240, n_bootstrap=50, rng=np.random.default_rng(7), full_fit=huber_fit
     )
     np.testing.assert_array_equal(again.replicates, same.replicates)
+    # the level asked for is the result's default interval; 0.95 otherwise
+    assert (again.level, same.level) == (0.8, 0.95)
+    assert again.interval() == same.interval(0.8) != same.interval()
 
 
 def _synthetic(fit, rng, noise):
