@@ -198,6 +198,10 @@ def test_the_declared_range_is_where_the_winner_is_bracketed():
     inside = (env.flops >= lo) & (env.flops <= hi)
     assert set(env.N[inside]) <= set(sizes[1:-1])
     assert sizes[0] in env.N[env.flops < lo] and sizes[-1] in env.N[env.flops > hi]
+    # every size reaches every grid value here, so the range's ends are exactly the first and the
+    # last grid values won by an inner size (the same grid: no range was given to either)
+    inner = env.flops[np.isin(env.N, sizes[1:-1])]
+    assert (lo, hi) == (pytest.approx(inner[0], rel=1e-12), pytest.approx(inner[-1], rel=1e-12))
     # the declared set of ranges moves each end inward only
     for r_lo, r_hi in estimators.range_variants((lo, hi)):
         assert lo <= r_lo < r_hi <= hi
@@ -609,3 +613,22 @@ def test_bootstrap_approach1_refuses_counts_of_another_shape(shape):
     words = f"counts must have shape (R, 4), got {shape}"
     with pytest.raises(ValueError, match=f"^{re.escape(words)}$"):
         estimators.bootstrap_approach1(curves=curves, counts=np.ones(shape, int))
+
+
+@pytest.mark.badinput
+def test_the_envelopes_inputs_and_ranges_say_what_is_wrong():
+    C = np.geomspace(1e18, 1e20, 10)
+    one = (1e8, C, 3 - 0.1 * np.log10(C))
+    with pytest.raises(
+        estimators.FitError, match=r"^Approach 1 needs at least 2 training curves, got 1$"
+    ):
+        estimators.approach1(curves=[one])
+    bad = (2e8, C, np.where(np.arange(10) == 3, -1.0, 2.5))
+    with pytest.raises(ValueError, match=r"^curves\[1\] loss must be > 0 everywhere, got min -1$"):
+        estimators.approach1(curves=[one, bad])
+    with pytest.raises(ValueError, match=r"^curves\[0\] must be \(N, C, L\) or \(N, C, L, D\)$"):
+        estimators.approach1(curves=[one[:2], one])
+    with pytest.raises(
+        estimators.FitError, match=r"^no FLOP range for the envelope fit: \[1e\+20, 1e\+20\]$"
+    ):
+        estimators.fit_range(N=[1e8, 2e8, 4e8], C_final=[1e20, 1e20, 1e20])

@@ -335,6 +335,10 @@ def test_isoflop_groups_by_default_cluster_within_0_06_decades_and_name_bad_budg
         estimators.isoflop_groups(C=C, tol_log10=1.5)
     with pytest.raises(ValueError, match=r"^budgets must be > 0 everywhere, got min -1$"):
         estimators.isoflop_groups(C=C, budgets=[1e18, -1.0])
+    with pytest.raises(ValueError, match=r"^C \(flops\) must be > 0 everywhere, got min 0$"):
+        estimators.isoflop_groups(C=np.append(C, 0.0))
+    # the tolerance's upper end is allowed: at 1 decade, 18.0-19.0 is one chain of neighbours
+    assert estimators.isoflop_groups(C=C, tol_log10=1.0)[0].tolist() == [0, 0, 0, 0]
 
 
 def test_a_bootstrap_results_interval_is_its_replicates_percentiles_at_the_level_asked():
