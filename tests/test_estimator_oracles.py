@@ -740,3 +740,43 @@ def test_a_likelihood_fit_that_stops_short_says_so_with_the_optimisers_message(d
     with pytest.raises(FitError, match=r"^Approach 3 \(huber_likelihood\) did not converge") as e:
         fast._likelihood(huber, d, 1e-3, 1e-10, 40, 1)
     assert str(e.value).endswith(f"; {short.message}")
+
+
+@pytest.mark.parametrize("n_polish", (1, 3, 5))
+def test_the_search_polishes_the_best_distinct_end_points(data, monkeypatch, n_polish):
+    """_search polishes the ``n_polish`` lowest-objective end points of its last stage that are
+    distinct (no two within 1e-3 in every centred parameter), best first, and returns the best
+    polish. The last stage's end points and every polish are recorded as they happen; the choice
+    is redone here from that rule."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    stages, polished = [], []
+    lm_batch, polish = fast.lm_batch, fast.polish
+
+    def record_stage(*a, **k):
+        out = lm_batch(*a, **k)
+        stages.append((out[0].copy(), out[1].copy()))
+        return out
+
+    def record_polish(p, *a, **k):
+        res = polish(p, *a, **k)
+        polished.append((p.copy(), res.fun))
+        return res
+
+    monkeypatch.setattr(fast, "lm_batch", record_stage)
+    monkeypatch.setattr(fast, "polish", record_polish)
+    x, value, _ = fast._search(
+        d, 1e-3, fast.hoffmann_grid(), fast.DEFAULT_SCHEDULE, n_polish, 1e-10
+    )
+    th, f = stages[-1]
+    keep = fast.DEFAULT_SCHEDULE[-1][1]
+    th, f = th[np.argsort(f)[:keep]], np.sort(f)[:keep]
+    want = []
+    for i in np.argsort(f):
+        if all(np.abs(th[i] - p).max() > 1e-3 for p in want) and len(want) < n_polish:
+            want.append(th[i].astype(float))
+    assert len(want) == n_polish  # this data has that many distinct ends
+    assert len(polished) == n_polish
+    for (p, _), w in zip(polished, want, strict=True):
+        np.testing.assert_array_equal(p, w)
+    assert value == min(v for _, v in polished)
