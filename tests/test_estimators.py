@@ -362,3 +362,17 @@ def test_a_slopes_t_interval_is_scipys_regression_slope_and_its_standard_error(k
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # fewer than 3 points: NaN, without dividing by 0 dof
         assert np.isnan(estimators.slope_t_interval(x[:2], y[:2], 0.8)).all()
+
+
+def test_inputs_come_back_as_flat_float_arrays():
+    """check_1d returns its input as a 1-d float array (integers, strings of numbers and nested
+    lists alike), and leaves non-positive values alone when told they are allowed."""
+    from scalinglaws.estimators.inputs import check_1d
+
+    for given in ([1, 2, 3], ["1", "2", "3"], [[1, 2], [3, 4]], np.arange(1, 4, dtype=np.int32)):
+        got = check_1d("x", given)
+        assert got.dtype == np.float64 and got.ndim == 1
+        np.testing.assert_array_equal(got, np.asarray(given, dtype=float).ravel())
+    assert check_1d("x", [0.0, -1.5], positive=False).tolist() == [0.0, -1.5]
+    with pytest.raises(ValueError, match=r"^x must be > 0 everywhere, got min 0$"):
+        check_1d("x", [0.0, 1.0])
