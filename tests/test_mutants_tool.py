@@ -38,3 +38,42 @@ ORIG = """def F(x, n: int = 5):
 def test_each_kind_of_survivor_is_named(old, new, kind):
     assert old in ORIG
     assert tool.kind(ORIG, ORIG.replace(old, new, 1)) == kind
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (7, 10), (10, 10), (128, 150), (340, 400)])
+def test_the_samples_interval_is_wilsons(k, n):
+    """tools/mutants.py's Wilson interval against scipy's (binomtest's proportion_ci)."""
+    from scipy.stats import binomtest
+
+    ci = binomtest(k, n).proportion_ci(0.95, method="wilson")
+    assert tool.wilson(k, n) == pytest.approx((ci.low, ci.high), rel=1e-12, abs=1e-15)
+
+
+def test_a_packages_projected_score_counts_its_unchecked_at_the_samples_share():
+    """10 mutants: 4 killed and 1 survived outside the sample, a sample of 4 (3 killed, 1
+    survived) and 1 unchecked: the estimate is (4 + 3 + 3/4 x 1) / 10; a sample member still
+    unchecked counts as not killed (and is no longer projected); another package is left out; a
+    name not in the results is refused."""
+    res = {f"scalinglaws.estimators.m.x_f__mutmut_{i}": s for i, s in enumerate(
+        ["killed"] * 4 + ["survived"] + ["killed"] * 2 + ["timeout", "survived", "not checked"])}  # fmt: skip
+    res["scalinglaws.laws.m.x_g__mutmut_1"] = "survived"
+    sample = [f"scalinglaws.estimators.m.x_f__mutmut_{i}" for i in (5, 6, 7, 8)]
+    p = tool.projected(res, sample)
+    assert list(p) == ["estimators"]
+    e = p["estimators"]
+    lo, hi = tool.wilson(3, 4)
+    assert (e["sample"], e["killed"], e["unchecked"]) == (4, 3, 1)
+    assert e["share"] == pytest.approx((0.75, lo, hi))
+    assert e["score"] == pytest.approx(
+        {"low": (7 + lo) / 10, "estimate": 7.75 / 10, "high": (7 + hi) / 10}
+    )
+    with_unchecked = tool.projected(res, sample + ["scalinglaws.estimators.m.x_f__mutmut_9"])
+    assert with_unchecked["estimators"]["share"][0] == pytest.approx(3 / 5)
+    assert with_unchecked["estimators"]["unchecked"] == 0
+    assert with_unchecked["estimators"]["score"]["estimate"] == pytest.approx(7 / 10)
+    with pytest.raises(
+        ValueError, match="sample: 'scalinglaws.estimators.m.x_f__mutmut_99' is not"
+    ):
+        tool.projected(res, ["scalinglaws.estimators.m.x_f__mutmut_99"])
+    assert tool.verdict(0.9, 0.95) == "met" and tool.verdict(0.85, 0.899) == "not met"
+    assert tool.verdict(0.89, 0.91).startswith("undecided")

@@ -6,7 +6,14 @@ test run crashes); *survived* when every test that reaches it passes; *no tests*
 test reaches it at all (counted as not killed). The score is killed / (killed + survived + no
 tests). ``--survivors`` prints each surviving mutant's name (``mutmut show NAME`` prints its diff).
 
-Run: ``python tools/mutants.py [--survivors]`` after ``mutmut run`` (``make mutants`` does both).
+Where mutants are left unchecked (a full run takes hours on 2 cores), ``--sample FILE`` judges a
+package from a random sample of them, drawn before it was run (one name a line, ``#`` comments):
+the sample's share killed, with its Wilson interval, stands for the unchecked ones' share, and
+gives the package's projected score with its interval. Sample members still unchecked count as
+not killed.
+
+Run: ``python tools/mutants.py [--survivors] [--sample FILE]`` after ``mutmut run`` (``make
+mutants`` does both).
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ import argparse
 import ast
 import difflib
 import io
+import math
 import re
+import statistics
 import subprocess
 import sys
 import tokenize
@@ -133,10 +142,60 @@ def classify(names, root: Path = Path("mutants")) -> dict[str, str]:
     return out
 
 
+def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Wilson's score interval for a share of k successes in n trials."""
+    if n == 0:
+        return (0.0, 1.0)
+    z = statistics.NormalDist().inv_cdf(0.5 + level / 2)
+    p, z2 = k / n, z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def projected(res: dict[str, str], sample: list[str], level: float = 0.95) -> dict[str, dict]:
+    """Per package with members in ``sample`` (names drawn at random from its unchecked mutants
+    before they were run): the sample's share killed (members still unchecked count as not
+    killed) with its Wilson interval, and the package's score were its unchecked mutants outside
+    the sample killed at that share (at each end of the interval)."""
+    out = {}
+    members = defaultdict(list)
+    for name in sample:
+        if name not in res:
+            raise ValueError(f"sample: {name!r} is not a mutant in mutmut's results")
+        members[package(name)].append(name)
+    for pkg, names in sorted(members.items()):
+        c = Counter(status for n, status in res.items() if package(n) == pkg)
+        killed_now = sum(c[s] for s in KILLED)
+        total = sum(c.values())
+        k = sum(res[n] in KILLED for n in names)
+        lo, hi = wilson(k, len(names), level)
+        rest = c["not checked"] - sum(res[n] == "not checked" for n in names)
+        score = {
+            name: (killed_now + share * rest) / total
+            for name, share in (("low", lo), ("estimate", k / len(names)), ("high", hi))
+        }
+        out[pkg] = {"sample": len(names), "killed": k, "share": (k / len(names), lo, hi),
+                    "unchecked": rest, "score": score}  # fmt: skip
+    return out
+
+
+def verdict(low: float, high: float) -> str:
+    if low >= GOAL:
+        return "met"
+    return "not met" if high < GOAL else "undecided (the interval straddles it)"
+
+
+def _read_sample(path: Path) -> list[str]:
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
+    return [line for line in lines if line]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--survivors", action="store_true", help="list every mutant not killed")
     ap.add_argument("--mutmut", default=str(Path(sys.executable).with_name("mutmut")))
+    ap.add_argument("--sample", type=Path, help="a random sample of unchecked mutants, run since")
     args = ap.parse_args(argv)
     res = results(args.mutmut)
     if not res:
@@ -170,6 +229,15 @@ def main(argv: list[str] | None = None) -> int:
             "(text only: survivors that change only a string's literal text, never a number, name or "
             "operator: a label, note or message; counted as not killed in the score)"
         )
+    if args.sample:
+        print(f"\nprojected from the random sample in {args.sample} (95% Wilson intervals):")
+        for pkg, p in projected(res, _read_sample(args.sample)).items():
+            share, lo, hi = p["share"]
+            sc = p["score"]
+            print(f"{pkg}: {p['killed']} of {p['sample']} sampled killed ({share:.1%}, "
+                  f"{lo:.1%}-{hi:.1%}); with its {p['unchecked']} unchecked killed at that share: "
+                  f"{sc['estimate']:.1%} ({sc['low']:.1%}-{sc['high']:.1%}); goal of {GOAL:.0%}: "
+                  f"{verdict(sc['low'], sc['high'])}")  # fmt: skip
     print("\nsurvivors by kind (where to look; a kind is not a proof of equivalence):")
     print(f"{'package':<12} " + " ".join(f"{k:>10}" for k in KINDS))
     for pkg in sorted(by_kind):
