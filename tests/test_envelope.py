@@ -632,3 +632,17 @@ def test_the_envelopes_inputs_and_ranges_say_what_is_wrong():
         estimators.FitError, match=r"^no FLOP range for the envelope fit: \[1e\+20, 1e\+20\]$"
     ):
         estimators.fit_range(N=[1e8, 2e8, 4e8], C_final=[1e20, 1e20, 1e20])
+
+
+@pytest.mark.badinput
+def test_the_fit_range_names_its_inputs_and_the_bracket_needs_three_sizes():
+    with pytest.raises(ValueError, match=r"^N \(params\) must be > 0 everywhere, got min -1$"):
+        estimators.fit_range(N=[-1.0, 2e8, 4e8], C_final=[1e20, 2e20, 3e20])
+    msg = r"^C_final \(flops\) must have 3 values \(one per run\), got 2$"
+    with pytest.raises(ValueError, match=msg):
+        estimators.fit_range(N=[1e8, 2e8, 4e8], C_final=[1e20, 2e20])
+    C = np.geomspace(1e7, 1e12, 50)
+    two = [(N, C, 1.5 + 30 / N**0.3 + 40 / (C / (6 * N)) ** 0.3) for N in (1e3, 1e5)]
+    msg = r"^no FLOP value at which the envelope's winner has a size on each side$"
+    with pytest.raises(estimators.FitError, match=msg):
+        estimators.bracketed_range(curves=two, n_flops=50)

@@ -376,3 +376,25 @@ def test_inputs_come_back_as_flat_float_arrays():
     assert check_1d("x", [0.0, -1.5], positive=False).tolist() == [0.0, -1.5]
     with pytest.raises(ValueError, match=r"^x must be > 0 everywhere, got min 0$"):
         check_1d("x", [0.0, 1.0])
+
+
+def test_a_budget_whose_parabola_is_not_convex_is_skipped_and_named():
+    """Approach 2 skips a budget whose fitted parabola opens downwards, naming why; the others
+    are fitted as before."""
+    fit = HOFFMANN.approach3_rounded
+    N, C, L = _isoflop_data(fit, [1e18, 1e19, 1e20])
+    top = C == 1e20
+    L = np.where(top, 2 * L[top].max() - L, L)  # that budget's losses turned upside down
+    res = estimators.approach2(N=N, C=C, L=L)
+    assert res.skipped == {1e20: "parabola not convex"}
+    assert res.used_budgets == (1e18, 1e19)
+
+
+@pytest.mark.badinput
+def test_the_bootstrap_refuses_a_full_fit_of_the_other_objective(epoch240, huber_fit):
+    from dataclasses import replace
+
+    other = replace(huber_fit, objective="huber_likelihood")
+    msg = "full_fit must use the 'huber' objective, got 'huber_likelihood'"
+    with pytest.raises(ValueError, match=f"^{re.escape(msg)}$"):
+        estimators.bootstrap_approach3(**epoch240, n_bootstrap=2, seed=1, full_fit=other)
