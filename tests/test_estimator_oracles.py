@@ -780,3 +780,16 @@ def test_the_search_polishes_the_best_distinct_end_points(data, monkeypatch, n_p
     for (p, _), w in zip(polished, want, strict=True):
         np.testing.assert_array_equal(p, w)
     assert value == min(v for _, v in polished)
+
+
+def test_a_term_that_vanishes_at_every_run_makes_the_condition_number_infinite(data):
+    """With A/N^alpha below 1e-250 of the loss at every run, a and alpha move nothing: their
+    curvature is far below the others', under EIG_RTOL of the largest (whatever rounding makes of
+    it), and the condition number is reported as infinite rather than as that ratio."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    th = np.array([-600.0, np.log(410), np.log(1.7), 0.34, 0.28])
+    _, _, H = deriv.evaluate(th[None], d, 0.05, None, False, 2)
+    ev = np.sort(np.abs(np.linalg.eigvalsh(H[0])))
+    assert ev[0] <= fast.EIG_RTOL * ev[-1]
+    assert fast._condition(th, d, 0.05) == np.inf
