@@ -10,7 +10,8 @@ Where mutants are left unchecked (a full run takes hours on 2 cores), ``--sample
 package from a random sample of them, drawn before it was run (one name a line, ``#`` comments):
 the sample's share killed, with its Wilson interval, stands for the unchecked ones' share, and
 gives the package's projected score with its interval. Sample members still unchecked count as
-not killed.
+not killed. The projection holds while the unchecked mutants outside the sample stay unchecked
+(running the cheapest of them would leave the harder ones behind).
 
 Run: ``python tools/mutants.py [--survivors] [--sample FILE]`` after ``mutmut run`` (``make
 mutants`` does both).
