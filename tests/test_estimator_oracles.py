@@ -11,9 +11,11 @@ import pytest
 from scipy.integrate import quad
 
 from scalinglaws import estimators
+from scalinglaws.constants import HOFFMANN
 from scalinglaws.estimators import _approach3_derivatives as deriv
 from scalinglaws.estimators import _approach3_fast as fast
 from scalinglaws.estimators import approach3_epoch
+from scalinglaws.estimators import approach3_paper as paper
 from scalinglaws.estimators.inputs import FitError
 from tests.conftest import shared_scope
 
@@ -793,3 +795,46 @@ def test_a_term_that_vanishes_at_every_run_makes_the_condition_number_infinite(d
     ev = np.sort(np.abs(np.linalg.eigvalsh(H[0])))
     assert ev[0] <= fast.EIG_RTOL * ev[-1]
     assert fast._condition(th, d, 0.05) == np.inf
+
+
+def test_hoffmanns_grid_is_the_product_of_its_axes_a_outermost():
+    """App. D.2's 4,500 starts, in the order of nested loops over a, b, e, alpha and beta (a
+    outermost, as Besiroglu 2024's code loops them): the order in which ties between starts are
+    broken and in which every 100th or every fifth start is taken."""
+    import itertools
+
+    s = HOFFMANN.approach3_setup
+    axes = (s.grid_a, s.grid_b, s.grid_e, s.grid_alpha, s.grid_beta)
+    grid = paper.hoffmann_grid()
+    assert grid.shape == (4500, 5)
+    np.testing.assert_array_equal(grid, np.array(list(itertools.product(*axes)), dtype=float))
+
+
+def test_a_damping_given_is_where_each_member_starts(data):
+    """lm_batch's lam: each member's starting damping (instead of lam0), taken as given, grown or
+    shrunk by the first step, and not changed in the caller's array."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    th = _fd_points(d, 5, 0.05)[2]
+    lam = np.array([0.1])
+    th1, _, _, lam1, _ = fast.lm_batch(th[None], d, 0.05, None, False, iters=1, lam=lam)
+    np.testing.assert_allclose(
+        th1[0], _damped_newton_step(th, d, 0.05, None, False, 0.1), rtol=1e-9
+    )
+    assert lam1[0] == pytest.approx(0.1 / 5, rel=1e-12) and lam[0] == 0.1
+
+
+def test_with_counts_and_gtol_the_objective_returned_is_the_weighted_one(data):
+    """With bootstrap counts, every step is judged on the weighted objective, also once the gtol
+    test has run: the objective returned for each member is the weighted objective at the theta
+    returned (gtol so small that no member stops)."""
+    N, D, L = data
+    d = deriv.FitData.make(N, D, L)
+    rng = np.random.default_rng(8)
+    ths = _fd_points(d, 5, 0.05)[2] + 0.05 * rng.standard_normal((4, 5))
+    w = rng.multinomial(N.size, np.full(N.size, 1 / N.size), size=4).astype(float)
+    th, f, _, _, conv = fast.lm_batch(ths, d, 0.05, w, False, iters=10, gtol=1e-300)
+    assert not conv.any()
+    assert (np.abs(th - ths).max(axis=1) > 1e-6).all()  # every member took steps
+    np.testing.assert_allclose(f, deriv.evaluate(th, d, 0.05, w, False, 0), rtol=1e-12)
+    assert not np.allclose(f, deriv.evaluate(th, d, 0.05, None, False, 0), rtol=1e-3)
