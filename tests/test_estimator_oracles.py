@@ -838,3 +838,19 @@ def test_with_counts_and_gtol_the_objective_returned_is_the_weighted_one(data):
     assert (np.abs(th - ths).max(axis=1) > 1e-6).all()  # every member took steps
     np.testing.assert_allclose(f, deriv.evaluate(th, d, 0.05, w, False, 0), rtol=1e-12)
     assert not np.allclose(f, deriv.evaluate(th, d, 0.05, None, False, 0), rtol=1e-3)
+
+
+@pytest.mark.badinput
+def test_approach3s_inputs_are_named_and_parameters_may_be_integers(data):
+    """FitData names each array in its errors (N params, D tokens, L loss); parameter vectors
+    of integers are centred as the same floats."""
+    N, D, L = data
+    for args, name in (((-N, D, L), r"N \(params\)"), ((N, -D, L), r"D \(tokens\)"),
+                       ((N, D, -L), r"L \(loss\)")):  # fmt: skip
+        with pytest.raises(ValueError, match=f"^{name} must be > 0 everywhere"):
+            deriv.FitData.make(*args)
+    d = deriv.FitData.make(N, D, L)
+    np.testing.assert_array_equal(d.to_centred([6, 6, 0, 1, 1]), d.to_centred([6.0, 6, 0, 1, 1]))
+    np.testing.assert_array_equal(
+        d.from_centred([6, 6, 0, 1, 1]), d.from_centred([6.0, 6, 0, 1, 1])
+    )
