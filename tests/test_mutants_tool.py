@@ -72,8 +72,29 @@ def test_a_packages_projected_score_counts_its_unchecked_at_the_samples_share():
     assert with_unchecked["estimators"]["unchecked"] == 0
     assert with_unchecked["estimators"]["score"]["estimate"] == pytest.approx(7 / 10)
     with pytest.raises(
-        ValueError, match="sample: 'scalinglaws.estimators.m.x_f__mutmut_99' is not"
+        ValueError, match="^--sample: 'scalinglaws.estimators.m.x_f__mutmut_99' is not"
     ):
         tool.projected(res, ["scalinglaws.estimators.m.x_f__mutmut_99"])
     assert tool.verdict(0.9, 0.95) == "met" and tool.verdict(0.85, 0.899) == "not met"
     assert tool.verdict(0.89, 0.91).startswith("undecided")
+
+
+@pytest.mark.badinput
+def test_a_bad_sample_file_is_named_and_exits_2(tmp_path, capsys):
+    """--sample: a file that cannot be read, one naming no mutant, or one naming a mutant mutmut
+    does not know each stops the tool with exit code 2 and a message naming --sample."""
+    fake = tmp_path / "mutmut"
+    fake.write_text("#!/bin/sh\necho '    scalinglaws.estimators.m.x_f__mutmut_1: killed'\n")
+    fake.chmod(0o755)
+    empty, unknown = tmp_path / "empty.txt", tmp_path / "unknown.txt"
+    empty.write_text("# only a comment\n\n")
+    unknown.write_text("scalinglaws.estimators.m.x_f__mutmut_2\n")
+    for path, words in ((tmp_path / "missing.txt", "cannot read"), (empty, "names no mutants"),
+                        (unknown, "is not a mutant")):  # fmt: skip
+        assert tool.main(["--mutmut", str(fake), "--sample", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("--sample: ") and words in err
+    good = tmp_path / "good.txt"
+    good.write_text("scalinglaws.estimators.m.x_f__mutmut_1  # the one\n")
+    assert tool.main(["--mutmut", str(fake), "--sample", str(good)]) == 0
+    assert "estimators: 1 of 1 sampled killed (100.0%" in capsys.readouterr().out

@@ -163,7 +163,7 @@ def projected(res: dict[str, str], sample: list[str], level: float = 0.95) -> di
     members = defaultdict(list)
     for name in sample:
         if name not in res:
-            raise ValueError(f"sample: {name!r} is not a mutant in mutmut's results")
+            raise ValueError(f"--sample: {name!r} is not a mutant in mutmut's results")
         members[package(name)].append(name)
     for pkg, names in sorted(members.items()):
         c = Counter(status for n, status in res.items() if package(n) == pkg)
@@ -187,9 +187,17 @@ def verdict(low: float, high: float) -> str:
     return "not met" if high < GOAL else "undecided (the interval straddles it)"
 
 
-def _read_sample(path: Path) -> list[str]:
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
-    return [line for line in lines if line]
+def read_sample(path: Path) -> list[str]:
+    """The mutant names in a sample file (one a line, ``#`` comments); ValueError naming
+    ``--sample`` when it cannot be read or names none."""
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise ValueError(f"--sample: cannot read {path}: {e.strerror}") from None
+    names = [line.split("#", 1)[0].strip() for line in text.splitlines()]
+    if not any(names):
+        raise ValueError(f"--sample: {path} names no mutants (one name a line expected)")
+    return [n for n in names if n]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -202,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     if not res:
         print("no mutmut results: run `make mutants`", file=sys.stderr)
         return 1
+    try:
+        proj = projected(res, read_sample(args.sample)) if args.sample else {}
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 2
     kinds = classify(n for n, s in res.items() if s == "survived")
     by_pkg: dict[str, Counter] = defaultdict(Counter)
     by_kind: dict[str, Counter] = defaultdict(Counter)
@@ -232,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.sample:
         print(f"\nprojected from the random sample in {args.sample} (95% Wilson intervals):")
-        for pkg, p in projected(res, _read_sample(args.sample)).items():
+        for pkg, p in proj.items():
             share, lo, hi = p["share"]
             sc = p["score"]
             print(f"{pkg}: {p['killed']} of {p['sample']} sampled killed ({share:.1%}, "
